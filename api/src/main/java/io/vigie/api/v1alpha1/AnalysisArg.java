@@ -1,0 +1,26 @@
+package io.vigie.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** A named value for an analysis template: given inline, or read from a Secret. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!(has(self.value) && has(self.valueFrom))", message = "an arg has value or valueFrom, not both")
+public class AnalysisArg {
+  @Required
+  private String name;
+
+  private String value;
+
+  @JsonPropertyDescription("Read the value from a Secret in the Rollout's namespace.")
+  private ArgValueFrom valueFrom;
+
+  public String getName() { return name; }
+  public void setName(String name) { this.name = name; }
+  public String getValue() { return value; }
+  public void setValue(String value) { this.value = value; }
+  public ArgValueFrom getValueFrom() { return valueFrom; }
+  public void setValueFrom(ArgValueFrom valueFrom) { this.valueFrom = valueFrom; }
+}

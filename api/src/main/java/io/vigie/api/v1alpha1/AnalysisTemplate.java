@@ -1,0 +1,19 @@
+package io.vigie.api.v1alpha1;
+
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** Reusable metric definitions, in one namespace. */
+@Group(Rollout.GROUP)
+@Version(Rollout.VERSION)
+@Kind("AnalysisTemplate")
+@Singular("analysistemplate")
+@Plural("analysistemplates")
+public class AnalysisTemplate extends CustomResource<AnalysisTemplateSpec, Void> implements Namespaced {
+  private static final long serialVersionUID = 1L;
+}

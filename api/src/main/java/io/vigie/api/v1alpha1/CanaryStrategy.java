@@ -1,0 +1,22 @@
+package io.vigie.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import java.util.ArrayList;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class CanaryStrategy {
+  /** Kept in line with the schema's maxItems so that the operator and the API server agree. */
+  public static final int MAX_STEPS = 100;
+
+  @Required
+  @Size(min = 1, max = MAX_STEPS)
+  @JsonPropertyDescription("The steps of the canary, in order. After the last one the new revision is promoted.")
+  private List<CanaryStep> steps = new ArrayList<>();
+
+  public List<CanaryStep> getSteps() { return steps; }
+  public void setSteps(List<CanaryStep> steps) { this.steps = steps; }
+}

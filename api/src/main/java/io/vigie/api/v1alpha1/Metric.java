@@ -1,0 +1,75 @@
+package io.vigie.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/** One measured quantity and the rule that judges it. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Metric {
+  @Required
+  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  private String name;
+
+  @Required
+  private MetricProvider provider;
+
+  @Pattern(Durations.PATTERN)
+  @JsonPropertyDescription("Time between measurements, e.g. 30s.")
+  private String interval;
+
+  @Pattern(Durations.PATTERN)
+  @JsonPropertyDescription("Wait before the first measurement.")
+  private String initialDelay;
+
+  @Min(1)
+  @JsonPropertyDescription("Number of measurements; in a step the analysis ends after them.")
+  private Integer count;
+
+  @JsonPropertyDescription("Success when the result lies in [min, max].")
+  private ThresholdRange thresholdRange;
+
+  @JsonPropertyDescription("CEL expression over `result` that must be true for success, e.g. result < 0.05.")
+  private String successCondition;
+
+  @JsonPropertyDescription("CEL expression over `result` that marks a failure.")
+  private String failureCondition;
+
+  @Min(0)
+  private Integer failureLimit;
+  @Min(0)
+  private Integer inconclusiveLimit;
+  @Min(0)
+  private Integer consecutiveErrorLimit;
+
+  @Min(1)
+  @JsonPropertyDescription("Successful measurements needed before the metric can pass.")
+  private Integer minSamples;
+
+  public String getName() { return name; }
+  public void setName(String name) { this.name = name; }
+  public MetricProvider getProvider() { return provider; }
+  public void setProvider(MetricProvider provider) { this.provider = provider; }
+  public String getInterval() { return interval; }
+  public void setInterval(String interval) { this.interval = interval; }
+  public String getInitialDelay() { return initialDelay; }
+  public void setInitialDelay(String initialDelay) { this.initialDelay = initialDelay; }
+  public Integer getCount() { return count; }
+  public void setCount(Integer count) { this.count = count; }
+  public ThresholdRange getThresholdRange() { return thresholdRange; }
+  public void setThresholdRange(ThresholdRange thresholdRange) { this.thresholdRange = thresholdRange; }
+  public String getSuccessCondition() { return successCondition; }
+  public void setSuccessCondition(String successCondition) { this.successCondition = successCondition; }
+  public String getFailureCondition() { return failureCondition; }
+  public void setFailureCondition(String failureCondition) { this.failureCondition = failureCondition; }
+  public Integer getFailureLimit() { return failureLimit; }
+  public void setFailureLimit(Integer failureLimit) { this.failureLimit = failureLimit; }
+  public Integer getInconclusiveLimit() { return inconclusiveLimit; }
+  public void setInconclusiveLimit(Integer inconclusiveLimit) { this.inconclusiveLimit = inconclusiveLimit; }
+  public Integer getConsecutiveErrorLimit() { return consecutiveErrorLimit; }
+  public void setConsecutiveErrorLimit(Integer consecutiveErrorLimit) { this.consecutiveErrorLimit = consecutiveErrorLimit; }
+  public Integer getMinSamples() { return minSamples; }
+  public void setMinSamples(Integer minSamples) { this.minSamples = minSamples; }
+}

@@ -1,0 +1,41 @@
+package io.vigie.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class RolloutSpec {
+  public static final int DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
+
+  @Required
+  @JsonPropertyDescription("The Deployment this Rollout updates progressively. It stays yours: Vigie only pauses it.")
+  private WorkloadRef targetRef;
+
+  @Required
+  @JsonPropertyDescription("The Service in front of the target Deployment.")
+  private ServiceRef service;
+
+  @Required
+  @JsonPropertyDescription("How a new revision is rolled out.")
+  private RolloutStrategy strategy;
+
+  @JsonPropertyDescription("Background analysis that runs for the whole canary.")
+  private RolloutAnalysis analysis;
+
+  @Min(1)
+  @JsonPropertyDescription("Seconds a step may take to make progress (canary pods ready, promotion complete) before the update is aborted. Default 600.")
+  private Integer progressDeadlineSeconds;
+
+  public WorkloadRef getTargetRef() { return targetRef; }
+  public void setTargetRef(WorkloadRef targetRef) { this.targetRef = targetRef; }
+  public ServiceRef getService() { return service; }
+  public void setService(ServiceRef service) { this.service = service; }
+  public RolloutStrategy getStrategy() { return strategy; }
+  public void setStrategy(RolloutStrategy strategy) { this.strategy = strategy; }
+  public RolloutAnalysis getAnalysis() { return analysis; }
+  public void setAnalysis(RolloutAnalysis analysis) { this.analysis = analysis; }
+  public Integer getProgressDeadlineSeconds() { return progressDeadlineSeconds; }
+  public void setProgressDeadlineSeconds(Integer progressDeadlineSeconds) { this.progressDeadlineSeconds = progressDeadlineSeconds; }
+}

@@ -1,0 +1,85 @@
+package io.vigie.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The operator's only memory: everything needed to resume a rollout after a restart is here.
+ * Timestamps are RFC 3339 strings, as everywhere in Kubernetes.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class RolloutStatus {
+  private RolloutPhase phase;
+  private String message;
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("Revision (Vigie's hash of the pod template) that serves all traffic when nothing is in progress.")
+  private String stableRevision;
+  @JsonPropertyDescription("pod-template-hash label of the target's ReplicaSet for the stable revision.")
+  private String stablePodTemplateHash;
+  @JsonPropertyDescription("Revision under test, if any.")
+  private String canaryRevision;
+
+  private Integer currentStepIndex;
+  @JsonPropertyDescription("Current step for display, e.g. 3/5.")
+  private String step;
+  private String stepStartedAt;
+  private String pauseStartedAt;
+  @JsonPropertyDescription("True while a person paused the rollout with vigie.io/pause.")
+  private Boolean userPaused;
+  private String canaryStartedAt;
+  private String promotionStartedAt;
+
+  @JsonPropertyDescription("Weight the current step asks for.")
+  private Integer desiredWeight;
+  @JsonPropertyDescription("Share of traffic the canary actually serves, in percent.")
+  private Integer canaryWeight;
+
+  private AbortStatus abort;
+  private ControlRecord lastControl;
+  @JsonPropertyDescription("Past revisions and their verdicts, newest last, bounded.")
+  private List<RevisionRecord> history = new ArrayList<>();
+  private List<Condition> conditions = new ArrayList<>();
+
+  public RolloutPhase getPhase() { return phase; }
+  public void setPhase(RolloutPhase phase) { this.phase = phase; }
+  public String getMessage() { return message; }
+  public void setMessage(String message) { this.message = message; }
+  public Long getObservedGeneration() { return observedGeneration; }
+  public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
+  public String getStableRevision() { return stableRevision; }
+  public void setStableRevision(String stableRevision) { this.stableRevision = stableRevision; }
+  public String getStablePodTemplateHash() { return stablePodTemplateHash; }
+  public void setStablePodTemplateHash(String stablePodTemplateHash) { this.stablePodTemplateHash = stablePodTemplateHash; }
+  public String getCanaryRevision() { return canaryRevision; }
+  public void setCanaryRevision(String canaryRevision) { this.canaryRevision = canaryRevision; }
+  public Integer getCurrentStepIndex() { return currentStepIndex; }
+  public void setCurrentStepIndex(Integer currentStepIndex) { this.currentStepIndex = currentStepIndex; }
+  public String getStep() { return step; }
+  public void setStep(String step) { this.step = step; }
+  public String getStepStartedAt() { return stepStartedAt; }
+  public void setStepStartedAt(String stepStartedAt) { this.stepStartedAt = stepStartedAt; }
+  public String getPauseStartedAt() { return pauseStartedAt; }
+  public void setPauseStartedAt(String pauseStartedAt) { this.pauseStartedAt = pauseStartedAt; }
+  public Boolean getUserPaused() { return userPaused; }
+  public void setUserPaused(Boolean userPaused) { this.userPaused = userPaused; }
+  public String getCanaryStartedAt() { return canaryStartedAt; }
+  public void setCanaryStartedAt(String canaryStartedAt) { this.canaryStartedAt = canaryStartedAt; }
+  public String getPromotionStartedAt() { return promotionStartedAt; }
+  public void setPromotionStartedAt(String promotionStartedAt) { this.promotionStartedAt = promotionStartedAt; }
+  public Integer getDesiredWeight() { return desiredWeight; }
+  public void setDesiredWeight(Integer desiredWeight) { this.desiredWeight = desiredWeight; }
+  public Integer getCanaryWeight() { return canaryWeight; }
+  public void setCanaryWeight(Integer canaryWeight) { this.canaryWeight = canaryWeight; }
+  public AbortStatus getAbort() { return abort; }
+  public void setAbort(AbortStatus abort) { this.abort = abort; }
+  public ControlRecord getLastControl() { return lastControl; }
+  public void setLastControl(ControlRecord lastControl) { this.lastControl = lastControl; }
+  public List<RevisionRecord> getHistory() { return history; }
+  public void setHistory(List<RevisionRecord> history) { this.history = history; }
+  public List<Condition> getConditions() { return conditions; }
+  public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
+}

@@ -1,0 +1,19 @@
+package io.vigie.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class TemplateRef {
+  @Required
+  private String name;
+
+  @JsonPropertyDescription("true for a ClusterAnalysisTemplate, false (default) for an AnalysisTemplate in the Rollout's namespace.")
+  private Boolean clusterScope;
+
+  public String getName() { return name; }
+  public void setName(String name) { this.name = name; }
+  public Boolean getClusterScope() { return clusterScope; }
+  public void setClusterScope(Boolean clusterScope) { this.clusterScope = clusterScope; }
+}

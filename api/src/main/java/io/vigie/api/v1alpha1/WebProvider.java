@@ -1,0 +1,34 @@
+package io.vigie.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class WebProvider {
+  @Required
+  private String url;
+
+  @Pattern("^(GET|POST)$")
+  private String method;
+
+  private String body;
+
+  @JsonPropertyDescription("JSON pointer (RFC 6901) to the number in the response, e.g. /data/errorRate.")
+  private String jsonPointer;
+
+  @Pattern(Durations.PATTERN)
+  private String timeout;
+
+  public String getUrl() { return url; }
+  public void setUrl(String url) { this.url = url; }
+  public String getMethod() { return method; }
+  public void setMethod(String method) { this.method = method; }
+  public String getBody() { return body; }
+  public void setBody(String body) { this.body = body; }
+  public String getJsonPointer() { return jsonPointer; }
+  public void setJsonPointer(String jsonPointer) { this.jsonPointer = jsonPointer; }
+  public String getTimeout() { return timeout; }
+  public void setTimeout(String timeout) { this.timeout = timeout; }
+}

@@ -1,0 +1,61 @@
+package io.vigie.api.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class AnalysisTemplateSchemaTest {
+  private static CrdSchemaValidator schema;
+
+  @BeforeAll
+  static void load() throws IOException {
+    schema = CrdSchemaValidator.forCrd(
+        Path.of(System.getProperty("vigie.crds.committed", "../crds"), "analysistemplates.vigie.io-v1.yml"), "v1alpha1");
+  }
+
+  private static String template(String metric) {
+    return """
+        apiVersion: vigie.io/v1alpha1
+        kind: AnalysisTemplate
+        metadata: {name: http-health}
+        spec:
+          args: [{name: service}]
+          metrics:
+        """ + metric.indent(4);
+  }
+
+  @Test
+  void acceptsAPrometheusMetricWithAThreshold() throws IOException {
+    assertThat(schema.validate(template("""
+        - name: error-rate
+          interval: 30s
+          count: 5
+          failureLimit: 1
+          thresholdRange: {max: 0.05}
+          provider:
+            prometheus: {query: 'sum(rate(x[1m]))'}
+        """))).isEmpty();
+  }
+
+  @Test
+  void rejectsAMetricWithTwoProviders() throws IOException {
+    assertThat(schema.validate(template("""
+        - name: error-rate
+          provider:
+            prometheus: {query: 'up'}
+            web: {url: 'http://x'}
+        """))).singleElement().asString().contains("exactly one provider");
+  }
+
+  @Test
+  void rejectsAnEmptyThresholdRange() throws IOException {
+    assertThat(schema.validate(template("""
+        - name: error-rate
+          thresholdRange: {}
+          provider: {prometheus: {query: 'up'}}
+        """))).singleElement().asString().contains("min, max or both");
+  }
+}

@@ -1,0 +1,114 @@
+package io.vigie.api.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** What the generated Rollout CRD lets through and what it rejects, as the API server would. */
+class RolloutSchemaTest {
+  private static CrdSchemaValidator schema;
+
+  @BeforeAll
+  static void load() throws IOException {
+    schema = CrdSchemaValidator.forCrd(
+        Path.of(System.getProperty("vigie.crds.committed", "../crds"), "rollouts.vigie.io-v1.yml"), "v1alpha1");
+  }
+
+  private static String rollout(String steps) {
+    return """
+        apiVersion: vigie.io/v1alpha1
+        kind: Rollout
+        metadata: {name: web, namespace: shop}
+        spec:
+          targetRef: {kind: Deployment, name: web}
+          service: {name: web, port: 80}
+          strategy:
+            canary:
+              steps:
+        """ + steps.indent(8);
+  }
+
+  @Test
+  void acceptsAWellFormedRollout() throws IOException {
+    assertThat(schema.validate(rollout("""
+        - setWeight: 10
+        - pause: {duration: 2m}
+        - setWeight: 50
+        - pause: {}
+        - analysis: {templates: [{name: http-health}]}
+        - setWeight: 100
+        """))).isEmpty();
+  }
+
+  @Test
+  void rejectsAWeightAbove100() throws IOException {
+    assertThat(schema.validate(rollout("- setWeight: 150\n")))
+        .singleElement().asString().contains("setWeight").contains("100");
+  }
+
+  @Test
+  void rejectsANegativeWeight() throws IOException {
+    assertThat(schema.validate(rollout("- setWeight: -1\n"))).isNotEmpty();
+  }
+
+  @Test
+  void rejectsAStepWithTwoActions() throws IOException {
+    assertThat(schema.validate(rollout("- {setWeight: 10, pause: {duration: 1m}}\n")))
+        .containsExactly(".spec.strategy.canary.steps[0]: a step has exactly one of setWeight, pause or analysis");
+  }
+
+  @Test
+  void rejectsAStepWithNoAction() throws IOException {
+    assertThat(schema.validate(rollout("- {}\n")))
+        .containsExactly(".spec.strategy.canary.steps[0]: a step has exactly one of setWeight, pause or analysis");
+  }
+
+  @Test
+  void rejectsADurationWithoutUnit() throws IOException {
+    assertThat(schema.validate(rollout("- pause: {duration: '5 minutes'}\n")))
+        .singleElement().asString().contains("duration");
+    assertThat(schema.validate(rollout("- pause: {duration: '90'}\n"))).isNotEmpty();
+    assertThat(schema.validate(rollout("- pause: {duration: 1h30m}\n"))).isEmpty();
+  }
+
+  @Test
+  void rejectsATargetThatIsNotADeployment() throws IOException {
+    assertThat(schema.validate(rollout("- setWeight: 10\n").replace("kind: Deployment, name: web", "kind: StatefulSet, name: web")))
+        .singleElement().asString().contains("kind");
+  }
+
+  @Test
+  void requiresTargetServiceAndSteps() throws IOException {
+    String noTarget = """
+        apiVersion: vigie.io/v1alpha1
+        kind: Rollout
+        metadata: {name: web}
+        spec:
+          service: {name: web}
+          strategy: {canary: {steps: []}}
+        """;
+    assertThat(schema.validate(noTarget))
+        .anySatisfy(e -> assertThat(e).contains("targetRef"))
+        .anySatisfy(e -> assertThat(e).contains("steps"));
+  }
+
+  @Test
+  void rejectsMoreThanTheMaximumNumberOfSteps() throws IOException {
+    assertThat(schema.validate(rollout("- setWeight: 1\n".repeat(101)))).singleElement().asString().contains("steps");
+  }
+
+  @Test
+  void rejectsUnknownFieldsAndWrongTypes() throws IOException {
+    assertThat(schema.validate(rollout("- setWeight: ten\n"))).isNotEmpty();
+    assertThat(schema.validate(rollout("- setWeight: 10\n").replace("service:", "servic:"))).isNotEmpty();
+  }
+
+  @Test
+  void rejectsAnUnknownPhaseInStatus() throws IOException {
+    assertThat(schema.validate(rollout("- setWeight: 10\n") + "status: {phase: Happy}\n")).isNotEmpty();
+    assertThat(schema.validate(rollout("- setWeight: 10\n") + "status: {phase: Healthy}\n")).isEmpty();
+  }
+}
