@@ -1,0 +1,65 @@
+package io.vigie.cli;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.vigie.runtime.VigieOperator;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "operator",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Runs the Vigie operator: watches Rollouts and drives their canaries.",
+        "Connects like kubectl: in-cluster service account, else KUBECONFIG or ~/.kube/config."})
+final class OperatorCommand implements Callable<Integer> {
+  @Option(names = "--namespaces", split = ",", paramLabel = "NS",
+      description = "Namespaces to watch, comma-separated. Default: all namespaces.")
+  List<String> namespaces = List.of();
+
+  @Option(names = "--context", paramLabel = "NAME", description = "kubeconfig context to use.")
+  String context;
+
+  @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+      description = "Log format: text or json (one JSON object per line). Default: ${DEFAULT-VALUE}.")
+  LogFormat logFormat;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    logFormat.install();
+    Config config = context == null ? Config.autoConfigure(null) : Config.autoConfigure(context);
+    Set<String> watched = new LinkedHashSet<>();
+    namespaces.stream().map(String::trim).filter(n -> !n.isEmpty()).forEach(watched::add);
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+    VigieOperator operator = VigieOperator.start(client, Clock.systemUTC(), watched, instance());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      operator.close();
+      client.close();
+      stopped.countDown();
+    }, "vigie-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  private static String instance() {
+    String pod = System.getenv("POD_NAME");
+    if (pod != null && !pod.isBlank()) {
+      return pod;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "vigie";
+    }
+  }
+}

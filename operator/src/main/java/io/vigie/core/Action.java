@@ -1,0 +1,33 @@
+package io.vigie.core;
+
+/**
+ * A write the reconciler makes to the cluster. Each is idempotent: applying it to a cluster that
+ * is already in the described state changes nothing. None of them can write the target
+ * Deployment's replicas or template: there is no action for that.
+ */
+public sealed interface Action {
+
+  /** Sets spec.paused of the target Deployment. */
+  record PauseTarget(boolean paused) implements Action {}
+
+  /**
+   * Makes the canary Deployment run this revision with this many replicas: created from the
+   * target's template when missing, replaced when it runs another revision, scaled otherwise.
+   */
+  record RunCanary(String revision, int replicas) implements Action {}
+
+  /** Scales the canary Deployment, whatever revision it runs; nothing when it does not exist. */
+  record ScaleCanary(int replicas) implements Action {}
+
+  /**
+   * Points the Vigie-owned stable Service at the target's pods of this pod-template-hash, or at all
+   * the target's pods when null (during a promotion, so that no request finds no endpoint).
+   */
+  record PointStableService(String podTemplateHash) implements Action {}
+
+  /** Makes the Vigie-owned canary Service select the canary pods. */
+  record EnsureCanaryService() implements Action {}
+
+  /** Deletes the canary Deployment and the Vigie-owned Services (the Rollout is being deleted). */
+  record RemoveVigieObjects() implements Action {}
+}

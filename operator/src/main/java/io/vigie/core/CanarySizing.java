@@ -1,0 +1,30 @@
+package io.vigie.core;
+
+/**
+ * Replica-ratio routing: the user's Service selects stable and canary pods alike, so the canary's
+ * share of traffic is its share of ready pods. Vigie never scales the user's Deployment, so the
+ * canary is sized against it: c / (n + c) = w, capped at one canary pod per stable pod (50%).
+ */
+public final class CanarySizing {
+  private CanarySizing() {}
+
+  /** Canary replicas for a weight, next to a target of {@code targetReplicas}. */
+  public static int replicasFor(int weight, int targetReplicas) {
+    if (weight <= 0 || targetReplicas <= 0) {
+      return 0;
+    }
+    if (weight >= 100) {
+      return targetReplicas;
+    }
+    long exact = Math.round((double) targetReplicas * weight / (100 - weight));
+    return (int) Math.max(1, Math.min(targetReplicas, exact));
+  }
+
+  /** The canary's share of traffic, in percent, from the ready pods on both sides. */
+  public static int share(int stableReady, int canaryReady) {
+    if (canaryReady <= 0) {
+      return 0;
+    }
+    return (int) Math.round(100.0 * canaryReady / (stableReady + canaryReady));
+  }
+}

@@ -1,0 +1,56 @@
+package io.vigie.core;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the reconciler saw of the cluster for one Rollout, at one instant. The rollout logic reads
+ * the world only through this value.
+ *
+ * @param now the time of the observation (from the operator's Clock)
+ * @param generation the Rollout's metadata.generation
+ * @param target the target Deployment, empty when it does not exist
+ * @param service the user's Service, empty when it does not exist
+ * @param canary the Vigie-owned canary Deployment, empty when it does not exist
+ * @param control a manual control accepted from an annotation and not yet cleared
+ */
+public record Observation(
+    Instant now,
+    long generation,
+    Optional<Target> target,
+    Optional<Service> service,
+    Optional<Canary> canary,
+    Optional<PendingControl> control) {
+
+  /**
+   * The user's Deployment.
+   *
+   * @param revision Vigie's hash of the pod template (see workload.TemplateHash)
+   * @param images the containers' images, for people reading Events
+   * @param podTemplateHash the pod-template-hash label of the ReplicaSet running this template, empty
+   *     while Kubernetes has not created it
+   * @param rolledOut Kubernetes reports the rollout of the current template complete: observed the
+   *     latest generation, every replica updated and available, no old pods left
+   */
+  public record Target(
+      String revision,
+      String images,
+      Optional<String> podTemplateHash,
+      int replicas,
+      boolean paused,
+      int readyReplicas,
+      int availableReplicas,
+      boolean rolledOut,
+      Map<String, String> podLabels) {}
+
+  /** The user's Service; its selector must select the target's pods. */
+  public record Service(Map<String, String> selector) {}
+
+  /** The canary Deployment: which revision it runs and how many of its pods are ready. */
+  public record Canary(String revision, int replicas, int readyReplicas) {}
+
+  public Observation withNow(Instant instant) {
+    return new Observation(instant, generation, target, service, canary, control);
+  }
+}

@@ -1,0 +1,570 @@
+package io.vigie.core;
+
+import static io.vigie.api.v1alpha1.RolloutPhase.Healthy;
+import static io.vigie.api.v1alpha1.RolloutPhase.Invalid;
+import static io.vigie.api.v1alpha1.RolloutPhase.Paused;
+import static io.vigie.api.v1alpha1.RolloutPhase.Progressing;
+import static io.vigie.api.v1alpha1.RolloutPhase.Promoting;
+import static io.vigie.api.v1alpha1.RolloutPhase.RolledBack;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigie.api.v1alpha1.AbortStatus;
+import io.vigie.api.v1alpha1.CanaryStep;
+import io.vigie.api.v1alpha1.ControlRecord;
+import io.vigie.api.v1alpha1.Durations;
+import io.vigie.api.v1alpha1.RevisionRecord;
+import io.vigie.api.v1alpha1.RevisionRecord.Verdict;
+import io.vigie.api.v1alpha1.RolloutPhase;
+import io.vigie.api.v1alpha1.RolloutSpec;
+import io.vigie.api.v1alpha1.RolloutStatus;
+import io.vigie.core.Action.PauseTarget;
+import io.vigie.core.Action.PointStableService;
+import io.vigie.core.Action.RunCanary;
+import io.vigie.core.Action.ScaleCanary;
+import io.vigie.core.Observation.Target;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The rollout logic: a pure function from (spec, status, observation) to (new status, actions).
+ * It reads no clock and touches no cluster; the reconciler feeds it and carries out its decision.
+ * See docs/concepts.md for the phases and what moves a Rollout between them.
+ */
+public final class RolloutMachine {
+  /** How many past revisions status.history keeps. */
+  public static final int HISTORY_LIMIT = 10;
+
+  private static final ObjectMapper COPIER = new ObjectMapper();
+
+  private RolloutMachine() {}
+
+  public static Decision decide(String namespace, RolloutSpec spec, RolloutStatus status, Observation observation) {
+    return new Run(namespace, spec, copy(status), observation).decide();
+  }
+
+  /** What to write when the Rollout is deleted: the Deployment becomes plain Kubernetes again. */
+  public static List<Action> cleanup(Observation observation) {
+    List<Action> actions = new ArrayList<>();
+    actions.add(new Action.RemoveVigieObjects());
+    observation.target().filter(Target::paused).ifPresent(t -> actions.add(new PauseTarget(false)));
+    return actions;
+  }
+
+  private static RolloutStatus copy(RolloutStatus status) {
+    return status == null ? new RolloutStatus() : COPIER.convertValue(status, RolloutStatus.class);
+  }
+
+  /** One decision in the making: a fresh copy of the status that the steps below change. */
+  private static final class Run {
+    private final String namespace;
+    private final RolloutSpec spec;
+    private final RolloutStatus s;
+    private final Observation obs;
+    private final Instant now;
+    private final LinkedHashSet<Action> actions = new LinkedHashSet<>();
+    private final List<RolloutEvent> events = new ArrayList<>();
+    private Duration requeue;
+    private boolean promotionLate;
+
+    Run(String namespace, RolloutSpec spec, RolloutStatus status, Observation observation) {
+      this.namespace = namespace;
+      this.spec = spec;
+      this.s = status;
+      this.obs = observation;
+      this.now = observation.now();
+    }
+
+    Decision decide() {
+      s.setObservedGeneration(obs.generation());
+      List<String> problems = SpecValidation.problems(namespace, spec, obs);
+      if (!problems.isEmpty()) {
+        invalid(String.join("; ", problems));
+        return finish();
+      }
+      Target target = obs.target().orElseThrow();
+      if (s.getStableRevision() == null) {
+        adopt(target);
+        return finish();
+      }
+      if (s.getPhase() == Invalid || s.getPhase() == null) {
+        s.setPhase(s.getCanaryRevision() == null ? Healthy : s.getAbort() != null ? RolledBack : Progressing);
+        events.add(RolloutEvent.normal("Valid", "the Rollout is valid again: " + s.getPhase()));
+      }
+      String revision = target.revision();
+      if (revision.equals(s.getStableRevision())) {
+        if (s.getCanaryRevision() != null) {
+          endByRevert();
+        }
+      } else if (!revision.equals(s.getCanaryRevision())) {
+        startCanary(target);
+      }
+      obs.control().ifPresent(this::applyControl);
+      if (s.getCanaryRevision() == null) {
+        steady(target);
+      } else if (s.getPhase() == RolledBack) {
+        holdRolledBack(target);
+      } else if (s.getPhase() == Promoting) {
+        promote(target);
+      } else {
+        progress(target);
+      }
+      return finish();
+    }
+
+    // ---- phases -------------------------------------------------------------------------------
+
+    private void invalid(String message) {
+      if (s.getPhase() != Invalid || !message.equals(s.getMessage())) {
+        events.add(RolloutEvent.warning("Invalid", message));
+      }
+      s.setPhase(Invalid);
+      s.setMessage(message);
+    }
+
+    private void adopt(Target target) {
+      if (!target.rolledOut() || target.podTemplateHash().isEmpty()) {
+        s.setPhase(Progressing);
+        s.setMessage("waiting for Deployment " + targetName() + " to finish its rollout before adopting it");
+        return;
+      }
+      String hash = target.podTemplateHash().get();
+      actions.add(new PointStableService(hash));
+      actions.add(new Action.EnsureCanaryService());
+      if (!target.paused()) {
+        actions.add(new PauseTarget(true));
+      }
+      s.setStableRevision(target.revision());
+      s.setStablePodTemplateHash(hash);
+      s.setPhase(Healthy);
+      s.setMessage("adopted Deployment " + targetName() + " at revision " + target.revision() + " (" + target.images() + ")");
+      events.add(RolloutEvent.normal("Adopted", s.getMessage()));
+    }
+
+    private void steady(Target target) {
+      obs.canary().filter(c -> c.replicas() > 0).ifPresent(c -> actions.add(new ScaleCanary(0)));
+      actions.add(new Action.EnsureCanaryService());
+      s.setDesiredWeight(null);
+      s.setCanaryWeight(0);
+      if (target.paused()) {
+        actions.add(new PointStableService(s.getStablePodTemplateHash()));
+        s.setPhase(Healthy);
+        s.setMessage("revision " + s.getStableRevision() + " serves all traffic");
+        return;
+      }
+      // Someone resumed the Deployment, or it rolls back to the stable template after an
+      // interrupted promotion: let it finish, then pause it again.
+      if (target.rolledOut() && target.podTemplateHash().isPresent()) {
+        s.setStablePodTemplateHash(target.podTemplateHash().get());
+        actions.add(new PointStableService(s.getStablePodTemplateHash()));
+        actions.add(new PauseTarget(true));
+        s.setPhase(Healthy);
+        s.setMessage("revision " + s.getStableRevision() + " serves all traffic");
+      } else {
+        actions.add(new PointStableService(null));
+        s.setPhase(Progressing);
+        s.setMessage("waiting for Deployment " + targetName() + " to finish rolling to the stable revision "
+            + s.getStableRevision());
+      }
+    }
+
+    private void endByRevert() {
+      boolean inFlight = s.getPhase() != RolledBack;
+      if (inFlight) {
+        record(s.getCanaryRevision(), Verdict.Reverted, "the Deployment's template went back to the stable revision");
+      }
+      events.add(RolloutEvent.normal("Reverted", "the Deployment's template is back to stable revision "
+          + s.getStableRevision() + ": canary " + s.getCanaryRevision() + " removed"));
+      obs.canary().filter(c -> c.replicas() > 0).ifPresent(c -> actions.add(new ScaleCanary(0)));
+      clearCanary();
+      s.setAbort(null);
+    }
+
+    private void startCanary(Target target) {
+      String previous = s.getCanaryRevision();
+      if (previous != null && s.getPhase() != RolledBack) {
+        record(previous, Verdict.Superseded, "revision " + target.revision() + " arrived before it finished");
+      }
+      if (!target.paused()) {
+        actions.add(new PauseTarget(true));
+      }
+      clearCanary();
+      s.setAbort(null);
+      s.setCanaryRevision(target.revision());
+      s.setCurrentStepIndex(0);
+      s.setStepStartedAt(Timestamps.format(now));
+      s.setDesiredWeight(0);
+      s.setPhase(Progressing);
+      events.add(RolloutEvent.normal("NewRevision", "revision " + target.revision() + " (" + target.images()
+          + ") detected" + (previous == null ? "" : ", replacing canary " + previous)
+          + ": starting the canary at step 1/" + steps().size()));
+    }
+
+    private void progress(Target target) {
+      if (!target.paused()) {
+        actions.add(new PauseTarget(true));
+      }
+      actions.add(new Action.EnsureCanaryService());
+      String revision = s.getCanaryRevision();
+      if (Boolean.TRUE.equals(s.getUserPaused())) {
+        keepCanary(target, revision);
+        s.setPhase(Paused);
+        s.setMessage("paused by vigie.io/pause at step " + stepDisplay() + ": resume with vigie.io/resume");
+        return;
+      }
+      List<CanaryStep> steps = steps();
+      while (true) {
+        int index = s.getCurrentStepIndex();
+        if (index >= steps.size()) {
+          startPromotion(target);
+          return;
+        }
+        CanaryStep step = steps.get(index);
+        boolean done;
+        if (step.getSetWeight() != null) {
+          done = setWeight(target, revision, step.getSetWeight());
+        } else {
+          done = pause(target, revision, step.getPause().getDuration());
+        }
+        if (!done) {
+          return;
+        }
+        if (s.getPhase() == RolledBack) {
+          return;
+        }
+        completeStep(describe(step));
+      }
+    }
+
+    private boolean setWeight(Target target, String revision, int weight) {
+      int want = CanarySizing.replicasFor(weight, target.replicas());
+      s.setDesiredWeight(weight);
+      actions.add(new RunCanary(revision, want));
+      int ready = canaryReady(revision);
+      observeWeight(target, ready);
+      boolean canaryAtSize = obs.canary().map(c -> c.revision().equals(revision) && c.replicas() == want).orElse(want == 0);
+      if (canaryAtSize && ready >= want) {
+        return true;
+      }
+      Instant started = Timestamps.parse(s.getStepStartedAt());
+      Duration deadline = progressDeadline();
+      Instant due = started.plus(deadline);
+      if (!now.isBefore(due)) {
+        abort("ProgressDeadlineExceeded", "canary " + canaryName() + " has " + ready + "/" + want
+            + " ready pods after " + deadline.toSeconds() + "s at step " + stepDisplay()
+            + " (setWeight " + weight + "): check its pods (image, crash loop, readiness probe)");
+        return true;
+      }
+      s.setPhase(Progressing);
+      s.setMessage("step " + stepDisplay() + ": setWeight " + weight + ", waiting for canary pods: " + ready + "/" + want + " ready");
+      requeueIn(Duration.between(now, due));
+      return false;
+    }
+
+    private boolean pause(Target target, String revision, String duration) {
+      keepCanary(target, revision);
+      if (duration == null) {
+        if (s.getPhase() != Paused) {
+          events.add(RolloutEvent.normal("Paused", "step " + stepDisplay() + ": paused until promoted"));
+        }
+        s.setPhase(Paused);
+        s.setPauseStartedAt(s.getStepStartedAt());
+        s.setMessage("step " + stepDisplay() + ": paused until promoted (annotate vigie.io/promote=true or run: vigie promote "
+            + "<rollout>)");
+        return false;
+      }
+      Instant end = Timestamps.parse(s.getStepStartedAt()).plus(Durations.parse(duration));
+      if (!now.isBefore(end)) {
+        return true;
+      }
+      s.setPhase(Progressing);
+      s.setMessage("step " + stepDisplay() + ": pause " + duration + ", " + Duration.between(now, end).toSeconds() + "s left");
+      requeueIn(Duration.between(now, end));
+      return false;
+    }
+
+    private void keepCanary(Target target, String revision) {
+      int weight = s.getDesiredWeight() == null ? 0 : s.getDesiredWeight();
+      actions.add(new RunCanary(revision, CanarySizing.replicasFor(weight, target.replicas())));
+      observeWeight(target, canaryReady(revision));
+    }
+
+    private void completeStep(String what) {
+      events.add(RolloutEvent.normal("StepCompleted", "step " + stepDisplay() + " (" + what + ") completed"
+          + (s.getCanaryWeight() != null && s.getCanaryWeight() > 0 ? ", canary serves " + s.getCanaryWeight() + "% of traffic" : "")));
+      s.setCurrentStepIndex(s.getCurrentStepIndex() + 1);
+      s.setStepStartedAt(Timestamps.format(now));
+      s.setPauseStartedAt(null);
+      s.setPhase(Progressing);
+    }
+
+    private void startPromotion(Target target) {
+      s.setPhase(Promoting);
+      s.setPromotionStartedAt(Timestamps.format(now));
+      s.setCurrentStepIndex(steps().size());
+      events.add(RolloutEvent.normal("Promoting", "all " + steps().size() + " steps passed: rolling Deployment "
+          + targetName() + " to revision " + s.getCanaryRevision()));
+      promote(target);
+    }
+
+    private void promote(Target target) {
+      String revision = s.getCanaryRevision();
+      boolean complete = !target.paused() && target.rolledOut() && target.podTemplateHash().isPresent();
+      if (!complete) {
+        keepCanary(target, revision);
+        // Old and new pods of the target alike serve as stable while it rolls, so that capacity
+        // never falls below the target's replicas and no request finds no endpoint.
+        actions.add(new PointStableService(null));
+        if (target.paused()) {
+          actions.add(new PauseTarget(false));
+        }
+        s.setPhase(Promoting);
+        Instant due = Timestamps.parse(s.getPromotionStartedAt()).plus(progressDeadline());
+        if (!now.isBefore(due)) {
+          promotionLate = true;
+          s.setMessage("promotion of revision " + revision + " is taking longer than " + progressDeadline().toSeconds()
+              + "s: Deployment " + targetName() + " has " + target.availableReplicas() + "/" + target.replicas()
+              + " available pods; check its pods (the canary keeps serving meanwhile)");
+        } else {
+          s.setMessage("promoting revision " + revision + ": Deployment " + targetName() + " has "
+              + target.availableReplicas() + "/" + target.replicas() + " available pods");
+          requeueIn(Duration.between(now, due));
+        }
+        return;
+      }
+      String hash = target.podTemplateHash().get();
+      actions.add(new PointStableService(hash));
+      actions.add(new ScaleCanary(0));
+      actions.add(new PauseTarget(true));
+      record(revision, Verdict.Promoted, "passed all " + steps().size() + " steps");
+      events.add(RolloutEvent.normal("Promoted", "revision " + revision + " (" + target.images()
+          + ") is stable and serves all traffic"));
+      s.setStableRevision(revision);
+      s.setStablePodTemplateHash(hash);
+      clearCanary();
+      s.setPhase(Healthy);
+      s.setMessage("revision " + revision + " serves all traffic");
+    }
+
+    private void holdRolledBack(Target target) {
+      if (!target.paused()) {
+        actions.add(new PauseTarget(true));
+      }
+      actions.add(new PointStableService(s.getStablePodTemplateHash()));
+      obs.canary().filter(c -> c.replicas() > 0).ifPresent(c -> actions.add(new ScaleCanary(0)));
+      s.setCanaryWeight(0);
+      s.setPhase(RolledBack);
+      AbortStatus abort = s.getAbort();
+      s.setMessage("rolled back: " + (abort == null ? "" : abort.getMessage())
+          + "; stable revision " + s.getStableRevision() + " serves all traffic. Retry with vigie.io/retry, or change the template");
+    }
+
+    private void abort(String reason, String message) {
+      // Traffic first: with replica-ratio routing, removing the canary's pods is what moves its
+      // traffic back to stable, so this scale-down is the first write.
+      actions.add(new ScaleCanary(0));
+      actions.add(new PointStableService(s.getStablePodTemplateHash()));
+      s.setAbort(new AbortStatus(reason, message, s.getCanaryRevision(), Timestamps.format(now)));
+      s.setDesiredWeight(0);
+      s.setCanaryWeight(0);
+      s.setUserPaused(null);
+      s.setPhase(RolledBack);
+      s.setMessage("rolled back: " + message);
+      record(s.getCanaryRevision(), Verdict.RolledBack, reason + ": " + message);
+      events.add(RolloutEvent.warning("RolloutAborted", "revision " + s.getCanaryRevision() + " rolled back ("
+          + reason + "): " + message));
+    }
+
+    // ---- manual controls ----------------------------------------------------------------------
+
+    private void applyControl(PendingControl control) {
+      if (s.getLastControl() != null && control.id().equals(s.getLastControl().getId())) {
+        return;
+      }
+      String result = switch (control.control()) {
+        case PROMOTE -> promoteControl(control);
+        case ABORT -> abortControl();
+        case RETRY -> retryControl();
+        case PAUSE -> pauseControl();
+        case RESUME -> resumeControl();
+      };
+      s.setLastControl(new ControlRecord(control.control().word(), control.value(), control.id(), Timestamps.format(now), result));
+      boolean ignored = result.startsWith("ignored");
+      events.add(ignored
+          ? RolloutEvent.warning("ControlIgnored", control.control().annotation() + ": " + result)
+          : RolloutEvent.normal("ControlApplied", control.control().annotation() + ": " + result));
+    }
+
+    private boolean canaryInFlight() {
+      return s.getCanaryRevision() != null && (s.getPhase() == Progressing || s.getPhase() == Paused);
+    }
+
+    private String promoteControl(PendingControl control) {
+      if (!canaryInFlight()) {
+        return "ignored: nothing to promote while the Rollout is " + s.getPhase();
+      }
+      s.setUserPaused(null);
+      if (control.full()) {
+        s.setCurrentStepIndex(steps().size());
+        return "skipped the remaining steps: promoting revision " + s.getCanaryRevision();
+      }
+      String done = stepDisplay();
+      completeStep("promoted by hand");
+      return "step " + done + " completed by hand";
+    }
+
+    private String abortControl() {
+      if (!canaryInFlight()) {
+        return s.getPhase() == Promoting
+            ? "ignored: every step passed and the promotion has started; change the Deployment's template to roll back"
+            : "ignored: no canary in progress while the Rollout is " + s.getPhase();
+      }
+      abort("ManualAbort", "aborted by vigie.io/abort at step " + stepDisplay());
+      return "aborted revision " + s.getCanaryRevision();
+    }
+
+    private String retryControl() {
+      if (s.getPhase() != RolledBack || s.getCanaryRevision() == null) {
+        return "ignored: retry applies to a rolled-back update, and the Rollout is " + s.getPhase();
+      }
+      s.setAbort(null);
+      s.setCurrentStepIndex(0);
+      s.setStepStartedAt(Timestamps.format(now));
+      s.setDesiredWeight(0);
+      s.setPhase(Progressing);
+      return "retrying revision " + s.getCanaryRevision() + " from step 1/" + steps().size();
+    }
+
+    private String pauseControl() {
+      if (!canaryInFlight()) {
+        return "ignored: no canary in progress while the Rollout is " + s.getPhase();
+      }
+      if (Boolean.TRUE.equals(s.getUserPaused())) {
+        return "ignored: already paused";
+      }
+      s.setUserPaused(true);
+      s.setPauseStartedAt(Timestamps.format(now));
+      return "paused at step " + stepDisplay();
+    }
+
+    private String resumeControl() {
+      if (!Boolean.TRUE.equals(s.getUserPaused())) {
+        return "ignored: the Rollout was not paused with vigie.io/pause";
+      }
+      // The time spent paused does not count against timed pauses or the progress deadline.
+      Duration paused = Duration.between(Timestamps.parse(s.getPauseStartedAt()), now);
+      s.setStepStartedAt(Timestamps.format(Timestamps.parse(s.getStepStartedAt()).plus(paused)));
+      s.setUserPaused(null);
+      s.setPauseStartedAt(null);
+      return "resumed at step " + stepDisplay();
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private Decision finish() {
+      int total = steps().size();
+      if (s.getCanaryRevision() != null && total > 0 && s.getCurrentStepIndex() != null) {
+        s.setStep(Math.min(s.getCurrentStepIndex() + 1, total) + "/" + total);
+      } else {
+        s.setStep(null);
+      }
+      if (s.getCanaryWeight() != null && s.getCanaryWeight() > 0 && s.getCanaryStartedAt() == null) {
+        s.setCanaryStartedAt(Timestamps.format(now));
+      }
+      setConditions();
+      return new Decision(s, List.copyOf(actions), List.copyOf(events), obs.control().isPresent(),
+          Optional.ofNullable(requeue));
+    }
+
+    private void setConditions() {
+      long gen = obs.generation();
+      RolloutPhase phase = s.getPhase();
+      var c = s.getConditions();
+      Conditions.set(c, Conditions.INVALID, phase == Invalid, phase == Invalid ? "InvalidSpec" : "Valid",
+          phase == Invalid ? s.getMessage() : "", now, gen);
+      boolean paused = phase == Paused;
+      Conditions.set(c, Conditions.PAUSED, paused,
+          paused ? (Boolean.TRUE.equals(s.getUserPaused()) ? "UserPaused" : "PauseStep") : "NotPaused",
+          paused ? s.getMessage() : "", now, gen);
+      switch (phase) {
+        case Progressing, Paused -> Conditions.set(c, Conditions.PROGRESSING, true,
+            s.getCanaryRevision() == null ? "Adopting" : "CanaryInProgress", s.getMessage(), now, gen);
+        case Promoting -> Conditions.set(c, Conditions.PROGRESSING, !promotionLate,
+            promotionLate ? "PromotionDeadlineExceeded" : "Promoting", s.getMessage(), now, gen);
+        case RolledBack -> Conditions.set(c, Conditions.PROGRESSING, false, "RolloutAborted", s.getMessage(), now, gen);
+        case Healthy -> Conditions.set(c, Conditions.PROGRESSING, false, "RolloutCompleted", s.getMessage(), now, gen);
+        case Invalid -> Conditions.set(c, Conditions.PROGRESSING, false, "InvalidSpec", s.getMessage(), now, gen);
+      }
+      obs.target().ifPresent(t -> {
+        boolean available = t.availableReplicas() >= t.replicas();
+        Conditions.set(c, Conditions.AVAILABLE, available,
+            available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+            "Deployment " + targetName() + " has " + t.availableReplicas() + "/" + t.replicas() + " available pods", now, gen);
+      });
+    }
+
+    private void observeWeight(Target target, int canaryReady) {
+      s.setCanaryWeight(CanarySizing.share(target.readyReplicas(), canaryReady));
+    }
+
+    private int canaryReady(String revision) {
+      return obs.canary().filter(c -> c.revision().equals(revision)).map(Observation.Canary::readyReplicas).orElse(0);
+    }
+
+    private void record(String revision, Verdict verdict, String reason) {
+      List<RevisionRecord> history = new ArrayList<>(s.getHistory() == null ? List.of() : s.getHistory());
+      history.add(new RevisionRecord(revision, verdict, reason, Timestamps.format(now)));
+      while (history.size() > HISTORY_LIMIT) {
+        history.remove(0);
+      }
+      s.setHistory(history);
+    }
+
+    private void clearCanary() {
+      s.setCanaryRevision(null);
+      s.setCurrentStepIndex(null);
+      s.setStepStartedAt(null);
+      s.setPauseStartedAt(null);
+      s.setPromotionStartedAt(null);
+      s.setCanaryStartedAt(null);
+      s.setDesiredWeight(null);
+      s.setCanaryWeight(0);
+    }
+
+    private void requeueIn(Duration d) {
+      Duration positive = d.isNegative() || d.isZero() ? Duration.ofSeconds(1) : d;
+      requeue = requeue == null || positive.compareTo(requeue) < 0 ? positive : requeue;
+    }
+
+    private List<CanaryStep> steps() {
+      return spec.getStrategy().getCanary().getSteps();
+    }
+
+    private String stepDisplay() {
+      return Math.min(s.getCurrentStepIndex() + 1, steps().size()) + "/" + steps().size();
+    }
+
+    private static String describe(CanaryStep step) {
+      if (step.getSetWeight() != null) {
+        return "setWeight " + step.getSetWeight();
+      }
+      return step.getPause().getDuration() == null ? "pause" : "pause " + step.getPause().getDuration();
+    }
+
+    private Duration progressDeadline() {
+      Integer seconds = spec.getProgressDeadlineSeconds();
+      return Duration.ofSeconds(seconds == null ? RolloutSpec.DEFAULT_PROGRESS_DEADLINE_SECONDS : seconds);
+    }
+
+    private String targetName() {
+      return spec.getTargetRef().getName();
+    }
+
+    private String canaryName() {
+      return targetName() + "-canary";
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package io.vigie.core;
+
+import io.vigie.api.v1alpha1.CanaryStep;
+import io.vigie.api.v1alpha1.CanaryStrategy;
+import io.vigie.api.v1alpha1.Durations;
+import io.vigie.api.v1alpha1.RolloutSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Checks a Rollout's spec and the objects it references. The CRD schema rejects most bad specs at
+ * apply time; this catches the rest (references, and specs stored before the schema was installed)
+ * with messages that name the fix.
+ */
+public final class SpecValidation {
+  private SpecValidation() {}
+
+  /** The problems found, each a sentence naming the field to fix; empty when the Rollout is valid. */
+  public static List<String> problems(String namespace, RolloutSpec spec, Observation observation) {
+    List<String> problems = new ArrayList<>();
+    if (spec == null) {
+      problems.add("spec is missing: a Rollout needs spec.targetRef, spec.service and spec.strategy.canary.steps");
+      return problems;
+    }
+    String targetName = spec.getTargetRef() == null ? null : spec.getTargetRef().getName();
+    if (targetName == null || targetName.isBlank()) {
+      problems.add("spec.targetRef.name is missing: name the Deployment to update");
+    } else if (spec.getTargetRef().getKind() == null) {
+      problems.add("spec.targetRef.kind is missing: set it to Deployment");
+    } else if (observation.target().isEmpty()) {
+      problems.add("Deployment " + namespace + "/" + targetName
+          + " not found: create it or fix spec.targetRef.name");
+    }
+    String serviceName = spec.getService() == null ? null : spec.getService().getName();
+    if (serviceName == null || serviceName.isBlank()) {
+      problems.add("spec.service.name is missing: name the Service in front of the Deployment");
+    } else if (observation.service().isEmpty()) {
+      problems.add("Service " + namespace + "/" + serviceName + " not found: create it or fix spec.service.name");
+    } else if (observation.target().isPresent()) {
+      Map<String, String> selector = observation.service().get().selector();
+      Map<String, String> labels = observation.target().get().podLabels();
+      if (selector.isEmpty() || !labels.entrySet().containsAll(selector.entrySet())) {
+        problems.add("Service " + namespace + "/" + serviceName + " selects " + selector
+            + " but the pods of Deployment " + targetName + " are labelled " + labels
+            + ": fix the Service's selector or spec.service.name");
+      }
+    }
+    if (spec.getProgressDeadlineSeconds() != null && spec.getProgressDeadlineSeconds() < 1) {
+      problems.add("spec.progressDeadlineSeconds is " + spec.getProgressDeadlineSeconds() + ": use 1 or more");
+    }
+    stepProblems(spec, problems);
+    if (spec.getAnalysis() != null) {
+      problems.add("spec.analysis: the analysis engine is not in this version of Vigie yet; remove spec.analysis");
+    }
+    return problems;
+  }
+
+  private static void stepProblems(RolloutSpec spec, List<String> problems) {
+    List<CanaryStep> steps = Optional.ofNullable(spec.getStrategy())
+        .map(s -> s.getCanary())
+        .map(CanaryStrategy::getSteps)
+        .orElse(List.of());
+    if (steps.isEmpty()) {
+      problems.add("spec.strategy.canary.steps is empty: give at least one step, e.g. - setWeight: 20");
+      return;
+    }
+    if (steps.size() > CanaryStrategy.MAX_STEPS) {
+      problems.add("spec.strategy.canary.steps has " + steps.size() + " steps: at most "
+          + CanaryStrategy.MAX_STEPS + " are allowed");
+      return;
+    }
+    for (int i = 0; i < steps.size(); i++) {
+      String where = "spec.strategy.canary.steps[" + i + "]";
+      CanaryStep step = steps.get(i);
+      if (step == null) {
+        problems.add(where + " is empty: give one of setWeight, pause or analysis");
+        continue;
+      }
+      int actions = (step.getSetWeight() != null ? 1 : 0) + (step.getPause() != null ? 1 : 0)
+          + (step.getAnalysis() != null ? 1 : 0);
+      if (actions != 1) {
+        problems.add(where + " has " + actions + " actions: a step has exactly one of setWeight, pause or analysis");
+        continue;
+      }
+      if (step.getSetWeight() != null && (step.getSetWeight() < 0 || step.getSetWeight() > 100)) {
+        problems.add(where + ".setWeight is " + step.getSetWeight() + ": use a percentage from 0 to 100");
+      }
+      if (step.getPause() != null && step.getPause().getDuration() != null) {
+        try {
+          Durations.parse(step.getPause().getDuration());
+        } catch (IllegalArgumentException e) {
+          problems.add(where + ".pause.duration: " + e.getMessage());
+        }
+      }
+      if (step.getAnalysis() != null) {
+        problems.add(where + ".analysis: the analysis engine is not in this version of Vigie yet; use setWeight and pause steps");
+      }
+    }
+  }
+}

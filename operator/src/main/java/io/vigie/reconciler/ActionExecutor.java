@@ -1,0 +1,56 @@
+package io.vigie.reconciler;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.vigie.api.v1alpha1.Rollout;
+import io.vigie.core.Action;
+import io.vigie.workload.CanaryDeployments;
+import io.vigie.workload.VigieServices;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Carries out the cluster writes of a decision, in the order the decision lists them. */
+final class ActionExecutor {
+  private static final Logger LOG = LoggerFactory.getLogger(ActionExecutor.class);
+
+  private final KubernetesClient client;
+  private final CanaryDeployments canaries;
+  private final VigieServices services;
+
+  ActionExecutor(KubernetesClient client, CanaryDeployments canaries, VigieServices services) {
+    this.client = client;
+    this.canaries = canaries;
+    this.services = services;
+  }
+
+  void apply(Rollout rollout, ClusterSnapshot snapshot, Action action) {
+    String namespace = rollout.getMetadata().getNamespace();
+    String targetName = rollout.getSpec().getTargetRef().getName();
+    LOG.debug("apply rollout={}/{} action={}", namespace, rollout.getMetadata().getName(), action);
+    if (action instanceof Action.PauseTarget p) {
+      Deployment target = snapshot.target().orElseThrow();
+      if (Boolean.TRUE.equals(target.getSpec().getPaused()) != p.paused()) {
+        client.apps().deployments().inNamespace(namespace).withName(targetName)
+            .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"paused\":" + p.paused() + "}}");
+      }
+    } else if (action instanceof Action.RunCanary r) {
+      canaries.run(rollout, snapshot.target().orElseThrow(), r.revision(), r.replicas());
+    } else if (action instanceof Action.ScaleCanary s) {
+      canaries.scale(namespace, targetName, s.replicas());
+    } else if (action instanceof Action.PointStableService p) {
+      services.pointStable(rollout, userService(snapshot), p.podTemplateHash());
+    } else if (action instanceof Action.EnsureCanaryService) {
+      services.ensureCanary(rollout, userService(snapshot));
+    } else if (action instanceof Action.RemoveVigieObjects) {
+      canaries.delete(namespace, targetName);
+      services.delete(namespace, rollout.getSpec().getService().getName());
+    }
+  }
+
+  private static Service userService(ClusterSnapshot snapshot) {
+    return snapshot.service().orElseThrow();
+  }
+}

@@ -1,0 +1,56 @@
+package io.vigie.reconciler;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vigie.api.v1alpha1.Rollout;
+import io.vigie.api.v1alpha1.RolloutSpec;
+import io.vigie.core.Observation;
+import io.vigie.workload.CanaryDeployments;
+import io.vigie.workload.TargetView;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads, straight from the API server, what one Rollout's decision depends on. Reading fresh
+ * objects rather than informer caches means a decision never rests on a write it has not seen.
+ */
+final class ClusterObserver {
+  private final KubernetesClient client;
+  private final CanaryDeployments canaries;
+
+  ClusterObserver(KubernetesClient client, CanaryDeployments canaries) {
+    this.client = client;
+    this.canaries = canaries;
+  }
+
+  ClusterSnapshot observe(Rollout rollout, Instant now) {
+    String namespace = rollout.getMetadata().getNamespace();
+    RolloutSpec spec = rollout.getSpec();
+    Optional<Deployment> target = Optional.ofNullable(spec == null || spec.getTargetRef() == null ? null : spec.getTargetRef().getName())
+        .filter(n -> !n.isBlank())
+        .map(n -> client.apps().deployments().inNamespace(namespace).withName(n).get());
+    Optional<Service> service = Optional.ofNullable(spec == null || spec.getService() == null ? null : spec.getService().getName())
+        .filter(n -> !n.isBlank())
+        .map(n -> client.services().inNamespace(namespace).withName(n).get());
+    Optional<Observation.Target> targetView = target.map(d -> TargetView.of(d, replicaSetsOf(d)));
+    Optional<Observation.Canary> canary = target.flatMap(d -> canaries.get(namespace, d.getMetadata().getName()))
+        .map(CanaryDeployments::view);
+    Optional<Observation.Service> serviceView = service.map(s -> new Observation.Service(
+        Optional.ofNullable(s.getSpec().getSelector()).map(Map::copyOf).orElse(Map.of())));
+    long generation = Optional.ofNullable(rollout.getMetadata().getGeneration()).orElse(0L);
+    Observation observation = new Observation(now, generation, targetView, serviceView, canary, ControlIntake.pending(rollout));
+    return new ClusterSnapshot(observation, target, service);
+  }
+
+  private List<ReplicaSet> replicaSetsOf(Deployment deployment) {
+    if (deployment.getSpec().getSelector() == null) {
+      return List.of();
+    }
+    return client.apps().replicaSets().inNamespace(deployment.getMetadata().getNamespace())
+        .withLabelSelector(deployment.getSpec().getSelector()).list().getItems();
+  }
+}

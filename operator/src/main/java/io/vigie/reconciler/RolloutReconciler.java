@@ -1,0 +1,178 @@
+package io.vigie.reconciler;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.vigie.api.v1alpha1.Rollout;
+import io.vigie.api.v1alpha1.RolloutStatus;
+import io.vigie.core.Action;
+import io.vigie.core.Decision;
+import io.vigie.core.RolloutEvent;
+import io.vigie.core.RolloutMachine;
+import io.vigie.notify.EventRecorder;
+import io.vigie.workload.CanaryDeployments;
+import io.vigie.workload.VigieServices;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The imperative shell: observe the cluster, ask {@link RolloutMachine} what to do, do it.
+ * Writes go in the decision's order (traffic, then scale), then status, then Events.
+ */
+@ControllerConfiguration(
+    name = RolloutReconciler.NAME,
+    generationAwareEventProcessing = false,
+    maxReconciliationInterval = @MaxReconciliationInterval(interval = 60, timeUnit = TimeUnit.SECONDS))
+public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> {
+  public static final String NAME = "rollout";
+  static final String TARGET_INDEX = "vigie-target";
+  static final String SERVICE_INDEX = "vigie-service";
+  private static final Logger LOG = LoggerFactory.getLogger(RolloutReconciler.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final ClusterObserver observer;
+  private final ActionExecutor executor;
+  private final ControlIntake controls;
+  private final EventRecorder events;
+
+  public RolloutReconciler(KubernetesClient client, Clock clock, String instance) {
+    this.client = client;
+    this.clock = clock;
+    CanaryDeployments canaries = new CanaryDeployments(client);
+    this.observer = new ClusterObserver(client, canaries);
+    this.executor = new ActionExecutor(client, canaries, new VigieServices(client));
+    this.controls = new ControlIntake(client);
+    this.events = new EventRecorder(client, clock, instance);
+  }
+
+  @Override
+  public List<EventSource<?, Rollout>> prepareEventSources(EventSourceContext<Rollout> context) {
+    IndexerResourceCache<Rollout> rollouts = context.getPrimaryCache();
+    rollouts.addIndexer(TARGET_INDEX, r -> r.getSpec() == null || r.getSpec().getTargetRef() == null
+        ? List.of() : List.of(key(r.getMetadata().getNamespace(), r.getSpec().getTargetRef().getName())));
+    rollouts.addIndexer(SERVICE_INDEX, r -> r.getSpec() == null || r.getSpec().getService() == null
+        ? List.of() : List.of(key(r.getMetadata().getNamespace(), r.getSpec().getService().getName())));
+    var deployments = InformerEventSourceConfiguration.from(Deployment.class, Rollout.class)
+        .withName("deployments")
+        .withSecondaryToPrimaryMapper(d -> rolloutsOf(d, rollouts, TARGET_INDEX, name -> name))
+        .build();
+    var services = InformerEventSourceConfiguration.from(Service.class, Rollout.class)
+        .withName("services")
+        .withSecondaryToPrimaryMapper(s -> rolloutsOf(s, rollouts, SERVICE_INDEX, name -> name))
+        .build();
+    return List.of(new InformerEventSource<>(deployments, context), new InformerEventSource<>(services, context));
+  }
+
+  /** The Rollouts that own this object, or that reference it by name. */
+  private static Set<ResourceID> rolloutsOf(HasMetadata object, IndexerResourceCache<Rollout> rollouts, String index,
+      Function<String, String> name) {
+    Set<ResourceID> ids = new HashSet<>();
+    String namespace = object.getMetadata().getNamespace();
+    List<OwnerReference> owners = object.getMetadata().getOwnerReferences();
+    if (owners != null) {
+      owners.stream()
+          .filter(o -> "Rollout".equals(o.getKind()) && o.getApiVersion() != null && o.getApiVersion().startsWith(Rollout.GROUP + "/"))
+          .forEach(o -> ids.add(new ResourceID(o.getName(), namespace)));
+    }
+    rollouts.byIndex(index, key(namespace, name.apply(object.getMetadata().getName())))
+        .forEach(r -> ids.add(ResourceID.fromResource(r)));
+    return ids;
+  }
+
+  private static String key(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+
+  @Override
+  public UpdateControl<Rollout> reconcile(Rollout resource, Context<Rollout> context) {
+    MDC.put("rollout", key(resource.getMetadata().getNamespace(), resource.getMetadata().getName()));
+    try {
+      // The cache may not hold our own last status write yet; a decision on an old status would
+      // replay a step. Status is the only memory, so read it fresh.
+      Rollout current = client.resources(Rollout.class).inNamespace(resource.getMetadata().getNamespace())
+          .withName(resource.getMetadata().getName()).get();
+      if (current == null || current.getMetadata().getDeletionTimestamp() != null) {
+        return UpdateControl.noUpdate();
+      }
+      Rollout rollout = controls.accept(current);
+      ClusterSnapshot snapshot = observer.observe(rollout, clock.instant());
+      Decision decision = RolloutMachine.decide(rollout.getMetadata().getNamespace(), rollout.getSpec(),
+          rollout.getStatus(), snapshot.observation());
+      for (Action action : decision.actions()) {
+        executor.apply(rollout, snapshot, action);
+      }
+      writeStatus(rollout, decision.status());
+      for (RolloutEvent event : decision.events()) {
+        events.record(rollout, event);
+      }
+      if (decision.clearControl() || (ControlIntake.pending(rollout).isEmpty() && hasAcceptedAnnotation(rollout))) {
+        controls.clear(rollout);
+      }
+      UpdateControl<Rollout> control = UpdateControl.noUpdate();
+      decision.requeueAfter().ifPresent(control::rescheduleAfter);
+      return control;
+    } finally {
+      MDC.remove("rollout");
+    }
+  }
+
+  private static boolean hasAcceptedAnnotation(Rollout rollout) {
+    return rollout.getMetadata().getAnnotations() != null
+        && rollout.getMetadata().getAnnotations().containsKey(ControlIntake.ACCEPTED);
+  }
+
+  private void writeStatus(Rollout rollout, RolloutStatus status) {
+    if (Objects.equals(JSON.valueToTree(status), JSON.valueToTree(rollout.getStatus()))) {
+      return;
+    }
+    LOG.info("status rollout={}/{} phase={} step={} weight={} message=\"{}\"", rollout.getMetadata().getNamespace(),
+        rollout.getMetadata().getName(), status.getPhase(), status.getStep(), status.getCanaryWeight(), status.getMessage());
+    Rollout update = new Rollout();
+    update.setMetadata(rollout.getMetadata());
+    update.setSpec(rollout.getSpec());
+    update.setStatus(status);
+    // updateStatus carries the resourceVersion: a concurrent change fails the write and the
+    // reconcile runs again on fresh data instead of overwriting it.
+    client.resources(Rollout.class).inNamespace(rollout.getMetadata().getNamespace()).resource(update).updateStatus();
+  }
+
+  @Override
+  public DeleteControl cleanup(Rollout rollout, Context<Rollout> context) {
+    if (rollout.getSpec() == null || rollout.getSpec().getTargetRef() == null || rollout.getSpec().getService() == null) {
+      return DeleteControl.defaultDelete();
+    }
+    ClusterSnapshot snapshot = observer.observe(rollout, clock.instant());
+    for (Action action : RolloutMachine.cleanup(snapshot.observation())) {
+      executor.apply(rollout, snapshot, action);
+    }
+    LOG.info("cleanup rollout={}/{}: Vigie objects removed, Deployment {} unpaused", rollout.getMetadata().getNamespace(),
+        rollout.getMetadata().getName(), rollout.getSpec().getTargetRef().getName());
+    return DeleteControl.defaultDelete();
+  }
+}

@@ -1,0 +1,50 @@
+package io.vigie.runtime;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.vigie.reconciler.RolloutReconciler;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running operator: the JOSDK Operator with the Rollout controller registered. */
+public final class VigieOperator implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(VigieOperator.class);
+
+  private final Operator operator;
+
+  private VigieOperator(Operator operator) {
+    this.operator = operator;
+  }
+
+  /**
+   * Starts watching Rollouts.
+   *
+   * @param namespaces the namespaces to watch; empty for all
+   * @param instance this operator's identity in Events and logs
+   */
+  public static VigieOperator start(KubernetesClient client, Clock clock, Set<String> namespaces, String instance) {
+    Operator operator = new Operator(o -> o
+        .withKubernetesClient(client)
+        .withCloseClientOnStop(false)
+        .withUseSSAToPatchPrimaryResource(false)
+        .withReconciliationTerminationTimeout(Duration.ofSeconds(10)));
+    operator.register(new RolloutReconciler(client, clock, instance), c -> {
+      if (namespaces.isEmpty()) {
+        c.watchingAllNamespaces();
+      } else {
+        c.settingNamespaces(namespaces);
+      }
+    });
+    operator.start();
+    LOG.info("operator started instance={} namespaces={}", instance, namespaces.isEmpty() ? "all" : namespaces);
+    return new VigieOperator(operator);
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+  }
+}

@@ -1,0 +1,14 @@
+package io.vigie.workload;
+
+/** The labels and annotations Vigie puts on the objects it owns. */
+public final class Labels {
+  public static final String ROLE = "vigie.io/role";
+  public static final String REVISION = "vigie.io/revision";
+  public static final String ROLLOUT = "vigie.io/rollout";
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String POD_TEMPLATE_HASH = "pod-template-hash";
+  public static final String CANARY = "canary";
+  public static final String STABLE = "stable";
+
+  private Labels() {}
+}

@@ -1,0 +1,32 @@
+package io.vigie.workload;
+
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.vigie.api.v1alpha1.Rollout;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Marks the objects a Rollout owns, so that Kubernetes collects them with it. */
+final class Ownership {
+  private Ownership() {}
+
+  static List<OwnerReference> ownerReferences(Rollout rollout) {
+    return List.of(new OwnerReferenceBuilder()
+        .withApiVersion(rollout.getApiVersion())
+        .withKind(rollout.getKind())
+        .withName(rollout.getMetadata().getName())
+        .withUid(rollout.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .build());
+  }
+
+  static Map<String, String> labels(Rollout rollout, String role) {
+    Map<String, String> labels = new HashMap<>();
+    labels.put(Labels.MANAGED_BY, "vigie");
+    labels.put(Labels.ROLLOUT, rollout.getMetadata().getName());
+    labels.put(Labels.ROLE, role);
+    return labels;
+  }
+}

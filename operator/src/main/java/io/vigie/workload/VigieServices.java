@@ -1,0 +1,92 @@
+package io.vigie.workload;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vigie.api.v1alpha1.Rollout;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The Services Vigie owns next to the user's: {@code <service>-stable} selects the stable pods of
+ * the target, {@code <service>-canary} the canary pods. Traffic routers and metrics point at them.
+ */
+public final class VigieServices {
+  private final KubernetesClient client;
+
+  public VigieServices(KubernetesClient client) {
+    this.client = client;
+  }
+
+  public static String stableName(String service) {
+    return service + "-stable";
+  }
+
+  public static String canaryName(String service) {
+    return service + "-canary";
+  }
+
+  /** Points the stable Service at the target pods of this hash, or at all target pods when null. */
+  public void pointStable(Rollout rollout, Service user, String podTemplateHash) {
+    Map<String, String> selector = new HashMap<>(user.getSpec().getSelector());
+    if (podTemplateHash != null) {
+      selector.put(Labels.POD_TEMPLATE_HASH, podTemplateHash);
+    }
+    ensure(rollout, user, stableName(user.getMetadata().getName()), Labels.STABLE, selector);
+  }
+
+  public void ensureCanary(Rollout rollout, Service user) {
+    Map<String, String> selector = new HashMap<>(user.getSpec().getSelector());
+    selector.put(Labels.ROLE, Labels.CANARY);
+    ensure(rollout, user, canaryName(user.getMetadata().getName()), Labels.CANARY, selector);
+  }
+
+  public void delete(String namespace, String service) {
+    client.services().inNamespace(namespace).withName(stableName(service)).delete();
+    client.services().inNamespace(namespace).withName(canaryName(service)).delete();
+  }
+
+  private void ensure(Rollout rollout, Service user, String name, String role, Map<String, String> selector) {
+    String namespace = user.getMetadata().getNamespace();
+    List<ServicePort> ports = ports(user);
+    Service existing = client.services().inNamespace(namespace).withName(name).get();
+    if (existing == null) {
+      client.services().inNamespace(namespace).resource(new ServiceBuilder()
+          .withMetadata(new ObjectMetaBuilder()
+              .withName(name)
+              .withNamespace(namespace)
+              .withLabels(Ownership.labels(rollout, role))
+              .withOwnerReferences(Ownership.ownerReferences(rollout))
+              .build())
+          .withNewSpec()
+          .withType("ClusterIP")
+          .withSelector(selector)
+          .withPorts(ports)
+          .endSpec()
+          .build()).create();
+      return;
+    }
+    if (Objects.equals(existing.getSpec().getSelector(), selector) && Objects.equals(existing.getSpec().getPorts(), ports)) {
+      return;
+    }
+    existing.getSpec().setSelector(selector);
+    existing.getSpec().setPorts(ports);
+    client.services().inNamespace(namespace).resource(existing).update();
+  }
+
+  private static List<ServicePort> ports(Service user) {
+    return user.getSpec().getPorts().stream()
+        .map(p -> new ServicePortBuilder()
+            .withName(p.getName())
+            .withPort(p.getPort())
+            .withTargetPort(p.getTargetPort())
+            .withProtocol(p.getProtocol())
+            .build())
+        .toList();
+  }
+}
