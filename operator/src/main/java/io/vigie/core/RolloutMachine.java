@@ -139,6 +139,7 @@ public final class RolloutMachine {
       }
       s.setStableRevision(target.revision());
       s.setStablePodTemplateHash(hash);
+      s.setCanaryWeight(0);
       s.setPhase(Healthy);
       s.setMessage("adopted Deployment " + targetName() + " at revision " + target.revision() + " (" + target.images() + ")");
       events.add(RolloutEvent.normal("Adopted", s.getMessage()));

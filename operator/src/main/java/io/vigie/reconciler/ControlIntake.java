@@ -1,7 +1,8 @@
 package io.vigie.reconciler;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -30,22 +31,22 @@ final class ControlIntake {
   /** The Rollout after accepting at most one requested control. */
   Rollout accept(Rollout rollout) {
     Map<String, String> annotations = Optional.ofNullable(rollout.getMetadata().getAnnotations()).orElse(Map.of());
-    if (annotations.containsKey(ACCEPTED)) {
+    if (annotations.get(ACCEPTED) != null) {
       return rollout;
     }
     for (Control control : Control.values()) {
       String value = annotations.get(control.annotation());
       if (value != null) {
-        ObjectNode patch = JSON.createObjectNode();
-        ObjectNode metadata = patch.putObject("metadata");
-        // The resourceVersion makes the swap fail if the Rollout changed since we read it.
-        metadata.put("resourceVersion", rollout.getMetadata().getResourceVersion());
-        ObjectNode changes = metadata.putObject("annotations");
-        changes.putNull(control.annotation());
-        changes.put(ACCEPTED, control.word() + "=" + value + "#" + UUID.randomUUID());
+        ArrayNode patch = JSON.createArrayNode();
+        // The test makes the swap fail if the Rollout changed since we read it.
+        patch.addObject().put("op", "test").put("path", "/metadata/resourceVersion")
+            .put("value", rollout.getMetadata().getResourceVersion());
+        patch.addObject().put("op", "remove").put("path", pointer(control.annotation()));
+        patch.addObject().put("op", "add").put("path", pointer(ACCEPTED))
+            .put("value", control.word() + "=" + value + "#" + UUID.randomUUID());
         return client.resources(Rollout.class).inNamespace(rollout.getMetadata().getNamespace())
             .withName(rollout.getMetadata().getName())
-            .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+            .patch(PatchContext.of(PatchType.JSON), patch.toString());
       }
     }
     return rollout;
@@ -65,9 +66,28 @@ final class ControlIntake {
         .map(c -> new PendingControl(c, accepted.substring(eq + 1, hash), accepted.substring(hash + 1)));
   }
 
+  static boolean hasAccepted(Rollout rollout) {
+    Map<String, String> annotations = rollout.getMetadata().getAnnotations();
+    return annotations != null && annotations.containsKey(ACCEPTED);
+  }
+
   void clear(Rollout rollout) {
-    client.resources(Rollout.class).inNamespace(rollout.getMetadata().getNamespace())
-        .withName(rollout.getMetadata().getName())
-        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"" + ACCEPTED + "\":null}}}");
+    ArrayNode patch = JSON.createArrayNode();
+    patch.addObject().put("op", "remove").put("path", pointer(ACCEPTED));
+    try {
+      client.resources(Rollout.class).inNamespace(rollout.getMetadata().getNamespace())
+          .withName(rollout.getMetadata().getName())
+          .patch(PatchContext.of(PatchType.JSON), patch.toString());
+    } catch (KubernetesClientException e) {
+      // Already gone (HTTP 422 from a remove of a missing path): nothing left to clear.
+      if (e.getCode() != 422 && e.getCode() != 404) {
+        throw e;
+      }
+    }
+  }
+
+  /** JSON pointer (RFC 6901) to an annotation. */
+  private static String pointer(String annotation) {
+    return "/metadata/annotations/" + annotation.replace("~", "~0").replace("/", "~1");
   }
 }

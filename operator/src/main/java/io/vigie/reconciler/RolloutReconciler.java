@@ -131,7 +131,8 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
       for (RolloutEvent event : decision.events()) {
         events.record(rollout, event);
       }
-      if (decision.clearControl() || (ControlIntake.pending(rollout).isEmpty() && hasAcceptedAnnotation(rollout))) {
+      // An accepted control that cannot be parsed (written by hand) would block every later one.
+      if (decision.clearControl() || (ControlIntake.pending(rollout).isEmpty() && ControlIntake.hasAccepted(rollout))) {
         controls.clear(rollout);
       }
       UpdateControl<Rollout> control = UpdateControl.noUpdate();
@@ -140,11 +141,6 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     } finally {
       MDC.remove("rollout");
     }
-  }
-
-  private static boolean hasAcceptedAnnotation(Rollout rollout) {
-    return rollout.getMetadata().getAnnotations() != null
-        && rollout.getMetadata().getAnnotations().containsKey(ControlIntake.ACCEPTED);
   }
 
   private void writeStatus(Rollout rollout, RolloutStatus status) {

@@ -1,0 +1,123 @@
+package io.vigie.it;
+
+import static io.vigie.testing.OperatorHarness.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.vigie.api.v1alpha1.CanaryStep;
+import io.vigie.api.v1alpha1.RevisionRecord;
+import io.vigie.api.v1alpha1.RolloutPhase;
+import io.vigie.api.v1alpha1.RolloutStatus;
+import io.vigie.testing.OperatorHarness;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A Rollout next to a Deployment and a Service, driven by the real operator, from adoption to Healthy. */
+class CanaryLifecycleTest {
+  private OperatorHarness k8s;
+
+  @BeforeEach
+  void start() {
+    k8s = OperatorHarness.start();
+    k8s.createDeployment("web", "shop/web:v1", 4);
+    k8s.createService("web", "web");
+  }
+
+  @AfterEach
+  void stop() {
+    k8s.close();
+  }
+
+  @Test
+  void adoptsTheDeploymentWithoutChangingIt() {
+    k8s.createRollout("web", "web", "web", CanaryStep.weight(20), CanaryStep.pauseUntilPromoted());
+
+    RolloutStatus status = k8s.awaitPhase("web", RolloutPhase.Healthy);
+
+    Deployment target = k8s.deployment("web");
+    assertThat(target.getSpec().getPaused()).isTrue();
+    assertThat(target.getSpec().getReplicas()).isEqualTo(4);
+    assertThat(status.getStableRevision()).hasSize(10);
+    assertThat(status.getStablePodTemplateHash()).isNotBlank();
+    assertThat(status.getCanaryRevision()).isNull();
+    assertThat(k8s.service("web-stable").getSpec().getSelector())
+        .containsEntry("app", "web").containsEntry("pod-template-hash", status.getStablePodTemplateHash());
+    assertThat(k8s.service("web-canary").getSpec().getSelector())
+        .containsEntry("app", "web").containsEntry("vigie.io/role", "canary");
+    assertThat(k8s.service("web-stable").getSpec().getPorts()).singleElement()
+        .satisfies(p -> assertThat(p.getPort()).isEqualTo(80));
+    assertThat(condition(status, "Available").getStatus()).isEqualTo("True");
+    assertThat(k8s.eventReasons("web")).containsExactly("Adopted");
+  }
+
+  @Test
+  void runsTheStepsPausesAcceptsAPromoteAndEndsHealthyOnTheNewRevision() {
+    k8s.createRollout("web", "web", "web",
+        CanaryStep.weight(20), CanaryStep.pauseFor("2m"), CanaryStep.weight(50), CanaryStep.pauseUntilPromoted());
+    String v1 = k8s.awaitPhase("web", RolloutPhase.Healthy).getStableRevision();
+
+    k8s.setImage("web", "shop/web:v2");
+
+    // setWeight 20 next to 4 stable pods: 1 canary pod, 1 of 5 ready pods = 20%; then the timed pause.
+    RolloutStatus pausing = k8s.awaitStatus("web", s -> "2/4".equals(s.getStep()));
+    assertThat(pausing.getPhase()).isEqualTo(RolloutPhase.Progressing);
+    assertThat(pausing.getCanaryRevision()).isNotEqualTo(v1).hasSize(10);
+    assertThat(pausing.getCanaryWeight()).isEqualTo(20);
+    Deployment canary = k8s.deployment("web-canary");
+    assertThat(canary.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(canary.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("shop/web:v2");
+    assertThat(canary.getSpec().getSelector().getMatchLabels())
+        .containsEntry("vigie.io/role", "canary").containsEntry("vigie.io/revision", pausing.getCanaryRevision());
+    assertThat(canary.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getKind()).isEqualTo("Rollout"));
+    // The user's Deployment is still paused on its old template's pods.
+    assertThat(k8s.deployment("web").getSpec().getPaused()).isTrue();
+    assertThat(k8s.deployment("web").getStatus().getUpdatedReplicas()).isZero();
+
+    k8s.advance("web", Duration.ofSeconds(119));
+    assertThat(k8s.awaitStatus("web", s -> s.getMessage().contains("1s left")).getStep()).isEqualTo("2/4");
+    k8s.advance("web", Duration.ofSeconds(1));
+
+    // setWeight 50: 4 canary pods next to 4 stable; then an indefinite pause.
+    RolloutStatus paused = k8s.awaitPhase("web", RolloutPhase.Paused);
+    assertThat(paused.getStep()).isEqualTo("4/4");
+    assertThat(paused.getCanaryWeight()).isEqualTo(50);
+    assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isEqualTo(4);
+    assertThat(condition(paused, "Paused").getStatus()).isEqualTo("True");
+    assertThat(condition(paused, "Paused").getReason()).isEqualTo("PauseStep");
+
+    k8s.annotate("web", "vigie.io/promote", "true");
+
+    RolloutStatus healthy = k8s.awaitPhase("web", RolloutPhase.Healthy);
+    assertThat(healthy.getStableRevision()).isEqualTo(paused.getCanaryRevision());
+    assertThat(healthy.getCanaryRevision()).isNull();
+    assertThat(healthy.getCanaryWeight()).isZero();
+    assertThat(healthy.getLastControl().getAction()).isEqualTo("promote");
+    assertThat(healthy.getHistory()).singleElement().satisfies(h -> {
+      assertThat(h.getVerdict()).isEqualTo(RevisionRecord.Verdict.Promoted);
+      assertThat(h.getRevision()).isEqualTo(paused.getCanaryRevision());
+    });
+    Deployment target = k8s.deployment("web");
+    assertThat(target.getSpec().getPaused()).isTrue();
+    assertThat(target.getSpec().getReplicas()).isEqualTo(4);
+    assertThat(target.getStatus().getUpdatedReplicas()).isEqualTo(4);
+    assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isZero();
+    assertThat(k8s.service("web-stable").getSpec().getSelector())
+        .containsEntry("pod-template-hash", healthy.getStablePodTemplateHash());
+    assertThat(healthy.getStablePodTemplateHash()).isNotEqualTo(paused.getStablePodTemplateHash());
+    assertThat(k8s.rollout("web").getMetadata().getAnnotations())
+        .doesNotContainKeys("vigie.io/promote", "vigie.io/accepted-control");
+    await().atMost(OperatorHarness.WAIT).untilAsserted(() -> assertThat(k8s.eventReasons("web")).containsExactly(
+        "Adopted", "NewRevision", "StepCompleted", "StepCompleted", "StepCompleted", "Paused",
+        "StepCompleted", "ControlApplied", "Promoting", "Promoted"));
+    assertThat(condition(healthy, "Progressing").getReason()).isEqualTo("RolloutCompleted");
+  }
+
+  private static Condition condition(RolloutStatus status, String type) {
+    return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
+  }
+}

@@ -1,0 +1,218 @@
+package io.vigie.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.vigie.api.v1alpha1.CanaryStep;
+import io.vigie.api.v1alpha1.CanaryStrategy;
+import io.vigie.api.v1alpha1.Rollout;
+import io.vigie.api.v1alpha1.RolloutPhase;
+import io.vigie.api.v1alpha1.RolloutSpec;
+import io.vigie.api.v1alpha1.RolloutStatus;
+import io.vigie.api.v1alpha1.RolloutStrategy;
+import io.vigie.api.v1alpha1.ServiceRef;
+import io.vigie.api.v1alpha1.TargetKind;
+import io.vigie.api.v1alpha1.WorkloadRef;
+import io.vigie.runtime.VigieOperator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * A cluster for integration tests: the mock API server, the simulated Deployment controller, a
+ * simulated clock, and a real Vigie operator (the same wiring as `vigie operator`).
+ */
+public final class OperatorHarness implements AutoCloseable {
+  public static final String NS = "shop";
+  public static final Duration WAIT = Duration.ofSeconds(20);
+
+  private final MockCluster cluster;
+  private final SimulatedDeploymentController controller;
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final AtomicInteger nudges = new AtomicInteger();
+  private KubernetesClient operatorClient;
+  private VigieOperator operator;
+
+  private OperatorHarness() {
+    this.cluster = MockCluster.start();
+    this.controller = new SimulatedDeploymentController(cluster.newClient()).start();
+    Namespace ns = new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build();
+    client().namespaces().resource(ns).create();
+  }
+
+  public static OperatorHarness start() {
+    OperatorHarness harness = new OperatorHarness();
+    harness.startOperator();
+    return harness;
+  }
+
+  /** A harness whose operator starts only when the test calls {@link #startOperator()}. */
+  public static OperatorHarness withoutOperator() {
+    return new OperatorHarness();
+  }
+
+  public void startOperator() {
+    operatorClient = cluster.newClient();
+    operator = VigieOperator.start(operatorClient, clock, Set.of(), "test-operator");
+  }
+
+  public void stopOperator() {
+    operator.close();
+    operatorClient.close();
+    operator = null;
+  }
+
+  public KubernetesClient client() {
+    return cluster.client();
+  }
+
+  public MutableClock clock() {
+    return clock;
+  }
+
+  public SimulatedDeploymentController controller() {
+    return controller;
+  }
+
+  // ---- the user's objects --------------------------------------------------------------------
+
+  public Deployment createDeployment(String name, String image, int replicas) {
+    Deployment d = new DeploymentBuilder()
+        .withNewMetadata().withName(name).withNamespace(NS).endMetadata()
+        .withNewSpec()
+        .withReplicas(replicas)
+        .withNewSelector().addToMatchLabels("app", name).endSelector()
+        .withNewTemplate()
+        .withNewMetadata().addToLabels("app", name).endMetadata()
+        .withNewSpec().addNewContainer().withName("app").withImage(image).endContainer().endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+    return client().apps().deployments().inNamespace(NS).resource(d).create();
+  }
+
+  public Service createService(String name, String app) {
+    Service s = new ServiceBuilder()
+        .withNewMetadata().withName(name).withNamespace(NS).endMetadata()
+        .withNewSpec().addToSelector("app", app).addNewPort().withName("http").withPort(80).withNewTargetPort(8080).endPort().endSpec()
+        .build();
+    return client().services().inNamespace(NS).resource(s).create();
+  }
+
+  public Rollout createRollout(String name, String target, String service, CanaryStep... steps) {
+    Rollout r = new Rollout();
+    r.getMetadata().setName(name);
+    r.getMetadata().setNamespace(NS);
+    RolloutSpec spec = new RolloutSpec();
+    spec.setTargetRef(new WorkloadRef(TargetKind.Deployment, target));
+    spec.setService(new ServiceRef(service, 80));
+    RolloutStrategy strategy = new RolloutStrategy();
+    CanaryStrategy canary = new CanaryStrategy();
+    canary.setSteps(List.of(steps));
+    strategy.setCanary(canary);
+    spec.setStrategy(strategy);
+    r.setSpec(spec);
+    return client().resources(Rollout.class).inNamespace(NS).resource(r).create();
+  }
+
+  /** What `kubectl set image deployment/NAME app=IMAGE` does. */
+  public void setImage(String deployment, String image) {
+    onConflictRetry(() -> client().apps().deployments().inNamespace(NS).withName(deployment).edit(d -> {
+      d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image);
+      return d;
+    }));
+  }
+
+  /** What `kubectl annotate vro NAME KEY=VALUE` does. */
+  public void annotate(String rollout, String key, String value) {
+    onConflictRetry(() -> client().resources(Rollout.class).inNamespace(NS).withName(rollout).edit(r -> {
+      r.getMetadata().getAnnotations().put(key, value);
+      return r;
+    }));
+  }
+
+  /** Edits read, change and write back; like kubectl, try again when another writer got there first. */
+  private static void onConflictRetry(Runnable edit) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        edit.run();
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 20) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Touches the Rollout so that the operator reconciles it now, e.g. after the clock moved. */
+  public void nudge(String rollout) {
+    annotate(rollout, "test.vigie.io/nudge", Integer.toString(nudges.incrementAndGet()));
+  }
+
+  /** Moves simulated time and lets the operator see it. */
+  public void advance(String rollout, Duration duration) {
+    clock.advance(duration);
+    nudge(rollout);
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  public Rollout rollout(String name) {
+    return client().resources(Rollout.class).inNamespace(NS).withName(name).get();
+  }
+
+  public RolloutStatus status(String name) {
+    Rollout r = rollout(name);
+    return r == null || r.getStatus() == null ? new RolloutStatus() : r.getStatus();
+  }
+
+  public Deployment deployment(String name) {
+    return client().apps().deployments().inNamespace(NS).withName(name).get();
+  }
+
+  public Service service(String name) {
+    return client().services().inNamespace(NS).withName(name).get();
+  }
+
+  public RolloutStatus awaitStatus(String rollout, Predicate<RolloutStatus> condition) {
+    return await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> status(rollout), condition);
+  }
+
+  public RolloutStatus awaitPhase(String rollout, RolloutPhase phase) {
+    return awaitStatus(rollout, s -> s.getPhase() == phase);
+  }
+
+  /** The reasons of the Events on a Rollout, oldest first. */
+  public List<String> eventReasons(String rollout) {
+    return events(rollout).stream().map(Event::getReason).toList();
+  }
+
+  public List<Event> events(String rollout) {
+    return client().v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> rollout.equals(e.getInvolvedObject().getName()) && "Rollout".equals(e.getInvolvedObject().getKind()))
+        .sorted(Comparator.comparing((Event e) -> Integer.parseInt(e.getMetadata().getResourceVersion())))
+        .toList();
+  }
+
+  @Override
+  public void close() {
+    if (operator != null) {
+      stopOperator();
+    }
+    controller.close();
+    cluster.close();
+  }
+}
