@@ -1,0 +1,95 @@
+package io.vigie.it;
+
+import static io.vigie.testing.OperatorHarness.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.vigie.api.schema.CrdSchemaValidator;
+import io.vigie.api.v1alpha1.RevisionRecord.Verdict;
+import io.vigie.api.v1alpha1.RolloutPhase;
+import io.vigie.api.v1alpha1.RolloutStatus;
+import io.vigie.testing.MockCluster;
+import io.vigie.testing.OperatorHarness;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The files under examples/ are applied as a user would, and do what their comments say. */
+class ExamplesTest {
+  private static final Path EXAMPLES = Path.of(System.getProperty("vigie.examples", "../examples"));
+  private OperatorHarness k8s;
+
+  @BeforeEach
+  void start() {
+    k8s = OperatorHarness.start();
+  }
+
+  @AfterEach
+  void stop() {
+    k8s.close();
+  }
+
+  @Test
+  void basicCanaryRunsFromSetImageToHealthyOnTheNewRevision() throws IOException {
+    apply(EXAMPLES.resolve("basic-canary"));
+    String v1 = k8s.awaitPhase("web", RolloutPhase.Healthy).getStableRevision();
+
+    k8s.setImage("web", "ghcr.io/example/web:1.1.0");
+    RolloutStatus pausing = k8s.awaitStatus("web", s -> "2/4".equals(s.getStep()));
+    assertThat(pausing.getCanaryWeight()).isEqualTo(20);
+    k8s.advance("web", Duration.ofMinutes(1));
+    RolloutStatus waiting = k8s.awaitPhase("web", RolloutPhase.Paused);
+    assertThat(waiting.getCanaryWeight()).isEqualTo(50);
+
+    k8s.annotate("web", "vigie.io/promote", "true");
+
+    RolloutStatus healthy = k8s.awaitPhase("web", RolloutPhase.Healthy);
+    assertThat(healthy.getStableRevision()).isNotEqualTo(v1).isEqualTo(waiting.getCanaryRevision());
+    assertThat(healthy.getHistory()).singleElement().satisfies(h -> assertThat(h.getVerdict()).isEqualTo(Verdict.Promoted));
+    assertThat(k8s.deployment("web").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("ghcr.io/example/web:1.1.0");
+  }
+
+  @Test
+  void everyRolloutExampleIsAcceptedByTheCrdSchema() throws IOException {
+    CrdSchemaValidator schema = CrdSchemaValidator.forCrd(MockCluster.CRDS.resolve("rollouts.vigie.io-v1.yml"), "v1alpha1");
+    List<Path> rollouts = yamlFiles(EXAMPLES).stream().filter(ExamplesTest::isRollout).toList();
+    assertThat(rollouts).isNotEmpty();
+    for (Path file : rollouts) {
+      assertThat(schema.validate(Files.readString(file))).as("schema errors in %s", file).isEmpty();
+    }
+  }
+
+  private static boolean isRollout(Path file) {
+    try {
+      return Files.readString(file).contains("kind: Rollout");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** What `kubectl apply -n shop -f DIR` does, on a server without server-side apply. */
+  private void apply(Path dir) throws IOException {
+    for (Path file : yamlFiles(dir)) {
+      try (InputStream in = Files.newInputStream(file)) {
+        for (HasMetadata item : k8s.client().load(in).items()) {
+          item.getMetadata().setNamespace(NS);
+          k8s.client().resource(item).inNamespace(NS).create();
+        }
+      }
+    }
+  }
+
+  private static List<Path> yamlFiles(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+    }
+  }
+}

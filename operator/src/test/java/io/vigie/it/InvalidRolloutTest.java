@@ -1,0 +1,117 @@
+package io.vigie.it;
+
+import static io.vigie.testing.OperatorHarness.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vigie.api.v1alpha1.CanaryStep;
+import io.vigie.api.v1alpha1.PauseStep;
+import io.vigie.api.v1alpha1.Rollout;
+import io.vigie.api.v1alpha1.RolloutPhase;
+import io.vigie.api.v1alpha1.RolloutStatus;
+import io.vigie.testing.OperatorHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A Rollout whose spec or referenced objects are wrong goes Invalid, says how to fix it, and touches nothing. */
+class InvalidRolloutTest {
+  private OperatorHarness k8s;
+
+  @BeforeEach
+  void start() {
+    k8s = OperatorHarness.start();
+  }
+
+  @AfterEach
+  void stop() {
+    k8s.close();
+  }
+
+  @Test
+  void aMissingDeploymentIsNamedAndTheRolloutRecoversOnceItExists() {
+    k8s.createService("web", "web");
+    k8s.createRollout("web", "web", "web", CanaryStep.weight(20));
+
+    RolloutStatus invalid = k8s.awaitPhase("web", RolloutPhase.Invalid);
+    assertThat(invalid.getMessage()).isEqualTo("Deployment shop/web not found: create it or fix spec.targetRef.name");
+    assertThat(invalid.getConditions()).anySatisfy(c -> {
+      assertThat(c.getType()).isEqualTo("Invalid");
+      assertThat(c.getStatus()).isEqualTo("True");
+      assertThat(c.getMessage()).isEqualTo(invalid.getMessage());
+    });
+    assertNothingTouched();
+    await().atMost(OperatorHarness.WAIT).untilAsserted(() -> assertThat(k8s.events("web")).singleElement().satisfies(e -> {
+      assertThat(e.getType()).isEqualTo("Warning");
+      assertThat(e.getReason()).isEqualTo("Invalid");
+      assertThat(e.getMessage()).isEqualTo(invalid.getMessage());
+    }));
+
+    k8s.createDeployment("web", "shop/web:v1", 2);
+
+    RolloutStatus healthy = k8s.awaitPhase("web", RolloutPhase.Healthy);
+    assertThat(healthy.getConditions()).anySatisfy(c -> {
+      assertThat(c.getType()).isEqualTo("Invalid");
+      assertThat(c.getStatus()).isEqualTo("False");
+    });
+  }
+
+  @Test
+  void aMissingServiceIsNamedAndTheDeploymentIsNotPaused() {
+    k8s.createDeployment("web", "shop/web:v1", 2);
+    k8s.createRollout("web", "web", "frontend", CanaryStep.weight(20));
+
+    RolloutStatus invalid = k8s.awaitPhase("web", RolloutPhase.Invalid);
+
+    assertThat(invalid.getMessage()).isEqualTo("Service shop/frontend not found: create it or fix spec.service.name");
+    assertNothingTouched();
+    assertThat(k8s.deployment("web").getSpec().getPaused()).isNotEqualTo(Boolean.TRUE);
+  }
+
+  @Test
+  void aServiceThatDoesNotSelectTheDeploymentsPodsIsRefused() {
+    k8s.createDeployment("web", "shop/web:v1", 2);
+    k8s.createService("web", "api");
+    k8s.createRollout("web", "web", "web", CanaryStep.weight(20));
+
+    RolloutStatus invalid = k8s.awaitPhase("web", RolloutPhase.Invalid);
+
+    assertThat(invalid.getMessage()).isEqualTo(
+        "Service shop/web selects {app=api} but the pods of Deployment web are labelled {app=web}: "
+            + "fix the Service's selector or spec.service.name");
+    assertNothingTouched();
+  }
+
+  @Test
+  void aStepWithTwoActionsIsNamedByItsIndex() {
+    // The mock API server does not enforce the CRD schema, as an API server without Vigie's
+    // current CRD would not: the operator must refuse the step itself.
+    k8s.createDeployment("web", "shop/web:v1", 2);
+    k8s.createService("web", "web");
+    CanaryStep both = CanaryStep.weight(20);
+    both.setPause(new PauseStep("1m"));
+    k8s.createRollout("web", "web", "web", CanaryStep.weight(10), both, CanaryStep.weight(150));
+
+    RolloutStatus invalid = k8s.awaitPhase("web", RolloutPhase.Invalid);
+
+    assertThat(invalid.getMessage()).isEqualTo(
+        "spec.strategy.canary.steps[1] has 2 actions: a step has exactly one of setWeight, pause or analysis; "
+            + "spec.strategy.canary.steps[2].setWeight is 150: use a percentage from 0 to 100");
+    assertNothingTouched();
+    assertThat(k8s.deployment("web").getSpec().getPaused()).isNotEqualTo(Boolean.TRUE);
+
+    k8s.client().resources(Rollout.class).inNamespace(NS).withName("web").edit(r -> {
+      r.getSpec().getStrategy().getCanary().getSteps().remove(2);
+      r.getSpec().getStrategy().getCanary().getSteps().get(1).setSetWeight(null);
+      return r;
+    });
+    assertThat(k8s.awaitPhase("web", RolloutPhase.Healthy).getObservedGeneration()).isEqualTo(2L);
+  }
+
+  private void assertNothingTouched() {
+    assertThat(k8s.deployment("web-canary")).isNull();
+    assertThat(k8s.service("web-stable")).isNull();
+    assertThat(k8s.service("web-canary")).isNull();
+    assertThat(k8s.service("frontend-stable")).isNull();
+  }
+}
