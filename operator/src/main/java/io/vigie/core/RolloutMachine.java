@@ -134,15 +134,14 @@ public final class RolloutMachine {
       String hash = target.podTemplateHash().get();
       actions.add(new PointStableService(hash));
       actions.add(new Action.EnsureCanaryService());
-      if (!target.paused()) {
-        actions.add(new PauseTarget(true));
-      }
+      wantPaused(target, true);
       s.setStableRevision(target.revision());
       s.setStablePodTemplateHash(hash);
       s.setCanaryWeight(0);
       s.setPhase(Healthy);
-      s.setMessage("adopted Deployment " + targetName() + " at revision " + target.revision() + " (" + target.images() + ")");
-      events.add(RolloutEvent.normal("Adopted", s.getMessage()));
+      s.setMessage("revision " + s.getStableRevision() + " serves all traffic");
+      events.add(RolloutEvent.normal("Adopted", "adopted Deployment " + targetName() + " at revision " + target.revision()
+          + " (" + target.images() + ")"));
     }
 
     private void steady(Target target) {
@@ -161,7 +160,7 @@ public final class RolloutMachine {
       if (target.rolledOut() && target.podTemplateHash().isPresent()) {
         s.setStablePodTemplateHash(target.podTemplateHash().get());
         actions.add(new PointStableService(s.getStablePodTemplateHash()));
-        actions.add(new PauseTarget(true));
+        wantPaused(target, true);
         s.setPhase(Healthy);
         s.setMessage("revision " + s.getStableRevision() + " serves all traffic");
       } else {
@@ -189,10 +188,14 @@ public final class RolloutMachine {
       if (previous != null && s.getPhase() != RolledBack) {
         record(previous, Verdict.Superseded, "revision " + target.revision() + " arrived before it finished");
       }
-      if (!target.paused()) {
-        actions.add(new PauseTarget(true));
-      }
+      wantPaused(target, true);
+      // A person's pause holds across a new revision: they paused the Rollout, not one revision.
+      Boolean userPaused = s.getPhase() == RolledBack ? null : s.getUserPaused();
       clearCanary();
+      s.setUserPaused(userPaused);
+      if (userPaused != null) {
+        s.setPauseStartedAt(Timestamps.format(now));
+      }
       s.setAbort(null);
       s.setCanaryRevision(target.revision());
       s.setCurrentStepIndex(0);
@@ -205,9 +208,7 @@ public final class RolloutMachine {
     }
 
     private void progress(Target target) {
-      if (!target.paused()) {
-        actions.add(new PauseTarget(true));
-      }
+      wantPaused(target, true);
       actions.add(new Action.EnsureCanaryService());
       String revision = s.getCanaryRevision();
       if (Boolean.TRUE.equals(s.getUserPaused())) {
@@ -217,37 +218,33 @@ public final class RolloutMachine {
         return;
       }
       List<CanaryStep> steps = steps();
-      while (true) {
-        int index = s.getCurrentStepIndex();
-        if (index >= steps.size()) {
-          startPromotion(target);
+      while (s.getCurrentStepIndex() < steps.size()) {
+        CanaryStep step = steps.get(s.getCurrentStepIndex());
+        boolean done = step.getSetWeight() != null
+            ? setWeight(target, revision, step.getSetWeight())
+            : pause(step.getPause().getDuration());
+        if (s.getPhase() == RolledBack) {
           return;
-        }
-        CanaryStep step = steps.get(index);
-        boolean done;
-        if (step.getSetWeight() != null) {
-          done = setWeight(target, revision, step.getSetWeight());
-        } else {
-          done = pause(target, revision, step.getPause().getDuration());
         }
         if (!done) {
-          return;
-        }
-        if (s.getPhase() == RolledBack) {
+          // One write for the canary's size, for the step the loop stopped at: never a smaller
+          // size for a step already passed (that would flap traffic).
+          keepCanary(target, revision);
           return;
         }
         completeStep(describe(step));
       }
+      startPromotion(target);
     }
 
+    /** True when the canary has the ready pods this weight needs. */
     private boolean setWeight(Target target, String revision, int weight) {
       int want = CanarySizing.replicasFor(weight, target.replicas());
       s.setDesiredWeight(weight);
-      actions.add(new RunCanary(revision, want));
       int ready = canaryReady(revision);
-      observeWeight(target, ready);
-      boolean canaryAtSize = obs.canary().map(c -> c.revision().equals(revision) && c.replicas() == want).orElse(want == 0);
-      if (canaryAtSize && ready >= want) {
+      boolean sized = obs.canary().map(c -> c.revision().equals(revision) && c.replicas() >= want).orElse(want == 0);
+      if (sized && ready >= want) {
+        observeWeight(target, ready);
         return true;
       }
       Instant started = Timestamps.parse(s.getStepStartedAt());
@@ -257,7 +254,7 @@ public final class RolloutMachine {
         abort("ProgressDeadlineExceeded", "canary " + canaryName() + " has " + ready + "/" + want
             + " ready pods after " + deadline.toSeconds() + "s at step " + stepDisplay()
             + " (setWeight " + weight + "): check its pods (image, crash loop, readiness probe)");
-        return true;
+        return false;
       }
       s.setPhase(Progressing);
       s.setMessage("step " + stepDisplay() + ": setWeight " + weight + ", waiting for canary pods: " + ready + "/" + want + " ready");
@@ -265,8 +262,7 @@ public final class RolloutMachine {
       return false;
     }
 
-    private boolean pause(Target target, String revision, String duration) {
-      keepCanary(target, revision);
+    private boolean pause(String duration) {
       if (duration == null) {
         if (s.getPhase() != Paused) {
           events.add(RolloutEvent.normal("Paused", "step " + stepDisplay() + ": paused until promoted"));
@@ -319,9 +315,7 @@ public final class RolloutMachine {
         // Old and new pods of the target alike serve as stable while it rolls, so that capacity
         // never falls below the target's replicas and no request finds no endpoint.
         actions.add(new PointStableService(null));
-        if (target.paused()) {
-          actions.add(new PauseTarget(false));
-        }
+        wantPaused(target, false);
         s.setPhase(Promoting);
         Instant due = Timestamps.parse(s.getPromotionStartedAt()).plus(progressDeadline());
         if (!now.isBefore(due)) {
@@ -339,7 +333,7 @@ public final class RolloutMachine {
       String hash = target.podTemplateHash().get();
       actions.add(new PointStableService(hash));
       actions.add(new ScaleCanary(0));
-      actions.add(new PauseTarget(true));
+      wantPaused(target, true);
       record(revision, Verdict.Promoted, "passed all " + steps().size() + " steps");
       events.add(RolloutEvent.normal("Promoted", "revision " + revision + " (" + target.images()
           + ") is stable and serves all traffic"));
@@ -351,29 +345,34 @@ public final class RolloutMachine {
     }
 
     private void holdRolledBack(Target target) {
-      if (!target.paused()) {
-        actions.add(new PauseTarget(true));
-      }
+      wantPaused(target, true);
       actions.add(new PointStableService(s.getStablePodTemplateHash()));
       obs.canary().filter(c -> c.replicas() > 0).ifPresent(c -> actions.add(new ScaleCanary(0)));
       s.setCanaryWeight(0);
       s.setPhase(RolledBack);
+      s.setMessage(rolledBackMessage());
+    }
+
+    private String rolledBackMessage() {
       AbortStatus abort = s.getAbort();
-      s.setMessage("rolled back: " + (abort == null ? "" : abort.getMessage())
-          + "; stable revision " + s.getStableRevision() + " serves all traffic. Retry with vigie.io/retry, or change the template");
+      return "rolled back: " + (abort == null ? "" : abort.getMessage()) + "; stable revision " + s.getStableRevision()
+          + " serves all traffic. Retry with vigie.io/retry, or change the template";
     }
 
     private void abort(String reason, String message) {
       // Traffic first: with replica-ratio routing, removing the canary's pods is what moves its
-      // traffic back to stable, so this scale-down is the first write.
+      // traffic back to stable, so this scale-down is the decision's first write.
+      List<Action> before = new ArrayList<>(actions);
+      actions.clear();
       actions.add(new ScaleCanary(0));
       actions.add(new PointStableService(s.getStablePodTemplateHash()));
+      actions.addAll(before);
       s.setAbort(new AbortStatus(reason, message, s.getCanaryRevision(), Timestamps.format(now)));
       s.setDesiredWeight(0);
       s.setCanaryWeight(0);
       s.setUserPaused(null);
       s.setPhase(RolledBack);
-      s.setMessage("rolled back: " + message);
+      s.setMessage(rolledBackMessage());
       record(s.getCanaryRevision(), Verdict.RolledBack, reason + ": " + message);
       events.add(RolloutEvent.warning("RolloutAborted", "revision " + s.getCanaryRevision() + " rolled back ("
           + reason + "): " + message));
@@ -456,8 +455,10 @@ public final class RolloutMachine {
         return "ignored: the Rollout was not paused with vigie.io/pause";
       }
       // The time spent paused does not count against timed pauses or the progress deadline.
-      Duration paused = Duration.between(Timestamps.parse(s.getPauseStartedAt()), now);
-      s.setStepStartedAt(Timestamps.format(Timestamps.parse(s.getStepStartedAt()).plus(paused)));
+      if (s.getPauseStartedAt() != null && s.getStepStartedAt() != null) {
+        Duration paused = Duration.between(Timestamps.parse(s.getPauseStartedAt()), now);
+        s.setStepStartedAt(Timestamps.format(Timestamps.parse(s.getStepStartedAt()).plus(paused)));
+      }
       s.setUserPaused(null);
       s.setPauseStartedAt(null);
       return "resumed at step " + stepDisplay();
@@ -507,6 +508,15 @@ public final class RolloutMachine {
       });
     }
 
+    /** The target's paused flag as this decision leaves it: the last word wins, one write at most. */
+    private void wantPaused(Target target, boolean paused) {
+      actions.remove(new PauseTarget(!paused));
+      actions.remove(new PauseTarget(paused));
+      if (target.paused() != paused) {
+        actions.add(new PauseTarget(paused));
+      }
+    }
+
     private void observeWeight(Target target, int canaryReady) {
       s.setCanaryWeight(CanarySizing.share(target.readyReplicas(), canaryReady));
     }
@@ -525,6 +535,7 @@ public final class RolloutMachine {
     }
 
     private void clearCanary() {
+      s.setUserPaused(null);
       s.setCanaryRevision(null);
       s.setCurrentStepIndex(null);
       s.setStepStartedAt(null);

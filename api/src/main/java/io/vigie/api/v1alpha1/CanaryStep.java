@@ -39,6 +39,17 @@ public class CanaryStep {
     return pauseFor(null);
   }
 
+  @Override
+  public String toString() {
+    if (setWeight != null && pause == null && analysis == null) {
+      return "setWeight " + setWeight;
+    }
+    if (pause != null && setWeight == null && analysis == null) {
+      return pause.getDuration() == null ? "pause" : "pause " + pause.getDuration();
+    }
+    return analysis != null && setWeight == null && pause == null ? "analysis" : "invalid step";
+  }
+
   public Integer getSetWeight() { return setWeight; }
   public void setSetWeight(Integer setWeight) { this.setWeight = setWeight; }
   public PauseStep getPause() { return pause; }

@@ -1,0 +1,117 @@
+package io.vigie.core;
+
+import io.vigie.core.Action.PauseTarget;
+import io.vigie.core.Action.PointStableService;
+import io.vigie.core.Action.RunCanary;
+import io.vigie.core.Action.ScaleCanary;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A small model of the cluster one Rollout sees, for driving the pure rollout logic without an
+ * API server: the target Deployment (template, paused, ReplicaSets), the canary Deployment and
+ * the stable Service. Revisions are "rev-IMAGE"; pod-template-hashes are "hash-IMAGE".
+ */
+final class ModelWorld {
+  // The target Deployment: only the test's events change its image and replicas.
+  String image = "v1";
+  int replicas = 4;
+  boolean paused;
+  final Map<String, Integer> replicaSets = new HashMap<>();
+  boolean newPodsBecomeReady = true;
+
+  // The canary Deployment.
+  String canaryRevision;
+  int canaryReplicas;
+  int canaryReady;
+  boolean canaryPodsBecomeReady = true;
+
+  String stableServiceHash = "unset";
+  Instant now = Instant.parse("2026-01-01T00:00:00Z");
+  Optional<PendingControl> control = Optional.empty();
+
+  /** Every write that changed something, in order. */
+  final List<Action> writes = new ArrayList<>();
+
+  ModelWorld() {
+    replicaSets.put(image, replicas);
+  }
+
+  static String revisionOf(String image) {
+    return "rev-" + image;
+  }
+
+  Observation observe() {
+    int ready = 0;
+    for (Map.Entry<String, Integer> rs : replicaSets.entrySet()) {
+      boolean current = rs.getKey().equals(image);
+      ready += !current || newPodsBecomeReady ? rs.getValue() : 0;
+    }
+    int currentPods = replicaSets.getOrDefault(image, -1);
+    int otherPods = replicaSets.entrySet().stream().filter(e -> !e.getKey().equals(image)).mapToInt(Map.Entry::getValue).sum();
+    boolean rolledOut = currentPods == replicas && otherPods == 0 && (newPodsBecomeReady || ready >= replicas);
+    Optional<String> hash = replicaSets.containsKey(image) ? Optional.of("hash-" + image) : Optional.empty();
+    Observation.Target target = new Observation.Target(revisionOf(image), "app=" + image, hash, replicas, paused,
+        ready, ready, rolledOut, Map.of("app", "web"));
+    Optional<Observation.Canary> canary = canaryRevision == null ? Optional.empty()
+        : Optional.of(new Observation.Canary(canaryRevision, canaryReplicas, canaryReady));
+    return new Observation(now, 1, Optional.of(target), Optional.of(new Observation.Service(Map.of("app", "web"))),
+        canary, control);
+  }
+
+  /** Kubernetes' controllers and kubelet catching up with the spec. */
+  void controllersTick() {
+    if (!paused) {
+      replicaSets.put(image, replicas);
+      if (newPodsBecomeReady) {
+        replicaSets.replaceAll((img, n) -> img.equals(image) ? n : 0);
+        replicaSets.values().removeIf(n -> n == 0);
+        replicaSets.putIfAbsent(image, replicas);
+      }
+    }
+    if (canaryRevision != null) {
+      canaryReady = canaryPodsBecomeReady ? canaryReplicas : Math.min(canaryReady, canaryReplicas);
+    }
+  }
+
+  void apply(Action action) {
+    boolean changed;
+    if (action instanceof PauseTarget p) {
+      changed = paused != p.paused();
+      paused = p.paused();
+    } else if (action instanceof RunCanary r) {
+      changed = !r.revision().equals(canaryRevision) || r.replicas() != canaryReplicas;
+      if (!r.revision().equals(canaryRevision)) {
+        canaryReady = 0;
+      }
+      canaryRevision = r.revision();
+      canaryReplicas = r.replicas();
+      canaryReady = Math.min(canaryReady, canaryReplicas);
+    } else if (action instanceof ScaleCanary s) {
+      changed = canaryRevision != null && canaryReplicas != s.replicas();
+      if (canaryRevision != null) {
+        canaryReplicas = s.replicas();
+        canaryReady = Math.min(canaryReady, canaryReplicas);
+      }
+    } else if (action instanceof PointStableService p) {
+      String hash = p.podTemplateHash() == null ? "all" : p.podTemplateHash();
+      changed = !Objects.equals(stableServiceHash, hash);
+      stableServiceHash = hash;
+    } else {
+      changed = false;
+    }
+    if (changed) {
+      writes.add(action);
+    }
+  }
+
+  /** A fingerprint of everything the actions can change. */
+  String state() {
+    return paused + "|" + canaryRevision + "|" + canaryReplicas + "|" + stableServiceHash;
+  }
+}

@@ -1,0 +1,272 @@
+package io.vigie.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigie.api.v1alpha1.CanaryStep;
+import io.vigie.api.v1alpha1.CanaryStrategy;
+import io.vigie.api.v1alpha1.RolloutPhase;
+import io.vigie.api.v1alpha1.RolloutSpec;
+import io.vigie.api.v1alpha1.RolloutStatus;
+import io.vigie.api.v1alpha1.RolloutStrategy;
+import io.vigie.api.v1alpha1.ServiceRef;
+import io.vigie.api.v1alpha1.TargetKind;
+import io.vigie.api.v1alpha1.WorkloadRef;
+import io.vigie.core.PendingControl.Control;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.Size;
+
+/**
+ * Random sequences of what can happen to a Rollout (template changes, readiness changes, clock
+ * jumps, manual controls, operator crashes mid-decision, controller progress), with the
+ * invariants of DESIGN.md section 3 checked after every step:
+ * 1. weights sum to 100 and the canary has weight only with ready pods;
+ * 3. an abort's first write takes traffic off the canary;
+ * 4. a crash at any point of applying a decision, followed by a fresh decision, ends in the same
+ *    status and cluster as no crash: no duplicate or lost step, and no traffic flap;
+ * 5. the target's replicas and template are never written (only its image events change them);
+ * 6. applying a decision twice changes nothing; a decision that wrote nothing is a fixpoint.
+ */
+class RolloutMachinePropertiesTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  sealed interface Event permits SetImage, CanaryReadiness, TargetReadiness, ClockJump, ManualControl, Crash, Reconcile, Tick {}
+  record SetImage(String image) implements Event {}
+  record CanaryReadiness(boolean ready) implements Event {}
+  record TargetReadiness(boolean ready) implements Event {}
+  record ClockJump(int seconds) implements Event {}
+  record ManualControl(Control control, String value) implements Event {}
+  record Crash(int keptWrites) implements Event {}
+  record Reconcile() implements Event {}
+  record Tick() implements Event {}
+
+  @Property(tries = 1200)
+  void invariantsHoldOverAnySequenceOfEvents(@ForAll("steps") List<CanaryStep> steps,
+      @ForAll @Size(min = 1, max = 60) List<@net.jqwik.api.From("events") Event> events) {
+    RolloutSpec spec = spec(steps);
+    ModelWorld world = new ModelWorld();
+    RolloutStatus status = reconcile(spec, null, world);
+    int controls = 0;
+    for (Event event : events) {
+      if (event instanceof SetImage e) {
+        world.image = e.image();
+      } else if (event instanceof CanaryReadiness e) {
+        world.canaryPodsBecomeReady = e.ready();
+      } else if (event instanceof TargetReadiness e) {
+        world.newPodsBecomeReady = e.ready();
+      } else if (event instanceof ClockJump e) {
+        world.now = world.now.plus(Duration.ofSeconds(e.seconds()));
+      } else if (event instanceof ManualControl e) {
+        if (world.control.isEmpty()) {
+          world.control = Optional.of(new PendingControl(e.control(), e.value(), "id-" + controls++));
+        }
+      } else if (event instanceof Tick) {
+        world.controllersTick();
+      } else if (event instanceof Crash e) {
+        status = crashThenRecover(spec, status, world, e.keptWrites());
+      } else {
+        status = reconcile(spec, status, world);
+      }
+      assertThat(world.image).isIn("v1", "v2", "v3");
+      assertThat(world.replicas).as("invariant 5: the target's replicas are never written").isEqualTo(4);
+    }
+  }
+
+  /** One full reconcile, with invariants 1 and 6 checked on its result. */
+  private static RolloutStatus reconcile(RolloutSpec spec, RolloutStatus status, ModelWorld world) {
+    Observation observation = world.observe();
+    Decision decision = RolloutMachine.decide("shop", spec, status, observation);
+    checkWeights(decision.status(), observation);
+    boolean aborting = decision.status().getPhase() == RolloutPhase.RolledBack
+        && (status == null || status.getPhase() != RolloutPhase.RolledBack);
+    if (aborting) {
+      assertThat(decision.actions()).as("invariant 3: an abort moves traffic to stable first").first()
+          .isEqualTo(new Action.ScaleCanary(0));
+    }
+    int writes = world.writes.size();
+    decision.actions().forEach(world::apply);
+    if (decision.clearControl()) {
+      world.control = Optional.empty();
+    }
+    checkIdempotent(decision, world);
+    if (world.writes.size() == writes) {
+      checkFixpoint(spec, decision.status(), world);
+    }
+    if (weightsNeverDecrease(spec)) {
+      checkNoFlap(world);
+    }
+    return decision.status();
+  }
+
+  /**
+   * The operator dies after {@code kept} of the decision's writes: the status is not written and
+   * the accepted control is not cleared. A new operator then decides from the old status on what
+   * it now sees. Once both have settled (reconciles and controllers, with the clock still), the
+   * crashed world must be where the uninterrupted one is: same status, same history (no verdict
+   * twice), same cluster.
+   */
+  private static RolloutStatus crashThenRecover(RolloutSpec spec, RolloutStatus status, ModelWorld world, int kept) {
+    ModelWorld twin = copyOf(world);
+    RolloutStatus uninterrupted = settle(spec, reconcile(spec, status, twin), twin);
+
+    Decision dying = RolloutMachine.decide("shop", spec, status, world.observe());
+    dying.actions().stream().limit(Math.min(kept, dying.actions().size())).forEach(world::apply);
+    RolloutStatus recovered = settle(spec, status, world);
+
+    assertThat(tree(recovered)).as("invariant 4: status after a crash and a restart").isEqualTo(tree(uninterrupted));
+    assertThat(world.state()).as("invariant 4: cluster after a crash and a restart").isEqualTo(twin.state());
+    return recovered;
+  }
+
+  private static RolloutStatus settle(RolloutSpec spec, RolloutStatus status, ModelWorld world) {
+    for (int round = 0; round < 30; round++) {
+      int writes = world.writes.size();
+      String state = world.state() + world.replicaSets + world.canaryReady;
+      RolloutStatus next = reconcile(spec, status, world);
+      world.controllersTick();
+      boolean quiet = world.writes.size() == writes && state.equals(world.state() + world.replicaSets + world.canaryReady)
+          && tree(next).equals(tree(status));
+      status = next;
+      if (quiet) {
+        return status;
+      }
+    }
+    throw new AssertionError("no fixpoint after 30 rounds with the clock stopped: " + status.getMessage());
+  }
+
+  private static void checkWeights(RolloutStatus status, Observation observation) {
+    int canary = status.getCanaryWeight() == null ? 0 : status.getCanaryWeight();
+    int stable = 100 - canary;
+    assertThat(canary).as("invariant 1: canary weight").isBetween(0, 100);
+    assertThat(stable + canary).isEqualTo(100);
+    if (canary > 0) {
+      assertThat(observation.canary()).as("invariant 1: weight only with ready canary pods")
+          .hasValueSatisfying(c -> assertThat(c.readyReplicas()).isPositive());
+    }
+    if (status.getPhase() == RolloutPhase.Healthy || status.getPhase() == RolloutPhase.RolledBack) {
+      assertThat(canary).isZero();
+    }
+  }
+
+  /** Invariant 6: applying the same decision a second time changes nothing. */
+  private static void checkIdempotent(Decision decision, ModelWorld world) {
+    String before = world.state();
+    int writes = world.writes.size();
+    decision.actions().forEach(world::apply);
+    assertThat(world.state()).as("invariant 6: the same decision twice changes nothing").isEqualTo(before);
+    assertThat(world.writes).hasSize(writes);
+  }
+
+  /** A decision that wrote nothing is a fixpoint: deciding again gives the same status and no Event. */
+  private static void checkFixpoint(RolloutSpec spec, RolloutStatus status, ModelWorld world) {
+    Decision again = RolloutMachine.decide("shop", spec, status, world.observe());
+    ModelWorld probe = copyOf(world);
+    again.actions().forEach(probe::apply);
+    assertThat(probe.writes).as("a second decision on an unchanged world writes nothing").hasSize(world.writes.size());
+    assertThat(tree(again.status())).as("a second decision on an unchanged world keeps the status").isEqualTo(tree(status));
+    assertThat(again.events()).as("a second decision on an unchanged world records no Event").isEmpty();
+  }
+
+  /**
+   * Within one canary of one revision, with steps whose weights never decrease, the canary only
+   * grows until an abort, a promotion or a retry.
+   */
+  private static void checkNoFlap(ModelWorld world) {
+    String revision = null;
+    int last = 0;
+    for (Action write : world.writes) {
+      if (write instanceof Action.RunCanary r) {
+        if (r.revision().equals(revision)) {
+          assertThat(r.replicas()).as("no traffic flap: canary %s scaled down mid-canary (writes %s)", revision, world.writes)
+              .isGreaterThanOrEqualTo(last);
+        }
+        revision = r.revision();
+        last = r.replicas();
+      } else if (write instanceof Action.ScaleCanary) {
+        revision = null;
+        last = 0;
+      }
+    }
+  }
+
+  private static boolean weightsNeverDecrease(RolloutSpec spec) {
+    int last = 0;
+    for (CanaryStep step : spec.getStrategy().getCanary().getSteps()) {
+      if (step.getSetWeight() != null) {
+        if (step.getSetWeight() < last) {
+          return false;
+        }
+        last = step.getSetWeight();
+      }
+    }
+    return true;
+  }
+
+  private static ModelWorld copyOf(ModelWorld world) {
+    ModelWorld copy = new ModelWorld();
+    copy.image = world.image;
+    copy.replicas = world.replicas;
+    copy.paused = world.paused;
+    copy.replicaSets.clear();
+    copy.replicaSets.putAll(world.replicaSets);
+    copy.newPodsBecomeReady = world.newPodsBecomeReady;
+    copy.canaryRevision = world.canaryRevision;
+    copy.canaryReplicas = world.canaryReplicas;
+    copy.canaryReady = world.canaryReady;
+    copy.canaryPodsBecomeReady = world.canaryPodsBecomeReady;
+    copy.stableServiceHash = world.stableServiceHash;
+    copy.now = world.now;
+    copy.control = world.control;
+    copy.writes.addAll(world.writes);
+    return copy;
+  }
+
+  private static Object tree(RolloutStatus status) {
+    return JSON.valueToTree(status);
+  }
+
+  private static RolloutSpec spec(List<CanaryStep> steps) {
+    RolloutSpec spec = new RolloutSpec();
+    spec.setTargetRef(new WorkloadRef(TargetKind.Deployment, "web"));
+    spec.setService(new ServiceRef("web", 80));
+    spec.setProgressDeadlineSeconds(300);
+    CanaryStrategy canary = new CanaryStrategy();
+    canary.setSteps(steps);
+    RolloutStrategy strategy = new RolloutStrategy();
+    strategy.setCanary(canary);
+    spec.setStrategy(strategy);
+    return spec;
+  }
+
+  @Provide
+  Arbitrary<List<CanaryStep>> steps() {
+    Arbitrary<CanaryStep> weight = Arbitraries.integers().between(0, 100).map(CanaryStep::weight);
+    Arbitrary<CanaryStep> timed = Arbitraries.of("0s", "30s", "2m", "10m").map(CanaryStep::pauseFor);
+    Arbitrary<CanaryStep> indefinite = Arbitraries.just(CanaryStep.pauseUntilPromoted());
+    return Arbitraries.frequencyOf(
+            net.jqwik.api.Tuple.of(5, weight), net.jqwik.api.Tuple.of(3, timed), net.jqwik.api.Tuple.of(1, indefinite))
+        .list().ofMinSize(1).ofMaxSize(6);
+  }
+
+  @Provide
+  Arbitrary<Event> events() {
+    return Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(2, Arbitraries.of("v1", "v2", "v3").map(SetImage::new)),
+        net.jqwik.api.Tuple.of(1, Arbitraries.of(true, true, false).map(CanaryReadiness::new)),
+        net.jqwik.api.Tuple.of(1, Arbitraries.of(true, true, false).map(TargetReadiness::new)),
+        net.jqwik.api.Tuple.of(2, Arbitraries.of(0, 1, 29, 61, 130, 301, 700).map(ClockJump::new)),
+        net.jqwik.api.Tuple.of(2, Combinators.combine(Arbitraries.of(Control.class), Arbitraries.of("true", "full"))
+            .as(ManualControl::new)),
+        net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(0, 5).map(Crash::new)),
+        net.jqwik.api.Tuple.of(6, Arbitraries.just(new Reconcile())),
+        net.jqwik.api.Tuple.of(4, Arbitraries.just(new Tick())));
+  }
+}
