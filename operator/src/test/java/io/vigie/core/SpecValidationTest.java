@@ -1,0 +1,59 @@
+package io.vigie.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigie.api.v1alpha1.CanaryStep;
+import io.vigie.api.v1alpha1.CanaryStrategy;
+import io.vigie.api.v1alpha1.RolloutSpec;
+import io.vigie.api.v1alpha1.RolloutStrategy;
+import io.vigie.api.v1alpha1.ServiceRef;
+import io.vigie.api.v1alpha1.TargetKind;
+import io.vigie.api.v1alpha1.WorkloadRef;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SpecValidationTest {
+  private final Observation observation = new ModelWorld().observe();
+
+  private static RolloutSpec spec(List<CanaryStep> steps) {
+    RolloutSpec spec = new RolloutSpec();
+    spec.setTargetRef(new WorkloadRef(TargetKind.Deployment, "web"));
+    spec.setService(new ServiceRef("web", 80));
+    CanaryStrategy canary = new CanaryStrategy();
+    canary.setSteps(steps);
+    RolloutStrategy strategy = new RolloutStrategy();
+    strategy.setCanary(canary);
+    spec.setStrategy(strategy);
+    return spec;
+  }
+
+  @Test
+  void aValidSpecHasNoProblem() {
+    assertThat(SpecValidation.problems("shop", spec(List.of(CanaryStep.weight(10), CanaryStep.pauseFor("1h30m"))), observation))
+        .isEmpty();
+  }
+
+  @Test
+  void namesEachBadStepByItsIndex() {
+    CanaryStep none = new CanaryStep();
+    assertThat(SpecValidation.problems("shop", spec(List.of(CanaryStep.weight(10), none, CanaryStep.pauseFor("5 min"))), observation))
+        .containsExactly(
+            "spec.strategy.canary.steps[1] has 0 actions: a step has exactly one of setWeight, pause or analysis",
+            "spec.strategy.canary.steps[2].pause.duration: '5 min' is not a duration: use a number and a unit s, m or h, e.g. 30s, 5m, 1h30m");
+  }
+
+  @Test
+  void refusesNoStepsAndTooManySteps() {
+    assertThat(SpecValidation.problems("shop", spec(new ArrayList<>()), observation))
+        .containsExactly("spec.strategy.canary.steps is empty: give at least one step, e.g. - setWeight: 20");
+    assertThat(SpecValidation.problems("shop", spec(Collections.nCopies(1000, CanaryStep.weight(1))), observation))
+        .containsExactly("spec.strategy.canary.steps has 1000 steps: at most 100 are allowed");
+  }
+
+  @Test
+  void refusesAMissingSpec() {
+    assertThat(SpecValidation.problems("shop", null, observation)).singleElement().asString().startsWith("spec is missing");
+  }
+}
