@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Progressive delivery for Kubernetes Deployments: watched canaries that roll themselves back.",
-    subcommands = {OperatorCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {OperatorCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class VigieCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
