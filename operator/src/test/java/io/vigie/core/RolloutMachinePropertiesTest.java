@@ -4,14 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigie.api.v1alpha1.CanaryStep;
-import io.vigie.api.v1alpha1.CanaryStrategy;
 import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.api.v1alpha1.RolloutSpec;
 import io.vigie.api.v1alpha1.RolloutStatus;
-import io.vigie.api.v1alpha1.RolloutStrategy;
-import io.vigie.api.v1alpha1.ServiceRef;
-import io.vigie.api.v1alpha1.TargetKind;
-import io.vigie.api.v1alpha1.WorkloadRef;
 import io.vigie.core.PendingControl.Control;
 import java.time.Duration;
 import java.util.List;
@@ -234,15 +229,8 @@ class RolloutMachinePropertiesTest {
   }
 
   private static RolloutSpec spec(List<CanaryStep> steps) {
-    RolloutSpec spec = new RolloutSpec();
-    spec.setTargetRef(new WorkloadRef(TargetKind.Deployment, "web"));
-    spec.setService(new ServiceRef("web", 80));
+    RolloutSpec spec = Specs.canary(steps);
     spec.setProgressDeadlineSeconds(300);
-    CanaryStrategy canary = new CanaryStrategy();
-    canary.setSteps(steps);
-    RolloutStrategy strategy = new RolloutStrategy();
-    strategy.setCanary(canary);
-    spec.setStrategy(strategy);
     return spec;
   }
 

@@ -3,14 +3,9 @@ package io.vigie.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigie.api.v1alpha1.CanaryStep;
-import io.vigie.api.v1alpha1.CanaryStrategy;
 import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.api.v1alpha1.RolloutSpec;
 import io.vigie.api.v1alpha1.RolloutStatus;
-import io.vigie.api.v1alpha1.RolloutStrategy;
-import io.vigie.api.v1alpha1.ServiceRef;
-import io.vigie.api.v1alpha1.TargetKind;
-import io.vigie.api.v1alpha1.WorkloadRef;
 import io.vigie.core.Action.PauseTarget;
 import io.vigie.core.Action.PointStableService;
 import io.vigie.core.Action.RunCanary;
@@ -26,15 +21,7 @@ class RolloutMachineTest {
   private final ModelWorld world = new ModelWorld();
 
   private static RolloutSpec spec(CanaryStep... steps) {
-    RolloutSpec spec = new RolloutSpec();
-    spec.setTargetRef(new WorkloadRef(TargetKind.Deployment, "web"));
-    spec.setService(new ServiceRef("web", 80));
-    CanaryStrategy canary = new CanaryStrategy();
-    canary.setSteps(List.of(steps));
-    RolloutStrategy strategy = new RolloutStrategy();
-    strategy.setCanary(canary);
-    spec.setStrategy(strategy);
-    return spec;
+    return Specs.canary(steps);
   }
 
   private Decision step(RolloutSpec spec, RolloutStatus status) {

@@ -3,12 +3,7 @@ package io.vigie.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigie.api.v1alpha1.CanaryStep;
-import io.vigie.api.v1alpha1.CanaryStrategy;
 import io.vigie.api.v1alpha1.RolloutSpec;
-import io.vigie.api.v1alpha1.RolloutStrategy;
-import io.vigie.api.v1alpha1.ServiceRef;
-import io.vigie.api.v1alpha1.TargetKind;
-import io.vigie.api.v1alpha1.WorkloadRef;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -18,15 +13,7 @@ class SpecValidationTest {
   private final Observation observation = new ModelWorld().observe();
 
   private static RolloutSpec spec(List<CanaryStep> steps) {
-    RolloutSpec spec = new RolloutSpec();
-    spec.setTargetRef(new WorkloadRef(TargetKind.Deployment, "web"));
-    spec.setService(new ServiceRef("web", 80));
-    CanaryStrategy canary = new CanaryStrategy();
-    canary.setSteps(steps);
-    RolloutStrategy strategy = new RolloutStrategy();
-    strategy.setCanary(canary);
-    spec.setStrategy(strategy);
-    return spec;
+    return Specs.canary(steps);
   }
 
   @Test

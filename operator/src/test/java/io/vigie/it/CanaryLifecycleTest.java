@@ -51,7 +51,7 @@ class CanaryLifecycleTest {
     assertThat(k8s.service("web-stable").getSpec().getPorts()).singleElement()
         .satisfies(p -> assertThat(p.getPort()).isEqualTo(80));
     assertThat(condition(status, "Available").getStatus()).isEqualTo("True");
-    assertThat(k8s.eventReasons("web")).containsExactly("Adopted");
+    await().atMost(OperatorHarness.WAIT).untilAsserted(() -> assertThat(k8s.eventReasons("web")).containsExactly("Adopted"));
   }
 
   @Test

@@ -179,6 +179,8 @@ class RolloutScenariosTest {
     rollout(CanaryStep.weight(25), CanaryStep.pauseFor("1m"), CanaryStep.weight(50), CanaryStep.pauseUntilPromoted());
     k8s.setImage("web", "shop/web:v2");
     RolloutStatus before = k8s.awaitStatus("web", s -> "2/4".equals(s.getStep()));
+    // Events follow the status write: wait for the step's Event before counting.
+    await().atMost(OperatorHarness.WAIT).until(() -> k8s.eventReasons("web").contains("StepCompleted"));
     int events = k8s.eventReasons("web").size();
 
     k8s.stopOperator();
