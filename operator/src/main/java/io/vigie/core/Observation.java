@@ -1,6 +1,7 @@
 package io.vigie.core;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -14,6 +15,8 @@ import java.util.Optional;
  * @param service the user's Service, empty when it does not exist
  * @param canary the Vigie-owned canary Deployment, empty when it does not exist
  * @param control a manual control accepted from an annotation and not yet cleared
+ * @param conflicts objects that hold a name Vigie needs (the canary Deployment, the stable and
+ *     canary Services) but that this Rollout does not own, e.g. "Service shop/web-stable"
  */
 public record Observation(
     Instant now,
@@ -21,7 +24,8 @@ public record Observation(
     Optional<Target> target,
     Optional<Service> service,
     Optional<Canary> canary,
-    Optional<PendingControl> control) {
+    Optional<PendingControl> control,
+    List<String> conflicts) {
 
   /**
    * The user's Deployment.
@@ -50,7 +54,4 @@ public record Observation(
   /** The canary Deployment: which revision it runs and how many of its pods are ready. */
   public record Canary(String revision, int replicas, int readyReplicas) {}
 
-  public Observation withNow(Instant instant) {
-    return new Observation(instant, generation, target, service, canary, control);
-  }
 }

@@ -345,9 +345,9 @@ public final class RolloutMachine {
     }
 
     private void holdRolledBack(Target target) {
-      wantPaused(target, true);
-      actions.add(new PointStableService(s.getStablePodTemplateHash()));
       obs.canary().filter(c -> c.replicas() > 0).ifPresent(c -> actions.add(new ScaleCanary(0)));
+      actions.add(new PointStableService(s.getStablePodTemplateHash()));
+      wantPaused(target, true);
       s.setCanaryWeight(0);
       s.setPhase(RolledBack);
       s.setMessage(rolledBackMessage());

@@ -47,6 +47,9 @@ public final class SpecValidation {
             + ": fix the Service's selector or spec.service.name");
       }
     }
+    for (String conflict : observation.conflicts()) {
+      problems.add(conflict + " exists and is not owned by this Rollout: Vigie needs that name; rename or delete it");
+    }
     if (spec.getProgressDeadlineSeconds() != null && spec.getProgressDeadlineSeconds() < 1) {
       problems.add("spec.progressDeadlineSeconds is " + spec.getProgressDeadlineSeconds() + ": use 1 or more");
     }

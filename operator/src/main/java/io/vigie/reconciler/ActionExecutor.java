@@ -45,8 +45,8 @@ final class ActionExecutor {
     } else if (action instanceof Action.EnsureCanaryService) {
       services.ensureCanary(rollout, userService(snapshot));
     } else if (action instanceof Action.RemoveVigieObjects) {
-      canaries.delete(namespace, targetName);
-      services.delete(namespace, rollout.getSpec().getService().getName());
+      canaries.delete(rollout, namespace, targetName);
+      services.delete(rollout, namespace, rollout.getSpec().getService().getName());
     }
   }
 

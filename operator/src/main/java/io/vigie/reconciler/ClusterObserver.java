@@ -8,8 +8,11 @@ import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.api.v1alpha1.RolloutSpec;
 import io.vigie.core.Observation;
 import io.vigie.workload.CanaryDeployments;
+import io.vigie.workload.Ownership;
 import io.vigie.workload.TargetView;
+import io.vigie.workload.VigieServices;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,12 +40,24 @@ final class ClusterObserver {
         .filter(n -> !n.isBlank())
         .map(n -> client.services().inNamespace(namespace).withName(n).get());
     Optional<Observation.Target> targetView = target.map(d -> TargetView.of(d, replicaSetsOf(d)));
-    Optional<Observation.Canary> canary = target.flatMap(d -> canaries.get(namespace, d.getMetadata().getName()))
-        .map(CanaryDeployments::view);
+    List<String> conflicts = new ArrayList<>();
+    Optional<Deployment> canaryDeployment = target.flatMap(d -> canaries.get(namespace, d.getMetadata().getName()));
+    canaryDeployment.filter(c -> !Ownership.ownedBy(c, rollout))
+        .ifPresent(c -> conflicts.add("Deployment " + namespace + "/" + c.getMetadata().getName()));
+    Optional<Observation.Canary> canary = canaryDeployment.filter(c -> Ownership.ownedBy(c, rollout)).map(CanaryDeployments::view);
+    service.ifPresent(s -> {
+      for (String name : List.of(VigieServices.stableName(s.getMetadata().getName()), VigieServices.canaryName(s.getMetadata().getName()))) {
+        Service owned = client.services().inNamespace(namespace).withName(name).get();
+        if (owned != null && !Ownership.ownedBy(owned, rollout)) {
+          conflicts.add("Service " + namespace + "/" + name);
+        }
+      }
+    });
     Optional<Observation.Service> serviceView = service.map(s -> new Observation.Service(
         Optional.ofNullable(s.getSpec().getSelector()).map(Map::copyOf).orElse(Map.of())));
     long generation = Optional.ofNullable(rollout.getMetadata().getGeneration()).orElse(0L);
-    Observation observation = new Observation(now, generation, targetView, serviceView, canary, ControlIntake.pending(rollout));
+    Observation observation = new Observation(now, generation, targetView, serviceView, canary, ControlIntake.pending(rollout),
+        List.copyOf(conflicts));
     return new ClusterSnapshot(observation, target, service);
   }
 

@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The imperative shell: observe the cluster, ask {@link RolloutMachine} what to do, do it.
- * Writes go in the decision's order (traffic, then scale), then status, then Events.
+ * The imperative shell: observe the cluster, ask {@link RolloutMachine} what to do, do it:
+ * status, then the cluster writes in the decision's order (traffic, then scale), then Events.
  */
 @ControllerConfiguration(
     name = RolloutReconciler.NAME,
@@ -124,10 +124,13 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
       ClusterSnapshot snapshot = observer.observe(rollout, clock.instant());
       Decision decision = RolloutMachine.decide(rollout.getMetadata().getNamespace(), rollout.getSpec(),
           rollout.getStatus(), snapshot.observation());
+      // Status first: it is the intent. Were the cluster written first and the operator killed
+      // before the status, the old status would judge a cluster already moved on (a canary shrunk
+      // for the next step reads as a canary that lost its pods).
+      writeStatus(rollout, decision.status());
       for (Action action : decision.actions()) {
         executor.apply(rollout, snapshot, action);
       }
-      writeStatus(rollout, decision.status());
       for (RolloutEvent event : decision.events()) {
         events.record(rollout, event);
       }

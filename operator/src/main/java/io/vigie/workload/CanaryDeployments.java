@@ -66,8 +66,10 @@ public final class CanaryDeployments {
     }
   }
 
-  public void delete(String namespace, String target) {
-    client.apps().deployments().inNamespace(namespace).withName(nameFor(target)).delete();
+  /** Deletes the canary, if this Rollout owns it: a Deployment of that name made by someone else stays. */
+  public void delete(Rollout rollout, String namespace, String target) {
+    get(namespace, target).filter(d -> Ownership.ownedBy(d, rollout))
+        .ifPresent(d -> client.apps().deployments().inNamespace(namespace).withName(nameFor(target)).delete());
   }
 
   static Deployment build(Rollout rollout, Deployment target, String revision, int replicas) {

@@ -1,5 +1,6 @@
 package io.vigie.workload;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.vigie.api.v1alpha1.Rollout;
@@ -8,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Marks the objects a Rollout owns, so that Kubernetes collects them with it. */
-final class Ownership {
+public final class Ownership {
   private Ownership() {}
 
   static List<OwnerReference> ownerReferences(Rollout rollout) {
@@ -20,6 +21,12 @@ final class Ownership {
         .withController(true)
         .withBlockOwnerDeletion(true)
         .build());
+  }
+
+  /** True when the object is owned by this Rollout (by uid, as Kubernetes' garbage collector sees it). */
+  public static boolean ownedBy(HasMetadata object, Rollout rollout) {
+    List<OwnerReference> owners = object.getMetadata().getOwnerReferences();
+    return owners != null && owners.stream().anyMatch(o -> o.getUid() != null && o.getUid().equals(rollout.getMetadata().getUid()));
   }
 
   static Map<String, String> labels(Rollout rollout, String role) {

@@ -46,9 +46,14 @@ public final class VigieServices {
     ensure(rollout, user, canaryName(user.getMetadata().getName()), Labels.CANARY, selector);
   }
 
-  public void delete(String namespace, String service) {
-    client.services().inNamespace(namespace).withName(stableName(service)).delete();
-    client.services().inNamespace(namespace).withName(canaryName(service)).delete();
+  /** Deletes the stable and canary Services this Rollout owns; same-named Services of others stay. */
+  public void delete(Rollout rollout, String namespace, String service) {
+    for (String name : List.of(stableName(service), canaryName(service))) {
+      Service existing = client.services().inNamespace(namespace).withName(name).get();
+      if (existing != null && Ownership.ownedBy(existing, rollout)) {
+        client.services().inNamespace(namespace).withName(name).delete();
+      }
+    }
   }
 
   private void ensure(Rollout rollout, Service user, String name, String role, Map<String, String> selector) {

@@ -72,8 +72,10 @@ class CanaryLifecycleTest {
     assertThat(canary.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("shop/web:v2");
     assertThat(canary.getSpec().getSelector().getMatchLabels())
         .containsEntry("vigie.io/role", "canary").containsEntry("vigie.io/revision", pausing.getCanaryRevision());
-    assertThat(canary.getMetadata().getOwnerReferences()).singleElement()
-        .satisfies(o -> assertThat(o.getKind()).isEqualTo("Rollout"));
+    assertThat(canary.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
+      assertThat(o.getKind()).isEqualTo("Rollout");
+      assertThat(o.getUid()).isNotBlank().isEqualTo(k8s.rollout("web").getMetadata().getUid());
+    });
     // The user's Deployment is still paused on its old template's pods.
     assertThat(k8s.deployment("web").getSpec().getPaused()).isTrue();
     assertThat(k8s.deployment("web").getStatus().getUpdatedReplicas()).isZero();

@@ -108,6 +108,24 @@ class InvalidRolloutTest {
     assertThat(k8s.awaitPhase("web", RolloutPhase.Healthy).getObservedGeneration()).isEqualTo(2L);
   }
 
+  @Test
+  void aDeploymentOfSomeoneElseWithTheCanarysNameIsLeftAlone() {
+    k8s.createDeployment("web", "shop/web:v1", 2);
+    k8s.createService("web", "web");
+    k8s.createDeployment("web-canary", "team-b/other:v7", 3);
+    k8s.createRollout("web", "web", "web", CanaryStep.weight(20));
+
+    RolloutStatus invalid = k8s.awaitPhase("web", RolloutPhase.Invalid);
+
+    assertThat(invalid.getMessage()).isEqualTo(
+        "Deployment shop/web-canary exists and is not owned by this Rollout: Vigie needs that name; rename or delete it");
+    k8s.client().resources(Rollout.class).inNamespace(NS).withName("web").delete();
+    await().atMost(OperatorHarness.WAIT).until(() -> k8s.rollout("web") == null);
+    assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isEqualTo(3);
+    assertThat(k8s.deployment("web-canary").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("team-b/other:v7");
+  }
+
   private void assertNothingTouched() {
     assertThat(k8s.deployment("web-canary")).isNull();
     assertThat(k8s.service("web-stable")).isNull();
