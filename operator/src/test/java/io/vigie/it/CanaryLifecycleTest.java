@@ -2,7 +2,6 @@ package io.vigie.it;
 
 import static io.vigie.testing.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -38,20 +37,22 @@ class CanaryLifecycleTest {
 
     RolloutStatus status = k8s.awaitPhase("web", RolloutPhase.Healthy);
 
-    Deployment target = k8s.deployment("web");
-    assertThat(target.getSpec().getPaused()).isTrue();
-    assertThat(target.getSpec().getReplicas()).isEqualTo(4);
     assertThat(status.getStableRevision()).hasSize(10);
     assertThat(status.getStablePodTemplateHash()).isNotBlank();
     assertThat(status.getCanaryRevision()).isNull();
-    assertThat(k8s.service("web-stable").getSpec().getSelector())
-        .containsEntry("app", "web").containsEntry("pod-template-hash", status.getStablePodTemplateHash());
-    assertThat(k8s.service("web-canary").getSpec().getSelector())
-        .containsEntry("app", "web").containsEntry("vigie.io/role", "canary");
-    assertThat(k8s.service("web-stable").getSpec().getPorts()).singleElement()
-        .satisfies(p -> assertThat(p.getPort()).isEqualTo(80));
     assertThat(condition(status, "Available").getStatus()).isEqualTo("True");
-    await().atMost(OperatorHarness.WAIT).untilAsserted(() -> assertThat(k8s.eventReasons("web")).containsExactly("Adopted"));
+    k8s.eventually(() -> {
+      Deployment target = k8s.deployment("web");
+      assertThat(target.getSpec().getPaused()).isTrue();
+      assertThat(target.getSpec().getReplicas()).isEqualTo(4);
+      assertThat(k8s.service("web-stable").getSpec().getSelector())
+          .containsEntry("app", "web").containsEntry("pod-template-hash", status.getStablePodTemplateHash());
+      assertThat(k8s.service("web-canary").getSpec().getSelector())
+          .containsEntry("app", "web").containsEntry("vigie.io/role", "canary");
+      assertThat(k8s.service("web-stable").getSpec().getPorts()).singleElement()
+          .satisfies(p -> assertThat(p.getPort()).isEqualTo(80));
+      assertThat(k8s.eventReasons("web")).containsExactly("Adopted");
+    });
   }
 
   @Test
@@ -68,6 +69,7 @@ class CanaryLifecycleTest {
     assertThat(pausing.getCanaryRevision()).isNotEqualTo(v1).hasSize(10);
     assertThat(pausing.getCanaryWeight()).isEqualTo(20);
     Deployment canary = k8s.deployment("web-canary");
+    // The step completed on a canary of 1 ready pod; it stays at that size through the pause.
     assertThat(canary.getSpec().getReplicas()).isEqualTo(1);
     assertThat(canary.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("shop/web:v2");
     assertThat(canary.getSpec().getSelector().getMatchLabels())
@@ -78,7 +80,7 @@ class CanaryLifecycleTest {
     });
     // The user's Deployment is still paused on its old template's pods.
     assertThat(k8s.deployment("web").getSpec().getPaused()).isTrue();
-    assertThat(k8s.deployment("web").getStatus().getUpdatedReplicas()).isZero();
+    k8s.eventually(() -> assertThat(k8s.deployment("web").getStatus().getUpdatedReplicas()).isZero());
 
     k8s.advance("web", Duration.ofSeconds(119));
     assertThat(k8s.awaitStatus("web", s -> s.getMessage().contains("1s left")).getStep()).isEqualTo("2/4");
@@ -88,7 +90,7 @@ class CanaryLifecycleTest {
     RolloutStatus paused = k8s.awaitPhase("web", RolloutPhase.Paused);
     assertThat(paused.getStep()).isEqualTo("4/4");
     assertThat(paused.getCanaryWeight()).isEqualTo(50);
-    assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isEqualTo(4);
+    k8s.eventually(() -> assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isEqualTo(4));
     assertThat(condition(paused, "Paused").getStatus()).isEqualTo("True");
     assertThat(condition(paused, "Paused").getReason()).isEqualTo("PauseStep");
 
@@ -103,19 +105,21 @@ class CanaryLifecycleTest {
       assertThat(h.getVerdict()).isEqualTo(RevisionRecord.Verdict.Promoted);
       assertThat(h.getRevision()).isEqualTo(paused.getCanaryRevision());
     });
-    Deployment target = k8s.deployment("web");
-    assertThat(target.getSpec().getPaused()).isTrue();
-    assertThat(target.getSpec().getReplicas()).isEqualTo(4);
-    assertThat(target.getStatus().getUpdatedReplicas()).isEqualTo(4);
-    assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isZero();
-    assertThat(k8s.service("web-stable").getSpec().getSelector())
-        .containsEntry("pod-template-hash", healthy.getStablePodTemplateHash());
     assertThat(healthy.getStablePodTemplateHash()).isNotEqualTo(paused.getStablePodTemplateHash());
-    assertThat(k8s.rollout("web").getMetadata().getAnnotations())
-        .doesNotContainKeys("vigie.io/promote", "vigie.io/accepted-control");
-    await().atMost(OperatorHarness.WAIT).untilAsserted(() -> assertThat(k8s.eventReasons("web")).containsExactly(
-        "Adopted", "NewRevision", "StepCompleted", "StepCompleted", "StepCompleted", "Paused",
-        "StepCompleted", "ControlApplied", "Promoting", "Promoted"));
+    k8s.eventually(() -> {
+      Deployment target = k8s.deployment("web");
+      assertThat(target.getSpec().getPaused()).isTrue();
+      assertThat(target.getSpec().getReplicas()).isEqualTo(4);
+      assertThat(target.getStatus().getUpdatedReplicas()).isEqualTo(4);
+      assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isZero();
+      assertThat(k8s.service("web-stable").getSpec().getSelector())
+          .containsEntry("pod-template-hash", healthy.getStablePodTemplateHash());
+      assertThat(k8s.rollout("web").getMetadata().getAnnotations())
+          .doesNotContainKeys("vigie.io/promote", "vigie.io/accepted-control");
+      assertThat(k8s.eventReasons("web")).containsExactly(
+          "Adopted", "NewRevision", "StepCompleted", "StepCompleted", "StepCompleted", "Paused",
+          "StepCompleted", "ControlApplied", "Promoting", "Promoted");
+    });
     assertThat(condition(healthy, "Progressing").getReason()).isEqualTo("RolloutCompleted");
   }
 

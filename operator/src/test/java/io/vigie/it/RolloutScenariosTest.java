@@ -47,9 +47,11 @@ class RolloutScenariosTest {
     RolloutStatus status = k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.Paused && !v2.equals(s.getCanaryRevision()));
     assertThat(status.getStep()).isEqualTo("2/3");
     assertThat(status.getStableRevision()).isEqualTo(v1);
-    assertThat(k8s.deployment("web-canary").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-        .isEqualTo("shop/web:v3");
-    assertThat(k8s.deployment("web-canary").getMetadata().getLabels()).containsEntry("vigie.io/revision", status.getCanaryRevision());
+    k8s.eventually(() -> {
+      assertThat(k8s.deployment("web-canary").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+          .isEqualTo("shop/web:v3");
+      assertThat(k8s.deployment("web-canary").getMetadata().getLabels()).containsEntry("vigie.io/revision", status.getCanaryRevision());
+    });
     assertThat(status.getHistory()).singleElement().satisfies(h -> {
       assertThat(h.getRevision()).isEqualTo(v2);
       assertThat(h.getVerdict()).isEqualTo(Verdict.Superseded);
@@ -83,8 +85,10 @@ class RolloutScenariosTest {
     assertThat(rolledBack.getAbort().getReason()).isEqualTo("ProgressDeadlineExceeded");
     assertThat(rolledBack.getAbort().getMessage()).contains("web-canary has 0/1 ready pods after 600s");
     assertThat(rolledBack.getCanaryWeight()).isZero();
-    assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isZero();
-    assertThat(k8s.deployment("web").getSpec().getPaused()).isTrue();
+    k8s.eventually(() -> {
+      assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isZero();
+      assertThat(k8s.deployment("web").getSpec().getPaused()).isTrue();
+    });
     assertThat(rolledBack.getStableRevision()).isEqualTo(v1);
     assertThat(rolledBack.getHistory()).singleElement().satisfies(h -> assertThat(h.getVerdict()).isEqualTo(Verdict.RolledBack));
     await().atMost(OperatorHarness.WAIT).untilAsserted(() -> assertThat(k8s.events("web"))
@@ -103,19 +107,19 @@ class RolloutScenariosTest {
     k8s.annotate("web", "vigie.io/abort", "true");
     RolloutStatus aborted = k8s.awaitPhase("web", RolloutPhase.RolledBack);
     assertThat(aborted.getAbort().getReason()).isEqualTo("ManualAbort");
-    assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isZero();
+    k8s.eventually(() -> assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isZero());
 
     k8s.annotate("web", "vigie.io/retry", "true");
     RolloutStatus retried = k8s.awaitPhase("web", RolloutPhase.Paused);
     assertThat(retried.getCanaryRevision()).isEqualTo(v2);
     assertThat(retried.getStep()).isEqualTo("2/2");
-    assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isEqualTo(1);
+    k8s.eventually(() -> assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isEqualTo(1));
 
     k8s.setImage("web", "shop/web:v1");
     RolloutStatus healthy = k8s.awaitPhase("web", RolloutPhase.Healthy);
     assertThat(healthy.getStableRevision()).isEqualTo(v1);
     assertThat(healthy.getCanaryRevision()).isNull();
-    assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isZero();
+    k8s.eventually(() -> assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isZero());
     assertThat(healthy.getHistory()).extracting(h -> h.getVerdict()).containsExactly(Verdict.RolledBack, Verdict.Reverted);
   }
 
@@ -161,7 +165,7 @@ class RolloutScenariosTest {
     rollout(CanaryStep.weight(25), CanaryStep.pauseUntilPromoted());
     k8s.setImage("web", "shop/web:v2");
     k8s.awaitPhase("web", RolloutPhase.Paused);
-    assertThat(k8s.deployment("web-canary")).isNotNull();
+    k8s.eventually(() -> assertThat(k8s.deployment("web-canary")).isNotNull());
 
     k8s.client().resources(Rollout.class).inNamespace(OperatorHarness.NS).withName("web").delete();
 

@@ -195,6 +195,14 @@ public final class OperatorHarness implements AutoCloseable {
     return awaitStatus(rollout, s -> s.getPhase() == phase);
   }
 
+  /**
+   * Asserts what the cluster shows once the operator has acted: it writes status first, then the
+   * cluster, then Events, so what follows a status change is awaited, never read at once.
+   */
+  public void eventually(org.awaitility.core.ThrowingRunnable assertion) {
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).untilAsserted(assertion);
+  }
+
   /** The reasons of the Events on a Rollout, oldest first. */
   public List<String> eventReasons(String rollout) {
     return events(rollout).stream().map(Event::getReason).toList();
