@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What to do for one Rollout. The reconciler writes the new status first (the intent: after a
- * crash the cluster is never ahead of status, only behind, and every action is an idempotent
- * "ensure" that the next decision repeats), then the cluster writes in order (traffic first,
- * then scale), then the Events, then clears the accepted control.
+ * What to do for one Rollout: the cluster writes in order (traffic first, then scale), then the
+ * new status, then the Events, then clearing the accepted control. A crash between them leaves
+ * the cluster ahead of status; {@link RolloutMachine} decides so that the next decision, from the
+ * old status, lands where this one would have.
  *
  * @param requeueAfter when to look again even if nothing changes (a pause ends, a deadline falls)
  */

@@ -218,8 +218,20 @@ public final class RolloutMachine {
         return;
       }
       List<CanaryStep> steps = steps();
+      int firstStep = s.getCurrentStepIndex();
       while (s.getCurrentStepIndex() < steps.size()) {
         CanaryStep step = steps.get(s.getCurrentStepIndex());
+        if (s.getCurrentStepIndex() != firstStep && lowersWeight(s.getCurrentStepIndex())) {
+          // Status is written after the cluster. Shrinking the canary for this step in the same
+          // decision that completed the previous one could, after a crash before the status write,
+          // leave the old status judging its step against a canary already shrunk: a healthy
+          // canary would read as one that lost its pods. Record the step first; shrink next time.
+          keepCanary(target, revision);
+          s.setPhase(Progressing);
+          s.setMessage("step " + stepDisplay() + ": setWeight " + step.getSetWeight() + ", lowering the canary's weight");
+          requeueIn(Duration.ofSeconds(1));
+          return;
+        }
         boolean done = step.getSetWeight() != null
             ? setWeight(target, revision, step.getSetWeight())
             : pause(step.getPause().getDuration());
@@ -235,6 +247,21 @@ public final class RolloutMachine {
         completeStep(describe(step));
       }
       startPromotion(target);
+    }
+
+    /** True when step {@code index} sets a lower weight than the setWeight steps before it left. */
+    private boolean lowersWeight(int index) {
+      Integer weight = steps().get(index).getSetWeight();
+      if (weight == null) {
+        return false;
+      }
+      for (int i = index - 1; i >= 0; i--) {
+        Integer previous = steps().get(i).getSetWeight();
+        if (previous != null) {
+          return weight < previous;
+        }
+      }
+      return false;
     }
 
     /** True when the canary has the ready pods this weight needs. */

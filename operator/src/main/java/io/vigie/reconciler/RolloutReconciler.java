@@ -41,7 +41,7 @@ import org.slf4j.MDC;
 
 /**
  * The imperative shell: observe the cluster, ask {@link RolloutMachine} what to do, do it:
- * status, then the cluster writes in the decision's order (traffic, then scale), then Events.
+ * the cluster writes in the decision's order (traffic, then scale), then status, then Events.
  */
 @ControllerConfiguration(
     name = RolloutReconciler.NAME,
@@ -124,13 +124,13 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
       ClusterSnapshot snapshot = observer.observe(rollout, clock.instant());
       Decision decision = RolloutMachine.decide(rollout.getMetadata().getNamespace(), rollout.getSpec(),
           rollout.getStatus(), snapshot.observation());
-      // Status first: it is the intent. Were the cluster written first and the operator killed
-      // before the status, the old status would judge a cluster already moved on (a canary shrunk
-      // for the next step reads as a canary that lost its pods).
-      writeStatus(rollout, decision.status());
+      // The cluster first, then status: status never claims what the cluster does not show yet
+      // (a Rollout reads Healthy only once its Deployment is paused again). The rollout logic
+      // copes with the converse, a cluster ahead of status after a crash.
       for (Action action : decision.actions()) {
         executor.apply(rollout, snapshot, action);
       }
+      writeStatus(rollout, decision.status());
       for (RolloutEvent event : decision.events()) {
         events.record(rollout, event);
       }

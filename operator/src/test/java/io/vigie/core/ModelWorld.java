@@ -110,8 +110,11 @@ final class ModelWorld {
     }
   }
 
-  /** A fingerprint of everything the actions can change. */
+  /**
+   * A fingerprint of everything the actions can change that serves traffic: a canary scaled to 0
+   * runs no pod, whatever template it holds.
+   */
   String state() {
-    return paused + "|" + canaryRevision + "|" + canaryReplicas + "|" + stableServiceHash;
+    return paused + "|" + (canaryReplicas == 0 ? "no canary pods" : canaryRevision + "|" + canaryReplicas) + "|" + stableServiceHash;
   }
 }

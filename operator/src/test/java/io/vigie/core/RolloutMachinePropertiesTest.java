@@ -25,9 +25,9 @@ import net.jqwik.api.constraints.Size;
  * invariants of DESIGN.md section 3 checked after every step:
  * 1. weights sum to 100 and the canary has weight only with ready pods;
  * 3. an abort's first write takes traffic off the canary;
- * 4. a crash at any point of applying a decision (status written first, then part of the cluster
- *    writes), followed by a fresh operator, ends in the same status, history and cluster as no
- *    crash: no duplicate or lost step, and no traffic flap;
+ * 4. a crash after any of a decision's cluster writes (before its status write), followed by a
+ *    fresh operator, ends in the same status, history and cluster as no crash: no duplicate or
+ *    lost step, and no traffic flap;
  * 5. the target's replicas and template are never written (only its image events change them);
  * 6. applying a decision twice changes nothing; a decision that changed nothing is a fixpoint.
  */
@@ -103,23 +103,22 @@ class RolloutMachinePropertiesTest {
   }
 
   /**
-   * The operator writes the decision's status, then dies after {@code kept} of its cluster writes,
-   * before clearing the accepted control. A new operator decides from that status on what it now
-   * sees. Once both have settled (reconciles and controllers, with the clock still), the crashed
-   * world must be where the uninterrupted one is: same status, same history (no verdict twice),
-   * same cluster.
+   * The operator dies after {@code kept} of the decision's cluster writes: the status is not
+   * written and the accepted control is not cleared. A new operator decides from the old status on
+   * what it now sees. Once both have settled (reconciles and controllers, with the clock still),
+   * the crashed world must be where the uninterrupted one is: same status, same history (no
+   * verdict twice), same cluster.
    */
   private static RolloutStatus crashThenRecover(RolloutSpec spec, RolloutStatus status, ModelWorld world, int kept) {
     ModelWorld twin = copyOf(world);
     RolloutStatus uninterrupted = settle(spec, reconcile(spec, status, twin), twin);
 
-    Observation observation = world.observe();
-    Decision dying = RolloutMachine.decide("shop", spec, status, observation);
-    checkWeights(dying.status(), observation);
+    Decision dying = RolloutMachine.decide("shop", spec, status, world.observe());
     dying.actions().stream().limit(Math.min(kept, dying.actions().size())).forEach(world::apply);
-    RolloutStatus recovered = settle(spec, dying.status(), world);
+    RolloutStatus recovered = settle(spec, status, world);
 
-    assertThat(tree(recovered)).as("invariant 4: status after a crash and a restart").isEqualTo(tree(uninterrupted));
+    assertThat(withoutPodCounts(recovered)).as("invariant 4: status after a crash and a restart")
+        .isEqualTo(withoutPodCounts(uninterrupted));
     assertThat(world.state()).as("invariant 4: cluster after a crash and a restart").isEqualTo(twin.state());
     return recovered;
   }
@@ -228,6 +227,19 @@ class RolloutMachinePropertiesTest {
     copy.control = world.control;
     copy.writes.addAll(world.writes);
     return copy;
+  }
+
+  /**
+   * The status less what depends on which intermediate statuses were written: the ready-pod
+   * counts quoted in messages (an abort's first write removes the canary's pods, so a decision
+   * repeated after a crash quotes "0/2 ready" where the first saw "1/2") and the conditions'
+   * transition times (a status lost in a crash is a transition that never happened). Everything
+   * else, the verdicts and their reasons included, must match.
+   */
+  private static String withoutPodCounts(RolloutStatus status) {
+    return tree(status).toString()
+        .replaceAll("\\d+/(\\d+) ready", "?/$1 ready")
+        .replaceAll("\"lastTransitionTime\":\"[^\"]*\"", "\"lastTransitionTime\":\"?\"");
   }
 
   private static Object tree(RolloutStatus status) {

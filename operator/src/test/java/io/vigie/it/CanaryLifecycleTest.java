@@ -80,7 +80,8 @@ class CanaryLifecycleTest {
     });
     // The user's Deployment is still paused on its old template's pods.
     assertThat(k8s.deployment("web").getSpec().getPaused()).isTrue();
-    k8s.eventually(() -> assertThat(k8s.deployment("web").getStatus().getUpdatedReplicas()).isZero());
+    k8s.eventually(() -> assertThat(k8s.deployment("web").getStatus().getUpdatedReplicas())
+        .as("pods of the new template in the paused Deployment: %s", k8s.deployment("web").getStatus()).isZero());
 
     k8s.advance("web", Duration.ofSeconds(119));
     assertThat(k8s.awaitStatus("web", s -> s.getMessage().contains("1s left")).getStep()).isEqualTo("2/4");
