@@ -1,0 +1,50 @@
+package io.vigie.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The command line as a person meets it: help, options, and errors. */
+class VigieCommandTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = new CommandLine(new VigieCommand());
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  @Test
+  void operatorHelpListsItsOptions() {
+    assertThat(run("operator", "--help")).isZero();
+    assertThat(out.toString())
+        .contains("Usage: vigie operator")
+        .contains("--namespaces=NS[,NS...]")
+        .contains("Default: all")
+        .contains("--log-format=FORMAT")
+        .contains("--context=NAME");
+  }
+
+  @Test
+  void anUnknownOptionIsAUsageError() {
+    assertThat(run("operator", "--namespace", "shop")).isEqualTo(2);
+    assertThat(err.toString()).contains("Unknown options: '--namespace'").contains("Possible solutions: --namespaces");
+  }
+
+  @Test
+  void aBadLogFormatNamesTheChoices() {
+    assertThat(run("operator", "--log-format", "xml")).isEqualTo(2);
+    assertThat(err.toString()).contains("Invalid value for option '--log-format'").contains("text, json");
+  }
+
+  @Test
+  void theTopLevelHelpListsTheCommands() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString()).contains("operator").contains("demo");
+  }
+}
