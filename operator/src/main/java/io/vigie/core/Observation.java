@@ -1,5 +1,7 @@
 package io.vigie.core;
 
+import io.vigie.analysis.RawMeasurement;
+import io.vigie.analysis.ResolvedAnalysis;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,7 @@ import java.util.Optional;
  * @param control a manual control accepted from an annotation and not yet cleared
  * @param conflicts objects that hold a name Vigie needs (the canary Deployment, the stable and
  *     canary Services) but that this Rollout does not own, e.g. "Service shop/web-stable"
+ * @param analysis the Rollout's analyses resolved, and the measurements just taken
  */
 public record Observation(
     Instant now,
@@ -25,7 +28,19 @@ public record Observation(
     Optional<Service> service,
     Optional<Canary> canary,
     Optional<PendingControl> control,
-    List<String> conflicts) {
+    List<String> conflicts,
+    Analysis analysis) {
+
+  /**
+   * @param resolved the metrics of the background analysis and of each analysis step
+   * @param problems why the analyses cannot run (a missing template, an unset arg, ...)
+   * @param measurements the measurements the reconciler took, for the metrics that were due
+   */
+  public record Analysis(ResolvedAnalysis resolved, List<String> problems, List<RawMeasurement> measurements) {
+    public static Analysis none() {
+      return new Analysis(ResolvedAnalysis.none(), List.of(), List.of());
+    }
+  }
 
   /**
    * The user's Deployment.

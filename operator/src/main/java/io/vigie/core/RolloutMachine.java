@@ -8,7 +8,14 @@ import static io.vigie.api.v1alpha1.RolloutPhase.Promoting;
 import static io.vigie.api.v1alpha1.RolloutPhase.RolledBack;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigie.analysis.AnalysisRuns;
+import io.vigie.analysis.MetricVerdict;
+import io.vigie.analysis.ResolvedAnalysis;
 import io.vigie.api.v1alpha1.AbortStatus;
+import io.vigie.api.v1alpha1.AnalysisPhase;
+import io.vigie.api.v1alpha1.AnalysisRunStatus;
+import io.vigie.api.v1alpha1.Metric;
+import io.vigie.api.v1alpha1.RolloutAnalysis;
 import io.vigie.api.v1alpha1.CanaryStep;
 import io.vigie.api.v1alpha1.ControlRecord;
 import io.vigie.api.v1alpha1.Durations;
@@ -69,6 +76,7 @@ public final class RolloutMachine {
     private final List<RolloutEvent> events = new ArrayList<>();
     private Duration requeue;
     private boolean promotionLate;
+    private String pausedBecause;
 
     Run(String namespace, RolloutSpec spec, RolloutStatus status, Observation observation) {
       this.namespace = namespace;
@@ -103,6 +111,7 @@ public final class RolloutMachine {
         startCanary(target);
       }
       obs.control().ifPresent(this::applyControl);
+      foldMeasurements();
       if (s.getCanaryRevision() == null) {
         steady(target);
       } else if (s.getPhase() == RolledBack) {
@@ -197,6 +206,7 @@ public final class RolloutMachine {
         s.setPauseStartedAt(Timestamps.format(now));
       }
       s.setAbort(null);
+      s.setAnalysis(new ArrayList<>());
       s.setCanaryRevision(target.revision());
       s.setCurrentStepIndex(0);
       s.setStepStartedAt(Timestamps.format(now));
@@ -217,6 +227,10 @@ public final class RolloutMachine {
         s.setMessage("paused by vigie.io/pause at step " + stepDisplay() + ": resume with vigie.io/resume");
         return;
       }
+      startBackgroundIfServing(revision);
+      if (analysisStops(AnalysisRuns.BACKGROUND, target, revision)) {
+        return;
+      }
       List<CanaryStep> steps = steps();
       int firstStep = s.getCurrentStepIndex();
       while (s.getCurrentStepIndex() < steps.size()) {
@@ -232,9 +246,14 @@ public final class RolloutMachine {
           requeueIn(Duration.ofSeconds(1));
           return;
         }
-        boolean done = step.getSetWeight() != null
-            ? setWeight(target, revision, step.getSetWeight())
-            : pause(step.getPause().getDuration());
+        boolean done;
+        if (step.getSetWeight() != null) {
+          done = setWeight(target, revision, step.getSetWeight());
+        } else if (step.getPause() != null) {
+          done = pause(step.getPause().getDuration());
+        } else {
+          done = analysisStep(target, revision);
+        }
         if (s.getPhase() == RolledBack) {
           return;
         }
@@ -246,8 +265,133 @@ public final class RolloutMachine {
         }
         completeStep(describe(step));
       }
+      if (backgroundLacksSamples()) {
+        keepCanary(target, revision);
+        return;
+      }
       startPromotion(target);
     }
+
+    // ---- analysis -----------------------------------------------------------------------------
+
+    private void foldMeasurements() {
+      if (s.getCanaryRevision() == null || s.getAnalysis() == null) {
+        return;
+      }
+      for (AnalysisRunStatus run : s.getAnalysis()) {
+        AnalysisPhase before = run.getPhase();
+        obs.analysis().resolved().run(run.getName())
+            .ifPresent(spec -> AnalysisRuns.fold(run, spec, obs.analysis().measurements()));
+        if (before == AnalysisPhase.Running && run.getPhase() != AnalysisPhase.Running) {
+          events.add(run.getPhase() == AnalysisPhase.Successful
+              ? RolloutEvent.normal("AnalysisSuccessful", run.getName() + ": " + run.getMessage())
+              : RolloutEvent.warning("Analysis" + run.getPhase(), run.getName() + ": " + run.getMessage()));
+        }
+      }
+    }
+
+    /** The background analysis starts once the canary serves traffic: before, it has nothing to measure. */
+    private void startBackgroundIfServing(String revision) {
+      Optional<ResolvedAnalysis.Run> background = obs.analysis().resolved().background();
+      if (background.isPresent() && canaryReady(revision) > 0 && run(AnalysisRuns.BACKGROUND).isEmpty()) {
+        runs().add(AnalysisRuns.start(AnalysisRuns.BACKGROUND, background.get(), now));
+        events.add(RolloutEvent.normal("AnalysisStarted", "background analysis started: " + metricNames(background.get())));
+      }
+    }
+
+    /**
+     * Acts on an analysis verdict: Failed aborts; Inconclusive pauses for a person; Error pauses or
+     * aborts as onMetricsError says. True when the canary must not go on.
+     */
+    private boolean analysisStops(String name, Target target, String revision) {
+      Optional<AnalysisRunStatus> run = run(name);
+      if (run.isEmpty()) {
+        return false;
+      }
+      AnalysisPhase phase = run.get().getPhase();
+      if (phase == AnalysisPhase.Failed
+          || (phase == AnalysisPhase.Error && policy(name) == RolloutAnalysis.OnMetricsError.Abort)) {
+        abort(phase == AnalysisPhase.Failed ? "AnalysisFailed" : "AnalysisError", run.get().getMessage());
+        return true;
+      }
+      if (phase == AnalysisPhase.Inconclusive || phase == AnalysisPhase.Error) {
+        keepCanary(target, revision);
+        if (s.getPhase() != Paused) {
+          events.add(RolloutEvent.warning("Paused", "paused at step " + stepDisplay() + ": " + run.get().getMessage()));
+        }
+        s.setPhase(Paused);
+        pausedBecause = phase == AnalysisPhase.Inconclusive ? "AnalysisInconclusive" : "AnalysisError";
+        s.setMessage("paused at step " + stepDisplay() + ": " + run.get().getMessage()
+            + ". Continue with vigie.io/promote, or roll back with vigie.io/abort");
+        return true;
+      }
+      return false;
+    }
+
+    private boolean analysisStep(Target target, String revision) {
+      String name = AnalysisRuns.stepRun(s.getCurrentStepIndex());
+      ResolvedAnalysis.Run spec = obs.analysis().resolved().steps().get(s.getCurrentStepIndex());
+      if (run(name).isEmpty()) {
+        runs().add(AnalysisRuns.start(name, spec, now));
+        events.add(RolloutEvent.normal("AnalysisStarted", "step " + stepDisplay() + " analysis started: " + metricNames(spec)));
+      }
+      AnalysisRunStatus run = run(name).get();
+      if (run.getPhase() == AnalysisPhase.Successful) {
+        return true;
+      }
+      if (analysisStops(name, target, revision)) {
+        return false;
+      }
+      s.setPhase(Progressing);
+      s.setMessage("step " + stepDisplay() + ": analysis " + run.getMessage());
+      return false;
+    }
+
+    /** Promotion waits until every background metric has its minimum of successful measurements. */
+    private boolean backgroundLacksSamples() {
+      Optional<ResolvedAnalysis.Run> background = obs.analysis().resolved().background();
+      if (background.isEmpty()) {
+        return false;
+      }
+      List<String> lacking = new ArrayList<>();
+      for (Metric metric : background.get().metrics()) {
+        boolean enough = run(AnalysisRuns.BACKGROUND)
+            .flatMap(r -> AnalysisRuns.metricStatus(r, metric.getName()))
+            .map(m -> MetricVerdict.hasEnoughSamples(m, metric))
+            .orElse(false);
+        if (!enough) {
+          lacking.add(metric.getName());
+        }
+      }
+      if (lacking.isEmpty()) {
+        return false;
+      }
+      s.setPhase(Progressing);
+      s.setMessage("every step passed; waiting for the background analysis to have enough successful measurements of "
+          + String.join(", ", lacking) + " before promoting");
+      return true;
+    }
+
+    private RolloutAnalysis.OnMetricsError policy(String run) {
+      return obs.analysis().resolved().run(run).map(ResolvedAnalysis.Run::onMetricsError)
+          .orElse(RolloutAnalysis.OnMetricsError.Pause);
+    }
+
+    private Optional<AnalysisRunStatus> run(String name) {
+      return AnalysisRuns.find(s.getAnalysis(), name);
+    }
+
+    private List<AnalysisRunStatus> runs() {
+      if (s.getAnalysis() == null) {
+        s.setAnalysis(new ArrayList<>());
+      }
+      return s.getAnalysis();
+    }
+
+    private static String metricNames(ResolvedAnalysis.Run run) {
+      return String.join(", ", run.metrics().stream().map(Metric::getName).toList());
+    }
+
 
     /** True when step {@code index} sets a lower weight than the setWeight steps before it left. */
     private boolean lowersWeight(int index) {
@@ -434,6 +578,15 @@ public final class RolloutMachine {
         return "ignored: nothing to promote while the Rollout is " + s.getPhase();
       }
       s.setUserPaused(null);
+      Optional<AnalysisRunStatus> background = run(AnalysisRuns.BACKGROUND)
+          .filter(r -> r.getPhase() == AnalysisPhase.Inconclusive || r.getPhase() == AnalysisPhase.Error);
+      if (background.isPresent() && !control.full()) {
+        // A person looked at an inconclusive background analysis and chose to go on: measure afresh.
+        runs().remove(background.get());
+        obs.analysis().resolved().background()
+            .ifPresent(spec -> runs().add(AnalysisRuns.start(AnalysisRuns.BACKGROUND, spec, now)));
+        return "background analysis restarted after: " + background.get().getMessage();
+      }
       if (control.full()) {
         s.setCurrentStepIndex(steps().size());
         return "skipped the remaining steps: promoting revision " + s.getCanaryRevision();
@@ -458,6 +611,7 @@ public final class RolloutMachine {
         return "ignored: retry applies to a rolled-back update, and the Rollout is " + s.getPhase();
       }
       s.setAbort(null);
+      s.setAnalysis(new ArrayList<>());
       s.setCurrentStepIndex(0);
       s.setStepStartedAt(Timestamps.format(now));
       s.setDesiredWeight(0);
@@ -503,6 +657,10 @@ public final class RolloutMachine {
       if (s.getCanaryWeight() != null && s.getCanaryWeight() > 0 && s.getCanaryStartedAt() == null) {
         s.setCanaryStartedAt(Timestamps.format(now));
       }
+      if (s.getCanaryRevision() != null && (s.getPhase() == Progressing || s.getPhase() == Paused)) {
+        AnalysisRuns.nextDue(s.getAnalysis() == null ? List.of() : s.getAnalysis(), obs.analysis().resolved())
+            .ifPresent(at -> requeueIn(Duration.between(now, at)));
+      }
       setConditions();
       return new Decision(s, List.copyOf(actions), List.copyOf(events), obs.control().isPresent(),
           Optional.ofNullable(requeue));
@@ -515,8 +673,9 @@ public final class RolloutMachine {
       Conditions.set(c, Conditions.INVALID, phase == Invalid, phase == Invalid ? "InvalidSpec" : "Valid",
           phase == Invalid ? s.getMessage() : "", now, gen);
       boolean paused = phase == Paused;
-      Conditions.set(c, Conditions.PAUSED, paused,
-          paused ? (Boolean.TRUE.equals(s.getUserPaused()) ? "UserPaused" : "PauseStep") : "NotPaused",
+      String pauseReason = pausedBecause != null ? pausedBecause
+          : Boolean.TRUE.equals(s.getUserPaused()) ? "UserPaused" : "PauseStep";
+      Conditions.set(c, Conditions.PAUSED, paused, paused ? pauseReason : "NotPaused",
           paused ? s.getMessage() : "", now, gen);
       switch (phase) {
         case Progressing, Paused -> Conditions.set(c, Conditions.PROGRESSING, true,
@@ -590,7 +749,10 @@ public final class RolloutMachine {
       if (step.getSetWeight() != null) {
         return "setWeight " + step.getSetWeight();
       }
-      return step.getPause().getDuration() == null ? "pause" : "pause " + step.getPause().getDuration();
+      if (step.getPause() != null) {
+        return step.getPause().getDuration() == null ? "pause" : "pause " + step.getPause().getDuration();
+      }
+      return "analysis";
     }
 
     private Duration progressDeadline() {

@@ -54,9 +54,7 @@ public final class SpecValidation {
       problems.add("spec.progressDeadlineSeconds is " + spec.getProgressDeadlineSeconds() + ": use 1 or more");
     }
     stepProblems(spec, problems);
-    if (spec.getAnalysis() != null) {
-      problems.add("spec.analysis: the analysis engine is not in this version of Vigie yet; remove spec.analysis");
-    }
+    problems.addAll(observation.analysis().problems());
     return problems;
   }
 
@@ -96,9 +94,6 @@ public final class SpecValidation {
         } catch (IllegalArgumentException e) {
           problems.add(where + ".pause.duration: " + e.getMessage());
         }
-      }
-      if (step.getAnalysis() != null) {
-        problems.add(where + ".analysis: the analysis engine is not in this version of Vigie yet; use setWeight and pause steps");
       }
     }
   }

@@ -57,7 +57,7 @@ final class ClusterObserver {
         Optional.ofNullable(s.getSpec().getSelector()).map(Map::copyOf).orElse(Map.of())));
     long generation = Optional.ofNullable(rollout.getMetadata().getGeneration()).orElse(0L);
     Observation observation = new Observation(now, generation, targetView, serviceView, canary, ControlIntake.pending(rollout),
-        List.copyOf(conflicts));
+        List.copyOf(conflicts), Observation.Analysis.none());
     return new ClusterSnapshot(observation, target, service);
   }
 

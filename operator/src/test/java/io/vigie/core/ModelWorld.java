@@ -61,7 +61,7 @@ final class ModelWorld {
     Optional<Observation.Canary> canary = canaryRevision == null ? Optional.empty()
         : Optional.of(new Observation.Canary(canaryRevision, canaryReplicas, canaryReady));
     return new Observation(now, 1, Optional.of(target), Optional.of(new Observation.Service(Map.of("app", "web"))),
-        canary, control, List.of());
+        canary, control, List.of(), Observation.Analysis.none());
   }
 
   /** Kubernetes' controllers and kubelet catching up with the spec. */

@@ -5,9 +5,12 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** One measured quantity and the rule that judges it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "has(self.thresholdRange) || has(self.successCondition) || has(self.failureCondition)",
+    message = "a metric needs a rule: thresholdRange, successCondition or failureCondition")
 public class Metric {
   @Required
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
@@ -45,8 +48,16 @@ public class Metric {
   private Integer consecutiveErrorLimit;
 
   @Min(1)
-  @JsonPropertyDescription("Successful measurements needed before the metric can pass.")
+  @JsonPropertyDescription("Successful measurements needed before the metric can pass. Default 1.")
   private Integer minSamples;
+
+  @Min(0)
+  @JsonPropertyDescription("Requests the canary must have served for a measurement to count (from the provider's "
+      + "requestsQuery or requestsJsonPointer); fewer makes the measurement inconclusive, never successful.")
+  private Double minRequests;
+
+  public Double getMinRequests() { return minRequests; }
+  public void setMinRequests(Double minRequests) { this.minRequests = minRequests; }
 
   public String getName() { return name; }
   public void setName(String name) { this.name = name; }

@@ -14,8 +14,25 @@ public class PrometheusProvider {
   @JsonPropertyDescription("PromQL instant query returning a scalar or a one-element vector.")
   private String query;
 
+  @JsonPropertyDescription("PromQL instant query for the number of requests behind the measurement, for minRequests.")
+  private String requestsQuery;
+
   @Pattern(Durations.PATTERN)
+  @JsonPropertyDescription("Query timeout. Default 10s.")
   private String timeout;
+
+  @JsonPropertyDescription("Credentials for the Prometheus API, from Secrets in the Rollout's namespace.")
+  private HttpAuth auth;
+
+  @JsonPropertyDescription("TLS settings for an https address.")
+  private TlsConfig tls;
+
+  public String getRequestsQuery() { return requestsQuery; }
+  public void setRequestsQuery(String requestsQuery) { this.requestsQuery = requestsQuery; }
+  public HttpAuth getAuth() { return auth; }
+  public void setAuth(HttpAuth auth) { this.auth = auth; }
+  public TlsConfig getTls() { return tls; }
+  public void setTls(TlsConfig tls) { this.tls = tls; }
 
   public String getAddress() { return address; }
   public void setAddress(String address) { this.address = address; }

@@ -2,21 +2,36 @@ package io.vigie.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.generator.annotation.Size;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Analysis templates to run, with the values of their args. */
+/** Metrics to judge: from analysis templates and inline, with the values of their args. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "(has(self.templates) && size(self.templates) > 0) || (has(self.metrics) && size(self.metrics) > 0)",
+    message = "an analysis names at least one template or one inline metric")
 public class RolloutAnalysis {
-  @Required
-  @Size(min = 1)
   @JsonPropertyDescription("AnalysisTemplates (or ClusterAnalysisTemplates with clusterScope: true) to run.")
   private List<TemplateRef> templates = new ArrayList<>();
 
+  @Size(max = AnalysisTemplateSpec.MAX_METRICS)
+  @JsonPropertyDescription("Metrics defined inline, next to those of the templates.")
+  private List<Metric> metrics;
+
   @JsonPropertyDescription("Values for the templates' args.")
   private List<AnalysisArg> args;
+
+  @JsonPropertyDescription("What to do when a metric cannot be measured more than consecutiveErrorLimit times in a row: "
+      + "Pause (default) waits for a person, Abort rolls back. Never promotes.")
+  private OnMetricsError onMetricsError;
+
+  public enum OnMetricsError { Pause, Abort }
+
+  public List<Metric> getMetrics() { return metrics; }
+  public void setMetrics(List<Metric> metrics) { this.metrics = metrics; }
+  public OnMetricsError getOnMetricsError() { return onMetricsError; }
+  public void setOnMetricsError(OnMetricsError onMetricsError) { this.onMetricsError = onMetricsError; }
 
   public List<TemplateRef> getTemplates() { return templates; }
   public void setTemplates(List<TemplateRef> templates) { this.templates = templates; }

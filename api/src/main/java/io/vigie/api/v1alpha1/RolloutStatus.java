@@ -38,6 +38,9 @@ public class RolloutStatus {
   @JsonPropertyDescription("Share of traffic the canary actually serves, in percent.")
   private Integer canaryWeight;
 
+  @JsonPropertyDescription("The analyses of the current (or last) canary: background and analysis steps.")
+  private List<AnalysisRunStatus> analysis = new ArrayList<>();
+
   private AbortStatus abort;
   private ControlRecord lastControl;
   @JsonPropertyDescription("Past revisions and their verdicts, newest last, bounded.")
@@ -74,6 +77,8 @@ public class RolloutStatus {
   public void setDesiredWeight(Integer desiredWeight) { this.desiredWeight = desiredWeight; }
   public Integer getCanaryWeight() { return canaryWeight; }
   public void setCanaryWeight(Integer canaryWeight) { this.canaryWeight = canaryWeight; }
+  public List<AnalysisRunStatus> getAnalysis() { return analysis; }
+  public void setAnalysis(List<AnalysisRunStatus> analysis) { this.analysis = analysis; }
   public AbortStatus getAbort() { return abort; }
   public void setAbort(AbortStatus abort) { this.abort = abort; }
   public ControlRecord getLastControl() { return lastControl; }

@@ -1,0 +1,44 @@
+package io.vigie.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Where one metric stands: its counts and its last measurements. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class MetricStatus {
+  private String name;
+  private AnalysisPhase phase;
+  @JsonPropertyDescription("Why the metric has its phase, with the values and limits.")
+  private String message;
+  private int measured;
+  private int successful;
+  private int failed;
+  private int inconclusive;
+  private int errors;
+  private int consecutiveErrors;
+  @JsonPropertyDescription("The last measurements, newest last, bounded.")
+  private List<MeasurementStatus> measurements = new ArrayList<>();
+
+  public String getName() { return name; }
+  public void setName(String name) { this.name = name; }
+  public AnalysisPhase getPhase() { return phase; }
+  public void setPhase(AnalysisPhase phase) { this.phase = phase; }
+  public String getMessage() { return message; }
+  public void setMessage(String message) { this.message = message; }
+  public int getMeasured() { return measured; }
+  public void setMeasured(int measured) { this.measured = measured; }
+  public int getSuccessful() { return successful; }
+  public void setSuccessful(int successful) { this.successful = successful; }
+  public int getFailed() { return failed; }
+  public void setFailed(int failed) { this.failed = failed; }
+  public int getInconclusive() { return inconclusive; }
+  public void setInconclusive(int inconclusive) { this.inconclusive = inconclusive; }
+  public int getErrors() { return errors; }
+  public void setErrors(int errors) { this.errors = errors; }
+  public int getConsecutiveErrors() { return consecutiveErrors; }
+  public void setConsecutiveErrors(int consecutiveErrors) { this.consecutiveErrors = consecutiveErrors; }
+  public List<MeasurementStatus> getMeasurements() { return measurements; }
+  public void setMeasurements(List<MeasurementStatus> measurements) { this.measurements = measurements; }
+}

@@ -1,0 +1,159 @@
+package io.vigie.analysis;
+
+import io.vigie.api.v1alpha1.AnalysisPhase;
+import io.vigie.api.v1alpha1.AnalysisRunStatus;
+import io.vigie.api.v1alpha1.Durations;
+import io.vigie.api.v1alpha1.Metric;
+import io.vigie.api.v1alpha1.MetricStatus;
+import io.vigie.core.Timestamps;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The analysis runs of a canary as status keeps them: when each metric is due, folding new
+ * measurements in, and the verdict of a run (the worst of its metrics).
+ */
+public final class AnalysisRuns {
+  public static final String BACKGROUND = "background";
+  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
+
+  private AnalysisRuns() {}
+
+  public static String stepRun(int index) {
+    return "step-" + (index + 1);
+  }
+
+  public static int stepIndex(String run) {
+    return run.startsWith("step-") ? Integer.parseInt(run.substring(5)) - 1 : -1;
+  }
+
+  /** A metric to measure now. */
+  public record Due(String run, Metric metric) {}
+
+  public static AnalysisRunStatus start(String name, ResolvedAnalysis.Run run, Instant now) {
+    AnalysisRunStatus status = new AnalysisRunStatus();
+    status.setName(name);
+    status.setStartedAt(Timestamps.format(now));
+    status.setPhase(AnalysisPhase.Running);
+    status.setMessage("started");
+    List<MetricStatus> metrics = new ArrayList<>();
+    run.metrics().forEach(m -> metrics.add(MetricVerdict.start(m)));
+    status.setMetrics(metrics);
+    return status;
+  }
+
+  /** The metrics of running runs whose next measurement is due at {@code now}. */
+  public static List<Due> due(List<AnalysisRunStatus> runs, ResolvedAnalysis resolved, Instant now) {
+    List<Due> due = new ArrayList<>();
+    for (AnalysisRunStatus run : runs) {
+      if (run.getPhase() != AnalysisPhase.Running) {
+        continue;
+      }
+      Optional<ResolvedAnalysis.Run> spec = resolved.run(run.getName());
+      if (spec.isEmpty()) {
+        continue;
+      }
+      for (Metric metric : spec.get().metrics()) {
+        metricStatus(run, metric.getName())
+            .flatMap(m -> nextDueAt(run, m, metric))
+            .filter(at -> !at.isAfter(now))
+            .ifPresent(at -> due.add(new Due(run.getName(), metric)));
+      }
+    }
+    return due;
+  }
+
+  /** The earliest instant a measurement of a running run falls due, if any. */
+  public static Optional<Instant> nextDue(List<AnalysisRunStatus> runs, ResolvedAnalysis resolved) {
+    Instant next = null;
+    for (AnalysisRunStatus run : runs) {
+      if (run.getPhase() != AnalysisPhase.Running) {
+        continue;
+      }
+      for (Metric metric : resolved.run(run.getName()).map(ResolvedAnalysis.Run::metrics).orElse(List.of())) {
+        Optional<Instant> at = metricStatus(run, metric.getName()).flatMap(m -> nextDueAt(run, m, metric));
+        if (at.isPresent() && (next == null || at.get().isBefore(next))) {
+          next = at.get();
+        }
+      }
+    }
+    return Optional.ofNullable(next);
+  }
+
+  private static Optional<Instant> nextDueAt(AnalysisRunStatus run, MetricStatus status, Metric metric) {
+    if (status.getPhase() != AnalysisPhase.Running) {
+      return Optional.empty();
+    }
+    if (metric.getCount() != null && status.getMeasured() >= metric.getCount()) {
+      return Optional.empty();
+    }
+    if (status.getMeasurements().isEmpty()) {
+      Duration delay = metric.getInitialDelay() == null ? Duration.ZERO : Durations.parse(metric.getInitialDelay());
+      return Optional.of(Timestamps.parse(run.getStartedAt()).plus(delay));
+    }
+    Instant last = Timestamps.parse(status.getMeasurements().get(status.getMeasurements().size() - 1).getAt());
+    return Optional.of(last.plus(interval(metric)));
+  }
+
+  public static Duration interval(Metric metric) {
+    return metric.getInterval() == null ? DEFAULT_INTERVAL : Durations.parse(metric.getInterval());
+  }
+
+  /** Folds the measurements of this run into it and judges it again. */
+  public static void fold(AnalysisRunStatus run, ResolvedAnalysis.Run spec, List<RawMeasurement> measurements) {
+    for (RawMeasurement raw : measurements) {
+      if (!raw.run().equals(run.getName())) {
+        continue;
+      }
+      Optional<Metric> metric = spec.metrics().stream().filter(m -> m.getName().equals(raw.metric())).findFirst();
+      Optional<MetricStatus> status = metricStatus(run, raw.metric());
+      if (metric.isPresent() && status.isPresent() && status.get().getPhase() == AnalysisPhase.Running) {
+        MetricVerdict.record(status.get(), metric.get(), raw);
+      }
+    }
+    judge(run);
+  }
+
+  /** A run is as bad as its worst metric: Failed, then Error, then Inconclusive; Successful when all are. */
+  public static void judge(AnalysisRunStatus run) {
+    for (AnalysisPhase worst : List.of(AnalysisPhase.Failed, AnalysisPhase.Error, AnalysisPhase.Inconclusive)) {
+      Optional<MetricStatus> metric = run.getMetrics().stream().filter(m -> m.getPhase() == worst).findFirst();
+      if (metric.isPresent()) {
+        run.setPhase(worst);
+        run.setMessage("analysis " + metric.get().getName() + " " + verb(worst) + ": " + metric.get().getMessage());
+        return;
+      }
+    }
+    boolean all = !run.getMetrics().isEmpty() && run.getMetrics().stream().allMatch(m -> m.getPhase() == AnalysisPhase.Successful);
+    run.setPhase(all ? AnalysisPhase.Successful : AnalysisPhase.Running);
+    run.setMessage(all ? "every metric passed" : progress(run));
+  }
+
+  private static String progress(AnalysisRunStatus run) {
+    List<String> parts = new ArrayList<>();
+    for (MetricStatus m : run.getMetrics()) {
+      parts.add(m.getName() + " " + m.getSuccessful() + "/" + m.getMeasured() + " successful");
+    }
+    return "measuring: " + String.join(", ", parts);
+  }
+
+  private static String verb(AnalysisPhase phase) {
+    return switch (phase) {
+      case Failed -> "failed";
+      case Error -> "could not be measured";
+      case Inconclusive -> "is inconclusive";
+      default -> phase.name();
+    };
+  }
+
+  public static Optional<MetricStatus> metricStatus(AnalysisRunStatus run, String metric) {
+    return run.getMetrics().stream().filter(m -> metric.equals(m.getName())).findFirst();
+  }
+
+  public static Optional<AnalysisRunStatus> find(List<AnalysisRunStatus> runs, String name) {
+    return runs == null ? Optional.empty() : runs.stream().filter(r -> name.equals(r.getName())).findFirst();
+  }
+}

@@ -1,0 +1,108 @@
+package io.vigie.analysis;
+
+import io.vigie.api.v1alpha1.AnalysisPhase;
+import io.vigie.api.v1alpha1.MeasurementStatus;
+import io.vigie.api.v1alpha1.Metric;
+import io.vigie.api.v1alpha1.MetricStatus;
+import io.vigie.core.Timestamps;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a metric's measurements into its verdict: Failed past failureLimit, Inconclusive past
+ * inconclusiveLimit, Error past consecutiveErrorLimit errors in a row, Successful once count
+ * measurements are taken with at least minSamples successful, Running until then.
+ */
+public final class MetricVerdict {
+  public static final int DEFAULT_CONSECUTIVE_ERROR_LIMIT = 4;
+  /** How many measurements of each metric status keeps. */
+  public static final int MEASUREMENTS_KEPT = 10;
+
+  private MetricVerdict() {}
+
+  public static MetricStatus start(Metric metric) {
+    MetricStatus status = new MetricStatus();
+    status.setName(metric.getName());
+    status.setPhase(AnalysisPhase.Running);
+    status.setMessage("no measurement yet");
+    return status;
+  }
+
+  /** Folds one measurement into the metric's status and judges the metric again. */
+  public static void record(MetricStatus status, Metric metric, RawMeasurement raw) {
+    MeasurementJudge.Judgement judgement = MeasurementJudge.judge(metric, raw);
+    status.setMeasured(status.getMeasured() + 1);
+    switch (judgement.phase()) {
+      case Successful -> status.setSuccessful(status.getSuccessful() + 1);
+      case Failed -> status.setFailed(status.getFailed() + 1);
+      case Inconclusive -> status.setInconclusive(status.getInconclusive() + 1);
+      default -> status.setErrors(status.getErrors() + 1);
+    }
+    status.setConsecutiveErrors(judgement.phase() == AnalysisPhase.Error ? status.getConsecutiveErrors() + 1 : 0);
+    List<MeasurementStatus> kept = new ArrayList<>(status.getMeasurements());
+    kept.add(new MeasurementStatus(Timestamps.format(raw.at()),
+        raw.value() == null ? null : MeasurementJudge.number(raw.value()), judgement.phase(), judgement.why()));
+    while (kept.size() > MEASUREMENTS_KEPT) {
+      kept.remove(0);
+    }
+    status.setMeasurements(kept);
+    judge(status, metric, judgement.why());
+  }
+
+  private static void judge(MetricStatus s, Metric metric, String lastWhy) {
+    int failureLimit = orZero(metric.getFailureLimit());
+    int inconclusiveLimit = orZero(metric.getInconclusiveLimit());
+    int errorLimit = metric.getConsecutiveErrorLimit() == null ? DEFAULT_CONSECUTIVE_ERROR_LIMIT : metric.getConsecutiveErrorLimit();
+    int minSamples = metric.getMinSamples() == null ? 1 : metric.getMinSamples();
+    String tally = s.getMeasured() + " measurement" + (s.getMeasured() == 1 ? "" : "s");
+    if (s.getFailed() > failureLimit) {
+      set(s, AnalysisPhase.Failed, lastFailure(s) + " (" + s.getFailed() + " of " + tally + " failed, failureLimit "
+          + failureLimit + ")");
+    } else if (s.getInconclusive() > inconclusiveLimit) {
+      set(s, AnalysisPhase.Inconclusive, lastOf(s, AnalysisPhase.Inconclusive) + " (" + s.getInconclusive() + " of "
+          + tally + " inconclusive, inconclusiveLimit " + inconclusiveLimit + ")");
+    } else if (s.getConsecutiveErrors() > errorLimit) {
+      set(s, AnalysisPhase.Error, lastWhy + " (" + s.getConsecutiveErrors() + " errors in a row, consecutiveErrorLimit "
+          + errorLimit + ")");
+    } else if (metric.getCount() != null && s.getMeasured() >= metric.getCount()) {
+      if (s.getSuccessful() >= minSamples) {
+        set(s, AnalysisPhase.Successful, lastWhy + " (" + s.getSuccessful() + " of " + tally + " successful)");
+      } else {
+        set(s, AnalysisPhase.Inconclusive, "only " + s.getSuccessful() + " of " + tally + " successful, minSamples "
+            + minSamples);
+      }
+    } else {
+      set(s, AnalysisPhase.Running, lastWhy + " (" + s.getSuccessful() + " of " + tally + " successful)");
+    }
+  }
+
+  /** True when the metric has the successful measurements it needs to let a promotion through. */
+  public static boolean hasEnoughSamples(MetricStatus s, Metric metric) {
+    int minSamples = metric.getMinSamples() == null ? 1 : metric.getMinSamples();
+    return s.getSuccessful() >= minSamples
+        && (s.getPhase() == AnalysisPhase.Running || s.getPhase() == AnalysisPhase.Successful);
+  }
+
+  private static String lastFailure(MetricStatus s) {
+    return lastOf(s, AnalysisPhase.Failed);
+  }
+
+  private static String lastOf(MetricStatus s, AnalysisPhase phase) {
+    for (int i = s.getMeasurements().size() - 1; i >= 0; i--) {
+      MeasurementStatus m = s.getMeasurements().get(i);
+      if (m.getPhase() == phase) {
+        return m.getMessage();
+      }
+    }
+    return phase.name();
+  }
+
+  private static void set(MetricStatus s, AnalysisPhase phase, String message) {
+    s.setPhase(phase);
+    s.setMessage(message);
+  }
+
+  private static int orZero(Integer value) {
+    return value == null ? 0 : value;
+  }
+}

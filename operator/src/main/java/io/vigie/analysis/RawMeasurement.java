@@ -1,0 +1,35 @@
+package io.vigie.analysis;
+
+import java.time.Instant;
+
+/**
+ * What a provider answered for one metric, before any judgement.
+ *
+ * @param run the analysis run it belongs to ("background" or "step-N")
+ * @param value the number, NaN and infinities included; null unless {@code kind} is VALUE
+ * @param requests the requests behind it (for minRequests), null when not asked for
+ * @param note for NO_DATA and ERROR, what happened, for the person reading status
+ */
+public record RawMeasurement(String run, String metric, Instant at, Kind kind, Double value, Double requests, String note) {
+
+  public enum Kind {
+    /** The provider gave a number. */
+    VALUE,
+    /** The provider answered, with nothing to judge (an empty query result). */
+    NO_DATA,
+    /** The provider could not answer, or its answer made no sense. */
+    ERROR
+  }
+
+  public static RawMeasurement value(String run, String metric, Instant at, double value, Double requests) {
+    return new RawMeasurement(run, metric, at, Kind.VALUE, value, requests, null);
+  }
+
+  public static RawMeasurement noData(String run, String metric, Instant at, String why) {
+    return new RawMeasurement(run, metric, at, Kind.NO_DATA, null, null, why);
+  }
+
+  public static RawMeasurement error(String run, String metric, Instant at, String error) {
+    return new RawMeasurement(run, metric, at, Kind.ERROR, null, null, error);
+  }
+}

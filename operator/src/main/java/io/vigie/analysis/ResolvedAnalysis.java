@@ -1,0 +1,30 @@
+package io.vigie.analysis;
+
+import io.vigie.api.v1alpha1.Metric;
+import io.vigie.api.v1alpha1.RolloutAnalysis.OnMetricsError;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The metrics a Rollout's analyses run, with their templates expanded and args substituted.
+ *
+ * @param background the analysis that runs for the whole canary, if any
+ * @param steps the analysis of each analysis step, by step index
+ */
+public record ResolvedAnalysis(Optional<Run> background, Map<Integer, Run> steps) {
+
+  /** The metrics of one analysis and what to do when they cannot be measured. */
+  public record Run(List<Metric> metrics, OnMetricsError onMetricsError) {}
+
+  public static ResolvedAnalysis none() {
+    return new ResolvedAnalysis(Optional.empty(), Map.of());
+  }
+
+  public Optional<Run> run(String name) {
+    if (AnalysisRuns.BACKGROUND.equals(name)) {
+      return background;
+    }
+    return Optional.ofNullable(steps.get(AnalysisRuns.stepIndex(name)));
+  }
+}

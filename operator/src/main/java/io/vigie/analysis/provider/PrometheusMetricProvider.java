@@ -1,0 +1,145 @@
+package io.vigie.analysis.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigie.analysis.RawMeasurement;
+import io.vigie.api.v1alpha1.Durations;
+import io.vigie.api.v1alpha1.HttpAuth;
+import io.vigie.api.v1alpha1.Metric;
+import io.vigie.api.v1alpha1.PrometheusProvider;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+
+/**
+ * Instant queries against the Prometheus HTTP API ({@code POST /api/v1/query}). A scalar or a
+ * one-element vector is a value; an empty vector is no data; several series are an error (the
+ * query must aggregate). NaN and infinities pass through as values for the judge.
+ */
+public final class PrometheusMetricProvider implements MetricProvider {
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpClients clients = new HttpClients();
+
+  @Override
+  public RawMeasurement measure(String run, Metric metric, Instant at, SecretReader secrets) {
+    PrometheusProvider p = metric.getProvider().getPrometheus();
+    try {
+      Double value = query(p, p.getQuery(), secrets);
+      if (value == null) {
+        return RawMeasurement.noData(run, metric.getName(), at, "the query returned no data (an empty vector): "
+            + "no series matched, often because the canary served no request yet");
+      }
+      Double requests = null;
+      if (p.getRequestsQuery() != null) {
+        Double counted = query(p, p.getRequestsQuery(), secrets);
+        requests = counted == null ? 0.0 : counted;
+      }
+      return RawMeasurement.value(run, metric.getName(), at, value, requests);
+    } catch (MeasurementException e) {
+      return RawMeasurement.error(run, metric.getName(), at, e.getMessage());
+    }
+  }
+
+  private Double query(PrometheusProvider p, String promql, SecretReader secrets) {
+    Duration timeout = p.getTimeout() == null ? DEFAULT_TIMEOUT : Durations.parse(p.getTimeout());
+    String address = p.getAddress().replaceAll("/+$", "");
+    String what = "Prometheus at " + address;
+    HttpRequest.Builder request;
+    try {
+      request = HttpRequest.newBuilder(URI.create(address + "/api/v1/query"));
+    } catch (IllegalArgumentException e) {
+      throw new MeasurementException("Prometheus address '" + address + "' is not a URL: " + e.getMessage(), e);
+    }
+    request.timeout(timeout)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Accept", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+            + "&timeout=" + timeout.toSeconds() + "s"));
+    authorize(request, p.getAuth(), secrets);
+    HttpResponse<String> response = HttpCalls.send(clients.forTls(p.getTls(), secrets), request.build(), what, timeout);
+    return parse(response.statusCode(), response.body(), what);
+  }
+
+  private static void authorize(HttpRequest.Builder request, HttpAuth auth, SecretReader secrets) {
+    if (auth == null) {
+      return;
+    }
+    if (auth.getBearerToken() != null) {
+      request.header("Authorization", "Bearer " + secrets.require(auth.getBearerToken(), "auth.bearerToken").trim());
+    } else if (auth.getBasic() != null) {
+      String secret = auth.getBasic().getName();
+      String user = secrets.require(ref(secret, "username"), "auth.basic");
+      String password = secrets.require(ref(secret, "password"), "auth.basic");
+      request.header("Authorization", "Basic " + Base64.getEncoder()
+          .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+    }
+  }
+
+  private static io.vigie.api.v1alpha1.SecretKeyRef ref(String name, String key) {
+    io.vigie.api.v1alpha1.SecretKeyRef ref = new io.vigie.api.v1alpha1.SecretKeyRef();
+    ref.setName(name);
+    ref.setKey(key);
+    return ref;
+  }
+
+  /** The value of an API answer; null for an empty result. */
+  static Double parse(int status, String body, String what) {
+    JsonNode json;
+    try {
+      json = JSON.readTree(body);
+    } catch (java.io.IOException e) {
+      throw new MeasurementException(what + " answered HTTP " + status + " with a body that is not JSON: " + excerpt(body));
+    }
+    if (!"success".equals(json.path("status").asText())) {
+      if (status == 401 || status == 403) {
+        throw new MeasurementException(what + " refused the credentials (HTTP " + status + "): check provider.prometheus.auth");
+      }
+      throw new MeasurementException(what + " rejected the query (HTTP " + status + ", " + json.path("errorType").asText("?")
+          + "): " + json.path("error").asText(excerpt(body)));
+    }
+    JsonNode data = json.path("data");
+    String type = data.path("resultType").asText();
+    JsonNode result = data.path("result");
+    return switch (type) {
+      case "scalar" -> number(result.path(1).asText(), what);
+      case "vector" -> {
+        if (result.isEmpty()) {
+          yield null;
+        }
+        if (result.size() > 1) {
+          throw new MeasurementException("the query returned " + result.size() + " series, not one: aggregate it, "
+              + "e.g. with sum(...) or max(...)");
+        }
+        yield number(result.get(0).path("value").path(1).asText(), what);
+      }
+      default -> throw new MeasurementException("the query returned a " + type + ", not a scalar or an instant vector");
+    };
+  }
+
+  private static double number(String text, String what) {
+    return switch (text) {
+      case "NaN" -> Double.NaN;
+      case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;
+      case "-Inf" -> Double.NEGATIVE_INFINITY;
+      default -> {
+        try {
+          yield Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+          throw new MeasurementException(what + " returned '" + text + "', not a number");
+        }
+      }
+    };
+  }
+
+  private static String excerpt(String body) {
+    String oneLine = body == null ? "" : body.replaceAll("\\s+", " ").trim();
+    return oneLine.length() > 200 ? oneLine.substring(0, 200) + "..." : oneLine;
+  }
+}

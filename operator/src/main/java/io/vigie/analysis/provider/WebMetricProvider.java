@@ -1,0 +1,115 @@
+package io.vigie.analysis.provider;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigie.analysis.RawMeasurement;
+import io.vigie.api.v1alpha1.Durations;
+import io.vigie.api.v1alpha1.Metric;
+import io.vigie.api.v1alpha1.WebHeader;
+import io.vigie.api.v1alpha1.WebProvider;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** An HTTP GET or POST answering JSON; a JSON pointer picks the number. */
+public final class WebMetricProvider implements MetricProvider {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClients clients = new HttpClients();
+
+  @Override
+  public RawMeasurement measure(String run, Metric metric, Instant at, SecretReader secrets) {
+    WebProvider web = metric.getProvider().getWeb();
+    try {
+      JsonNode body = fetch(web, secrets);
+      JsonNode value = at(body, web.getJsonPointer(), web.getUrl());
+      if (value.isNull()) {
+        return RawMeasurement.noData(run, metric.getName(), at, "the value at " + pointer(web.getJsonPointer()) + " is null");
+      }
+      Double requests = null;
+      if (web.getRequestsJsonPointer() != null) {
+        JsonNode counted = at(body, web.getRequestsJsonPointer(), web.getUrl());
+        requests = counted.isNull() ? 0.0 : number(counted, web.getRequestsJsonPointer(), web.getUrl());
+      }
+      return RawMeasurement.value(run, metric.getName(), at, number(value, web.getJsonPointer(), web.getUrl()), requests);
+    } catch (MeasurementException e) {
+      return RawMeasurement.error(run, metric.getName(), at, e.getMessage());
+    }
+  }
+
+  private JsonNode fetch(WebProvider web, SecretReader secrets) {
+    Duration timeout = web.getTimeout() == null ? PrometheusMetricProvider.DEFAULT_TIMEOUT : Durations.parse(web.getTimeout());
+    HttpRequest.Builder request;
+    try {
+      request = HttpRequest.newBuilder(URI.create(web.getUrl())).timeout(timeout).header("Accept", "application/json");
+    } catch (IllegalArgumentException e) {
+      throw new MeasurementException("'" + web.getUrl() + "' is not a URL: " + e.getMessage(), e);
+    }
+    for (WebHeader header : Optional.ofNullable(web.getHeaders()).orElse(List.of())) {
+      String value = header.getValue() != null ? header.getValue()
+          : secrets.require(header.getValueFrom().getSecretKeyRef(), "header " + header.getName());
+      request.header(header.getName(), value);
+    }
+    if ("POST".equals(web.getMethod())) {
+      request.header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(web.getBody() == null ? "" : web.getBody()));
+    } else {
+      request.GET();
+    }
+    HttpResponse<String> response = HttpCalls.send(clients.forTls(web.getTls(), secrets), request.build(), web.getUrl(), timeout);
+    if (response.statusCode() / 100 != 2) {
+      throw new MeasurementException(web.getUrl() + " answered HTTP " + response.statusCode());
+    }
+    try {
+      return JSON.readTree(response.body());
+    } catch (java.io.IOException e) {
+      throw new MeasurementException(web.getUrl() + " did not answer JSON", e);
+    }
+  }
+
+  private static JsonNode at(JsonNode body, String pointer, String url) {
+    JsonNode value;
+    try {
+      value = body.at(JsonPointer.compile(pointer(pointer)));
+    } catch (IllegalArgumentException e) {
+      throw new MeasurementException("'" + pointer + "' is not a JSON pointer (RFC 6901), e.g. /data/errorRate", e);
+    }
+    if (value.isMissingNode()) {
+      throw new MeasurementException("the answer of " + url + " has nothing at " + pointer(pointer));
+    }
+    return value;
+  }
+
+  private static String pointer(String pointer) {
+    return pointer == null ? "" : pointer;
+  }
+
+  private static double number(JsonNode value, String pointer, String url) {
+    if (value.isNumber()) {
+      return value.asDouble();
+    }
+    if (value.isTextual()) {
+      String text = value.asText();
+      switch (text) {
+        case "NaN":
+          return Double.NaN;
+        case "+Inf":
+        case "Inf":
+          return Double.POSITIVE_INFINITY;
+        case "-Inf":
+          return Double.NEGATIVE_INFINITY;
+        default:
+          try {
+            return Double.parseDouble(text);
+          } catch (NumberFormatException e) {
+            break;
+          }
+      }
+    }
+    throw new MeasurementException("the value at " + pointer(pointer) + " of " + url + " is " + value + ", not a number");
+  }
+}
