@@ -8,11 +8,15 @@ package io.vigie.core;
 public final class CanarySizing {
   private CanarySizing() {}
 
-  /** Canary replicas for a weight, next to a target of {@code targetReplicas}. */
+  /**
+   * Canary replicas for a weight, next to a target of {@code targetReplicas}. A target scaled to 0
+   * counts as 1: a weight asks for at least one canary pod to prove the revision runs.
+   */
   public static int replicasFor(int weight, int targetReplicas) {
-    if (weight <= 0 || targetReplicas <= 0) {
+    if (weight <= 0) {
       return 0;
     }
+    targetReplicas = Math.max(1, targetReplicas);
     if (weight >= 100) {
       return targetReplicas;
     }

@@ -49,8 +49,11 @@ public record Observation(
    * @param images the containers' images, for people reading Events
    * @param podTemplateHash the pod-template-hash label of the ReplicaSet running this template, empty
    *     while Kubernetes has not created it
-   * @param rolledOut Kubernetes reports the rollout of the current template complete: observed the
-   *     latest generation, every replica updated and available, no old pods left
+   * @param rolledOut the current template's ReplicaSet has every replica available and no other
+   *     ReplicaSet of the Deployment has a pod left (read from the ReplicaSets, so it holds while
+   *     the Deployment is paused or its controller has not yet observed a spec change)
+   * @param recreate the Deployment's strategy is Recreate (every pod stops at once on a rollout)
+   * @param maxUnavailable how many pods its RollingUpdate may take down at once, resolved
    */
   public record Target(
       String revision,
@@ -61,10 +64,12 @@ public record Observation(
       int readyReplicas,
       int availableReplicas,
       boolean rolledOut,
-      Map<String, String> podLabels) {}
+      Map<String, String> podLabels,
+      boolean recreate,
+      int maxUnavailable) {}
 
   /** The user's Service; its selector must select the target's pods. */
-  public record Service(Map<String, String> selector) {}
+  public record Service(Map<String, String> selector, int ports) {}
 
   /** The canary Deployment: which revision it runs and how many of its pods are ready. */
   public record Canary(String revision, int replicas, int readyReplicas) {}

@@ -91,15 +91,19 @@ public final class RolloutMachine {
       List<String> problems = SpecValidation.problems(namespace, spec, obs);
       if (!problems.isEmpty()) {
         invalid(String.join("; ", problems));
+        obs.control().ifPresent(c -> ignoreControl(c, "the Rollout is Invalid: " + s.getMessage()));
         return finish();
       }
       Target target = obs.target().orElseThrow();
       if (s.getStableRevision() == null) {
         adopt(target);
+        if (s.getStableRevision() == null) {
+          obs.control().ifPresent(c -> ignoreControl(c, "the Rollout has not adopted its Deployment yet"));
+        }
         return finish();
       }
       if (s.getPhase() == Invalid || s.getPhase() == null) {
-        s.setPhase(s.getCanaryRevision() == null ? Healthy : s.getAbort() != null ? RolledBack : Progressing);
+        s.setPhase(phaseBeforeInvalid());
         events.add(RolloutEvent.normal("Valid", "the Rollout is valid again: " + s.getPhase()));
       }
       String revision = target.revision();
@@ -110,6 +114,7 @@ public final class RolloutMachine {
       } else if (!revision.equals(s.getCanaryRevision())) {
         startCanary(target);
       }
+      restartIfStepsChanged();
       obs.control().ifPresent(this::applyControl);
       foldMeasurements();
       if (s.getCanaryRevision() == null) {
@@ -124,7 +129,42 @@ public final class RolloutMachine {
       return finish();
     }
 
+    /** New steps mid-canary: the position in the old ones means nothing in the new, so start over. */
+    private void restartIfStepsChanged() {
+      String hash = StepsHash.of(steps());
+      boolean inFlight = s.getCanaryRevision() != null && (s.getPhase() == Progressing || s.getPhase() == Paused);
+      if (inFlight && s.getStepsHash() != null && !hash.equals(s.getStepsHash())) {
+        events.add(RolloutEvent.normal("StepsChanged", "the canary steps changed at step " + stepDisplay()
+            + ": starting revision " + s.getCanaryRevision() + " again at step 1/" + steps().size()));
+        s.setCurrentStepIndex(0);
+        s.setStepStartedAt(Timestamps.format(now));
+        s.setPauseStartedAt(null);
+        s.setAnalysis(new ArrayList<>());
+      }
+      s.setStepsHash(hash);
+    }
+
     // ---- phases -------------------------------------------------------------------------------
+
+    private RolloutPhase phaseBeforeInvalid() {
+      if (s.getCanaryRevision() == null) {
+        return Healthy;
+      }
+      if (s.getAbort() != null) {
+        return RolledBack;
+      }
+      return s.getPromotionStartedAt() != null && s.getCurrentStepIndex() != null
+          && s.getCurrentStepIndex() >= steps().size() ? Promoting : Progressing;
+    }
+
+    private void ignoreControl(PendingControl control, String why) {
+      if (s.getLastControl() != null && control.id().equals(s.getLastControl().getId())) {
+        return;
+      }
+      String result = "ignored: " + why;
+      s.setLastControl(new ControlRecord(control.control().word(), control.value(), control.id(), Timestamps.format(now), result));
+      events.add(RolloutEvent.warning("ControlIgnored", control.control().annotation() + ": " + result));
+    }
 
     private void invalid(String message) {
       if (s.getPhase() != Invalid || !message.equals(s.getMessage())) {
@@ -137,7 +177,10 @@ public final class RolloutMachine {
     private void adopt(Target target) {
       if (!target.rolledOut() || target.podTemplateHash().isEmpty()) {
         s.setPhase(Progressing);
-        s.setMessage("waiting for Deployment " + targetName() + " to finish its rollout before adopting it");
+        s.setMessage(target.paused()
+            ? "Deployment " + targetName() + " is paused with a template it has not rolled out: resume it (kubectl rollout "
+                + "resume deployment/" + targetName() + ") so that Vigie adopts a revision that runs"
+            : "waiting for Deployment " + targetName() + " to finish its rollout before adopting it");
         return;
       }
       String hash = target.podTemplateHash().get();
@@ -480,9 +523,16 @@ public final class RolloutMachine {
 
     private void promote(Target target) {
       String revision = s.getCanaryRevision();
-      boolean complete = !target.paused() && target.rolledOut() && target.podTemplateHash().isPresent();
+      // Complete is read from the ReplicaSets, not from the paused flag: after a crash between the
+      // re-pause and the status write, a paused, fully rolled-out target still reads complete.
+      boolean complete = target.rolledOut() && target.podTemplateHash().isPresent();
       if (!complete) {
-        keepCanary(target, revision);
+        // The canary covers the pods the rolling update may take down, so that serving capacity
+        // never falls below the Deployment's replicas.
+        int weight = s.getDesiredWeight() == null ? 0 : s.getDesiredWeight();
+        int canary = Math.max(CanarySizing.replicasFor(weight, target.replicas()), target.maxUnavailable());
+        actions.add(new RunCanary(revision, canary));
+        observeWeight(target, canaryReady(revision));
         // Old and new pods of the target alike serve as stable while it rolls, so that capacity
         // never falls below the target's replicas and no request finds no endpoint.
         actions.add(new PointStableService(null));

@@ -15,6 +15,9 @@ import java.util.Optional;
  * with messages that name the fix.
  */
 public final class SpecValidation {
+  /** Kubernetes' limit on a Service name (DNS label) and on a label value. */
+  static final int MAX_NAME = 63;
+
   private SpecValidation() {}
 
   /** The problems found, each a sentence naming the field to fix; empty when the Rollout is valid. */
@@ -46,6 +49,18 @@ public final class SpecValidation {
             + " but the pods of Deployment " + targetName + " are labelled " + labels
             + ": fix the Service's selector or spec.service.name");
       }
+    }
+    observation.target().filter(Observation.Target::recreate).ifPresent(t -> problems.add("Deployment " + namespace + "/"
+        + targetName + " uses strategy Recreate, which stops every pod at once when Vigie promotes: use RollingUpdate"));
+    observation.service().filter(s -> s.ports() == 0).ifPresent(s -> problems.add("Service " + namespace + "/" + serviceName
+        + " has no ports: Vigie copies them to its stable and canary Services; give it the port the traffic uses"));
+    if (serviceName != null && serviceName.length() > MAX_NAME - "-stable".length()) {
+      problems.add("spec.service.name '" + serviceName + "' is longer than " + (MAX_NAME - "-stable".length())
+          + " characters: Vigie names its Services <name>-stable and <name>-canary, at most " + MAX_NAME);
+    }
+    if (targetName != null && targetName.length() > MAX_NAME - "-canary".length()) {
+      problems.add("spec.targetRef.name '" + targetName + "' is longer than " + (MAX_NAME - "-canary".length())
+          + " characters: Vigie names the canary Deployment <name>-canary, at most " + MAX_NAME);
     }
     for (String conflict : observation.conflicts()) {
       problems.add(conflict + " exists and is not owned by this Rollout: Vigie needs that name; rename or delete it");

@@ -33,8 +33,11 @@ final class ActionExecutor {
     if (action instanceof Action.PauseTarget p) {
       Deployment target = snapshot.target().orElseThrow();
       if (Boolean.TRUE.equals(target.getSpec().getPaused()) != p.paused()) {
-        client.apps().deployments().inNamespace(namespace).withName(targetName)
-            .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"paused\":" + p.paused() + "}}");
+        // Only on the Deployment the decision saw: if its template changed since, the test fails
+        // and the next reconcile decides again, rather than unpausing a template never canaried.
+        client.apps().deployments().inNamespace(namespace).withName(targetName).patch(PatchContext.of(PatchType.JSON),
+            "[{\"op\":\"test\",\"path\":\"/metadata/generation\",\"value\":" + target.getMetadata().getGeneration()
+                + "},{\"op\":\"add\",\"path\":\"/spec/paused\",\"value\":" + p.paused() + "}]");
       }
     } else if (action instanceof Action.RunCanary r) {
       canaries.run(rollout, snapshot.target().orElseThrow(), r.revision(), r.replicas());

@@ -54,7 +54,8 @@ final class ClusterObserver {
       }
     });
     Optional<Observation.Service> serviceView = service.map(s -> new Observation.Service(
-        Optional.ofNullable(s.getSpec().getSelector()).map(Map::copyOf).orElse(Map.of())));
+        Optional.ofNullable(s.getSpec().getSelector()).map(Map::copyOf).orElse(Map.of()),
+        s.getSpec().getPorts() == null ? 0 : s.getSpec().getPorts().size()));
     long generation = Optional.ofNullable(rollout.getMetadata().getGeneration()).orElse(0L);
     Observation observation = new Observation(now, generation, targetView, serviceView, canary, ControlIntake.pending(rollout),
         List.copyOf(conflicts), Observation.Analysis.none());

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.core.PendingControl;
 import io.vigie.core.PendingControl.Control;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -34,7 +35,8 @@ final class ControlIntake {
     if (annotations.get(ACCEPTED) != null) {
       return rollout;
     }
-    for (Control control : Control.values()) {
+    // An abort or a pause must not lose to a promote given at the same time.
+    for (Control control : List.of(Control.ABORT, Control.PAUSE, Control.RESUME, Control.PROMOTE, Control.RETRY)) {
       String value = annotations.get(control.annotation());
       if (value != null) {
         ArrayNode patch = JSON.createArrayNode();

@@ -32,7 +32,9 @@ public final class Ownership {
   static Map<String, String> labels(Rollout rollout, String role) {
     Map<String, String> labels = new HashMap<>();
     labels.put(Labels.MANAGED_BY, "vigie");
-    labels.put(Labels.ROLLOUT, rollout.getMetadata().getName());
+    String name = rollout.getMetadata().getName();
+    // A label value holds at most 63 characters; a Rollout name may hold more.
+    labels.put(Labels.ROLLOUT, name.length() > 63 ? name.substring(0, 63) : name);
     labels.put(Labels.ROLE, role);
     return labels;
   }

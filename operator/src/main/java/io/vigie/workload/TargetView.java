@@ -1,6 +1,8 @@
 package io.vigie.workload;
 
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -18,24 +20,49 @@ public final class TargetView {
     String revision = TemplateHash.revisionOf(deployment.getSpec().getTemplate());
     int replicas = Optional.ofNullable(deployment.getSpec().getReplicas()).orElse(1);
     DeploymentStatus status = Optional.ofNullable(deployment.getStatus()).orElseGet(DeploymentStatus::new);
-    long generation = Optional.ofNullable(deployment.getMetadata().getGeneration()).orElse(0L);
-    long observed = Optional.ofNullable(status.getObservedGeneration()).orElse(0L);
-    int updated = zeroIfNull(status.getUpdatedReplicas());
     int available = zeroIfNull(status.getAvailableReplicas());
-    int total = zeroIfNull(status.getReplicas());
-    boolean rolledOut = observed >= generation && updated >= replicas && available >= replicas && total == updated;
-    Optional<String> podTemplateHash = replicaSets.stream()
+    List<ReplicaSet> owned = replicaSets.stream()
         .filter(rs -> ownedBy(rs, deployment))
         .filter(rs -> rs.getSpec() != null && rs.getSpec().getTemplate() != null)
+        .toList();
+    Optional<ReplicaSet> current = owned.stream()
         .filter(rs -> revision.equals(TemplateHash.revisionOf(rs.getSpec().getTemplate())))
-        .map(rs -> rs.getMetadata().getLabels() == null ? null : rs.getMetadata().getLabels().get(Labels.POD_TEMPLATE_HASH))
-        .filter(Objects::nonNull)
+        .filter(rs -> rs.getMetadata().getLabels() != null && rs.getMetadata().getLabels().containsKey(Labels.POD_TEMPLATE_HASH))
         .findFirst();
+    Optional<String> podTemplateHash = current.map(rs -> rs.getMetadata().getLabels().get(Labels.POD_TEMPLATE_HASH));
+    boolean oldPodsLeft = owned.stream()
+        .filter(rs -> current.isEmpty() || rs != current.get())
+        .anyMatch(rs -> zeroIfNull(rs.getSpec().getReplicas()) > 0
+            || (rs.getStatus() != null && zeroIfNull(rs.getStatus().getReplicas()) > 0));
+    boolean rolledOut = current.isPresent() && !oldPodsLeft
+        && zeroIfNull(current.get().getStatus() == null ? null : current.get().getStatus().getAvailableReplicas()) >= replicas;
     Map<String, String> podLabels = Optional.ofNullable(deployment.getSpec().getTemplate().getMetadata())
         .map(m -> m.getLabels()).orElse(Map.of());
+    DeploymentStrategy strategy = deployment.getSpec().getStrategy();
+    boolean recreate = strategy != null && "Recreate".equals(strategy.getType());
     return new Observation.Target(revision, TemplateHash.imagesOf(deployment.getSpec().getTemplate()), podTemplateHash,
         replicas, Boolean.TRUE.equals(deployment.getSpec().getPaused()), zeroIfNull(status.getReadyReplicas()),
-        available, rolledOut, Map.copyOf(podLabels));
+        available, rolledOut, Map.copyOf(podLabels), recreate, maxUnavailable(strategy, replicas));
+  }
+
+  /** RollingUpdate's maxUnavailable as Kubernetes resolves it: a count, or a percentage rounded down; 25% by default. */
+  static int maxUnavailable(DeploymentStrategy strategy, int replicas) {
+    IntOrString value = strategy == null || strategy.getRollingUpdate() == null ? null
+        : strategy.getRollingUpdate().getMaxUnavailable();
+    if (value == null) {
+      return replicas * 25 / 100;
+    }
+    if (value.getIntVal() != null) {
+      return value.getIntVal();
+    }
+    String text = value.getStrVal().trim();
+    try {
+      return text.endsWith("%")
+          ? (int) Math.floor(replicas * Integer.parseInt(text.substring(0, text.length() - 1)) / 100.0)
+          : Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      return replicas * 25 / 100;
+    }
   }
 
   private static boolean ownedBy(ReplicaSet rs, Deployment deployment) {

@@ -57,10 +57,10 @@ final class ModelWorld {
     boolean rolledOut = currentPods == replicas && otherPods == 0 && (newPodsBecomeReady || ready >= replicas);
     Optional<String> hash = replicaSets.containsKey(image) ? Optional.of("hash-" + image) : Optional.empty();
     Observation.Target target = new Observation.Target(revisionOf(image), "app=" + image, hash, replicas, paused,
-        ready, ready, rolledOut, Map.of("app", "web"));
+        ready, ready, rolledOut, Map.of("app", "web"), false, 1);
     Optional<Observation.Canary> canary = canaryRevision == null ? Optional.empty()
         : Optional.of(new Observation.Canary(canaryRevision, canaryReplicas, canaryReady));
-    return new Observation(now, 1, Optional.of(target), Optional.of(new Observation.Service(Map.of("app", "web"))),
+    return new Observation(now, 1, Optional.of(target), Optional.of(new Observation.Service(Map.of("app", "web"), 1)),
         canary, control, List.of(), Observation.Analysis.none());
   }
 

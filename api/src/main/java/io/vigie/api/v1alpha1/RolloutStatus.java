@@ -24,6 +24,8 @@ public class RolloutStatus {
   private String canaryRevision;
 
   private Integer currentStepIndex;
+  @JsonPropertyDescription("Hash of the canary steps the current step index refers to.")
+  private String stepsHash;
   @JsonPropertyDescription("Current step for display, e.g. 3/5.")
   private String step;
   private String stepStartedAt;
@@ -59,6 +61,8 @@ public class RolloutStatus {
   public void setStablePodTemplateHash(String stablePodTemplateHash) { this.stablePodTemplateHash = stablePodTemplateHash; }
   public String getCanaryRevision() { return canaryRevision; }
   public void setCanaryRevision(String canaryRevision) { this.canaryRevision = canaryRevision; }
+  public String getStepsHash() { return stepsHash; }
+  public void setStepsHash(String stepsHash) { this.stepsHash = stepsHash; }
   public Integer getCurrentStepIndex() { return currentStepIndex; }
   public void setCurrentStepIndex(Integer currentStepIndex) { this.currentStepIndex = currentStepIndex; }
   public String getStep() { return step; }

@@ -44,10 +44,19 @@ class AnalysisTemplateSchemaTest {
   void rejectsAMetricWithTwoProviders() throws IOException {
     assertThat(schema.validate(template("""
         - name: error-rate
+          thresholdRange: {max: 1}
           provider:
             prometheus: {query: 'up'}
             web: {url: 'http://x'}
         """))).singleElement().asString().contains("exactly one provider");
+  }
+
+  @Test
+  void rejectsAMetricWithoutARule() throws IOException {
+    assertThat(schema.validate(template("""
+        - name: error-rate
+          provider: {prometheus: {query: 'up'}}
+        """))).singleElement().asString().contains("needs a rule");
   }
 
   @Test
