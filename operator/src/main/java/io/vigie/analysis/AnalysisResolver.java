@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
 
 /**
  * Expands a Rollout's analyses into the metrics they run: templates looked up, inline metrics
- * added, {@code {{args.NAME}}} substituted in the providers' fields from the Rollout's args, the
+ * added, {@code {{args.NAME}}} substituted in the providers' fields and in the success and
+ * failure conditions, from the Rollout's args, the
  * built-in args and the templates' defaults. Everything that cannot work is reported as a problem
  * naming the field to fix, so the Rollout goes Invalid before any traffic moves.
  */
@@ -187,13 +188,17 @@ public final class AnalysisResolver {
     }
   }
 
-  /** A copy of the metric with {{args.NAME}} replaced in every text field of its provider. */
+  /** A copy of the metric with {{args.NAME}} replaced in its provider's fields and its conditions. */
   private static Metric substitute(Metric metric, Map<String, String> values, Set<String> declared, String where,
       List<String> problems) {
     ObjectNode tree = JSON.valueToTree(metric);
-    JsonNode provider = tree.get("provider");
-    if (provider != null) {
-      replaceTexts(provider, values, declared, where, problems);
+    for (String field : new String[] {"provider", "successCondition", "failureCondition"}) {
+      JsonNode node = tree.get(field);
+      if (node != null && node.isTextual()) {
+        tree.set(field, TextNode.valueOf(replace(node.asText(), values, declared, where, problems)));
+      } else if (node != null) {
+        replaceTexts(node, values, declared, where, problems);
+      }
     }
     return JSON.convertValue(tree, Metric.class);
   }

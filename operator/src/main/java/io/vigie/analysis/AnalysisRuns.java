@@ -36,7 +36,7 @@ public final class AnalysisRuns {
   public static AnalysisRunStatus start(String name, ResolvedAnalysis.Run run, Instant now) {
     AnalysisRunStatus status = new AnalysisRunStatus();
     status.setName(name);
-    status.setStartedAt(Timestamps.format(now));
+    status.setStartedAt(Timestamps.precise(now));
     status.setPhase(AnalysisPhase.Running);
     status.setMessage("started");
     List<MetricStatus> metrics = new ArrayList<>();
@@ -87,7 +87,7 @@ public final class AnalysisRuns {
     if (status.getPhase() != AnalysisPhase.Running) {
       return Optional.empty();
     }
-    if (metric.getCount() != null && status.getMeasured() >= metric.getCount()) {
+    if (metric.getCount() != null && MetricVerdict.counted(status) >= metric.getCount()) {
       return Optional.empty();
     }
     if (status.getMeasurements().isEmpty()) {

@@ -70,16 +70,16 @@ public final class MeasurementJudge {
     }
     boolean failed = metric.getFailureCondition() != null && evaluate(metric.getFailureCondition(), value);
     if (failed) {
-      return new Judgement(AnalysisPhase.Failed, number(value) + ": " + metric.getFailureCondition());
+      return new Judgement(AnalysisPhase.Failed, number(value) + " meets the failure condition " + metric.getFailureCondition());
     }
     if (metric.getSuccessCondition() == null) {
-      return new Judgement(AnalysisPhase.Successful, number(value) + ": not " + metric.getFailureCondition());
+      return new Judgement(AnalysisPhase.Successful, number(value) + " does not meet " + metric.getFailureCondition());
     }
     if (evaluate(metric.getSuccessCondition(), value)) {
-      return new Judgement(AnalysisPhase.Successful, number(value) + ": " + metric.getSuccessCondition());
+      return new Judgement(AnalysisPhase.Successful, number(value) + " satisfies " + metric.getSuccessCondition());
     }
     return metric.getFailureCondition() == null
-        ? new Judgement(AnalysisPhase.Failed, number(value) + ": not " + metric.getSuccessCondition())
+        ? new Judgement(AnalysisPhase.Failed, number(value) + " does not satisfy " + metric.getSuccessCondition())
         : new Judgement(AnalysisPhase.Inconclusive, number(value) + ": neither " + metric.getSuccessCondition()
             + " nor " + metric.getFailureCondition());
   }

@@ -40,7 +40,7 @@ public final class MetricVerdict {
     }
     status.setConsecutiveErrors(judgement.phase() == AnalysisPhase.Error ? status.getConsecutiveErrors() + 1 : 0);
     List<MeasurementStatus> kept = new ArrayList<>(status.getMeasurements());
-    kept.add(new MeasurementStatus(Timestamps.format(raw.at()),
+    kept.add(new MeasurementStatus(Timestamps.precise(raw.at()),
         raw.value() == null ? null : MeasurementJudge.number(raw.value()), judgement.phase(), judgement.why()));
     while (kept.size() > MEASUREMENTS_KEPT) {
       kept.remove(0);
@@ -64,7 +64,7 @@ public final class MetricVerdict {
     } else if (s.getConsecutiveErrors() > errorLimit) {
       set(s, AnalysisPhase.Error, lastWhy + " (" + s.getConsecutiveErrors() + " errors in a row, consecutiveErrorLimit "
           + errorLimit + ")");
-    } else if (metric.getCount() != null && s.getMeasured() >= metric.getCount()) {
+    } else if (metric.getCount() != null && counted(s) >= metric.getCount()) {
       if (s.getSuccessful() >= minSamples) {
         set(s, AnalysisPhase.Successful, lastWhy + " (" + s.getSuccessful() + " of " + tally + " successful)");
       } else {
@@ -74,6 +74,14 @@ public final class MetricVerdict {
     } else {
       set(s, AnalysisPhase.Running, lastWhy + " (" + s.getSuccessful() + " of " + tally + " successful)");
     }
+  }
+
+  /**
+   * Measurements that count toward {@code count}: errors do not, they are retried. A metric that
+   * cannot be measured never runs out its count into a success.
+   */
+  public static int counted(MetricStatus s) {
+    return s.getMeasured() - s.getErrors();
   }
 
   /** True when the metric has the successful measurements it needs to let a promotion through. */

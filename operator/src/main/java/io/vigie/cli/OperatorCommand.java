@@ -3,6 +3,7 @@ package io.vigie.cli;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.vigie.reconciler.OperatorSettings;
 import io.vigie.runtime.VigieOperator;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -29,6 +30,10 @@ final class OperatorCommand implements Callable<Integer> {
   @Option(names = "--context", paramLabel = "NAME", description = "kubeconfig context to use.")
   String context;
 
+  @Option(names = "--prometheus-address", paramLabel = "URL",
+      description = "Prometheus API used by metrics that name no address, e.g. http://prometheus.monitoring:9090.")
+  String prometheusAddress;
+
   @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
       description = "Log format: text or json (one JSON object per line). Default: ${DEFAULT-VALUE}.")
   LogFormat logFormat;
@@ -40,7 +45,8 @@ final class OperatorCommand implements Callable<Integer> {
     Set<String> watched = new LinkedHashSet<>();
     namespaces.stream().map(String::trim).filter(n -> !n.isEmpty()).forEach(watched::add);
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-    VigieOperator operator = VigieOperator.start(client, Clock.systemUTC(), watched, instance());
+    VigieOperator operator = VigieOperator.start(client, Clock.systemUTC(),
+        new OperatorSettings(Set.copyOf(watched), instance(), java.util.Optional.ofNullable(prometheusAddress)));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.close();

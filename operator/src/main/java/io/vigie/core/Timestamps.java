@@ -12,6 +12,11 @@ public final class Timestamps {
     return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
   }
 
+  /** With milliseconds, for measurements taken seconds apart. */
+  public static String precise(Instant instant) {
+    return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.MILLIS));
+  }
+
   public static Instant parse(String text) {
     return Instant.parse(text);
   }

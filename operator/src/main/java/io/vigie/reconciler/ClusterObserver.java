@@ -24,10 +24,12 @@ import java.util.Optional;
 final class ClusterObserver {
   private final KubernetesClient client;
   private final CanaryDeployments canaries;
+  private final AnalysisObserver analysis;
 
-  ClusterObserver(KubernetesClient client, CanaryDeployments canaries) {
+  ClusterObserver(KubernetesClient client, CanaryDeployments canaries, AnalysisObserver analysis) {
     this.client = client;
     this.canaries = canaries;
+    this.analysis = analysis;
   }
 
   ClusterSnapshot observe(Rollout rollout, Instant now) {
@@ -58,7 +60,7 @@ final class ClusterObserver {
         s.getSpec().getPorts() == null ? 0 : s.getSpec().getPorts().size()));
     long generation = Optional.ofNullable(rollout.getMetadata().getGeneration()).orElse(0L);
     Observation observation = new Observation(now, generation, targetView, serviceView, canary, ControlIntake.pending(rollout),
-        List.copyOf(conflicts), Observation.Analysis.none());
+        List.copyOf(conflicts), analysis.observe(rollout, targetView.map(Observation.Target::revision), now));
     return new ClusterSnapshot(observation, target, service);
   }
 

@@ -19,6 +19,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.vigie.analysis.provider.MetricProviders;
 import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.api.v1alpha1.RolloutStatus;
 import io.vigie.core.Action;
@@ -61,14 +62,15 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   private final ControlIntake controls;
   private final EventRecorder events;
 
-  public RolloutReconciler(KubernetesClient client, Clock clock, String instance) {
+  public RolloutReconciler(KubernetesClient client, Clock clock, OperatorSettings settings) {
     this.client = client;
     this.clock = clock;
     CanaryDeployments canaries = new CanaryDeployments(client);
-    this.observer = new ClusterObserver(client, canaries);
+    this.observer = new ClusterObserver(client, canaries,
+        new AnalysisObserver(client, new MetricProviders(), settings.prometheusAddress()));
     this.executor = new ActionExecutor(client, canaries, new VigieServices(client));
     this.controls = new ControlIntake(client);
-    this.events = new EventRecorder(client, clock, instance);
+    this.events = new EventRecorder(client, clock, settings.instance());
   }
 
   @Override

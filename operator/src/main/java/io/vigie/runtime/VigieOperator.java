@@ -2,6 +2,7 @@ package io.vigie.runtime;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.vigie.reconciler.OperatorSettings;
 import io.vigie.reconciler.RolloutReconciler;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,19 +20,15 @@ public final class VigieOperator implements AutoCloseable {
     this.operator = operator;
   }
 
-  /**
-   * Starts watching Rollouts.
-   *
-   * @param namespaces the namespaces to watch; empty for all
-   * @param instance this operator's identity in Events and logs
-   */
-  public static VigieOperator start(KubernetesClient client, Clock clock, Set<String> namespaces, String instance) {
+  /** Starts watching Rollouts. */
+  public static VigieOperator start(KubernetesClient client, Clock clock, OperatorSettings settings) {
+    Set<String> namespaces = settings.namespaces();
     Operator operator = new Operator(o -> o
         .withKubernetesClient(client)
         .withCloseClientOnStop(false)
         .withUseSSAToPatchPrimaryResource(false)
         .withReconciliationTerminationTimeout(Duration.ofSeconds(10)));
-    operator.register(new RolloutReconciler(client, clock, instance), c -> {
+    operator.register(new RolloutReconciler(client, clock, settings), c -> {
       if (namespaces.isEmpty()) {
         c.watchingAllNamespaces();
       } else {
@@ -39,7 +36,8 @@ public final class VigieOperator implements AutoCloseable {
       }
     });
     operator.start();
-    LOG.info("operator started instance={} namespaces={}", instance, namespaces.isEmpty() ? "all" : namespaces);
+    LOG.info("operator started instance={} namespaces={} prometheus={}", settings.instance(),
+        namespaces.isEmpty() ? "all" : namespaces, settings.prometheusAddress().orElse("(none)"));
     return new VigieOperator(operator);
   }
 

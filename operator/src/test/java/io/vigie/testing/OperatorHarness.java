@@ -21,12 +21,13 @@ import io.vigie.api.v1alpha1.RolloutStrategy;
 import io.vigie.api.v1alpha1.ServiceRef;
 import io.vigie.api.v1alpha1.TargetKind;
 import io.vigie.api.v1alpha1.WorkloadRef;
+import io.vigie.reconciler.OperatorSettings;
 import io.vigie.runtime.VigieOperator;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -40,32 +41,45 @@ public final class OperatorHarness implements AutoCloseable {
 
   private final MockCluster cluster;
   private final SimulatedDeploymentController controller;
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final Clock operatorClock;
+  private final MutableClock clock;
   private final AtomicInteger nudges = new AtomicInteger();
   private KubernetesClient operatorClient;
+  private OperatorSettings settings = OperatorSettings.defaults("test-operator");
   private VigieOperator operator;
 
-  private OperatorHarness() {
+  private OperatorHarness(Clock clock) {
+    this.operatorClock = clock;
+    this.clock = clock instanceof MutableClock mutable ? mutable : null;
     this.cluster = MockCluster.start();
     this.controller = new SimulatedDeploymentController(cluster.newClient()).start();
     Namespace ns = new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build();
     client().namespaces().resource(ns).create();
   }
 
+  /** A cluster and an operator in simulated time, which moves only with {@link #advance}. */
   public static OperatorHarness start() {
-    OperatorHarness harness = new OperatorHarness();
+    OperatorHarness harness = new OperatorHarness(new MutableClock(Instant.parse("2026-01-01T00:00:00Z")));
     harness.startOperator();
     return harness;
   }
 
-  /** A harness whose operator starts only when the test calls {@link #startOperator()}. */
-  public static OperatorHarness withoutOperator() {
-    return new OperatorHarness();
+  /** A cluster and an operator in real time, e.g. to measure a real Prometheus. */
+  public static OperatorHarness startInRealTime(OperatorSettings settings) {
+    OperatorHarness harness = new OperatorHarness(Clock.systemUTC());
+    harness.settings(settings);
+    harness.startOperator();
+    return harness;
   }
 
   public void startOperator() {
     operatorClient = cluster.newClient();
-    operator = VigieOperator.start(operatorClient, clock, Set.of(), "test-operator");
+    operator = VigieOperator.start(operatorClient, operatorClock, settings);
+  }
+
+  /** The settings the next {@link #startOperator()} uses. */
+  public void settings(OperatorSettings settings) {
+    this.settings = settings;
   }
 
   public void stopOperator() {
@@ -79,6 +93,9 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public MutableClock clock() {
+    if (clock == null) {
+      throw new IllegalStateException("this harness runs in real time");
+    }
     return clock;
   }
 
@@ -164,7 +181,7 @@ public final class OperatorHarness implements AutoCloseable {
 
   /** Moves simulated time and lets the operator see it. */
   public void advance(String rollout, Duration duration) {
-    clock.advance(duration);
+    clock().advance(duration);
     nudge(rollout);
   }
 

@@ -1,0 +1,215 @@
+package io.vigie.it;
+
+import static io.vigie.testing.OperatorHarness.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.vigie.api.v1alpha1.AnalysisArg;
+import io.vigie.api.v1alpha1.AnalysisPhase;
+import io.vigie.api.v1alpha1.AnalysisRunStatus;
+import io.vigie.api.v1alpha1.AnalysisTemplate;
+import io.vigie.api.v1alpha1.CanaryStep;
+import io.vigie.api.v1alpha1.Metric;
+import io.vigie.api.v1alpha1.RolloutAnalysis;
+import io.vigie.api.v1alpha1.RolloutPhase;
+import io.vigie.api.v1alpha1.RolloutStatus;
+import io.vigie.api.v1alpha1.TemplateRef;
+import io.vigie.reconciler.OperatorSettings;
+import io.vigie.testing.OperatorHarness;
+import io.vigie.testing.PrometheusServer;
+import io.vigie.testing.TrafficExporter;
+import io.vigie.testing.TrafficExporter.Behaviour;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * The analysis through the real operator against a real Prometheus, which scrapes the stable and
+ * canary versions of an app every second. The Micrometer templates of examples/analysis are used
+ * with their queries as written; only their timing is shortened (a 2 s initial delay, 1 s between
+ * measurements, a 10 s rate window, 3 measurements) so that each scenario takes seconds, not minutes.
+ */
+class PrometheusAnalysisTest {
+  private static final Path TEMPLATES = Path.of(System.getProperty("vigie.examples", "../examples"), "analysis", "micrometer.yaml");
+  private static final Behaviour HEALTHY = new Behaviour(40, 0.0, 0.08);
+
+  private TrafficExporter app;
+  private PrometheusServer prometheus;
+  private OperatorHarness k8s;
+  private long started;
+  private String scenario;
+
+  @BeforeEach
+  void start(TestInfo test) throws IOException {
+    scenario = test.getDisplayName();
+    app = new TrafficExporter();
+    app.set("web-stable", HEALTHY);
+    prometheus = PrometheusServer.start(app.target());
+    k8s = OperatorHarness.startInRealTime(OperatorSettings.defaults("test-operator").withPrometheus(prometheus.address()));
+    k8s.createDeployment("web", "shop/web:v1", 4);
+    k8s.createService("web", "web");
+    applyTemplates();
+  }
+
+  @AfterEach
+  void stop() {
+    k8s.close();
+    prometheus.close();
+    app.close();
+  }
+
+  @Test
+  void aHealthyCanaryIsPromoted() {
+    RolloutStatus healthy = canaryBehaving(HEALTHY, RolloutPhase.Healthy);
+
+    assertThat(healthy.getStableRevision()).isEqualTo(healthy.getHistory().get(0).getRevision());
+    AnalysisRunStatus step = run(healthy, "step-2");
+    assertThat(step.getPhase()).isEqualTo(AnalysisPhase.Successful);
+    assertThat(step.getMetrics()).extracting(m -> m.getName()).containsExactly("error-rate", "latency");
+    assertThat(step.getMetrics()).allSatisfy(m -> {
+      assertThat(m.getMeasured()).isEqualTo(3);
+      assertThat(m.getSuccessful()).isEqualTo(3);
+    });
+    assertThat(step.getMetrics().get(0).getMeasurements()).allSatisfy(m -> assertThat(Double.parseDouble(m.getValue())).isZero());
+    assertThat(step.getMetrics().get(1).getMeasurements())
+        .allSatisfy(m -> assertThat(Double.parseDouble(m.getValue())).isBetween(0.05, 0.1));
+    report(healthy);
+  }
+
+  @Test
+  void aCanaryWithTwentyPercentErrorsIsRolledBack() {
+    RolloutStatus rolledBack = canaryBehaving(new Behaviour(40, 0.20, 0.08), RolloutPhase.RolledBack);
+
+    assertThat(rolledBack.getAbort().getReason()).isEqualTo("AnalysisFailed");
+    assertThat(rolledBack.getAbort().getMessage())
+        .startsWith("analysis error-rate failed: 0.2")
+        .contains("does not satisfy result <= 0.05")
+        .contains("2 of 2 measurements failed, failureLimit 1");
+    assertThat(rolledBack.getCanaryWeight()).isZero();
+    k8s.eventually(() -> {
+      assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isZero();
+      assertThat(k8s.events("web")).anySatisfy(e -> {
+        assertThat(e.getReason()).isEqualTo("RolloutAborted");
+        assertThat(e.getMessage()).contains("analysis error-rate failed: 0.2");
+      });
+    });
+    report(rolledBack);
+  }
+
+  @Test
+  void aCanaryWith300MillisecondsMoreAtP99IsRolledBack() {
+    RolloutStatus rolledBack = canaryBehaving(new Behaviour(40, 0.0, 0.38), RolloutPhase.RolledBack);
+
+    assertThat(rolledBack.getAbort().getReason()).isEqualTo("AnalysisFailed");
+    assertThat(rolledBack.getAbort().getMessage()).startsWith("analysis latency failed: 0.4").contains("result <= 0.3");
+    report(rolledBack);
+  }
+
+  @Test
+  void prometheusStoppedMidCanaryPausesAndNeverPromotes() {
+    app.set("web-canary", HEALTHY);
+    prometheus.awaitData("http_server_requests_seconds_count{service=\"web-canary\"}");
+    String v1 = startCanary();
+    k8s.awaitStatus("web", s -> s.getAnalysis() != null && s.getAnalysis().stream()
+        .anyMatch(r -> r.getMetrics().stream().anyMatch(m -> m.getSuccessful() >= 1)));
+
+    prometheus.stop();
+
+    RolloutStatus paused = k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.Paused);
+    assertThat(paused.getStableRevision()).isEqualTo(v1);
+    assertThat(paused.getConditions()).anySatisfy(c -> {
+      assertThat(c.getType()).isEqualTo("Paused");
+      assertThat(c.getReason()).isEqualTo("AnalysisError");
+    });
+    AnalysisRunStatus step = run(paused, "step-2");
+    assertThat(step.getPhase()).isEqualTo(AnalysisPhase.Error);
+    assertThat(step.getMessage()).contains("could not be measured").contains("cannot reach Prometheus at " + prometheus.address())
+        .contains("5 errors in a row, consecutiveErrorLimit 4");
+    assertThat(paused.getHistory()).isEmpty();
+    report(paused);
+  }
+
+  @Test
+  void aQueryWithAnEmptyResultIsInconclusiveAndPauses() {
+    // The canary serves nothing: no series of it exists, and the queries return an empty vector.
+    String v1 = startCanary();
+
+    RolloutStatus paused = k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.Paused);
+    assertThat(paused.getStableRevision()).isEqualTo(v1);
+    assertThat(paused.getConditions()).anySatisfy(c -> assertThat(c.getReason()).isEqualTo("AnalysisInconclusive"));
+    assertThat(run(paused, "step-2").getMessage()).contains("is inconclusive").contains("the query returned no data");
+    assertThat(paused.getMessage()).contains("Continue with vigie.io/promote, or roll back with vigie.io/abort");
+    report(paused);
+  }
+
+  private RolloutStatus canaryBehaving(Behaviour canary, RolloutPhase end) {
+    app.set("web-canary", canary);
+    prometheus.awaitData("http_server_requests_seconds_count{service=\"web-canary\"}");
+    startCanary();
+    return k8s.awaitStatus("web", s -> s.getPhase() == end && !s.getHistory().isEmpty());
+  }
+
+  /** Creates the Rollout, waits for it to adopt the Deployment and for data to exist, then sets a new image. */
+  private String startCanary() {
+    RolloutAnalysis analysis = new RolloutAnalysis();
+    analysis.setTemplates(List.of(template("micrometer-error-rate"), template("micrometer-latency")));
+    analysis.setArgs(List.of(arg("window", "10s"), arg("max-seconds", "0.3")));
+    CanaryStep judge = new CanaryStep();
+    judge.setAnalysis(analysis);
+    k8s.createRollout("web", "web", "web", CanaryStep.weight(25), judge, CanaryStep.weight(50));
+    String v1 = k8s.awaitPhase("web", RolloutPhase.Healthy).getStableRevision();
+    prometheus.awaitData("http_server_requests_seconds_count{service=\"web-stable\"}");
+    started = System.nanoTime();
+    k8s.setImage("web", "shop/web:v2");
+    return v1;
+  }
+
+  private void report(RolloutStatus status) {
+    long ms = (System.nanoTime() - started) / 1_000_000;
+    int measurements = status.getAnalysis().stream().flatMap(r -> r.getMetrics().stream()).mapToInt(m -> m.getMeasured()).sum();
+    System.out.printf("analysis scenario '%s': verdict %s after %d ms from the image change, %d measurements%n",
+        scenario, status.getPhase(), ms, measurements);
+  }
+
+  private static AnalysisRunStatus run(RolloutStatus status, String name) {
+    return status.getAnalysis().stream().filter(r -> name.equals(r.getName())).findFirst().orElseThrow();
+  }
+
+  /** The example templates, with their queries as written and their timing shortened. */
+  private void applyTemplates() throws IOException {
+    try (InputStream in = Files.newInputStream(TEMPLATES)) {
+      for (HasMetadata item : k8s.client().load(in).items()) {
+        AnalysisTemplate template = k8s.client().getKubernetesSerialization().convertValue(item, AnalysisTemplate.class);
+        for (Metric metric : template.getSpec().getMetrics()) {
+          metric.setInterval("1s");
+          metric.setInitialDelay("2s");
+          metric.setCount(3);
+          if (metric.getMinRequests() != null) {
+            metric.setMinRequests(5.0);
+          }
+        }
+        template.getMetadata().setNamespace(NS);
+        k8s.client().resources(AnalysisTemplate.class).inNamespace(NS).resource(template).create();
+      }
+    }
+  }
+
+  private static TemplateRef template(String name) {
+    TemplateRef ref = new TemplateRef();
+    ref.setName(name);
+    return ref;
+  }
+
+  private static AnalysisArg arg(String name, String value) {
+    AnalysisArg arg = new AnalysisArg();
+    arg.setName(name);
+    arg.setValue(value);
+    return arg;
+  }
+}
