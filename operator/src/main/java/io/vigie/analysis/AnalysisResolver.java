@@ -56,8 +56,12 @@ public final class AnalysisResolver {
     List<String> problems = new ArrayList<>();
     Optional<ResolvedAnalysis.Run> background = Optional.empty();
     if (spec.getAnalysis() != null) {
-      background = Optional.of(run("spec.analysis", spec.getAnalysis(), builtins, templates, secrets, templateName,
-          defaultPrometheus, problems));
+      ResolvedAnalysis.Run run = run("spec.analysis", spec.getAnalysis(), builtins, templates, secrets, templateName,
+          defaultPrometheus, problems);
+      // The background analysis watches the whole canary: a template's count, written for a step,
+      // would end it early and leave the rest of the canary unwatched.
+      run.metrics().forEach(m -> m.setCount(null));
+      background = Optional.of(run);
     }
     Map<Integer, ResolvedAnalysis.Run> steps = new LinkedHashMap<>();
     List<CanaryStep> canarySteps = spec.getStrategy() == null || spec.getStrategy().getCanary() == null
@@ -145,7 +149,8 @@ public final class AnalysisResolver {
       problems.add(where + ": needs a rule: thresholdRange, successCondition or failureCondition");
     }
     for (String condition : new String[] {metric.getSuccessCondition(), metric.getFailureCondition()}) {
-      if (condition != null) {
+      // A condition still holding a placeholder has an unset arg, already reported.
+      if (condition != null && !PLACEHOLDER.matcher(condition).find()) {
         MeasurementJudge.problemWith(condition).ifPresent(p -> problems.add(where + ": " + p));
       }
     }

@@ -10,6 +10,7 @@ import io.vigie.api.v1alpha1.AnalysisRunStatus;
 import io.vigie.api.v1alpha1.AnalysisTemplate;
 import io.vigie.api.v1alpha1.CanaryStep;
 import io.vigie.api.v1alpha1.Metric;
+import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.api.v1alpha1.RolloutAnalysis;
 import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.api.v1alpha1.RolloutStatus;
@@ -146,6 +147,33 @@ class PrometheusAnalysisTest {
     assertThat(run(paused, "step-2").getMessage()).contains("is inconclusive").contains("the query returned no data");
     assertThat(paused.getMessage()).contains("Continue with vigie.io/promote, or roll back with vigie.io/abort");
     report(paused);
+  }
+
+  @Test
+  void theBackgroundAnalysisRollsBackACanaryThatDegradesDuringAPause() {
+    app.set("web-canary", HEALTHY);
+    prometheus.awaitData("http_server_requests_seconds_count{service=\"web-canary\"}");
+    RolloutAnalysis background = new RolloutAnalysis();
+    background.setTemplates(List.of(template("micrometer-error-rate")));
+    background.setArgs(List.of(arg("window", "5s")));
+    k8s.createRollout("web", "web", "web", CanaryStep.weight(25), CanaryStep.pauseUntilPromoted());
+    k8s.client().resources(Rollout.class).inNamespace(NS).withName("web").edit(r -> {
+      r.getSpec().setAnalysis(background);
+      return r;
+    });
+    String v1 = k8s.awaitPhase("web", RolloutPhase.Healthy).getStableRevision();
+    started = System.nanoTime();
+    k8s.setImage("web", "shop/web:v2");
+    k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.Paused && s.getAnalysis().stream()
+        .anyMatch(r -> r.getName().equals("background") && r.getMetrics().get(0).getSuccessful() >= 1));
+
+    app.set("web-canary", new Behaviour(40, 0.5, 0.08));
+
+    RolloutStatus rolledBack = k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.RolledBack);
+    assertThat(rolledBack.getStableRevision()).isEqualTo(v1);
+    assertThat(rolledBack.getAbort().getMessage()).startsWith("analysis error-rate failed:");
+    assertThat(run(rolledBack, "background").getPhase()).isEqualTo(AnalysisPhase.Failed);
+    report(rolledBack);
   }
 
   private RolloutStatus canaryBehaving(Behaviour canary, RolloutPhase end) {

@@ -1,0 +1,159 @@
+package io.vigie.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigie.api.v1alpha1.AnalysisArg;
+import io.vigie.api.v1alpha1.AnalysisTemplateSpec;
+import io.vigie.api.v1alpha1.ArgValueFrom;
+import io.vigie.api.v1alpha1.CanaryStep;
+import io.vigie.api.v1alpha1.CanaryStrategy;
+import io.vigie.api.v1alpha1.Metric;
+import io.vigie.api.v1alpha1.RolloutAnalysis;
+import io.vigie.api.v1alpha1.RolloutSpec;
+import io.vigie.api.v1alpha1.RolloutStrategy;
+import io.vigie.api.v1alpha1.SecretKeyRef;
+import io.vigie.api.v1alpha1.TemplateArg;
+import io.vigie.api.v1alpha1.TemplateRef;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class AnalysisResolverTest {
+  private static final Map<String, String> BUILTINS = Map.of("namespace", "shop", "canary-service", "web-canary");
+
+  private static TemplateRef ref(String name) {
+    TemplateRef ref = new TemplateRef();
+    ref.setName(name);
+    return ref;
+  }
+
+  private static AnalysisArg arg(String name, String value) {
+    AnalysisArg arg = new AnalysisArg();
+    arg.setName(name);
+    arg.setValue(value);
+    return arg;
+  }
+
+  private static RolloutSpec withStepAnalysis(RolloutAnalysis analysis) {
+    CanaryStep step = new CanaryStep();
+    step.setAnalysis(analysis);
+    CanaryStrategy canary = new CanaryStrategy();
+    canary.setSteps(List.of(CanaryStep.weight(10), step));
+    RolloutStrategy strategy = new RolloutStrategy();
+    strategy.setCanary(canary);
+    RolloutSpec spec = new RolloutSpec();
+    spec.setStrategy(strategy);
+    return spec;
+  }
+
+  private static AnalysisTemplateSpec template(String query, String... args) {
+    AnalysisTemplateSpec spec = new AnalysisTemplateSpec();
+    Metric metric = Metrics.prometheus("error-rate", query);
+    metric.getProvider().getPrometheus().setAddress("{{args.prometheus}}");
+    metric.setSuccessCondition("result <= {{args.max}}");
+    spec.setMetrics(List.of(metric));
+    spec.setArgs(java.util.Arrays.stream(args).map(a -> {
+      TemplateArg t = new TemplateArg();
+      String[] parts = a.split("=", 2);
+      t.setName(parts[0]);
+      t.setValue(parts.length > 1 ? parts[1] : null);
+      return t;
+    }).toList());
+    return spec;
+  }
+
+  private static AnalysisResolver.Resolution resolve(RolloutSpec spec, Map<String, AnalysisTemplateSpec> templates,
+      Map<String, String> secrets) {
+    return AnalysisResolver.resolve(spec, BUILTINS, r -> Optional.ofNullable(templates.get(r.getName())),
+        k -> Optional.ofNullable(secrets.get(k.getName() + "/" + k.getKey())), r -> "AnalysisTemplate shop/" + r.getName(),
+        Optional.empty());
+  }
+
+  @Test
+  void substitutesBuiltinsArgsAndDefaultsInQueriesAndConditions() {
+    RolloutAnalysis analysis = new RolloutAnalysis();
+    analysis.setTemplates(List.of(ref("errors")));
+    analysis.setArgs(List.of(arg("max", "0.02")));
+    AnalysisResolver.Resolution r = resolve(withStepAnalysis(analysis),
+        Map.of("errors", template("rate(x{service=\"{{args.canary-service}}\"}[{{args.window}}])", "max", "window=2m",
+            "prometheus=http://prom:9090")), Map.of());
+
+    assertThat(r.problems()).isEmpty();
+    Metric metric = r.analysis().steps().get(1).metrics().get(0);
+    assertThat(metric.getProvider().getPrometheus().getQuery()).isEqualTo("rate(x{service=\"web-canary\"}[2m])");
+    assertThat(metric.getSuccessCondition()).isEqualTo("result <= 0.02");
+  }
+
+  @Test
+  void namesAMissingTemplateAnUnsetArgAndAMissingSecret() {
+    RolloutAnalysis analysis = new RolloutAnalysis();
+    analysis.setTemplates(List.of(ref("nope"), ref("errors")));
+    AnalysisArg secret = new AnalysisArg();
+    secret.setName("token");
+    SecretKeyRef key = new SecretKeyRef();
+    key.setName("prom");
+    key.setKey("token");
+    ArgValueFrom from = new ArgValueFrom();
+    from.setSecretKeyRef(key);
+    secret.setValueFrom(from);
+    analysis.setArgs(List.of(secret));
+    AnalysisResolver.Resolution r = resolve(withStepAnalysis(analysis), Map.of("errors", template("up", "max", "prometheus")),
+        Map.of());
+
+    assertThat(r.problems()).containsExactly(
+        "spec.strategy.canary.steps[1].analysis.args[0]: Secret shop/prom has no key 'token': create it or fix the secretKeyRef",
+        "spec.strategy.canary.steps[1].analysis.templates[0]: AnalysisTemplate shop/nope not found: create it or fix the name",
+        "spec.strategy.canary.steps[1].analysis.templates[1]: arg 'max' of AnalysisTemplate shop/errors has no value: set it in "
+            + "spec.strategy.canary.steps[1].analysis.args",
+        "spec.strategy.canary.steps[1].analysis.templates[1]: arg 'prometheus' of AnalysisTemplate shop/errors has no value: "
+            + "set it in spec.strategy.canary.steps[1].analysis.args");
+  }
+
+  @Test
+  void aMetricWithoutAddressTakesTheOperatorsOrSaysHowToSetOne() {
+    RolloutAnalysis analysis = new RolloutAnalysis();
+    Metric metric = Metrics.withMax("error-rate", 0.1);
+    metric.getProvider().getPrometheus().setAddress(null);
+    analysis.setMetrics(List.of(metric));
+    RolloutSpec spec = withStepAnalysis(analysis);
+    assertThat(resolve(spec, Map.of(), Map.of()).problems()).containsExactly(
+        "spec.strategy.canary.steps[1].analysis metric error-rate: no Prometheus address: set provider.prometheus.address "
+            + "or run the operator with --prometheus-address");
+    AnalysisResolver.Resolution withDefault = AnalysisResolver.resolve(spec, BUILTINS, r -> Optional.empty(), k -> Optional.empty(),
+        r -> r.getName(), Optional.of("http://prometheus.monitoring:9090"));
+    assertThat(withDefault.problems()).isEmpty();
+    assertThat(withDefault.analysis().steps().get(1).metrics().get(0).getProvider().getPrometheus().getAddress())
+        .isEqualTo("http://prometheus.monitoring:9090");
+  }
+
+  @Test
+  void refusesUnknownPlaceholdersBadConditionsAndDuplicateNames() {
+    RolloutAnalysis analysis = new RolloutAnalysis();
+    Metric a = Metrics.withMax("error-rate", 0.1);
+    a.getProvider().getPrometheus().setQuery("x{pod=\"{{args.pod}}\"}");
+    Metric b = Metrics.prometheus("error-rate", "y");
+    b.setSuccessCondition("result <");
+    analysis.setMetrics(List.of(a, b));
+    AnalysisResolver.Resolution r = resolve(withStepAnalysis(analysis), Map.of(), Map.of());
+
+    assertThat(r.problems()).anySatisfy(p -> assertThat(p).contains("{{args.pod}} names no declared or built-in arg"))
+        .anySatisfy(p -> assertThat(p).contains("two metrics are named error-rate"))
+        .anySatisfy(p -> assertThat(p).contains("'result <' is not a CEL condition"));
+  }
+
+  @Test
+  void theBackgroundAnalysisWatchesTheWholeCanaryWhateverTheTemplatesCount() {
+    RolloutAnalysis analysis = new RolloutAnalysis();
+    Metric metric = Metrics.withMax("error-rate", 0.1);
+    metric.setCount(5);
+    analysis.setMetrics(List.of(metric));
+    RolloutSpec spec = withStepAnalysis(analysis);
+    spec.setAnalysis(analysis);
+    AnalysisResolver.Resolution r = resolve(spec, Map.of(), Map.of());
+
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.analysis().background().orElseThrow().metrics().get(0).getCount()).isNull();
+    assertThat(r.analysis().steps().get(1).metrics().get(0).getCount()).isEqualTo(5);
+  }
+}

@@ -1,0 +1,88 @@
+package io.vigie.analysis;
+
+import static io.vigie.api.v1alpha1.AnalysisPhase.Error;
+import static io.vigie.api.v1alpha1.AnalysisPhase.Failed;
+import static io.vigie.api.v1alpha1.AnalysisPhase.Inconclusive;
+import static io.vigie.api.v1alpha1.AnalysisPhase.Successful;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigie.analysis.MeasurementJudge.Judgement;
+import io.vigie.api.v1alpha1.Metric;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class MeasurementJudgeTest {
+  private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
+
+  private static Judgement judge(Metric metric, double value) {
+    return MeasurementJudge.judge(metric, RawMeasurement.value("step-1", metric.getName(), T, value, null));
+  }
+
+  @Test
+  void aThresholdRangeJudgesBothBounds() {
+    Metric metric = Metrics.withMax("error-rate", 0.05);
+    metric.getThresholdRange().setMin(0.0);
+    assertThat(judge(metric, 0.21)).isEqualTo(new Judgement(Failed, "0.21 > max 0.05"));
+    assertThat(judge(metric, 0.05)).isEqualTo(new Judgement(Successful, "0.05 within [0, 0.05]"));
+    assertThat(judge(metric, -1)).isEqualTo(new Judgement(Failed, "-1 < min 0"));
+  }
+
+  @Test
+  void noDataAndNaNAreInconclusiveNeverSuccessful() {
+    Metric metric = Metrics.withMax("error-rate", 0.05);
+    assertThat(judge(metric, Double.NaN).phase()).isEqualTo(Inconclusive);
+    assertThat(MeasurementJudge.judge(metric, RawMeasurement.noData("r", "error-rate", T, "empty")))
+        .isEqualTo(new Judgement(Inconclusive, "empty"));
+    assertThat(MeasurementJudge.judge(metric, RawMeasurement.error("r", "error-rate", T, "refused")))
+        .isEqualTo(new Judgement(Error, "refused"));
+  }
+
+  @Test
+  void infinityComparesAsANumber() {
+    assertThat(judge(Metrics.withMax("latency", 0.5), Double.POSITIVE_INFINITY))
+        .isEqualTo(new Judgement(Failed, "+Inf > max 0.5"));
+  }
+
+  @Test
+  void celConditionsJudgeTheResult() {
+    Metric success = Metrics.prometheus("latency", "q");
+    success.setSuccessCondition("result <= 0.3");
+    assertThat(judge(success, 0.4975)).isEqualTo(new Judgement(Failed, "0.4975 does not satisfy result <= 0.3"));
+    assertThat(judge(success, 0.2)).isEqualTo(new Judgement(Successful, "0.2 satisfies result <= 0.3"));
+
+    Metric both = Metrics.prometheus("latency", "q");
+    both.setSuccessCondition("result < 0.3");
+    both.setFailureCondition("result > 0.5");
+    assertThat(judge(both, 0.4).phase()).isEqualTo(Inconclusive);
+    assertThat(judge(both, 0.6)).isEqualTo(new Judgement(Failed, "0.6 meets the failure condition result > 0.5"));
+  }
+
+  @Test
+  void aBadConditionIsReportedNotThrown() {
+    assertThat(MeasurementJudge.problemWith("result <")).get().asString().startsWith("'result <' is not a CEL condition");
+    assertThat(MeasurementJudge.problemWith("result + 1")).get().asString().contains("is not a CEL condition");
+    assertThat(MeasurementJudge.problemWith("result < 0.05 && result >= 0.0")).isEmpty();
+  }
+
+  @Test
+  void tooFewRequestsMakeAMeasurementInconclusive() {
+    Metric metric = Metrics.withMax("error-rate", 0.05);
+    metric.setMinRequests(50.0);
+    assertThat(MeasurementJudge.judge(metric, RawMeasurement.value("r", "error-rate", T, 0.0, 12.0)))
+        .isEqualTo(new Judgement(Inconclusive, "12 requests < minRequests 50: not enough traffic to judge"));
+    assertThat(MeasurementJudge.judge(metric, RawMeasurement.value("r", "error-rate", T, 0.0, 80.0)).phase())
+        .isEqualTo(Successful);
+    assertThat(MeasurementJudge.judge(metric, RawMeasurement.value("r", "error-rate", T, 0.0, null)).phase())
+        .isEqualTo(Inconclusive);
+  }
+
+  @Test
+  void numbersReadAsPeopleWriteThem() {
+    assertThat(MeasurementJudge.number(0.05)).isEqualTo("0.05");
+    assertThat(MeasurementJudge.number(300)).isEqualTo("300");
+    assertThat(MeasurementJudge.number(0.123456)).isEqualTo("0.1235");
+    assertThat(MeasurementJudge.number(Double.NEGATIVE_INFINITY)).isEqualTo("-Inf");
+  }
+
+}

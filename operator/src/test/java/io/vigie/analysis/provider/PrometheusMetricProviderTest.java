@@ -1,0 +1,151 @@
+package io.vigie.analysis.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigie.analysis.RawMeasurement;
+import io.vigie.analysis.RawMeasurement.Kind;
+import io.vigie.api.v1alpha1.HttpAuth;
+import io.vigie.api.v1alpha1.Metric;
+import io.vigie.api.v1alpha1.MetricProvider;
+import io.vigie.api.v1alpha1.PrometheusProvider;
+import io.vigie.api.v1alpha1.SecretKeyRef;
+import io.vigie.api.v1alpha1.SecretRef;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PrometheusMetricProviderTest {
+  private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
+  private final FakeHttpServer prometheus = new FakeHttpServer();
+  private final PrometheusMetricProvider provider = new PrometheusMetricProvider();
+  private final Map<String, String> secrets = new java.util.HashMap<>();
+  private final SecretReader reader = ref -> Optional.ofNullable(secrets.get(ref.getName() + "/" + ref.getKey()));
+
+  @AfterEach
+  void stop() {
+    prometheus.close();
+  }
+
+  private Metric metric(String query) {
+    PrometheusProvider p = new PrometheusProvider();
+    p.setAddress(prometheus.url() + "/");
+    p.setQuery(query);
+    MetricProvider mp = new MetricProvider();
+    mp.setPrometheus(p);
+    Metric metric = new Metric();
+    metric.setName("error-rate");
+    metric.setProvider(mp);
+    return metric;
+  }
+
+  private RawMeasurement measure(Metric metric) {
+    return provider.measure("step-1", metric, T, reader);
+  }
+
+  private static String vector(String... values) {
+    StringBuilder result = new StringBuilder();
+    for (String v : values) {
+      result.append(result.length() == 0 ? "" : ",").append("{\"metric\":{},\"value\":[1700000000.1,\"").append(v).append("\"]}");
+    }
+    return "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[" + result + "]}}";
+  }
+
+  @Test
+  void readsAOneElementVectorAndAScalarAndPostsTheQuery() {
+    prometheus.answer(200, vector("0.042"));
+    assertThat(measure(metric("sum(rate(x[1m]))")).value()).isEqualTo(0.042);
+    assertThat(prometheus.last().method()).isEqualTo("POST");
+    assertThat(prometheus.last().path()).isEqualTo("/api/v1/query");
+    assertThat(URLDecoder.decode(prometheus.last().body(), StandardCharsets.UTF_8)).startsWith("query=sum(rate(x[1m]))&timeout=10s");
+
+    prometheus.answer(200, "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1700000000,\"7\"]}}");
+    assertThat(measure(metric("scalar(x)")).value()).isEqualTo(7.0);
+  }
+
+  @Test
+  void nanAndInfinitiesPassThroughForTheJudge() {
+    prometheus.answer(200, vector("NaN"));
+    assertThat(measure(metric("q")).value()).isNaN();
+    prometheus.answer(200, vector("+Inf"));
+    assertThat(measure(metric("q")).value()).isEqualTo(Double.POSITIVE_INFINITY);
+    prometheus.answer(200, vector("-Inf"));
+    assertThat(measure(metric("q")).value()).isEqualTo(Double.NEGATIVE_INFINITY);
+  }
+
+  @Test
+  void anEmptyVectorIsNoDataAndSeveralSeriesAreAnError() {
+    prometheus.answer(200, vector());
+    RawMeasurement empty = measure(metric("q"));
+    assertThat(empty.kind()).isEqualTo(Kind.NO_DATA);
+    assertThat(empty.note()).startsWith("the query returned no data");
+
+    prometheus.answer(200, vector("1", "2", "3"));
+    RawMeasurement many = measure(metric("q"));
+    assertThat(many.kind()).isEqualTo(Kind.ERROR);
+    assertThat(many.note()).isEqualTo("the query returned 3 series, not one: aggregate it, e.g. with sum(...) or max(...)");
+  }
+
+  @Test
+  void aRejectedQueryAndRefusedCredentialsSayWhy() {
+    prometheus.answer(400, "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"parse error at char 5\"}");
+    assertThat(measure(metric("sum(")).note())
+        .isEqualTo("Prometheus at " + prometheus.url() + " rejected the query (HTTP 400, bad_data): parse error at char 5");
+
+    prometheus.answer(401, "Unauthorized");
+    assertThat(measure(metric("q")).note()).contains("answered HTTP 401 with a body that is not JSON: Unauthorized");
+  }
+
+  @Test
+  void anUnreachableOrSilentServerIsAnError() {
+    Metric unreachable = metric("q");
+    unreachable.getProvider().getPrometheus().setAddress("http://127.0.0.1:1");
+    assertThat(measure(unreachable).note()).isEqualTo("cannot reach Prometheus at http://127.0.0.1:1: connection refused");
+
+    prometheus.hang();
+    Metric slow = metric("q");
+    slow.getProvider().getPrometheus().setTimeout("1s");
+    RawMeasurement timedOut = measure(slow);
+    assertThat(timedOut.kind()).isEqualTo(Kind.ERROR);
+    assertThat(timedOut.note()).isEqualTo("Prometheus at " + prometheus.url() + " did not answer within 1s");
+  }
+
+  @Test
+  void sendsABearerTokenOrBasicAuthFromSecrets() {
+    prometheus.answer(200, vector("1"));
+    Metric metric = metric("q");
+    HttpAuth auth = new HttpAuth();
+    SecretKeyRef token = new SecretKeyRef();
+    token.setName("prom");
+    token.setKey("token");
+    auth.setBearerToken(token);
+    metric.getProvider().getPrometheus().setAuth(auth);
+    secrets.put("prom/token", "s3cret\n");
+    measure(metric);
+    assertThat(prometheus.last().headers().get("Authorization")).containsExactly("Bearer s3cret");
+
+    HttpAuth basic = new HttpAuth();
+    SecretRef ref = new SecretRef();
+    ref.setName("prom-basic");
+    basic.setBasic(ref);
+    metric.getProvider().getPrometheus().setAuth(basic);
+    secrets.put("prom-basic/username", "vigie");
+    secrets.put("prom-basic/password", "pw");
+    measure(metric);
+    assertThat(prometheus.last().headers().get("Authorization")).containsExactly("Basic dmlnaWU6cHc=");
+
+    secrets.clear();
+    assertThat(measure(metric).note()).isEqualTo("auth.basic: Secret prom-basic has no key 'username'");
+  }
+
+  @Test
+  void theRequestsQueryGivesTheRequestCount() {
+    prometheus.answer(200, vector("12"));
+    Metric metric = metric("q");
+    metric.getProvider().getPrometheus().setRequestsQuery("sum(increase(x[1m]))");
+    assertThat(measure(metric).requests()).isEqualTo(12.0);
+  }
+}

@@ -1,0 +1,86 @@
+package io.vigie.analysis.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigie.analysis.RawMeasurement;
+import io.vigie.analysis.RawMeasurement.Kind;
+import io.vigie.api.v1alpha1.ArgValueFrom;
+import io.vigie.api.v1alpha1.Metric;
+import io.vigie.api.v1alpha1.MetricProvider;
+import io.vigie.api.v1alpha1.SecretKeyRef;
+import io.vigie.api.v1alpha1.WebHeader;
+import io.vigie.api.v1alpha1.WebProvider;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class WebMetricProviderTest {
+  private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
+  private final FakeHttpServer server = new FakeHttpServer();
+  private final WebMetricProvider provider = new WebMetricProvider();
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private Metric metric(String pointer) {
+    WebProvider web = new WebProvider();
+    web.setUrl(server.url() + "/stats");
+    web.setJsonPointer(pointer);
+    MetricProvider mp = new MetricProvider();
+    mp.setWeb(web);
+    Metric metric = new Metric();
+    metric.setName("error-rate");
+    metric.setProvider(mp);
+    return metric;
+  }
+
+  private RawMeasurement measure(Metric metric) {
+    return provider.measure("background", metric, T, ref -> Optional.of("t0ken"));
+  }
+
+  @Test
+  void picksTheNumberAtTheJsonPointer() {
+    server.answer(200, "{\"canary\":{\"errorRate\":0.03,\"requests\":\"120\"}}");
+    Metric metric = metric("/canary/errorRate");
+    metric.getProvider().getWeb().setRequestsJsonPointer("/canary/requests");
+    RawMeasurement m = measure(metric);
+    assertThat(m.value()).isEqualTo(0.03);
+    assertThat(m.requests()).isEqualTo(120.0);
+    assertThat(server.last().method()).isEqualTo("GET");
+  }
+
+  @Test
+  void postsTheBodyWithHeadersFromSecrets() {
+    server.answer(200, "{\"v\":1}");
+    Metric metric = metric("/v");
+    metric.getProvider().getWeb().setMethod("POST");
+    metric.getProvider().getWeb().setBody("{\"q\":\"errors\"}");
+    WebHeader header = new WebHeader();
+    header.setName("X-Token");
+    ArgValueFrom from = new ArgValueFrom();
+    from.setSecretKeyRef(new SecretKeyRef());
+    header.setValueFrom(from);
+    metric.getProvider().getWeb().setHeaders(List.of(header));
+    measure(metric);
+    assertThat(server.last().method()).isEqualTo("POST");
+    assertThat(server.last().body()).isEqualTo("{\"q\":\"errors\"}");
+    assertThat(server.last().headers().get("X-token")).containsExactly("t0ken");
+  }
+
+  @Test
+  void saysWhatIsWrongWithTheAnswer() {
+    server.answer(200, "{\"v\":\"abc\"}");
+    assertThat(measure(metric("/v")).note()).isEqualTo("the value at /v of " + server.url() + "/stats is \"abc\", not a number");
+    assertThat(measure(metric("/w")).note()).isEqualTo("the answer of " + server.url() + "/stats has nothing at /w");
+    server.answer(200, "{\"v\":null}");
+    assertThat(measure(metric("/v")).kind()).isEqualTo(Kind.NO_DATA);
+    server.answer(503, "down");
+    assertThat(measure(metric("/v")).note()).isEqualTo(server.url() + "/stats answered HTTP 503");
+    server.answer(200, "<html>");
+    assertThat(measure(metric("/v")).note()).isEqualTo(server.url() + "/stats did not answer JSON");
+  }
+}
