@@ -1,5 +1,6 @@
 package io.vigie.analysis;
 
+import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
@@ -22,12 +23,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * nothing. Infinities compare as numbers (a latency quantile of +Inf is beyond any maximum).
  */
 public final class MeasurementJudge {
+  // `result <= 500` must work although 500 is an int and result a double, as Kubernetes' CEL allows.
+  private static final CelOptions OPTIONS = CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
   private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
+      .setOptions(OPTIONS)
       .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
       .addVar("result", SimpleType.DOUBLE)
       .setResultType(SimpleType.BOOL)
       .build();
-  private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+  private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
   private static final Map<String, CelRuntime.Program> PROGRAMS = new ConcurrentHashMap<>();
 
   private MeasurementJudge() {}

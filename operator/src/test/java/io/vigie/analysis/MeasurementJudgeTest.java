@@ -63,6 +63,7 @@ class MeasurementJudgeTest {
     assertThat(MeasurementJudge.problemWith("result <")).get().asString().startsWith("'result <' is not a CEL condition");
     assertThat(MeasurementJudge.problemWith("result + 1")).get().asString().contains("is not a CEL condition");
     assertThat(MeasurementJudge.problemWith("result < 0.05 && result >= 0.0")).isEmpty();
+    assertThat(MeasurementJudge.problemWith("result <= 500")).as("an int literal against the double result").isEmpty();
   }
 
   @Test

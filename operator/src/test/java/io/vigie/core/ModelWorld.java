@@ -34,6 +34,7 @@ final class ModelWorld {
   String stableServiceHash = "unset";
   Instant now = Instant.parse("2026-01-01T00:00:00Z");
   Optional<PendingControl> control = Optional.empty();
+  Observation.Analysis analysis = Observation.Analysis.none();
 
   /** Every write that changed something, in order. */
   final List<Action> writes = new ArrayList<>();
@@ -61,7 +62,7 @@ final class ModelWorld {
     Optional<Observation.Canary> canary = canaryRevision == null ? Optional.empty()
         : Optional.of(new Observation.Canary(canaryRevision, canaryReplicas, canaryReady));
     return new Observation(now, 1, Optional.of(target), Optional.of(new Observation.Service(Map.of("app", "web"), 1)),
-        canary, control, List.of(), Observation.Analysis.none());
+        canary, control, List.of(), analysis);
   }
 
   /** Kubernetes' controllers and kubelet catching up with the spec. */

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.vigie.api.schema.CrdSchemaValidator;
+import io.vigie.api.v1alpha1.AnalysisTemplate;
 import io.vigie.api.v1alpha1.RevisionRecord.Verdict;
 import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.api.v1alpha1.RolloutStatus;
+import io.vigie.reconciler.OperatorSettings;
 import io.vigie.testing.MockCluster;
 import io.vigie.testing.OperatorHarness;
 import java.io.IOException;
@@ -16,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +31,7 @@ class ExamplesTest {
 
   @BeforeEach
   void start() {
-    k8s = OperatorHarness.start();
+    k8s = OperatorHarness.start(OperatorSettings.defaults("test-operator").withPrometheus("http://prometheus.monitoring:9090"));
   }
 
   @AfterEach
@@ -58,26 +61,41 @@ class ExamplesTest {
   }
 
   @Test
-  void everyRolloutExampleIsAcceptedByTheCrdSchema() throws IOException {
-    CrdSchemaValidator schema = CrdSchemaValidator.forCrd(MockCluster.CRDS.resolve("rollouts.vigie.io-v1.yml"), "v1alpha1");
-    List<Path> rollouts = yamlFiles(EXAMPLES).stream().filter(ExamplesTest::isRollout).toList();
-    assertThat(rollouts).isNotEmpty();
-    for (Path file : rollouts) {
-      assertThat(schema.validate(Files.readString(file))).as("schema errors in %s", file).isEmpty();
-    }
+  void theAnalysisExampleResolvesItsTemplatesAndAdoptsTheDeployment() throws IOException {
+    apply(EXAMPLES.resolve("basic-canary").resolve("deployment.yaml"));
+    apply(EXAMPLES.resolve("basic-canary").resolve("service.yaml"));
+    apply(EXAMPLES.resolve("analysis"));
+
+    RolloutStatus healthy = k8s.awaitPhase("web", RolloutPhase.Healthy);
+    assertThat(healthy.getConditions()).anySatisfy(c -> {
+      assertThat(c.getType()).isEqualTo("Invalid");
+      assertThat(c.getStatus()).isEqualTo("False");
+    });
+    assertThat(k8s.client().resources(AnalysisTemplate.class).inNamespace(NS).list().getItems()).hasSize(8);
   }
 
-  private static boolean isRollout(Path file) {
-    try {
-      return Files.readString(file).contains("kind: Rollout");
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+  @Test
+  void everyExampleIsAcceptedByItsCrdSchema() throws IOException {
+    Map<String, CrdSchemaValidator> schemas = Map.of(
+        "kind: Rollout", CrdSchemaValidator.forCrd(MockCluster.CRDS.resolve("rollouts.vigie.io-v1.yml"), "v1alpha1"),
+        "kind: AnalysisTemplate", CrdSchemaValidator.forCrd(MockCluster.CRDS.resolve("analysistemplates.vigie.io-v1.yml"), "v1alpha1"));
+    int checked = 0;
+    for (Path file : yamlFiles(EXAMPLES)) {
+      for (String document : Files.readString(file).split("(?m)^---$")) {
+        for (Map.Entry<String, CrdSchemaValidator> schema : schemas.entrySet()) {
+          if (document.contains(schema.getKey() + "\n")) {
+            assertThat(schema.getValue().validate(document)).as("schema errors in %s", file).isEmpty();
+            checked++;
+          }
+        }
+      }
     }
+    assertThat(checked).as("Vigie objects among the examples").isGreaterThanOrEqualTo(10);
   }
 
-  /** What `kubectl apply -n shop -f DIR` does, on a server without server-side apply. */
-  private void apply(Path dir) throws IOException {
-    for (Path file : yamlFiles(dir)) {
+  /** What `kubectl apply -n shop -f PATH` does, on a server without server-side apply. */
+  private void apply(Path path) throws IOException {
+    for (Path file : Files.isDirectory(path) ? yamlFiles(path) : List.of(path)) {
       try (InputStream in = Files.newInputStream(file)) {
         for (HasMetadata item : k8s.client().load(in).items()) {
           item.getMetadata().setNamespace(NS);

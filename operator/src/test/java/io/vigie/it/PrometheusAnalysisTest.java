@@ -4,6 +4,9 @@ import static io.vigie.testing.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.vigie.analysis.AnalysisResolver;
+import io.vigie.analysis.RawMeasurement;
+import io.vigie.analysis.provider.PrometheusMetricProvider;
 import io.vigie.api.v1alpha1.AnalysisArg;
 import io.vigie.api.v1alpha1.AnalysisPhase;
 import io.vigie.api.v1alpha1.AnalysisRunStatus;
@@ -13,6 +16,7 @@ import io.vigie.api.v1alpha1.Metric;
 import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.api.v1alpha1.RolloutAnalysis;
 import io.vigie.api.v1alpha1.RolloutPhase;
+import io.vigie.api.v1alpha1.RolloutSpec;
 import io.vigie.api.v1alpha1.RolloutStatus;
 import io.vigie.api.v1alpha1.TemplateRef;
 import io.vigie.reconciler.OperatorSettings;
@@ -25,6 +29,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -174,6 +180,40 @@ class PrometheusAnalysisTest {
     assertThat(rolledBack.getAbort().getMessage()).startsWith("analysis error-rate failed:");
     assertThat(run(rolledBack, "background").getPhase()).isEqualTo(AnalysisPhase.Failed);
     report(rolledBack);
+  }
+
+  @Test
+  void everyReadyMadeTemplateQueryIsValidPromQl() throws IOException {
+    PrometheusMetricProvider provider = new PrometheusMetricProvider();
+    Map<String, String> builtins = Map.of("namespace", NS, "canary-service", "web-canary", "stable-service", "web-stable");
+    int queries = 0;
+    try (var files = Files.list(TEMPLATES.getParent())) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        try (InputStream in = Files.newInputStream(file)) {
+          for (HasMetadata item : k8s.client().load(in).items()) {
+            if (!"AnalysisTemplate".equals(item.getKind())) {
+              continue;
+            }
+            AnalysisTemplate template = k8s.client().getKubernetesSerialization().convertValue(item, AnalysisTemplate.class);
+            RolloutAnalysis analysis = new RolloutAnalysis();
+            analysis.setTemplates(List.of(template(template.getMetadata().getName())));
+            RolloutSpec spec = new RolloutSpec();
+            spec.setAnalysis(analysis);
+            AnalysisResolver.Resolution resolution = AnalysisResolver.resolve(spec, builtins,
+                ref -> Optional.of(template.getSpec()), ref -> Optional.empty(), TemplateRef::getName,
+                Optional.of(prometheus.address()));
+            assertThat(resolution.problems()).as("%s in %s", template.getMetadata().getName(), file).isEmpty();
+            for (Metric metric : resolution.analysis().background().orElseThrow().metrics()) {
+              RawMeasurement m = provider.measure("background", metric, java.time.Instant.now(), ref -> Optional.empty());
+              assertThat(m.kind()).as("%s/%s in %s: %s", template.getMetadata().getName(), metric.getName(), file, m.note())
+                  .isNotEqualTo(RawMeasurement.Kind.ERROR);
+              queries += metric.getProvider().getPrometheus().getRequestsQuery() == null ? 1 : 2;
+            }
+          }
+        }
+      }
+    }
+    assertThat(queries).isEqualTo(12);
   }
 
   private RolloutStatus canaryBehaving(Behaviour canary, RolloutPhase end) {

@@ -64,6 +64,14 @@ public final class OperatorHarness implements AutoCloseable {
     return harness;
   }
 
+  /** A cluster and an operator with these settings, in simulated time. */
+  public static OperatorHarness start(OperatorSettings settings) {
+    OperatorHarness harness = new OperatorHarness(new MutableClock(Instant.parse("2026-01-01T00:00:00Z")));
+    harness.settings(settings);
+    harness.startOperator();
+    return harness;
+  }
+
   /** A cluster and an operator in real time, e.g. to measure a real Prometheus. */
   public static OperatorHarness startInRealTime(OperatorSettings settings) {
     OperatorHarness harness = new OperatorHarness(Clock.systemUTC());

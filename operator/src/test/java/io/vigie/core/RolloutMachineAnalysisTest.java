@@ -1,0 +1,172 @@
+package io.vigie.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigie.analysis.RawMeasurement;
+import io.vigie.analysis.ResolvedAnalysis;
+import io.vigie.api.v1alpha1.AnalysisPhase;
+import io.vigie.api.v1alpha1.CanaryStep;
+import io.vigie.api.v1alpha1.Metric;
+import io.vigie.api.v1alpha1.MetricProvider;
+import io.vigie.api.v1alpha1.PrometheusProvider;
+import io.vigie.api.v1alpha1.RolloutAnalysis;
+import io.vigie.api.v1alpha1.RolloutAnalysis.OnMetricsError;
+import io.vigie.api.v1alpha1.RolloutPhase;
+import io.vigie.api.v1alpha1.RolloutSpec;
+import io.vigie.api.v1alpha1.RolloutStatus;
+import io.vigie.api.v1alpha1.ThresholdRange;
+import io.vigie.core.PendingControl.Control;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** How analysis verdicts move a canary: on, to a pause, or back to stable. */
+class RolloutMachineAnalysisTest {
+  private final ModelWorld world = new ModelWorld();
+
+  private static Metric errorRate(Integer count) {
+    Metric metric = new Metric();
+    metric.setName("error-rate");
+    ThresholdRange range = new ThresholdRange();
+    range.setMax(0.05);
+    metric.setThresholdRange(range);
+    metric.setCount(count);
+    metric.setInterval("30s");
+    PrometheusProvider p = new PrometheusProvider();
+    p.setQuery("q");
+    MetricProvider provider = new MetricProvider();
+    provider.setPrometheus(p);
+    metric.setProvider(provider);
+    return metric;
+  }
+
+  private static RolloutSpec stepAnalysisSpec() {
+    CanaryStep analysis = new CanaryStep();
+    analysis.setAnalysis(new RolloutAnalysis());
+    return Specs.canary(CanaryStep.weight(25), analysis, CanaryStep.weight(50));
+  }
+
+  private void resolved(Optional<ResolvedAnalysis.Run> background, Map<Integer, ResolvedAnalysis.Run> steps) {
+    world.analysis = new Observation.Analysis(new ResolvedAnalysis(background, steps), List.of(), List.of());
+  }
+
+  private void measured(String run, double... values) {
+    List<RawMeasurement> raws = new java.util.ArrayList<>();
+    for (double v : values) {
+      raws.add(RawMeasurement.value(run, "error-rate", world.now, v, null));
+    }
+    world.analysis = new Observation.Analysis(world.analysis.resolved(), List.of(), raws);
+  }
+
+  private RolloutStatus step(RolloutSpec spec, RolloutStatus status) {
+    Decision d = RolloutMachine.decide("shop", spec, status, world.observe());
+    d.actions().forEach(world::apply);
+    if (d.clearControl()) {
+      world.control = Optional.empty();
+    }
+    world.controllersTick();
+    world.analysis = new Observation.Analysis(world.analysis.resolved(), List.of(), List.of());
+    return d.status();
+  }
+
+  private RolloutStatus atAnalysisStep(RolloutSpec spec) {
+    RolloutStatus status = step(spec, null);
+    world.image = "v2";
+    status = step(spec, status);
+    status = step(spec, status);
+    assertThat(status.getStep()).isEqualTo("2/3");
+    return status;
+  }
+
+  @Test
+  void anAnalysisStepCompletesOnlyWhenEveryMetricPassed() {
+    RolloutSpec spec = stepAnalysisSpec();
+    resolved(Optional.empty(), Map.of(1, new ResolvedAnalysis.Run(List.of(errorRate(2)), OnMetricsError.Pause)));
+    RolloutStatus status = atAnalysisStep(spec);
+    assertThat(status.getAnalysis()).singleElement().satisfies(r -> assertThat(r.getName()).isEqualTo("step-2"));
+
+    measured("step-2", 0.01);
+    status = step(spec, status);
+    assertThat(status.getStep()).isEqualTo("2/3");
+    assertThat(status.getMessage()).isEqualTo("step 2/3: analysis measuring: error-rate 1/1 successful");
+
+    world.now = world.now.plusSeconds(30);
+    measured("step-2", 0.02);
+    status = step(spec, status);
+    assertThat(status.getStep()).isEqualTo("3/3");
+    assertThat(status.getAnalysis().get(0).getPhase()).isEqualTo(AnalysisPhase.Successful);
+  }
+
+  @Test
+  void aFailedMetricRollsBackWithTrafficOnStableFirst() {
+    RolloutSpec spec = stepAnalysisSpec();
+    resolved(Optional.empty(), Map.of(1, new ResolvedAnalysis.Run(List.of(errorRate(3)), OnMetricsError.Pause)));
+    RolloutStatus status = atAnalysisStep(spec);
+
+    measured("step-2", 0.21);
+    Decision decision = RolloutMachine.decide("shop", spec, status, world.observe());
+
+    assertThat(decision.status().getPhase()).isEqualTo(RolloutPhase.RolledBack);
+    assertThat(decision.actions().get(0)).isEqualTo(new Action.ScaleCanary(0));
+    assertThat(decision.status().getAbort().getReason()).isEqualTo("AnalysisFailed");
+    assertThat(decision.status().getAbort().getMessage())
+        .isEqualTo("analysis error-rate failed: 0.21 > max 0.05 (1 of 1 measurement failed, failureLimit 0)");
+  }
+
+  @Test
+  void promotionWaitsForTheBackgroundAnalysisToHaveSamples() {
+    RolloutSpec spec = Specs.canary(CanaryStep.weight(25));
+    resolved(Optional.of(new ResolvedAnalysis.Run(List.of(errorRate(null)), OnMetricsError.Pause)), Map.of());
+    RolloutStatus status = step(spec, null);
+    world.image = "v2";
+    status = step(spec, status);
+    status = step(spec, status);
+    assertThat(status.getPhase()).isEqualTo(RolloutPhase.Progressing);
+    assertThat(status.getMessage()).isEqualTo("every step passed; waiting for the background analysis to have enough "
+        + "successful measurements of error-rate before promoting");
+
+    measured("background", 0.0);
+    status = step(spec, status);
+    assertThat(status.getPhase()).isEqualTo(RolloutPhase.Promoting);
+  }
+
+  @Test
+  void anInconclusiveBackgroundPausesAndAPromoteMeasuresAfresh() {
+    RolloutSpec spec = Specs.canary(CanaryStep.weight(25), CanaryStep.pauseFor("10m"));
+    resolved(Optional.of(new ResolvedAnalysis.Run(List.of(errorRate(null)), OnMetricsError.Pause)), Map.of());
+    RolloutStatus status = step(spec, null);
+    world.image = "v2";
+    status = step(spec, status);
+    status = step(spec, status);
+    measured("background", Double.NaN);
+    status = step(spec, status);
+    assertThat(status.getPhase()).isEqualTo(RolloutPhase.Paused);
+    assertThat(status.getConditions()).anySatisfy(c -> assertThat(c.getReason()).isEqualTo("AnalysisInconclusive"));
+
+    world.control = Optional.of(new PendingControl(Control.PROMOTE, "true", "id-1"));
+    status = step(spec, status);
+    assertThat(status.getPhase()).isEqualTo(RolloutPhase.Progressing);
+    assertThat(status.getLastControl().getResult()).startsWith("background analysis restarted after: analysis error-rate is inconclusive");
+    assertThat(status.getAnalysis()).singleElement().satisfies(r -> {
+      assertThat(r.getPhase()).isEqualTo(AnalysisPhase.Running);
+      assertThat(r.getMetrics().get(0).getMeasured()).isZero();
+    });
+  }
+
+  @Test
+  void metricsThatCannotBeMeasuredAbortWhenTheRolloutSaysSo() {
+    RolloutSpec spec = stepAnalysisSpec();
+    Metric metric = errorRate(3);
+    metric.setConsecutiveErrorLimit(0);
+    resolved(Optional.empty(), Map.of(1, new ResolvedAnalysis.Run(List.of(metric), OnMetricsError.Abort)));
+    RolloutStatus status = atAnalysisStep(spec);
+    world.analysis = new Observation.Analysis(world.analysis.resolved(), List.of(),
+        List.of(RawMeasurement.error("step-2", "error-rate", world.now, "cannot reach Prometheus")));
+
+    RolloutStatus aborted = step(spec, status);
+
+    assertThat(aborted.getPhase()).isEqualTo(RolloutPhase.RolledBack);
+    assertThat(aborted.getAbort().getReason()).isEqualTo("AnalysisError");
+  }
+}
