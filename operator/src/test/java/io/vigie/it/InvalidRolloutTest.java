@@ -100,7 +100,7 @@ class InvalidRolloutTest {
     assertNothingTouched();
     assertThat(k8s.deployment("web").getSpec().getPaused()).isNotEqualTo(Boolean.TRUE);
 
-    k8s.client().resources(Rollout.class).inNamespace(NS).withName("web").edit(r -> {
+    k8s.editRollout("web", r -> {
       r.getSpec().getStrategy().getCanary().getSteps().remove(2);
       r.getSpec().getStrategy().getCanary().getSteps().get(1).setSetWeight(null);
       return r;

@@ -163,7 +163,7 @@ class PrometheusAnalysisTest {
     background.setTemplates(List.of(template("micrometer-error-rate")));
     background.setArgs(List.of(arg("window", "5s")));
     k8s.createRollout("web", "web", "web", CanaryStep.weight(25), CanaryStep.pauseUntilPromoted());
-    k8s.client().resources(Rollout.class).inNamespace(NS).withName("web").edit(r -> {
+    k8s.editRollout("web", r -> {
       r.getSpec().setAnalysis(background);
       return r;
     });

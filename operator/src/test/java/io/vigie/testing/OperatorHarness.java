@@ -168,6 +168,11 @@ public final class OperatorHarness implements AutoCloseable {
     }));
   }
 
+  /** What `kubectl edit vro NAME` does: read, change, write back, again if the operator wrote first. */
+  public void editRollout(String rollout, java.util.function.UnaryOperator<Rollout> change) {
+    onConflictRetry(() -> client().resources(Rollout.class).inNamespace(NS).withName(rollout).edit(change));
+  }
+
   /** Edits read, change and write back; like kubectl, try again when another writer got there first. */
   private static void onConflictRetry(Runnable edit) {
     for (int attempt = 1; ; attempt++) {
