@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import io.vigie.api.v1alpha1.CanaryStep;
 import io.vigie.api.v1alpha1.PauseStep;
 import io.vigie.api.v1alpha1.Rollout;
+import io.vigie.api.v1alpha1.RolloutAnalysis;
+import io.vigie.api.v1alpha1.TemplateRef;
 import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.api.v1alpha1.RolloutStatus;
 import io.vigie.testing.OperatorHarness;
@@ -124,6 +126,25 @@ class InvalidRolloutTest {
     assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isEqualTo(3);
     assertThat(k8s.deployment("web-canary").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
         .isEqualTo("team-b/other:v7");
+  }
+
+  @Test
+  void aMissingAnalysisTemplateIsNamedBeforeAnyTrafficMoves() {
+    k8s.createDeployment("web", "shop/web:v1", 2);
+    k8s.createService("web", "web");
+    RolloutAnalysis analysis = new RolloutAnalysis();
+    TemplateRef ref = new TemplateRef();
+    ref.setName("http-health");
+    analysis.setTemplates(java.util.List.of(ref));
+    CanaryStep judge = new CanaryStep();
+    judge.setAnalysis(analysis);
+    k8s.createRollout("web", "web", "web", CanaryStep.weight(20), judge);
+
+    RolloutStatus invalid = k8s.awaitPhase("web", RolloutPhase.Invalid);
+
+    assertThat(invalid.getMessage()).isEqualTo("spec.strategy.canary.steps[1].analysis.templates[0]: "
+        + "AnalysisTemplate shop/http-health not found: create it or fix the name");
+    assertNothingTouched();
   }
 
   private void assertNothingTouched() {
