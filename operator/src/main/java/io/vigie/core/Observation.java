@@ -54,6 +54,7 @@ public record Observation(
    *     the Deployment is paused or its controller has not yet observed a spec change)
    * @param recreate the Deployment's strategy is Recreate (every pod stops at once on a rollout)
    * @param maxUnavailable how many pods its RollingUpdate may take down at once, resolved
+   * @param changesFromStable what differs from the stable pod template (see workload.TemplateDiff)
    */
   public record Target(
       String revision,
@@ -66,7 +67,8 @@ public record Observation(
       boolean rolledOut,
       Map<String, String> podLabels,
       boolean recreate,
-      int maxUnavailable) {}
+      int maxUnavailable,
+      List<String> changesFromStable) {}
 
   /** The user's Service; its selector must select the target's pods. */
   public record Service(Map<String, String> selector, int ports) {}

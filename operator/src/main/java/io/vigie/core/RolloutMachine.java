@@ -566,6 +566,7 @@ public final class RolloutMachine {
     }
 
     private void holdRolledBack(Target target) {
+      RollbackReports.trafficBack(s.getRollbackReport(), canaryReady(s.getCanaryRevision()), now);
       obs.canary().filter(c -> c.replicas() > 0).ifPresent(c -> actions.add(new ScaleCanary(0)));
       actions.add(new PointStableService(s.getStablePodTemplateHash()));
       wantPaused(target, true);
@@ -589,14 +590,16 @@ public final class RolloutMachine {
       actions.add(new PointStableService(s.getStablePodTemplateHash()));
       actions.addAll(before);
       s.setAbort(new AbortStatus(reason, message, s.getCanaryRevision(), Timestamps.format(now)));
+      s.setRollbackReport(RollbackReports.of(s, reason, message, obs, now));
       s.setDesiredWeight(0);
       s.setCanaryWeight(0);
       s.setUserPaused(null);
       s.setPhase(RolledBack);
       s.setMessage(rolledBackMessage());
       record(s.getCanaryRevision(), Verdict.RolledBack, reason + ": " + message);
+      List<String> changes = s.getRollbackReport().getChanges();
       events.add(RolloutEvent.warning("RolloutAborted", "revision " + s.getCanaryRevision() + " rolled back ("
-          + reason + "): " + message));
+          + reason + "): " + message + (changes.isEmpty() ? "" : "; it changed: " + String.join("; ", changes))));
     }
 
     // ---- manual controls ----------------------------------------------------------------------

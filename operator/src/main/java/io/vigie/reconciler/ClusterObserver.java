@@ -41,7 +41,8 @@ final class ClusterObserver {
     Optional<Service> service = Optional.ofNullable(spec == null || spec.getService() == null ? null : spec.getService().getName())
         .filter(n -> !n.isBlank())
         .map(n -> client.services().inNamespace(namespace).withName(n).get());
-    Optional<Observation.Target> targetView = target.map(d -> TargetView.of(d, replicaSetsOf(d)));
+    Optional<String> stableHash = Optional.ofNullable(rollout.getStatus()).map(s -> s.getStablePodTemplateHash());
+    Optional<Observation.Target> targetView = target.map(d -> TargetView.of(d, replicaSetsOf(d), stableHash));
     List<String> conflicts = new ArrayList<>();
     Optional<Deployment> canaryDeployment = target.flatMap(d -> canaries.get(namespace, d.getMetadata().getName()));
     canaryDeployment.filter(c -> !Ownership.ownedBy(c, rollout))

@@ -16,7 +16,11 @@ import java.util.Optional;
 public final class TargetView {
   private TargetView() {}
 
-  public static Observation.Target of(Deployment deployment, List<ReplicaSet> replicaSets) {
+  /**
+   * @param stableHash the pod-template-hash of the stable revision, to tell what the current
+   *     template changes from it
+   */
+  public static Observation.Target of(Deployment deployment, List<ReplicaSet> replicaSets, Optional<String> stableHash) {
     String revision = TemplateHash.revisionOf(deployment.getSpec().getTemplate());
     int replicas = Optional.ofNullable(deployment.getSpec().getReplicas()).orElse(1);
     DeploymentStatus status = Optional.ofNullable(deployment.getStatus()).orElseGet(DeploymentStatus::new);
@@ -42,7 +46,18 @@ public final class TargetView {
     boolean recreate = strategy != null && "Recreate".equals(strategy.getType());
     return new Observation.Target(revision, TemplateHash.imagesOf(deployment.getSpec().getTemplate()), podTemplateHash,
         replicas, Boolean.TRUE.equals(deployment.getSpec().getPaused()), zeroIfNull(status.getReadyReplicas()),
-        available, rolledOut, Map.copyOf(podLabels), recreate, maxUnavailable(strategy, replicas));
+        available, rolledOut, Map.copyOf(podLabels), recreate, maxUnavailable(strategy, replicas),
+        changesFromStable(deployment, owned, stableHash));
+  }
+
+  private static List<String> changesFromStable(Deployment deployment, List<ReplicaSet> owned, Optional<String> stableHash) {
+    return stableHash.flatMap(hash -> owned.stream()
+            .filter(rs -> hash.equals(rs.getMetadata().getLabels() == null ? null
+                : rs.getMetadata().getLabels().get(Labels.POD_TEMPLATE_HASH)))
+            .findFirst())
+        .map(rs -> TemplateDiff.between(rs.getSpec().getTemplate(), deployment.getSpec().getTemplate()))
+        .map(List::copyOf)
+        .orElse(List.of());
   }
 
   /** RollingUpdate's maxUnavailable as Kubernetes resolves it: a count, or a percentage rounded down; 25% by default. */

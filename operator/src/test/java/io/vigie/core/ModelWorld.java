@@ -58,7 +58,8 @@ final class ModelWorld {
     boolean rolledOut = currentPods == replicas && otherPods == 0 && (newPodsBecomeReady || ready >= replicas);
     Optional<String> hash = replicaSets.containsKey(image) ? Optional.of("hash-" + image) : Optional.empty();
     Observation.Target target = new Observation.Target(revisionOf(image), "app=" + image, hash, replicas, paused,
-        ready, ready, rolledOut, Map.of("app", "web"), false, 1);
+        ready, ready, rolledOut, Map.of("app", "web"), false, 1,
+        image.equals("v1") ? List.of() : List.of("container app: image v1 → " + image));
     Optional<Observation.Canary> canary = canaryRevision == null ? Optional.empty()
         : Optional.of(new Observation.Canary(canaryRevision, canaryReplicas, canaryReady));
     return new Observation(now, 1, Optional.of(target), Optional.of(new Observation.Service(Map.of("app", "web"), 1)),

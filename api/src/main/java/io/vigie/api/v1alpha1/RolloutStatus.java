@@ -44,6 +44,8 @@ public class RolloutStatus {
   private List<AnalysisRunStatus> analysis = new ArrayList<>();
 
   private AbortStatus abort;
+  @JsonPropertyDescription("Why the last update was rolled back, with the evidence and what changed.")
+  private RollbackReport rollbackReport;
   private ControlRecord lastControl;
   @JsonPropertyDescription("Past revisions and their verdicts, newest last, bounded.")
   private List<RevisionRecord> history = new ArrayList<>();
@@ -83,6 +85,8 @@ public class RolloutStatus {
   public void setCanaryWeight(Integer canaryWeight) { this.canaryWeight = canaryWeight; }
   public List<AnalysisRunStatus> getAnalysis() { return analysis; }
   public void setAnalysis(List<AnalysisRunStatus> analysis) { this.analysis = analysis; }
+  public RollbackReport getRollbackReport() { return rollbackReport; }
+  public void setRollbackReport(RollbackReport rollbackReport) { this.rollbackReport = rollbackReport; }
   public AbortStatus getAbort() { return abort; }
   public void setAbort(AbortStatus abort) { this.abort = abort; }
   public ControlRecord getLastControl() { return lastControl; }

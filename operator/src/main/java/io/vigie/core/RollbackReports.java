@@ -1,0 +1,93 @@
+package io.vigie.core;
+
+import io.vigie.analysis.MeasurementJudge;
+import io.vigie.analysis.ResolvedAnalysis;
+import io.vigie.api.v1alpha1.AnalysisPhase;
+import io.vigie.api.v1alpha1.AnalysisRunStatus;
+import io.vigie.api.v1alpha1.Metric;
+import io.vigie.api.v1alpha1.MetricEvidence;
+import io.vigie.api.v1alpha1.MetricStatus;
+import io.vigie.api.v1alpha1.RollbackReport;
+import io.vigie.api.v1alpha1.RolloutStatus;
+import io.vigie.api.v1alpha1.ThresholdRange;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Builds the rollback report: the trigger, the evidence, the timings and what changed. */
+final class RollbackReports {
+  private RollbackReports() {}
+
+  static RollbackReport of(RolloutStatus s, String trigger, String summary, Observation obs, Instant now) {
+    RollbackReport report = new RollbackReport();
+    report.setRevision(s.getCanaryRevision());
+    report.setStableRevision(s.getStableRevision());
+    report.setTrigger(trigger);
+    report.setSummary(summary);
+    report.setDecidedAt(Timestamps.format(now));
+    if (s.getCanaryStartedAt() != null) {
+      report.setCanaryStartedAt(s.getCanaryStartedAt());
+      report.setSecondsToDecision(Duration.between(Timestamps.parse(s.getCanaryStartedAt()), now).toSeconds());
+    }
+    report.setMetrics(evidence(s, obs.analysis().resolved()));
+    report.setChanges(obs.target().map(Observation.Target::changesFromStable).orElse(List.of()));
+    return report;
+  }
+
+  /** Records when the canary stopped serving, once: the end of the harm. */
+  static void trafficBack(RollbackReport report, int canaryReady, Instant now) {
+    if (report == null || report.getTrafficBackAt() != null || canaryReady > 0) {
+      return;
+    }
+    report.setTrafficBackAt(Timestamps.format(now));
+    report.setSecondsToTrafficBack(Duration.between(Timestamps.parse(report.getDecidedAt()), now).toSeconds());
+  }
+
+  private static List<MetricEvidence> evidence(RolloutStatus s, ResolvedAnalysis resolved) {
+    List<MetricEvidence> evidence = new ArrayList<>();
+    for (AnalysisRunStatus run : s.getAnalysis() == null ? List.<AnalysisRunStatus>of() : s.getAnalysis()) {
+      for (MetricStatus m : run.getMetrics()) {
+        if (m.getPhase() == AnalysisPhase.Running || m.getPhase() == AnalysisPhase.Successful) {
+          continue;
+        }
+        MetricEvidence e = new MetricEvidence();
+        e.setRun(run.getName());
+        e.setMetric(m.getName());
+        e.setPhase(m.getPhase());
+        e.setMeasurements(new ArrayList<>(m.getMeasurements()));
+        Optional<Metric> spec = resolved.run(run.getName())
+            .flatMap(r -> r.metrics().stream().filter(x -> x.getName().equals(m.getName())).findFirst());
+        spec.ifPresent(metric -> {
+          e.setRule(rule(metric));
+          e.setLimits("failureLimit " + orZero(metric.getFailureLimit()) + ", inconclusiveLimit "
+              + orZero(metric.getInconclusiveLimit()) + ", consecutiveErrorLimit "
+              + (metric.getConsecutiveErrorLimit() == null ? 4 : metric.getConsecutiveErrorLimit()));
+        });
+        evidence.add(e);
+      }
+    }
+    return evidence;
+  }
+
+  private static String rule(Metric metric) {
+    ThresholdRange range = metric.getThresholdRange();
+    if (range != null) {
+      return "within [" + (range.getMin() == null ? "-Inf" : MeasurementJudge.number(range.getMin())) + ", "
+          + (range.getMax() == null ? "+Inf" : MeasurementJudge.number(range.getMax())) + "]";
+    }
+    List<String> parts = new ArrayList<>();
+    if (metric.getSuccessCondition() != null) {
+      parts.add("success when " + metric.getSuccessCondition());
+    }
+    if (metric.getFailureCondition() != null) {
+      parts.add("failure when " + metric.getFailureCondition());
+    }
+    return String.join("; ", parts);
+  }
+
+  private static int orZero(Integer value) {
+    return value == null ? 0 : value;
+  }
+}
