@@ -99,6 +99,15 @@ class PrometheusAnalysisTest {
         .contains("does not satisfy result <= 0.05")
         .contains("2 of 2 measurements failed, failureLimit 1");
     assertThat(rolledBack.getCanaryWeight()).isZero();
+    assertThat(rolledBack.getRollbackReport().getMetrics()).singleElement().satisfies(e -> {
+      assertThat(e.getMetric()).isEqualTo("error-rate");
+      assertThat(e.getRun()).isEqualTo("step-2");
+      assertThat(e.getRule()).isEqualTo("success when result <= 0.05");
+      assertThat(e.getLimits()).isEqualTo("failureLimit 1, inconclusiveLimit 0, consecutiveErrorLimit 4");
+      assertThat(e.getMeasurements()).hasSize(2).allSatisfy(m -> assertThat(Double.parseDouble(m.getValue())).isBetween(0.15, 0.25));
+    });
+    assertThat(rolledBack.getRollbackReport().getChanges()).containsExactly("container app: image shop/web:v1 → shop/web:v2");
+    assertThat(rolledBack.getRollbackReport().getSecondsToDecision()).isBetween(0L, 30L);
     k8s.eventually(() -> {
       assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isZero();
       assertThat(k8s.events("web")).anySatisfy(e -> {

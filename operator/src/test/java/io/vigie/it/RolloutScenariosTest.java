@@ -91,6 +91,14 @@ class RolloutScenariosTest {
     });
     assertThat(rolledBack.getStableRevision()).isEqualTo(v1);
     assertThat(rolledBack.getHistory()).singleElement().satisfies(h -> assertThat(h.getVerdict()).isEqualTo(Verdict.RolledBack));
+    assertThat(rolledBack.getRollbackReport().getTrigger()).isEqualTo("ProgressDeadlineExceeded");
+    assertThat(rolledBack.getRollbackReport().getChanges()).containsExactly("container app: image shop/web:v1 → shop/web:v2-crash");
+    assertThat(rolledBack.getRollbackReport().getRevision()).isEqualTo(rolledBack.getCanaryRevision());
+    assertThat(rolledBack.getRollbackReport().getStableRevision()).isEqualTo(v1);
+    // The canary never served: there is no first traffic to count from, and nothing to take back.
+    assertThat(rolledBack.getRollbackReport().getSecondsToDecision()).isNull();
+    assertThat(k8s.awaitStatus("web", s -> s.getRollbackReport().getTrafficBackAt() != null).getRollbackReport()
+        .getSecondsToTrafficBack()).isZero();
     await().atMost(OperatorHarness.WAIT).untilAsserted(() -> assertThat(k8s.events("web"))
         .anySatisfy(e -> {
           assertThat(e.getReason()).isEqualTo("RolloutAborted");
@@ -104,9 +112,14 @@ class RolloutScenariosTest {
     k8s.setImage("web", "shop/web:v2");
     String v2 = k8s.awaitPhase("web", RolloutPhase.Paused).getCanaryRevision();
 
+    k8s.clock().advance(Duration.ofSeconds(42));
     k8s.annotate("web", "vigie.io/abort", "true");
     RolloutStatus aborted = k8s.awaitPhase("web", RolloutPhase.RolledBack);
     assertThat(aborted.getAbort().getReason()).isEqualTo("ManualAbort");
+    assertThat(aborted.getRollbackReport().getTrigger()).isEqualTo("ManualAbort");
+    assertThat(aborted.getRollbackReport().getSecondsToDecision()).isEqualTo(42);
+    assertThat(k8s.awaitStatus("web", s -> s.getRollbackReport().getTrafficBackAt() != null).getRollbackReport()
+        .getSecondsToTrafficBack()).isZero();
     k8s.eventually(() -> assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isZero());
 
     k8s.annotate("web", "vigie.io/retry", "true");
@@ -121,6 +134,25 @@ class RolloutScenariosTest {
     assertThat(healthy.getCanaryRevision()).isNull();
     k8s.eventually(() -> assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isZero());
     assertThat(healthy.getHistory()).extracting(h -> h.getVerdict()).containsExactly(Verdict.RolledBack, Verdict.Reverted);
+    assertThat(healthy.getRollbackReport().getTrigger()).as("the last report stays for reading").isEqualTo("ManualAbort");
+  }
+
+  @Test
+  void aNewRevisionAfterARollbackStartsAFreshCanary() {
+    rollout(CanaryStep.weight(25), CanaryStep.pauseUntilPromoted());
+    k8s.setImage("web", "shop/web:v2");
+    String v2 = k8s.awaitPhase("web", RolloutPhase.Paused).getCanaryRevision();
+    k8s.annotate("web", "vigie.io/abort", "true");
+    k8s.awaitPhase("web", RolloutPhase.RolledBack);
+
+    k8s.setImage("web", "shop/web:v3");
+
+    RolloutStatus fresh = k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.Paused && !v2.equals(s.getCanaryRevision()));
+    assertThat(fresh.getStep()).isEqualTo("2/2");
+    assertThat(fresh.getAbort()).isNull();
+    assertThat(fresh.getHistory()).extracting(h -> h.getVerdict()).containsExactly(Verdict.RolledBack);
+    k8s.eventually(() -> assertThat(k8s.deployment("web-canary").getSpec().getTemplate().getSpec().getContainers().get(0)
+        .getImage()).isEqualTo("shop/web:v3"));
   }
 
   @Test
