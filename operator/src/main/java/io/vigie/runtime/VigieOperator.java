@@ -5,7 +5,6 @@ import io.javaoperatorsdk.operator.Operator;
 import io.vigie.reconciler.OperatorSettings;
 import io.vigie.reconciler.RolloutReconciler;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +26,7 @@ public final class VigieOperator implements AutoCloseable {
         .withKubernetesClient(client)
         .withCloseClientOnStop(false)
         .withUseSSAToPatchPrimaryResource(false)
-        .withReconciliationTerminationTimeout(Duration.ofSeconds(10)));
+        .withReconciliationTerminationTimeout(settings.stopTimeout()));
     operator.register(new RolloutReconciler(client, clock, settings), c -> {
       if (namespaces.isEmpty()) {
         c.watchingAllNamespaces();

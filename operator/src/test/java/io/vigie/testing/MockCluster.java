@@ -1,8 +1,10 @@
 package io.vigie.testing;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -23,22 +25,29 @@ public final class MockCluster implements AutoCloseable {
   public static final Path CRDS = Path.of(System.getProperty("vigie.crds", "../crds"));
 
   private final KubernetesMockServer server;
+  private final RecordingDispatcher dispatcher;
   private final KubernetesClient client;
 
-  private MockCluster(KubernetesMockServer server, KubernetesClient client) {
+  private MockCluster(KubernetesMockServer server, RecordingDispatcher dispatcher) {
     this.server = server;
-    this.client = client;
+    this.dispatcher = dispatcher;
+    this.client = newClient("test");
   }
 
   public static MockCluster start() {
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(List.of()), false);
+    RecordingDispatcher dispatcher = new RecordingDispatcher();
+    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     server.init();
-    KubernetesClient client = server.createClient();
+    MockCluster cluster = new MockCluster(server, dispatcher);
     for (CustomResourceDefinition crd : crds()) {
-      client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+      cluster.client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
     }
-    return new MockCluster(server, client);
+    return cluster;
+  }
+
+  /** Every write the server saw, and the means to inject faults. */
+  public RecordingDispatcher dispatcher() {
+    return dispatcher;
   }
 
   private static List<CustomResourceDefinition> crds() {
@@ -62,9 +71,13 @@ public final class MockCluster implements AutoCloseable {
     return client;
   }
 
-  /** A new client to the same server, e.g. for an operator instance that must not share the test's. */
-  public KubernetesClient newClient() {
-    return server.createClient();
+  /** A new client to the same server, whose writes are recorded as made by {@code actor}. */
+  public KubernetesClient newClient(String actor) {
+    Config config = new ConfigBuilder(server.createClient().getConfiguration())
+        .addToCustomHeaders(RecordingDispatcher.ACTOR, actor)
+        .withRequestTimeout(5_000)
+        .build();
+    return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   public KubernetesMockServer server() {

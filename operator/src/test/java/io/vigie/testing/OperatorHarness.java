@@ -44,15 +44,16 @@ public final class OperatorHarness implements AutoCloseable {
   private final Clock operatorClock;
   private final MutableClock clock;
   private final AtomicInteger nudges = new AtomicInteger();
+  private final AtomicInteger operatorsStarted = new AtomicInteger();
   private KubernetesClient operatorClient;
-  private OperatorSettings settings = OperatorSettings.defaults("test-operator");
+  private OperatorSettings settings = OperatorSettings.defaults("test-operator").withStopTimeout(Duration.ofMillis(500));
   private VigieOperator operator;
 
   private OperatorHarness(Clock clock) {
     this.operatorClock = clock;
     this.clock = clock instanceof MutableClock mutable ? mutable : null;
     this.cluster = MockCluster.start();
-    this.controller = new SimulatedDeploymentController(cluster.newClient()).start();
+    this.controller = new SimulatedDeploymentController(cluster.newClient("kube-controller-manager")).start();
     Namespace ns = new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build();
     client().namespaces().resource(ns).create();
   }
@@ -81,13 +82,31 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public void startOperator() {
-    operatorClient = cluster.newClient();
+    operatorClient = cluster.newClient("operator-" + operatorsStarted.incrementAndGet());
     operator = VigieOperator.start(operatorClient, operatorClock, settings);
   }
 
   /** The settings the next {@link #startOperator()} uses. */
   public void settings(OperatorSettings settings) {
-    this.settings = settings;
+    this.settings = settings.withStopTimeout(Duration.ofMillis(500));
+  }
+
+  private final java.util.List<Thread> stopping = new java.util.ArrayList<>();
+
+  /**
+   * The operator dies and a new one starts at once, as a new pod would: the dead one is stopped in
+   * the background (its writes must already be refused by the test's server).
+   */
+  public synchronized void replaceOperator() {
+    VigieOperator dead = operator;
+    KubernetesClient deadClient = operatorClient;
+    startOperator();
+    Thread stop = new Thread(() -> {
+      dead.close();
+      deadClient.close();
+    }, "stop-dead-operator");
+    stopping.add(stop);
+    stop.start();
   }
 
   public void stopOperator() {
@@ -98,6 +117,15 @@ public final class OperatorHarness implements AutoCloseable {
 
   public KubernetesClient client() {
     return cluster.client();
+  }
+
+  public RecordingDispatcher dispatcher() {
+    return cluster.dispatcher();
+  }
+
+  /** The actor name of the operator started last, as recorded with its writes. */
+  public String operatorActor() {
+    return "operator-" + operatorsStarted.get();
   }
 
   public MutableClock clock() {
@@ -249,6 +277,13 @@ public final class OperatorHarness implements AutoCloseable {
   public void close() {
     if (operator != null) {
       stopOperator();
+    }
+    for (Thread stop : stopping) {
+      try {
+        stop.join(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     controller.close();
     cluster.close();

@@ -1,0 +1,82 @@
+package io.vigie.testing;
+
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiFunction;
+
+/**
+ * The mock API server's CRUD dispatcher, recording every write with who made it (the
+ * {@code X-Vigie-Actor} header of the client), and letting a test inject faults: an answer in
+ * place of the real one, before or after the write takes effect.
+ */
+public final class RecordingDispatcher extends KubernetesCrudDispatcher {
+  public static final String ACTOR = "X-Vigie-Actor";
+  private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
+
+  /** A write as the server saw it. */
+  public record Write(int seq, String actor, String method, String path, String body, int status) {
+    public boolean byOperator() {
+      return actor != null && actor.startsWith("operator");
+    }
+  }
+
+  /** What to do with a request: empty lets it through. */
+  public interface Fault extends BiFunction<Write, Boolean, Optional<MockResponse>> {}
+
+  private final List<Write> writes = new ArrayList<>();
+  private volatile Fault before = (w, applied) -> Optional.empty();
+  private volatile Fault after = (w, applied) -> Optional.empty();
+
+  public RecordingDispatcher() {
+    super(List.of());
+  }
+
+  /** Faults decided before the write is applied (it is then not applied). */
+  public void before(Fault fault) {
+    this.before = fault;
+  }
+
+  /** Faults decided after the write is applied (its answer is replaced). */
+  public void after(Fault fault) {
+    this.after = fault;
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    if (!WRITES.contains(request.getMethod())) {
+      return super.dispatch(request);
+    }
+    Write planned = new Write(nextSeq(), request.getHeader(ACTOR), request.getMethod(), request.getPath(),
+        request.getBody() == null ? "" : new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8), 0);
+    Optional<MockResponse> refused = before.apply(planned, false);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
+    MockResponse response = super.dispatch(request);
+    record(new Write(planned.seq(), planned.actor(), planned.method(), planned.path(), planned.body(), response.code()));
+    return after.apply(planned, true).orElse(response);
+  }
+
+  private synchronized int nextSeq() {
+    return writes.size();
+  }
+
+  private synchronized void record(Write write) {
+    writes.add(write);
+  }
+
+  public synchronized List<Write> writes() {
+    return List.copyOf(writes);
+  }
+
+  public static MockResponse status(int code, String reason) {
+    return new MockResponse().setResponseCode(code)
+        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":" + code + ",\"reason\":\"" + reason
+            + "\",\"message\":\"injected by the test\"}");
+  }
+}
