@@ -2,6 +2,7 @@ package io.vigie.runtime;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.vigie.reconciler.OperatorSettings;
 import io.vigie.reconciler.RolloutReconciler;
 import java.time.Clock;
@@ -27,7 +28,11 @@ public final class VigieOperator implements AutoCloseable {
         .withCloseClientOnStop(false)
         .withUseSSAToPatchPrimaryResource(false)
         .withReconciliationTerminationTimeout(settings.stopTimeout()));
+    // A rollback must not give up: retry failed reconciles without a limit, backing off to a minute.
+    GenericRetry retry = new GenericRetry().setInitialInterval(500).setIntervalMultiplier(2).setMaxInterval(60_000)
+        .withoutMaxAttempts();
     operator.register(new RolloutReconciler(client, clock, settings), c -> {
+      c.withRetry(retry);
       if (namespaces.isEmpty()) {
         c.watchingAllNamespaces();
       } else {

@@ -73,9 +73,13 @@ public final class MockCluster implements AutoCloseable {
 
   /** A new client to the same server, whose writes are recorded as made by {@code actor}. */
   public KubernetesClient newClient(String actor) {
+    return newClient(actor, java.time.Duration.ofSeconds(5));
+  }
+
+  public KubernetesClient newClient(String actor, java.time.Duration requestTimeout) {
     Config config = new ConfigBuilder(server.createClient().getConfiguration())
         .addToCustomHeaders(RecordingDispatcher.ACTOR, actor)
-        .withRequestTimeout(5_000)
+        .withRequestTimeout((int) requestTimeout.toMillis())
         .build();
     return new KubernetesClientBuilder().withConfig(config).build();
   }

@@ -45,6 +45,7 @@ public final class OperatorHarness implements AutoCloseable {
   private final MutableClock clock;
   private final AtomicInteger nudges = new AtomicInteger();
   private final AtomicInteger operatorsStarted = new AtomicInteger();
+  private Duration operatorRequestTimeout = Duration.ofSeconds(5);
   private KubernetesClient operatorClient;
   private OperatorSettings settings = OperatorSettings.defaults("test-operator").withStopTimeout(Duration.ofMillis(500));
   private VigieOperator operator;
@@ -61,6 +62,14 @@ public final class OperatorHarness implements AutoCloseable {
   /** A cluster and an operator in simulated time, which moves only with {@link #advance}. */
   public static OperatorHarness start() {
     OperatorHarness harness = new OperatorHarness(new MutableClock(Instant.parse("2026-01-01T00:00:00Z")));
+    harness.startOperator();
+    return harness;
+  }
+
+  /** A cluster and an operator whose API requests time out after {@code requestTimeout}, in simulated time. */
+  public static OperatorHarness startWithRequestTimeout(Duration requestTimeout) {
+    OperatorHarness harness = new OperatorHarness(new MutableClock(Instant.parse("2026-01-01T00:00:00Z")));
+    harness.operatorRequestTimeout = requestTimeout;
     harness.startOperator();
     return harness;
   }
@@ -82,7 +91,7 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public void startOperator() {
-    operatorClient = cluster.newClient("operator-" + operatorsStarted.incrementAndGet());
+    operatorClient = cluster.newClient("operator-" + operatorsStarted.incrementAndGet(), operatorRequestTimeout);
     operator = VigieOperator.start(operatorClient, operatorClock, settings);
   }
 
