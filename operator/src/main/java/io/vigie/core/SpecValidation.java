@@ -17,6 +17,7 @@ import java.util.Optional;
 public final class SpecValidation {
   /** Kubernetes' limit on a Service name (DNS label) and on a label value. */
   static final int MAX_NAME = 63;
+  private static final String DNS_NAME = "[a-z0-9]([-a-z0-9.]*[a-z0-9])?";
 
   private SpecValidation() {}
 
@@ -28,6 +29,14 @@ public final class SpecValidation {
       return problems;
     }
     String targetName = spec.getTargetRef() == null ? null : spec.getTargetRef().getName();
+    String serviceRefName = spec.getService() == null ? null : spec.getService().getName();
+    for (String[] ref : new String[][] {{"spec.targetRef.name", targetName}, {"spec.service.name", serviceRefName}}) {
+      if (ref[1] != null && !ref[1].isBlank() && !ref[1].matches(DNS_NAME)) {
+        problems.add(ref[0] + " '" + ref[1] + "' is not the name of an object: a Rollout refers to objects of its own "
+            + "namespace by name (lowercase letters, digits and '-')");
+        return problems;
+      }
+    }
     if (targetName == null || targetName.isBlank()) {
       problems.add("spec.targetRef.name is missing: name the Deployment to update");
     } else if (spec.getTargetRef().getKind() == null) {

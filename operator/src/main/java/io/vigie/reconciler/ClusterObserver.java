@@ -36,10 +36,10 @@ final class ClusterObserver {
     String namespace = rollout.getMetadata().getNamespace();
     RolloutSpec spec = rollout.getSpec();
     Optional<Deployment> target = Optional.ofNullable(spec == null || spec.getTargetRef() == null ? null : spec.getTargetRef().getName())
-        .filter(n -> !n.isBlank())
+        .filter(ClusterObserver::isName)
         .map(n -> client.apps().deployments().inNamespace(namespace).withName(n).get());
     Optional<Service> service = Optional.ofNullable(spec == null || spec.getService() == null ? null : spec.getService().getName())
-        .filter(n -> !n.isBlank())
+        .filter(ClusterObserver::isName)
         .map(n -> client.services().inNamespace(namespace).withName(n).get());
     Optional<String> stableHash = Optional.ofNullable(rollout.getStatus()).map(s -> s.getStablePodTemplateHash());
     Optional<Observation.Target> targetView = target.map(d -> TargetView.of(d, replicaSetsOf(d), stableHash));
@@ -63,6 +63,11 @@ final class ClusterObserver {
     Observation observation = new Observation(now, generation, targetView, serviceView, canary, ControlIntake.pending(rollout),
         List.copyOf(conflicts), analysis.observe(rollout, targetView.map(Observation.Target::revision), now));
     return new ClusterSnapshot(observation, target, service);
+  }
+
+  /** Only a plain name is looked up: anything else ("other/web") is for the validation to refuse. */
+  private static boolean isName(String name) {
+    return name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
   }
 
   private List<ReplicaSet> replicaSetsOf(Deployment deployment) {

@@ -40,6 +40,15 @@ class SpecValidationTest {
   }
 
   @Test
+  void refusesAReferenceToAnotherNamespace() {
+    RolloutSpec spec = spec(List.of(CanaryStep.weight(10)));
+    spec.getTargetRef().setName("payments/web");
+    assertThat(SpecValidation.problems("shop", spec, observation)).containsExactly(
+        "spec.targetRef.name 'payments/web' is not the name of an object: a Rollout refers to objects of its own namespace "
+            + "by name (lowercase letters, digits and '-')");
+  }
+
+  @Test
   void refusesAMissingSpec() {
     assertThat(SpecValidation.problems("shop", null, observation)).singleElement().asString().startsWith("spec is missing");
   }

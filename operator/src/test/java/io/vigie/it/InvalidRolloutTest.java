@@ -147,6 +147,27 @@ class InvalidRolloutTest {
     assertNothingTouched();
   }
 
+  @Test
+  void aReferenceToAnotherNamespaceAndAThousandStepsAreRefusedWhileOtherRolloutsProgress() {
+    k8s.createDeployment("web", "shop/web:v1", 2);
+    k8s.createService("web", "web");
+    k8s.createDeployment("api", "shop/api:v1", 2);
+    k8s.createService("api", "api");
+    k8s.createRollout("elsewhere", "payments/web", "web", CanaryStep.weight(20));
+    CanaryStep[] many = new CanaryStep[1000];
+    java.util.Arrays.fill(many, CanaryStep.weight(1));
+    k8s.createRollout("huge", "web", "web", many);
+    k8s.createRollout("api", "api", "api", CanaryStep.weight(50), CanaryStep.pauseUntilPromoted());
+
+    assertThat(k8s.awaitPhase("elsewhere", RolloutPhase.Invalid).getMessage()).startsWith(
+        "spec.targetRef.name 'payments/web' is not the name of an object: a Rollout refers to objects of its own namespace");
+    assertThat(k8s.awaitPhase("huge", RolloutPhase.Invalid).getMessage())
+        .isEqualTo("spec.strategy.canary.steps has 1000 steps: at most 100 are allowed");
+    k8s.awaitPhase("api", RolloutPhase.Healthy);
+    k8s.setImage("api", "shop/api:v2");
+    assertThat(k8s.awaitPhase("api", RolloutPhase.Paused).getStep()).isEqualTo("2/2");
+  }
+
   private void assertNothingTouched() {
     assertThat(k8s.deployment("web-canary")).isNull();
     assertThat(k8s.service("web-stable")).isNull();
