@@ -34,6 +34,15 @@ final class OperatorCommand implements Callable<Integer> {
       description = "Prometheus API used by metrics that name no address, e.g. http://prometheus.monitoring:9090.")
   String prometheusAddress;
 
+  @Option(names = "--leader-election", negatable = true, defaultValue = "false",
+      description = "Take part in leader election on a Lease, so that of several replicas one acts (needed with 2 or more). "
+          + "The Lease lives in POD_NAMESPACE (or --lease-namespace); the identity is POD_NAME.")
+  boolean leaderElection;
+
+  @Option(names = "--lease-namespace", paramLabel = "NS", description = "Namespace of the leader-election Lease. "
+      + "Default: POD_NAMESPACE, else default.")
+  String leaseNamespace;
+
   @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
       description = "Log format: text or json (one JSON object per line). Default: ${DEFAULT-VALUE}.")
   LogFormat logFormat;
@@ -45,8 +54,13 @@ final class OperatorCommand implements Callable<Integer> {
     Set<String> watched = new LinkedHashSet<>();
     namespaces.stream().map(String::trim).filter(n -> !n.isEmpty()).forEach(watched::add);
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-    VigieOperator operator = VigieOperator.start(client, Clock.systemUTC(),
-        new OperatorSettings(Set.copyOf(watched), instance(), java.util.Optional.ofNullable(prometheusAddress)));
+    OperatorSettings settings = new OperatorSettings(Set.copyOf(watched), instance(), java.util.Optional.ofNullable(prometheusAddress));
+    if (leaderElection) {
+      String ns = leaseNamespace != null ? leaseNamespace
+          : java.util.Optional.ofNullable(System.getenv("POD_NAMESPACE")).filter(n -> !n.isBlank()).orElse("default");
+      settings = settings.withLeaderElection(OperatorSettings.LeaderElection.defaults(ns));
+    }
+    VigieOperator operator = VigieOperator.start(client, Clock.systemUTC(), settings);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.close();

@@ -791,6 +791,11 @@ public final class RolloutMachine {
     }
 
     private List<CanaryStep> steps() {
+      // An Invalid spec may lack any of these; every other path has passed the validation.
+      if (spec == null || spec.getStrategy() == null || spec.getStrategy().getCanary() == null
+          || spec.getStrategy().getCanary().getSteps() == null) {
+        return List.of();
+      }
       return spec.getStrategy().getCanary().getSteps();
     }
 

@@ -28,6 +28,11 @@ public final class SpecValidation {
       problems.add("spec is missing: a Rollout needs spec.targetRef, spec.service and spec.strategy.canary.steps");
       return problems;
     }
+    if (spec.getSchemaProblem() != null) {
+      problems.add("the spec does not fit the Rollout schema at " + spec.getSchemaProblem()
+          + ": fix that field (and install the current CRD from crds/, whose schema rejects it at apply time)");
+      return problems;
+    }
     String targetName = spec.getTargetRef() == null ? null : spec.getTargetRef().getName();
     String serviceRefName = spec.getService() == null ? null : spec.getService().getName();
     for (String[] ref : new String[][] {{"spec.targetRef.name", targetName}, {"spec.service.name", serviceRefName}}) {

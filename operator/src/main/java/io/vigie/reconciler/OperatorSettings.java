@@ -10,13 +10,27 @@ import java.util.Set;
  * @param instance this operator's identity in Events and logs
  * @param prometheusAddress the Prometheus API used by metrics that name no address
  * @param stopTimeout how long a stop waits for reconciles in flight
+ * @param leaderElection when present, only the holder of this Lease reconciles
  */
 public record OperatorSettings(Set<String> namespaces, String instance, Optional<String> prometheusAddress,
-    java.time.Duration stopTimeout) {
+    java.time.Duration stopTimeout, Optional<LeaderElection> leaderElection) {
   public static final java.time.Duration DEFAULT_STOP_TIMEOUT = java.time.Duration.ofSeconds(10);
 
+  /**
+   * Leader election on a Lease, so that of several replicas exactly one acts.
+   *
+   * @param exitOnLoss stop the process when leadership is lost (a new pod then waits its turn)
+   */
+  public record LeaderElection(String leaseName, String leaseNamespace, java.time.Duration leaseDuration,
+      java.time.Duration renewDeadline, java.time.Duration retryPeriod, boolean exitOnLoss) {
+    public static LeaderElection defaults(String leaseNamespace) {
+      return new LeaderElection("vigie-operator", leaseNamespace, java.time.Duration.ofSeconds(15),
+          java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(2), true);
+    }
+  }
+
   public OperatorSettings(Set<String> namespaces, String instance, Optional<String> prometheusAddress) {
-    this(namespaces, instance, prometheusAddress, DEFAULT_STOP_TIMEOUT);
+    this(namespaces, instance, prometheusAddress, DEFAULT_STOP_TIMEOUT, Optional.empty());
   }
 
   public static OperatorSettings defaults(String instance) {
@@ -24,10 +38,14 @@ public record OperatorSettings(Set<String> namespaces, String instance, Optional
   }
 
   public OperatorSettings withPrometheus(String address) {
-    return new OperatorSettings(namespaces, instance, Optional.ofNullable(address), stopTimeout);
+    return new OperatorSettings(namespaces, instance, Optional.ofNullable(address), stopTimeout, leaderElection);
   }
 
   public OperatorSettings withStopTimeout(java.time.Duration timeout) {
-    return new OperatorSettings(namespaces, instance, prometheusAddress, timeout);
+    return new OperatorSettings(namespaces, instance, prometheusAddress, timeout, leaderElection);
+  }
+
+  public OperatorSettings withLeaderElection(LeaderElection election) {
+    return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, Optional.of(election));
   }
 }

@@ -2,6 +2,7 @@ package io.vigie.runtime;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.vigie.reconciler.OperatorSettings;
 import io.vigie.reconciler.RolloutReconciler;
@@ -23,11 +24,21 @@ public final class VigieOperator implements AutoCloseable {
   /** Starts watching Rollouts. */
   public static VigieOperator start(KubernetesClient client, Clock clock, OperatorSettings settings) {
     Set<String> namespaces = settings.namespaces();
-    Operator operator = new Operator(o -> o
-        .withKubernetesClient(client)
-        .withCloseClientOnStop(false)
-        .withUseSSAToPatchPrimaryResource(false)
-        .withReconciliationTerminationTimeout(settings.stopTimeout()));
+    Operator operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withCloseClientOnStop(false)
+          .withUseSSAToPatchPrimaryResource(false)
+          .withReconciliationTerminationTimeout(settings.stopTimeout());
+      settings.leaderElection().ifPresent(le -> o.withLeaderElectionConfiguration(
+          LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(le.leaseName())
+              .withLeaseNamespace(le.leaseNamespace())
+              .withIdentity(settings.instance())
+              .withLeaseDuration(le.leaseDuration())
+              .withRenewDeadline(le.renewDeadline())
+              .withRetryPeriod(le.retryPeriod())
+              .withExitOnStopLeading(le.exitOnLoss())
+              .build()));
+    });
     // A rollback must not give up: retry failed reconciles without a limit, backing off to a minute.
     GenericRetry retry = new GenericRetry().setInitialInterval(500).setIntervalMultiplier(2).setMaxInterval(60_000)
         .withoutMaxAttempts();
@@ -40,8 +51,9 @@ public final class VigieOperator implements AutoCloseable {
       }
     });
     operator.start();
-    LOG.info("operator started instance={} namespaces={} prometheus={}", settings.instance(),
-        namespaces.isEmpty() ? "all" : namespaces, settings.prometheusAddress().orElse("(none)"));
+    LOG.info("operator started instance={} namespaces={} prometheus={} leaderElection={}", settings.instance(),
+        namespaces.isEmpty() ? "all" : namespaces, settings.prometheusAddress().orElse("(none)"),
+        settings.leaderElection().map(le -> le.leaseNamespace() + "/" + le.leaseName()).orElse("off"));
     return new VigieOperator(operator);
   }
 

@@ -168,6 +168,44 @@ class InvalidRolloutTest {
     assertThat(k8s.awaitPhase("api", RolloutPhase.Paused).getStep()).isEqualTo("2/2");
   }
 
+  @Test
+  void aRolloutWhoseJsonDoesNotFitTheSchemaIsInvalidAndDoesNotStopTheOthers() {
+    k8s.createDeployment("api", "shop/api:v1", 2);
+    k8s.createService("api", "api");
+    // What an API server without Vigie's CRD schema (or an old one) would store.
+    k8s.client().genericKubernetesResources("vigie.io/v1alpha1", "Rollout").inNamespace(NS)
+        .load(new java.io.ByteArrayInputStream("""
+            {"apiVersion": "vigie.io/v1alpha1", "kind": "Rollout", "metadata": {"name": "broken"},
+             "spec": {"targetRef": {"kind": "Deployment", "name": "api"}, "service": {"name": "api"},
+                      "progressDeadlineSeconds": "ten minutes",
+                      "strategy": {"canary": {"steps": [{"setWeight": "half"}]}}}}
+            """.getBytes(java.nio.charset.StandardCharsets.UTF_8))).create();
+    k8s.createRollout("api", "api", "api", CanaryStep.weight(50), CanaryStep.pauseUntilPromoted());
+
+    k8s.awaitPhase("api", RolloutPhase.Healthy);
+    k8s.setImage("api", "shop/api:v2");
+    assertThat(k8s.awaitPhase("api", RolloutPhase.Paused).getStep()).isEqualTo("2/2");
+    RolloutStatus broken = k8s.awaitPhase("broken", RolloutPhase.Invalid);
+    assertThat(broken.getMessage()).contains("does not fit the Rollout schema").contains("progressDeadlineSeconds");
+  }
+
+  @Test
+  void aRolloutWithNothingButATargetIsInvalidWithEveryMissingField() {
+    k8s.createDeployment("web", "shop/web:v1", 2);
+    k8s.client().genericKubernetesResources("vigie.io/v1alpha1", "Rollout").inNamespace(NS)
+        .load(new java.io.ByteArrayInputStream("""
+            {"apiVersion": "vigie.io/v1alpha1", "kind": "Rollout", "metadata": {"name": "bare"},
+             "spec": {"targetRef": {"name": "web"}}}
+            """.getBytes(java.nio.charset.StandardCharsets.UTF_8))).create();
+
+    RolloutStatus invalid = k8s.awaitPhase("bare", RolloutPhase.Invalid);
+
+    assertThat(invalid.getMessage()).isEqualTo("spec.targetRef.kind is missing: set it to Deployment; "
+        + "spec.service.name is missing: name the Service in front of the Deployment; "
+        + "spec.strategy.canary.steps is empty: give at least one step, e.g. - setWeight: 20");
+    assertThat(k8s.deployment("web").getSpec().getPaused()).isNotEqualTo(Boolean.TRUE);
+  }
+
   private void assertNothingTouched() {
     assertThat(k8s.deployment("web-canary")).isNull();
     assertThat(k8s.service("web-stable")).isNull();

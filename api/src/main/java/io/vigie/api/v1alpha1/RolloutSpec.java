@@ -1,11 +1,14 @@
 package io.vigie.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonDeserialize(using = LenientSpecDeserializer.class)
 public class RolloutSpec {
   public static final int DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
 
@@ -27,6 +30,15 @@ public class RolloutSpec {
   @Min(1)
   @JsonPropertyDescription("Seconds a step may take to make progress (canary pods ready, promotion complete) before the update is aborted. Default 600.")
   private Integer progressDeadlineSeconds;
+
+  /** Set when the stored spec did not fit the schema: what is wrong, and where. Never serialized. */
+  @JsonIgnore
+  private String schemaProblem;
+
+  @JsonIgnore
+  public String getSchemaProblem() { return schemaProblem; }
+  @JsonIgnore
+  public void setSchemaProblem(String schemaProblem) { this.schemaProblem = schemaProblem; }
 
   public WorkloadRef getTargetRef() { return targetRef; }
   public void setTargetRef(WorkloadRef targetRef) { this.targetRef = targetRef; }

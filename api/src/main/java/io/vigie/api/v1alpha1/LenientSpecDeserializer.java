@@ -1,0 +1,44 @@
+package io.vigie.api.v1alpha1;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import java.io.IOException;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a Rollout spec that does not fit its schema (stored by an API server without Vigie's CRD
+ * schema) into an empty spec that says what is wrong, instead of failing: one bad object must not
+ * stop the watch of every Rollout.
+ */
+public final class LenientSpecDeserializer extends JsonDeserializer<RolloutSpec> {
+
+  /** The spec as Jackson reads it by default. */
+  @JsonDeserialize(using = JsonDeserializer.None.class)
+  static final class Plain extends RolloutSpec {}
+
+  @Override
+  public RolloutSpec deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+    JsonNode tree = parser.readValueAsTree();
+    try {
+      RolloutSpec plain = parser.getCodec().treeToValue(tree, Plain.class);
+      RolloutSpec spec = new RolloutSpec();
+      spec.setTargetRef(plain.getTargetRef());
+      spec.setService(plain.getService());
+      spec.setStrategy(plain.getStrategy());
+      spec.setAnalysis(plain.getAnalysis());
+      spec.setProgressDeadlineSeconds(plain.getProgressDeadlineSeconds());
+      return spec;
+    } catch (JsonMappingException e) {
+      RolloutSpec broken = new RolloutSpec();
+      String path = e.getPath().stream()
+          .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
+          .collect(Collectors.joining());
+      broken.setSchemaProblem("spec" + path + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+      return broken;
+    }
+  }
+}
