@@ -37,6 +37,9 @@ import java.util.regex.Pattern;
 public final class AnalysisResolver {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*args\\.([A-Za-z0-9_.-]+)\\s*}}");
+  /** Every built-in arg, known or not yet (the stable revision before adoption). */
+  public static final Set<String> BUILTINS = Set.of("namespace", "rollout", "service", "stable-service", "canary-service",
+      "deployment", "canary-deployment", "stable-revision", "canary-revision", "stable-pod-template-hash");
 
   private AnalysisResolver() {}
 
@@ -110,7 +113,7 @@ public final class AnalysisResolver {
         continue;
       }
       Map<String, String> values = new HashMap<>(builtins);
-      Set<String> declared = new HashSet<>(builtins.keySet());
+      Set<String> declared = new HashSet<>(BUILTINS);
       for (TemplateArg arg : Optional.ofNullable(template.get().getArgs()).orElse(List.of())) {
         declared.add(arg.getName());
         String value = given.containsKey(arg.getName()) ? given.get(arg.getName()) : arg.getValue();
@@ -127,8 +130,10 @@ public final class AnalysisResolver {
       }
     }
     List<Metric> inline = Optional.ofNullable(analysis.getMetrics()).orElse(List.of());
+    Set<String> known = new HashSet<>(given.keySet());
+    known.addAll(BUILTINS);
     for (int i = 0; i < inline.size(); i++) {
-      metrics.add(substitute(inline.get(i), given, given.keySet(), where + ".metrics[" + i + "]", problems));
+      metrics.add(substitute(inline.get(i), given, known, where + ".metrics[" + i + "]", problems));
     }
     Set<String> names = new HashSet<>();
     for (Metric metric : metrics) {
@@ -137,8 +142,9 @@ public final class AnalysisResolver {
       }
       checkMetric(where + " metric " + metric.getName(), metric, defaultPrometheus, problems);
     }
-    if (metrics.isEmpty() && refs.isEmpty() && inline.isEmpty()) {
-      problems.add(where + ": names no template and no metric");
+    if (metrics.isEmpty()) {
+      problems.add(where + ": has no metric to measure (its templates are empty, or it names none): an analysis "
+          + "without a metric would pass on nothing");
     }
     OnMetricsError onError = analysis.getOnMetricsError() == null ? OnMetricsError.Pause : analysis.getOnMetricsError();
     return new ResolvedAnalysis.Run(List.copyOf(metrics), onError);
@@ -147,6 +153,19 @@ public final class AnalysisResolver {
   private static void checkMetric(String where, Metric metric, Optional<String> defaultPrometheus, List<String> problems) {
     if (metric.getThresholdRange() == null && metric.getSuccessCondition() == null && metric.getFailureCondition() == null) {
       problems.add(where + ": needs a rule: thresholdRange, successCondition or failureCondition");
+    }
+    var range = metric.getThresholdRange();
+    if (range != null && range.getMin() == null && range.getMax() == null) {
+      problems.add(where + ": thresholdRange has neither min nor max, so nothing could fail: give one");
+    }
+    if (range != null && range.getMin() != null && range.getMax() != null && range.getMin() > range.getMax()) {
+      problems.add(where + ": thresholdRange min " + range.getMin() + " is above max " + range.getMax());
+    }
+    if (metric.getMinSamples() != null && metric.getMinSamples() < 1) {
+      problems.add(where + ": minSamples must be 1 or more, or no measurement would be needed to pass");
+    }
+    if (metric.getCount() != null && metric.getCount() < 1) {
+      problems.add(where + ": count must be 1 or more");
     }
     for (String condition : new String[] {metric.getSuccessCondition(), metric.getFailureCondition()}) {
       // A condition still holding a placeholder has an unset arg, already reported.

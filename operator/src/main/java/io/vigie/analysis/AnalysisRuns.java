@@ -57,6 +57,11 @@ public final class AnalysisRuns {
         continue;
       }
       for (Metric metric : spec.get().metrics()) {
+        if (metricStatus(run, metric.getName()).isEmpty()) {
+          // A metric added to the template while the run goes on is measured from now.
+          due.add(new Due(run.getName(), metric));
+          continue;
+        }
         metricStatus(run, metric.getName())
             .flatMap(m -> nextDueAt(run, m, metric))
             .filter(at -> !at.isAfter(now))
@@ -104,6 +109,11 @@ public final class AnalysisRuns {
 
   /** Folds the measurements of this run into it and judges it again. */
   public static void fold(AnalysisRunStatus run, ResolvedAnalysis.Run spec, List<RawMeasurement> measurements) {
+    for (Metric metric : spec.metrics()) {
+      if (run.getPhase() == AnalysisPhase.Running && metricStatus(run, metric.getName()).isEmpty()) {
+        run.getMetrics().add(MetricVerdict.start(metric));
+      }
+    }
     for (RawMeasurement raw : measurements) {
       if (!raw.run().equals(run.getName())) {
         continue;

@@ -40,6 +40,15 @@ public final class MeasurementJudge {
   public record Judgement(AnalysisPhase phase, String why) {}
 
   public static Judgement judge(Metric metric, RawMeasurement raw) {
+    try {
+      return judgeOrThrow(metric, raw);
+    } catch (IllegalArgumentException e) {
+      // A condition that fails on this value (e.g. int(result) of +Inf) judges nothing: an error.
+      return new Judgement(AnalysisPhase.Error, e.getMessage());
+    }
+  }
+
+  private static Judgement judgeOrThrow(Metric metric, RawMeasurement raw) {
     switch (raw.kind()) {
       case ERROR:
         return new Judgement(AnalysisPhase.Error, raw.note());

@@ -265,6 +265,10 @@ public final class RolloutMachine {
       actions.add(new Action.EnsureCanaryService());
       String revision = s.getCanaryRevision();
       if (Boolean.TRUE.equals(s.getUserPaused())) {
+        // A person's pause holds the steps, not the safety net: a failing analysis still rolls back.
+        if (rollbackForcedByAnalysis(target, revision)) {
+          return;
+        }
         keepCanary(target, revision);
         s.setPhase(Paused);
         s.setMessage("paused by vigie.io/pause at step " + stepDisplay() + ": resume with vigie.io/resume");
@@ -331,6 +335,23 @@ public final class RolloutMachine {
               : RolloutEvent.warning("Analysis" + run.getPhase(), run.getName() + ": " + run.getMessage()));
         }
       }
+    }
+
+    /** True when the background or current step analysis failed (or errs with onMetricsError Abort) and rolled back. */
+    private boolean rollbackForcedByAnalysis(Target target, String revision) {
+      List<String> names = new ArrayList<>(List.of(AnalysisRuns.BACKGROUND));
+      if (s.getCurrentStepIndex() != null) {
+        names.add(AnalysisRuns.stepRun(s.getCurrentStepIndex()));
+      }
+      for (String name : names) {
+        Optional<AnalysisRunStatus> run = run(name);
+        boolean forced = run.isPresent() && (run.get().getPhase() == AnalysisPhase.Failed
+            || (run.get().getPhase() == AnalysisPhase.Error && policy(name) == RolloutAnalysis.OnMetricsError.Abort));
+        if (forced && analysisStops(name, target, revision)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** The background analysis starts once the canary serves traffic: before, it has nothing to measure. */
@@ -633,12 +654,14 @@ public final class RolloutMachine {
       s.setUserPaused(null);
       Optional<AnalysisRunStatus> background = run(AnalysisRuns.BACKGROUND)
           .filter(r -> r.getPhase() == AnalysisPhase.Inconclusive || r.getPhase() == AnalysisPhase.Error);
-      if (background.isPresent() && !control.full()) {
+      if (background.isPresent()) {
         // A person looked at an inconclusive background analysis and chose to go on: measure afresh.
         runs().remove(background.get());
         obs.analysis().resolved().background()
             .ifPresent(spec -> runs().add(AnalysisRuns.start(AnalysisRuns.BACKGROUND, spec, now)));
-        return "background analysis restarted after: " + background.get().getMessage();
+        if (!control.full()) {
+          return "background analysis restarted after: " + background.get().getMessage();
+        }
       }
       if (control.full()) {
         s.setCurrentStepIndex(steps().size());

@@ -9,11 +9,13 @@ import io.vigie.analysis.RawMeasurement;
 import io.vigie.analysis.ResolvedAnalysis;
 import io.vigie.analysis.provider.MetricProviders;
 import io.vigie.analysis.provider.SecretReader;
+import io.vigie.api.v1alpha1.AnalysisRunStatus;
 import io.vigie.api.v1alpha1.AnalysisTemplate;
 import io.vigie.api.v1alpha1.AnalysisTemplateSpec;
 import io.vigie.api.v1alpha1.CanaryStep;
 import io.vigie.api.v1alpha1.ClusterAnalysisTemplate;
 import io.vigie.api.v1alpha1.Rollout;
+import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.api.v1alpha1.RolloutSpec;
 import io.vigie.api.v1alpha1.RolloutStatus;
 import io.vigie.api.v1alpha1.SecretKeyRef;
@@ -60,9 +62,16 @@ final class AnalysisObserver {
     if (!resolution.problems().isEmpty() || status.getCanaryRevision() == null) {
       return new Observation.Analysis(resolution.analysis(), resolution.problems(), List.of());
     }
+    boolean running = status.getPhase() == RolloutPhase.Progressing || status.getPhase() == RolloutPhase.Paused;
+    if (!running) {
+      return new Observation.Analysis(resolution.analysis(), List.of(), List.of());
+    }
+    // Only the analyses that can still decide something: the background one and the current step's.
+    String currentStep = status.getCurrentStepIndex() == null ? "" : AnalysisRuns.stepRun(status.getCurrentStepIndex());
+    List<AnalysisRunStatus> live = (status.getAnalysis() == null ? List.<AnalysisRunStatus>of() : status.getAnalysis())
+        .stream().filter(r -> AnalysisRuns.BACKGROUND.equals(r.getName()) || currentStep.equals(r.getName())).toList();
     List<RawMeasurement> measurements = new ArrayList<>();
-    for (AnalysisRuns.Due due : AnalysisRuns.due(status.getAnalysis() == null ? List.of() : status.getAnalysis(),
-        resolution.analysis(), now)) {
+    for (AnalysisRuns.Due due : AnalysisRuns.due(live, resolution.analysis(), now)) {
       measurements.add(providers.measure(due.run(), due.metric(), now, secrets));
     }
     return new Observation.Analysis(resolution.analysis(), List.of(), List.copyOf(measurements));

@@ -33,6 +33,15 @@ final class ClusterObserver {
   }
 
   ClusterSnapshot observe(Rollout rollout, Instant now) {
+    return observe(rollout, now, true);
+  }
+
+  /** What a deletion needs: the cluster, without resolving or measuring analyses. */
+  ClusterSnapshot observeForCleanup(Rollout rollout, Instant now) {
+    return observe(rollout, now, false);
+  }
+
+  private ClusterSnapshot observe(Rollout rollout, Instant now, boolean withAnalysis) {
     String namespace = rollout.getMetadata().getNamespace();
     RolloutSpec spec = rollout.getSpec();
     Optional<Deployment> target = Optional.ofNullable(spec == null || spec.getTargetRef() == null ? null : spec.getTargetRef().getName())
@@ -61,7 +70,8 @@ final class ClusterObserver {
         s.getSpec().getPorts() == null ? 0 : s.getSpec().getPorts().size()));
     long generation = Optional.ofNullable(rollout.getMetadata().getGeneration()).orElse(0L);
     Observation observation = new Observation(now, generation, targetView, serviceView, canary, ControlIntake.pending(rollout),
-        List.copyOf(conflicts), analysis.observe(rollout, targetView.map(Observation.Target::revision), now));
+        List.copyOf(conflicts),
+        withAnalysis ? analysis.observe(rollout, targetView.map(Observation.Target::revision), now) : Observation.Analysis.none());
     return new ClusterSnapshot(observation, target, service);
   }
 

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -158,9 +159,26 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     update.setMetadata(rollout.getMetadata());
     update.setSpec(rollout.getSpec());
     update.setStatus(status);
-    // updateStatus carries the resourceVersion: a concurrent change fails the write and the
-    // reconcile runs again on fresh data instead of overwriting it.
-    client.resources(Rollout.class).inNamespace(rollout.getMetadata().getNamespace()).resource(update).updateStatus();
+    // The status is the operator's alone, but the Rollout's metadata is not: a label or annotation
+    // written meanwhile (a GitOps tool, kubectl) must not lose a decision whose cluster writes are
+    // already done (an abort's scale-down). On a conflict, put the same status on the fresh object.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.resources(Rollout.class).inNamespace(rollout.getMetadata().getNamespace()).resource(update).updateStatus();
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+        Rollout fresh = client.resources(Rollout.class).inNamespace(rollout.getMetadata().getNamespace())
+            .withName(rollout.getMetadata().getName()).get();
+        if (fresh == null) {
+          return;
+        }
+        update.setMetadata(fresh.getMetadata());
+        update.setSpec(fresh.getSpec());
+      }
+    }
   }
 
   @Override
@@ -168,7 +186,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     if (rollout.getSpec() == null || rollout.getSpec().getTargetRef() == null || rollout.getSpec().getService() == null) {
       return DeleteControl.defaultDelete();
     }
-    ClusterSnapshot snapshot = observer.observe(rollout, clock.instant());
+    ClusterSnapshot snapshot = observer.observeForCleanup(rollout, clock.instant());
     for (Action action : RolloutMachine.cleanup(snapshot.observation())) {
       executor.apply(rollout, snapshot, action);
     }

@@ -143,6 +143,38 @@ class AnalysisResolverTest {
   }
 
   @Test
+  void aBuiltinNotKnownYetIsNoProblemBeforeAdoption() {
+    RolloutAnalysis analysis = new RolloutAnalysis();
+    Metric metric = Metrics.withMax("error-rate", 0.1);
+    metric.getProvider().getPrometheus().setQuery("x{pod_template_hash=\"{{args.stable-pod-template-hash}}\"}");
+    analysis.setMetrics(List.of(metric));
+    assertThat(resolve(withStepAnalysis(analysis), Map.of(), Map.of()).problems()).isEmpty();
+  }
+
+  @Test
+  void refusesRulesThatCouldNeverFail() {
+    RolloutAnalysis analysis = new RolloutAnalysis();
+    Metric empty = Metrics.withMax("a", 0.1);
+    empty.getThresholdRange().setMax(null);
+    Metric inverted = Metrics.withMax("b", 0.1);
+    inverted.getThresholdRange().setMin(0.5);
+    Metric noSamples = Metrics.withMax("c", 0.1);
+    noSamples.setMinSamples(0);
+    analysis.setMetrics(List.of(empty, inverted, noSamples));
+    assertThat(resolve(withStepAnalysis(analysis), Map.of(), Map.of()).problems()).containsExactly(
+        "spec.strategy.canary.steps[1].analysis metric a: thresholdRange has neither min nor max, so nothing could fail: give one",
+        "spec.strategy.canary.steps[1].analysis metric b: thresholdRange min 0.5 is above max 0.1",
+        "spec.strategy.canary.steps[1].analysis metric c: minSamples must be 1 or more, or no measurement would be needed to pass");
+
+    RolloutAnalysis none = new RolloutAnalysis();
+    none.setTemplates(List.of(ref("empty")));
+    AnalysisTemplateSpec emptyTemplate = new AnalysisTemplateSpec();
+    assertThat(resolve(withStepAnalysis(none), Map.of("empty", emptyTemplate), Map.of()).problems()).containsExactly(
+        "spec.strategy.canary.steps[1].analysis: has no metric to measure (its templates are empty, or it names none): "
+            + "an analysis without a metric would pass on nothing");
+  }
+
+  @Test
   void theBackgroundAnalysisWatchesTheWholeCanaryWhateverTheTemplatesCount() {
     RolloutAnalysis analysis = new RolloutAnalysis();
     Metric metric = Metrics.withMax("error-rate", 0.1);

@@ -59,6 +59,14 @@ class MeasurementJudgeTest {
   }
 
   @Test
+  void aConditionThatFailsOnAValueIsAnErrorNeverAPass() {
+    Metric metric = Metrics.prometheus("latency", "q");
+    metric.setSuccessCondition("int(result) < 500");
+    assertThat(judge(metric, Double.POSITIVE_INFINITY).phase()).isEqualTo(Error);
+    assertThat(judge(metric, 120).phase()).isEqualTo(Successful);
+  }
+
+  @Test
   void aBadConditionIsReportedNotThrown() {
     assertThat(MeasurementJudge.problemWith("result <")).get().asString().startsWith("'result <' is not a CEL condition");
     assertThat(MeasurementJudge.problemWith("result + 1")).get().asString().contains("is not a CEL condition");

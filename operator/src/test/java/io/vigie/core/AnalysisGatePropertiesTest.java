@@ -7,18 +7,13 @@ import io.vigie.analysis.RawMeasurement;
 import io.vigie.analysis.ResolvedAnalysis;
 import io.vigie.api.v1alpha1.AnalysisPhase;
 import io.vigie.api.v1alpha1.AnalysisRunStatus;
-import io.vigie.api.v1alpha1.CanaryStep;
 import io.vigie.api.v1alpha1.MeasurementStatus;
 import io.vigie.api.v1alpha1.Metric;
-import io.vigie.api.v1alpha1.MetricProvider;
 import io.vigie.api.v1alpha1.MetricStatus;
-import io.vigie.api.v1alpha1.PrometheusProvider;
-import io.vigie.api.v1alpha1.RolloutAnalysis;
 import io.vigie.api.v1alpha1.RolloutAnalysis.OnMetricsError;
 import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.api.v1alpha1.RolloutSpec;
 import io.vigie.api.v1alpha1.RolloutStatus;
-import io.vigie.api.v1alpha1.ThresholdRange;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -137,29 +132,16 @@ class AnalysisGatePropertiesTest {
   }
 
   private static Metric metric(int failureLimit, int inconclusiveLimit, int errorLimit) {
-    Metric metric = new Metric();
-    metric.setName("error-rate");
-    ThresholdRange range = new ThresholdRange();
-    range.setMax(0.05);
-    metric.setThresholdRange(range);
-    metric.setCount(3);
+    Metric metric = Specs.errorRate(3);
     metric.setMinSamples(2);
-    metric.setInterval("30s");
     metric.setFailureLimit(failureLimit);
     metric.setInconclusiveLimit(inconclusiveLimit);
     metric.setConsecutiveErrorLimit(errorLimit);
-    PrometheusProvider p = new PrometheusProvider();
-    p.setQuery("q");
-    MetricProvider provider = new MetricProvider();
-    provider.setPrometheus(p);
-    metric.setProvider(provider);
     return metric;
   }
 
   private static RolloutSpec spec() {
-    CanaryStep analysis = new CanaryStep();
-    analysis.setAnalysis(new RolloutAnalysis());
-    return Specs.canary(CanaryStep.weight(20), analysis, CanaryStep.weight(50));
+    return Specs.withAnalysisStep(20, 50);
   }
 
   @Provide

@@ -7,14 +7,10 @@ import io.vigie.analysis.ResolvedAnalysis;
 import io.vigie.api.v1alpha1.AnalysisPhase;
 import io.vigie.api.v1alpha1.CanaryStep;
 import io.vigie.api.v1alpha1.Metric;
-import io.vigie.api.v1alpha1.MetricProvider;
-import io.vigie.api.v1alpha1.PrometheusProvider;
-import io.vigie.api.v1alpha1.RolloutAnalysis;
 import io.vigie.api.v1alpha1.RolloutAnalysis.OnMetricsError;
 import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.api.v1alpha1.RolloutSpec;
 import io.vigie.api.v1alpha1.RolloutStatus;
-import io.vigie.api.v1alpha1.ThresholdRange;
 import io.vigie.core.PendingControl.Control;
 import java.util.List;
 import java.util.Map;
@@ -26,25 +22,11 @@ class RolloutMachineAnalysisTest {
   private final ModelWorld world = new ModelWorld();
 
   private static Metric errorRate(Integer count) {
-    Metric metric = new Metric();
-    metric.setName("error-rate");
-    ThresholdRange range = new ThresholdRange();
-    range.setMax(0.05);
-    metric.setThresholdRange(range);
-    metric.setCount(count);
-    metric.setInterval("30s");
-    PrometheusProvider p = new PrometheusProvider();
-    p.setQuery("q");
-    MetricProvider provider = new MetricProvider();
-    provider.setPrometheus(p);
-    metric.setProvider(provider);
-    return metric;
+    return Specs.errorRate(count);
   }
 
   private static RolloutSpec stepAnalysisSpec() {
-    CanaryStep analysis = new CanaryStep();
-    analysis.setAnalysis(new RolloutAnalysis());
-    return Specs.canary(CanaryStep.weight(25), analysis, CanaryStep.weight(50));
+    return Specs.withAnalysisStep(25, 50);
   }
 
   private void resolved(Optional<ResolvedAnalysis.Run> background, Map<Integer, ResolvedAnalysis.Run> steps) {
@@ -152,6 +134,25 @@ class RolloutMachineAnalysisTest {
       assertThat(r.getPhase()).isEqualTo(AnalysisPhase.Running);
       assertThat(r.getMetrics().get(0).getMeasured()).isZero();
     });
+  }
+
+  @Test
+  void aPersonsPauseDoesNotSwitchOffTheRollbackOnAFailedAnalysis() {
+    RolloutSpec spec = Specs.canary(CanaryStep.weight(25), CanaryStep.pauseFor("10m"));
+    resolved(Optional.of(new ResolvedAnalysis.Run(List.of(errorRate(null)), OnMetricsError.Pause)), Map.of());
+    RolloutStatus status = step(spec, null);
+    world.image = "v2";
+    status = step(spec, status);
+    status = step(spec, status);
+    world.control = Optional.of(new PendingControl(Control.PAUSE, "true", "id-1"));
+    status = step(spec, status);
+    assertThat(status.getPhase()).isEqualTo(RolloutPhase.Paused);
+
+    measured("background", 0.4);
+    RolloutStatus rolledBack = step(spec, status);
+
+    assertThat(rolledBack.getPhase()).isEqualTo(RolloutPhase.RolledBack);
+    assertThat(rolledBack.getAbort().getReason()).isEqualTo("AnalysisFailed");
   }
 
   @Test

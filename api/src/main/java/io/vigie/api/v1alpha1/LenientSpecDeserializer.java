@@ -34,11 +34,25 @@ public final class LenientSpecDeserializer extends JsonDeserializer<RolloutSpec>
       return spec;
     } catch (JsonMappingException e) {
       RolloutSpec broken = new RolloutSpec();
+      // Keep what still reads, so that deleting the Rollout can give its Deployment back.
+      broken.setTargetRef(part(parser, tree.get("targetRef"), WorkloadRef.class));
+      broken.setService(part(parser, tree.get("service"), ServiceRef.class));
       String path = e.getPath().stream()
           .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
           .collect(Collectors.joining());
       broken.setSchemaProblem("spec" + path + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
       return broken;
+    }
+  }
+
+  private static <T> T part(JsonParser parser, JsonNode node, Class<T> type) {
+    if (node == null) {
+      return null;
+    }
+    try {
+      return parser.getCodec().treeToValue(node, type);
+    } catch (IOException e) {
+      return null;
     }
   }
 }

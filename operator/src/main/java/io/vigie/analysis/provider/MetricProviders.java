@@ -16,6 +16,10 @@ public final class MetricProviders {
           : web.measure(run, metric, at, secrets);
     } catch (MeasurementException e) {
       return RawMeasurement.error(run, metric.getName(), at, e.getMessage());
+    } catch (RuntimeException e) {
+      // Whatever goes wrong in one measurement (a header the HTTP client refuses, a Secret it may
+      // not read) is that measurement's error: it must never keep the Rollout from being decided.
+      return RawMeasurement.error(run, metric.getName(), at, "the measurement failed: " + e);
     }
   }
 }

@@ -72,6 +72,18 @@ class WebMetricProviderTest {
   }
 
   @Test
+  void aRequestTheHttpClientRefusesIsAnErrorNotACrash() {
+    Metric metric = metric("/v");
+    WebHeader host = new WebHeader();
+    host.setName("Host");
+    host.setValue("example.com");
+    metric.getProvider().getWeb().setHeaders(List.of(host));
+    RawMeasurement m = new MetricProviders().measure("step-1", metric, T, ref -> Optional.empty());
+    assertThat(m.kind()).isEqualTo(Kind.ERROR);
+    assertThat(m.note()).startsWith("the measurement failed: java.lang.IllegalArgumentException").contains("Host");
+  }
+
+  @Test
   void saysWhatIsWrongWithTheAnswer() {
     server.answer(200, "{\"v\":\"abc\"}");
     assertThat(measure(metric("/v")).note()).isEqualTo("the value at /v of " + server.url() + "/stats is \"abc\", not a number");
