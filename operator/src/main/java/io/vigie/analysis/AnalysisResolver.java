@@ -82,6 +82,7 @@ public final class AnalysisResolver {
   private static ResolvedAnalysis.Run run(String where, RolloutAnalysis analysis, Map<String, String> builtins,
       Function<TemplateRef, Optional<AnalysisTemplateSpec>> templates, Function<SecretKeyRef, Optional<String>> secrets,
       Function<TemplateRef, String> templateName, Optional<String> defaultPrometheus, List<String> problems) {
+    int problemsBefore = problems.size();
     Map<String, String> given = new HashMap<>(builtins);
     List<AnalysisArg> args = Optional.ofNullable(analysis.getArgs()).orElse(List.of());
     for (int i = 0; i < args.size(); i++) {
@@ -142,7 +143,7 @@ public final class AnalysisResolver {
       }
       checkMetric(where + " metric " + metric.getName(), metric, defaultPrometheus, problems);
     }
-    if (metrics.isEmpty()) {
+    if (metrics.isEmpty() && problems.size() == problemsBefore) {
       problems.add(where + ": has no metric to measure (its templates are empty, or it names none): an analysis "
           + "without a metric would pass on nothing");
     }

@@ -90,8 +90,15 @@ public final class RolloutMachine {
       s.setObservedGeneration(obs.generation());
       List<String> problems = SpecValidation.problems(namespace, spec, obs);
       if (!problems.isEmpty()) {
+        RolloutPhase before = s.getPhase() == Invalid ? phaseBeforeInvalid() : s.getPhase();
         invalid(String.join("; ", problems));
-        obs.control().ifPresent(c -> ignoreControl(c, "the Rollout is Invalid: " + s.getMessage()));
+        obs.control().ifPresent(c -> {
+          if (c.control() == PendingControl.Control.ABORT && canAbortWhileInvalid(before)) {
+            abortWhileInvalid(c);
+          } else {
+            ignoreControl(c, "the Rollout is Invalid: " + s.getMessage());
+          }
+        });
         return finish();
       }
       Target target = obs.target().orElseThrow();
@@ -155,6 +162,35 @@ public final class RolloutMachine {
       }
       return s.getPromotionStartedAt() != null && s.getCurrentStepIndex() != null
           && s.getCurrentStepIndex() >= steps().size() ? Promoting : Progressing;
+    }
+
+    /**
+     * A Rollout can turn Invalid with a canary serving (its template deleted, a Secret key rotated):
+     * its analyses then stop, so a person's abort must still take the canary's traffic away.
+     */
+    private boolean canAbortWhileInvalid(RolloutPhase before) {
+      return s.getCanaryRevision() != null && s.getAbort() == null && (before == Progressing || before == Paused)
+          && obs.target().isPresent() && spec != null && spec.getTargetRef() != null;
+    }
+
+    private void abortWhileInvalid(PendingControl control) {
+      if (s.getLastControl() != null && control.id().equals(s.getLastControl().getId())) {
+        return;
+      }
+      String why = s.getMessage();
+      actions.add(new ScaleCanary(0));
+      s.setAbort(new AbortStatus("ManualAbort", "aborted by vigie.io/abort while the Rollout was Invalid", s.getCanaryRevision(),
+          Timestamps.format(now)));
+      s.setRollbackReport(RollbackReports.of(s, "ManualAbort", s.getAbort().getMessage(), obs, now));
+      s.setDesiredWeight(0);
+      s.setCanaryWeight(0);
+      s.setUserPaused(null);
+      record(s.getCanaryRevision(), Verdict.RolledBack, "ManualAbort: aborted while the Rollout was Invalid: " + why);
+      String result = "aborted revision " + s.getCanaryRevision() + " (the canary no longer serves; the Rollout stays Invalid: "
+          + why + ")";
+      s.setLastControl(new ControlRecord(control.control().word(), control.value(), control.id(), Timestamps.format(now), result));
+      events.add(RolloutEvent.warning("RolloutAborted", "revision " + s.getCanaryRevision() + " rolled back while the Rollout "
+          + "was Invalid: " + why));
     }
 
     private void ignoreControl(PendingControl control, String why) {

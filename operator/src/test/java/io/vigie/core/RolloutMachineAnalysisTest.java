@@ -156,6 +156,36 @@ class RolloutMachineAnalysisTest {
   }
 
   @Test
+  void anAbortStillTakesTrafficOffTheCanaryOfARolloutThatTurnedInvalid() {
+    RolloutSpec spec = Specs.canary(CanaryStep.weight(25), CanaryStep.pauseUntilPromoted());
+    RolloutStatus status = step(spec, null);
+    world.image = "v2";
+    status = step(spec, status);
+    status = step(spec, status);
+    assertThat(status.getPhase()).isEqualTo(RolloutPhase.Paused);
+    Observation.Analysis broken = new Observation.Analysis(world.analysis.resolved(),
+        List.of("spec.analysis.templates[0]: AnalysisTemplate shop/http-health not found: create it or fix the name"), List.of());
+    world.analysis = broken;
+    status = step(spec, status);
+    assertThat(status.getPhase()).isEqualTo(RolloutPhase.Invalid);
+    assertThat(world.canaryReplicas).as("an Invalid Rollout touches nothing by itself").isEqualTo(1);
+
+    world.analysis = broken;
+    world.control = Optional.of(new PendingControl(Control.ABORT, "true", "id-9"));
+    Decision abort = RolloutMachine.decide("shop", spec, status, world.observe());
+
+    assertThat(abort.actions()).containsExactly(new Action.ScaleCanary(0));
+    assertThat(abort.status().getPhase()).isEqualTo(RolloutPhase.Invalid);
+    assertThat(abort.status().getAbort().getReason()).isEqualTo("ManualAbort");
+    assertThat(abort.status().getLastControl().getResult()).startsWith("aborted revision rev-v2");
+
+    abort.actions().forEach(world::apply);
+    world.analysis = Observation.Analysis.none();
+    RolloutStatus valid = step(spec, abort.status());
+    assertThat(valid.getPhase()).isEqualTo(RolloutPhase.RolledBack);
+  }
+
+  @Test
   void metricsThatCannotBeMeasuredAbortWhenTheRolloutSaysSo() {
     RolloutSpec spec = stepAnalysisSpec();
     Metric metric = errorRate(3);
