@@ -35,7 +35,9 @@ class CanaryLifecycleTest {
   void adoptsTheDeploymentWithoutChangingIt() {
     k8s.createRollout("web", "web", "web", CanaryStep.weight(20), CanaryStep.pauseUntilPromoted());
 
-    RolloutStatus status = k8s.awaitPhase("web", RolloutPhase.Healthy);
+    // The Deployment reports its pods available a moment after its ReplicaSet does, as on a cluster.
+    RolloutStatus status = k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.Healthy
+        && s.getConditions().stream().anyMatch(c -> "Available".equals(c.getType()) && "True".equals(c.getStatus())));
 
     assertThat(status.getStableRevision()).hasSize(10);
     assertThat(status.getStablePodTemplateHash()).isNotBlank();
