@@ -3,6 +3,8 @@ package io.vigie.cli;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import picocli.CommandLine;
 import io.vigie.reconciler.OperatorSettings;
 import io.vigie.runtime.VigieOperator;
 import java.net.InetAddress;
@@ -12,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,6 +32,12 @@ final class OperatorCommand implements Callable<Integer> {
 
   @Option(names = "--context", paramLabel = "NAME", description = "kubeconfig context to use.")
   String context;
+
+  @Option(names = "--kubeconfig", paramLabel = "PATH", description = "kubeconfig file to use instead of KUBECONFIG or ~/.kube/config.")
+  String kubeconfig;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--prometheus-address", paramLabel = "URL",
       description = "Prometheus API used by metrics that name no address, e.g. http://prometheus.monitoring:9090.")
@@ -50,9 +59,21 @@ final class OperatorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     logFormat.install();
+    if (kubeconfig != null) {
+      System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, kubeconfig);
+    }
     Config config = context == null ? Config.autoConfigure(null) : Config.autoConfigure(context);
     Set<String> watched = new LinkedHashSet<>();
     namespaces.stream().map(String::trim).filter(n -> !n.isEmpty()).forEach(watched::add);
+    Config quick = Config.autoConfigure(context);
+    quick.setRequestRetryBackoffLimit(0);
+    try (KubernetesClient probe = new KubernetesClientBuilder().withConfig(quick).build()) {
+      Optional<String> problem = preflight(probe, quick);
+      if (problem.isPresent()) {
+        spec.commandLine().getErr().println("vigie operator: " + problem.get());
+        return 3;
+      }
+    }
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     OperatorSettings settings = new OperatorSettings(Set.copyOf(watched), instance(), java.util.Optional.ofNullable(prometheusAddress));
     if (leaderElection) {
@@ -69,6 +90,29 @@ final class OperatorCommand implements Callable<Integer> {
     }, "vigie-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /** What keeps the operator from working, said before it starts rather than as a stack trace. */
+  private static Optional<String> preflight(KubernetesClient client, Config config) {
+    try {
+      client.getKubernetesVersion();
+    } catch (KubernetesClientException e) {
+      Throwable cause = e;
+      while (cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      return Optional.of("cannot reach the Kubernetes API at " + config.getMasterUrl() + " (" + cause.getClass().getSimpleName()
+          + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + "): check KUBECONFIG, --kubeconfig or --context, "
+          + "or run it in the cluster");
+    }
+    try {
+      if (client.apiextensions().v1().customResourceDefinitions().withName("rollouts.vigie.io").get() == null) {
+        return Optional.of("the Rollout CRD is not installed in this cluster: kubectl apply -f crds/ (or install the Helm chart)");
+      }
+    } catch (KubernetesClientException e) {
+      // Not allowed to read CRDs (a namespaced install): the Rollout informer will say if it is missing.
+    }
+    return Optional.empty();
   }
 
   private static String instance() {

@@ -43,6 +43,32 @@ class VigieCommandTest {
   }
 
   @Test
+  void anUnreachableClusterIsSaidInOneLineWithExitCode3(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws java.io.IOException {
+    java.nio.file.Path kubeconfig = dir.resolve("config");
+    java.nio.file.Files.writeString(kubeconfig, """
+        apiVersion: v1
+        kind: Config
+        clusters: [{name: nowhere, cluster: {server: "https://127.0.0.1:1"}}]
+        users: [{name: me, user: {token: x}}]
+        contexts: [{name: nowhere, context: {cluster: nowhere, user: me}}]
+        current-context: nowhere
+        """);
+    String before = System.getProperty("kubeconfig");
+    try {
+      assertThat(run("operator", "--kubeconfig", kubeconfig.toString())).isEqualTo(3);
+    } finally {
+      if (before == null) {
+        System.clearProperty("kubeconfig");
+      } else {
+        System.setProperty("kubeconfig", before);
+      }
+    }
+    assertThat(err.toString()).startsWith("vigie operator: cannot reach the Kubernetes API at https://127.0.0.1:1/")
+        .contains("check KUBECONFIG, --kubeconfig or --context");
+  }
+
+  @Test
   void theTopLevelHelpListsTheCommands() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).contains("operator").contains("demo");
