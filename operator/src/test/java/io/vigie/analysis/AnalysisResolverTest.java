@@ -23,16 +23,11 @@ class AnalysisResolverTest {
   private static final Map<String, String> BUILTINS = Map.of("namespace", "shop", "canary-service", "web-canary");
 
   private static TemplateRef ref(String name) {
-    TemplateRef ref = new TemplateRef();
-    ref.setName(name);
-    return ref;
+    return TemplateRef.named(name);
   }
 
   private static AnalysisArg arg(String name, String value) {
-    AnalysisArg arg = new AnalysisArg();
-    arg.setName(name);
-    arg.setValue(value);
-    return arg;
+    return AnalysisArg.of(name, value);
   }
 
   private static RolloutSpec withStepAnalysis(RolloutAnalysis analysis) {

@@ -52,6 +52,15 @@ class RolloutMachineAnalysisTest {
     return d.status();
   }
 
+  /** A canary of revision v2 serving its first step, watched by a background error-rate analysis. */
+  private RolloutStatus servingWithBackgroundAnalysis(RolloutSpec spec) {
+    resolved(Optional.of(new ResolvedAnalysis.Run(List.of(errorRate(null)), OnMetricsError.Pause)), Map.of());
+    RolloutStatus status = step(spec, null);
+    world.image = "v2";
+    status = step(spec, status);
+    return step(spec, status);
+  }
+
   private RolloutStatus atAnalysisStep(RolloutSpec spec) {
     RolloutStatus status = step(spec, null);
     world.image = "v2";
@@ -116,11 +125,7 @@ class RolloutMachineAnalysisTest {
   @Test
   void anInconclusiveBackgroundPausesAndAPromoteMeasuresAfresh() {
     RolloutSpec spec = Specs.canary(CanaryStep.weight(25), CanaryStep.pauseFor("10m"));
-    resolved(Optional.of(new ResolvedAnalysis.Run(List.of(errorRate(null)), OnMetricsError.Pause)), Map.of());
-    RolloutStatus status = step(spec, null);
-    world.image = "v2";
-    status = step(spec, status);
-    status = step(spec, status);
+    RolloutStatus status = servingWithBackgroundAnalysis(spec);
     measured("background", Double.NaN);
     status = step(spec, status);
     assertThat(status.getPhase()).isEqualTo(RolloutPhase.Paused);
@@ -139,11 +144,7 @@ class RolloutMachineAnalysisTest {
   @Test
   void aPersonsPauseDoesNotSwitchOffTheRollbackOnAFailedAnalysis() {
     RolloutSpec spec = Specs.canary(CanaryStep.weight(25), CanaryStep.pauseFor("10m"));
-    resolved(Optional.of(new ResolvedAnalysis.Run(List.of(errorRate(null)), OnMetricsError.Pause)), Map.of());
-    RolloutStatus status = step(spec, null);
-    world.image = "v2";
-    status = step(spec, status);
-    status = step(spec, status);
+    RolloutStatus status = servingWithBackgroundAnalysis(spec);
     world.control = Optional.of(new PendingControl(Control.PAUSE, "true", "id-1"));
     status = step(spec, status);
     assertThat(status.getPhase()).isEqualTo(RolloutPhase.Paused);

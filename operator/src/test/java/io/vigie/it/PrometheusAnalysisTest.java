@@ -278,15 +278,10 @@ class PrometheusAnalysisTest {
   }
 
   private static TemplateRef template(String name) {
-    TemplateRef ref = new TemplateRef();
-    ref.setName(name);
-    return ref;
+    return TemplateRef.named(name);
   }
 
   private static AnalysisArg arg(String name, String value) {
-    AnalysisArg arg = new AnalysisArg();
-    arg.setName(name);
-    arg.setValue(value);
-    return arg;
+    return AnalysisArg.of(name, value);
   }
 }

@@ -17,6 +17,14 @@ public class AnalysisArg {
   @JsonPropertyDescription("Read the value from a Secret in the Rollout's namespace.")
   private ArgValueFrom valueFrom;
 
+  /** An arg with an inline value. */
+  public static AnalysisArg of(String name, String value) {
+    AnalysisArg arg = new AnalysisArg();
+    arg.name = name;
+    arg.value = value;
+    return arg;
+  }
+
   public String getName() { return name; }
   public void setName(String name) { this.name = name; }
   public String getValue() { return value; }

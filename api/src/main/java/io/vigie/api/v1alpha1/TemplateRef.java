@@ -12,6 +12,13 @@ public class TemplateRef {
   @JsonPropertyDescription("true for a ClusterAnalysisTemplate, false (default) for an AnalysisTemplate in the Rollout's namespace.")
   private Boolean clusterScope;
 
+  /** A reference to the AnalysisTemplate of this name in the Rollout's namespace. */
+  public static TemplateRef named(String name) {
+    TemplateRef ref = new TemplateRef();
+    ref.name = name;
+    return ref;
+  }
+
   public String getName() { return name; }
   public void setName(String name) { this.name = name; }
   public Boolean getClusterScope() { return clusterScope; }
