@@ -28,6 +28,26 @@ public sealed interface Action {
   /** Makes the Vigie-owned canary Service select the canary pods. */
   record EnsureCanaryService() implements Action {}
 
-  /** Deletes the canary Deployment and the Vigie-owned Services (the Rollout is being deleted). */
-  record RemoveVigieObjects() implements Action {}
+  /**
+   * Sets the route's weights (the canary gets {@code canaryWeight}, the stable Service the rest, so
+   * they sum to 100) and its header route, in every rule Vigie manages. Only with a traffic router.
+   */
+  record SetRoute(int canaryWeight, java.util.Optional<HeaderMatch> header) implements Action {
+    public static SetRoute allToStable() {
+      return new SetRoute(0, java.util.Optional.empty());
+    }
+  }
+
+  /**
+   * The Rollout is being deleted: the route sends everything to stable, loses its header routes and
+   * Vigie's own route objects (the NGINX canary Ingress) go away.
+   */
+  record ReleaseRoute() implements Action {}
+
+  /**
+   * Deletes the canary Deployment and the Vigie-owned Services (the Rollout is being deleted). With
+   * a traffic router the Services stay, handed over to the user and selecting all the target's
+   * pods, since the user's route still points at them.
+   */
+  record RemoveVigieObjects(boolean keepServices) implements Action {}
 }

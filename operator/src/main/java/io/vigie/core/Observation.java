@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param conflicts objects that hold a name Vigie needs (the canary Deployment, the stable and
  *     canary Services) but that this Rollout does not own, e.g. "Service shop/web-stable"
  * @param analysis the Rollout's analyses resolved, and the measurements just taken
+ * @param route what the traffic router reads back from the route, when the Rollout has one
  */
 public record Observation(
     Instant now,
@@ -29,7 +30,8 @@ public record Observation(
     Optional<Canary> canary,
     Optional<PendingControl> control,
     List<String> conflicts,
-    Analysis analysis) {
+    Analysis analysis,
+    Optional<Route> route) {
 
   /**
    * @param resolved the metrics of the background analysis and of each analysis step
@@ -72,6 +74,27 @@ public record Observation(
 
   /** The user's Service; its selector must select the target's pods. */
   public record Service(Map<String, String> selector, int ports) {}
+
+  /**
+   * A route (HTTPRoute, VirtualService, canary Ingress) as read back from the cluster.
+   *
+   * @param object what it is, for messages: "HTTPRoute shop/web"
+   * @param canaryWeight the canary's weight in every rule Vigie manages; empty when the rules
+   *     disagree or a rule's stable and canary weights do not sum to 100
+   * @param header the header route in place, if any
+   * @param problems why Vigie cannot route through it (missing, not referencing the Vigie Services),
+   *     each a sentence naming the fix
+   */
+  public record Route(String object, Optional<Integer> canaryWeight, Optional<HeaderMatch> header, List<String> problems) {
+    public static Route unusable(String object, String problem) {
+      return new Route(object, Optional.empty(), Optional.empty(), List.of(problem));
+    }
+
+    /** True when the route sends exactly this weight and header route to the canary. */
+    public boolean shows(int weight, Optional<HeaderMatch> headerRoute) {
+      return canaryWeight.equals(Optional.of(weight)) && header.equals(headerRoute);
+    }
+  }
 
   /** The canary Deployment: which revision it runs and how many of its pods are ready. */
   public record Canary(String revision, int replicas, int readyReplicas) {}

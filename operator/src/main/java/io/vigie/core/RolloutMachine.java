@@ -56,7 +56,9 @@ public final class RolloutMachine {
   /** What to write when the Rollout is deleted: the Deployment becomes plain Kubernetes again. */
   public static List<Action> cleanup(Observation observation) {
     List<Action> actions = new ArrayList<>();
-    actions.add(new Action.RemoveVigieObjects());
+    // A route that cannot be read or written (deleted, edited) must not block the deletion.
+    observation.route().filter(r -> r.problems().isEmpty()).ifPresent(r -> actions.add(new Action.ReleaseRoute()));
+    actions.add(new Action.RemoveVigieObjects(observation.route().isPresent()));
     observation.target().filter(Target::paused).ifPresent(t -> actions.add(new PauseTarget(false)));
     return actions;
   }
@@ -74,6 +76,9 @@ public final class RolloutMachine {
     private final Instant now;
     private final LinkedHashSet<Action> actions = new LinkedHashSet<>();
     private final List<RolloutEvent> events = new ArrayList<>();
+    private final boolean adopted;
+    private final int startWeight;
+    private final Optional<HeaderMatch> startHeader;
     private Duration requeue;
     private boolean promotionLate;
     private String pausedBecause;
@@ -84,6 +89,9 @@ public final class RolloutMachine {
       this.s = status;
       this.obs = observation;
       this.now = observation.now();
+      this.adopted = status.getStableRevision() != null;
+      this.startWeight = status.getCanaryWeight() == null ? 0 : status.getCanaryWeight();
+      this.startHeader = status.getCanaryRevision() == null ? Optional.empty() : earnedHeader(status.getCurrentStepIndex());
     }
 
     Decision decide() {
@@ -178,6 +186,8 @@ public final class RolloutMachine {
         return;
       }
       String why = s.getMessage();
+      // The route may be what is wrong (deleted, edited): route to stable only through a usable one.
+      obs.route().filter(r -> r.problems().isEmpty()).ifPresent(r -> routeAllToStable());
       actions.add(new ScaleCanary(0));
       s.setAbort(new AbortStatus("ManualAbort", "aborted by vigie.io/abort while the Rollout was Invalid", s.getCanaryRevision(),
           Timestamps.format(now)));
@@ -222,6 +232,7 @@ public final class RolloutMachine {
       String hash = target.podTemplateHash().get();
       actions.add(new PointStableService(hash));
       actions.add(new Action.EnsureCanaryService());
+      routeAllToStable();
       wantPaused(target, true);
       s.setStableRevision(target.revision());
       s.setStablePodTemplateHash(hash);
@@ -233,6 +244,7 @@ public final class RolloutMachine {
     }
 
     private void steady(Target target) {
+      routeAllToStable();
       obs.canary().filter(c -> c.replicas() > 0).ifPresent(c -> actions.add(new ScaleCanary(0)));
       actions.add(new Action.EnsureCanaryService());
       s.setDesiredWeight(null);
@@ -266,6 +278,7 @@ public final class RolloutMachine {
       }
       events.add(RolloutEvent.normal("Reverted", "the Deployment's template is back to stable revision "
           + s.getStableRevision() + ": canary " + s.getCanaryRevision() + " removed"));
+      routeAllToStable();
       obs.canary().filter(c -> c.replicas() > 0).ifPresent(c -> actions.add(new ScaleCanary(0)));
       clearCanary();
       s.setAbort(null);
@@ -332,6 +345,8 @@ public final class RolloutMachine {
         boolean done;
         if (step.getSetWeight() != null) {
           done = setWeight(target, revision, step.getSetWeight());
+        } else if (step.getSetHeaderRoute() != null) {
+          done = setHeaderRoute(target, revision, step);
         } else if (step.getPause() != null) {
           done = pause(step.getPause().getDuration());
         } else {
@@ -510,12 +525,34 @@ public final class RolloutMachine {
 
     /** True when the canary has the ready pods this weight needs. */
     private boolean setWeight(Target target, String revision, int weight) {
-      int want = CanarySizing.replicasFor(weight, target.replicas());
       s.setDesiredWeight(weight);
+      if (!canaryHasPods(target, revision, canaryReplicasFor(weight, target), "setWeight " + weight)) {
+        return false;
+      }
+      if (routed()) {
+        route(weight, earnedHeader(s.getCurrentStepIndex()));
+      } else {
+        observeWeight(target, canaryReady(revision));
+      }
+      return true;
+    }
+
+    /** The header route of this step, once the canary has a ready pod to send those requests to. */
+    private boolean setHeaderRoute(Target target, String revision, CanaryStep step) {
+      HeaderMatch header = new HeaderMatch(step.getSetHeaderRoute().getHeader(), step.getSetHeaderRoute().getValue());
+      int weight = s.getDesiredWeight() == null ? 0 : s.getDesiredWeight();
+      if (!canaryHasPods(target, revision, Math.max(1, canaryReplicasFor(weight, target)), "setHeaderRoute " + header)) {
+        return false;
+      }
+      route(earnedWeight(s.getCurrentStepIndex()), Optional.of(header));
+      return true;
+    }
+
+    /** True when the canary runs {@code want} ready pods; else waits, or aborts past the progress deadline. */
+    private boolean canaryHasPods(Target target, String revision, int want, String what) {
       int ready = canaryReady(revision);
       boolean sized = obs.canary().map(c -> c.revision().equals(revision) && c.replicas() >= want).orElse(want == 0);
       if (sized && ready >= want) {
-        observeWeight(target, ready);
         return true;
       }
       Instant started = Timestamps.parse(s.getStepStartedAt());
@@ -524,11 +561,11 @@ public final class RolloutMachine {
       if (!now.isBefore(due)) {
         abort("ProgressDeadlineExceeded", "canary " + canaryName() + " has " + ready + "/" + want
             + " ready pods after " + deadline.toSeconds() + "s at step " + stepDisplay()
-            + " (setWeight " + weight + "): check its pods (image, crash loop, readiness probe)");
+            + " (" + what + "): check its pods (image, crash loop, readiness probe)");
         return false;
       }
       s.setPhase(Progressing);
-      s.setMessage("step " + stepDisplay() + ": setWeight " + weight + ", waiting for canary pods: " + ready + "/" + want + " ready");
+      s.setMessage("step " + stepDisplay() + ": " + what + ", waiting for canary pods: " + ready + "/" + want + " ready");
       requeueIn(Duration.between(now, due));
       return false;
     }
@@ -556,8 +593,20 @@ public final class RolloutMachine {
 
     private void keepCanary(Target target, String revision) {
       int weight = s.getDesiredWeight() == null ? 0 : s.getDesiredWeight();
-      actions.add(new RunCanary(revision, CanarySizing.replicasFor(weight, target.replicas())));
-      observeWeight(target, canaryReady(revision));
+      actions.add(new RunCanary(revision, canaryReplicasFor(weight, target)));
+      serveEarned(target, revision);
+    }
+
+    /**
+     * The traffic the canary has earned so far: with replicas, its share of ready pods; with a
+     * router, the weight and header route of the steps it passed.
+     */
+    private void serveEarned(Target target, String revision) {
+      if (routed()) {
+        route(earnedWeight(s.getCurrentStepIndex()), earnedHeader(s.getCurrentStepIndex()));
+      } else {
+        observeWeight(target, canaryReady(revision));
+      }
     }
 
     private void completeStep(String what) {
@@ -587,9 +636,9 @@ public final class RolloutMachine {
         // The canary covers the pods the rolling update may take down, so that serving capacity
         // never falls below the Deployment's replicas.
         int weight = s.getDesiredWeight() == null ? 0 : s.getDesiredWeight();
-        int canary = Math.max(CanarySizing.replicasFor(weight, target.replicas()), target.maxUnavailable());
+        int canary = Math.max(canaryReplicasFor(weight, target), target.maxUnavailable());
         actions.add(new RunCanary(revision, canary));
-        observeWeight(target, canaryReady(revision));
+        serveEarned(target, revision);
         // Old and new pods of the target alike serve as stable while it rolls, so that capacity
         // never falls below the target's replicas and no request finds no endpoint.
         actions.add(new PointStableService(null));
@@ -610,6 +659,7 @@ public final class RolloutMachine {
       }
       String hash = target.podTemplateHash().get();
       actions.add(new PointStableService(hash));
+      routeAllToStable();
       actions.add(new ScaleCanary(0));
       wantPaused(target, true);
       record(revision, Verdict.Promoted, "passed all " + steps().size() + " steps");
@@ -623,7 +673,9 @@ public final class RolloutMachine {
     }
 
     private void holdRolledBack(Target target) {
-      RollbackReports.trafficBack(s.getRollbackReport(), canaryReady(s.getCanaryRevision()), now);
+      RollbackReports.trafficBack(s.getRollbackReport(),
+          routed() ? (obs.route().get().shows(0, Optional.empty()) ? 0 : 1) : canaryReady(s.getCanaryRevision()), now);
+      routeAllToStable();
       obs.canary().filter(c -> c.replicas() > 0).ifPresent(c -> actions.add(new ScaleCanary(0)));
       actions.add(new PointStableService(s.getStablePodTemplateHash()));
       wantPaused(target, true);
@@ -639,10 +691,12 @@ public final class RolloutMachine {
     }
 
     private void abort(String reason, String message) {
-      // Traffic first: with replica-ratio routing, removing the canary's pods is what moves its
-      // traffic back to stable, so this scale-down is the decision's first write.
+      // Traffic first: the route back to stable, or with replica-ratio routing the removal of the
+      // canary's pods, which is what moves its traffic back; so that is the decision's first write.
       List<Action> before = new ArrayList<>(actions);
+      before.removeIf(a -> a instanceof Action.SetRoute);
       actions.clear();
+      routeAllToStable();
       actions.add(new ScaleCanary(0));
       actions.add(new PointStableService(s.getStablePodTemplateHash()));
       actions.addAll(before);
@@ -819,6 +873,71 @@ public final class RolloutMachine {
       s.setCanaryWeight(CanarySizing.share(target.readyReplicas(), canaryReady));
     }
 
+    private boolean routed() {
+      return spec != null && spec.getTrafficRouting() != null && obs.route().isPresent();
+    }
+
+    private int canaryReplicasFor(int weight, Target target) {
+      return routed()
+          ? CanarySizing.routedReplicasFor(weight, target.replicas(), earnedHeader(s.getCurrentStepIndex()).isPresent())
+          : CanarySizing.replicasFor(weight, target.replicas());
+    }
+
+    /**
+     * Sends this weight and header route to the canary through the router. The canary gets traffic
+     * only while it has ready pods: without them the route would send requests to no endpoint.
+     */
+    private void route(int weight, Optional<HeaderMatch> header) {
+      if (canaryReady(s.getCanaryRevision()) == 0) {
+        weight = 0;
+        header = Optional.empty();
+      }
+      writeRoute(weight, header);
+    }
+
+    private void routeAllToStable() {
+      if (routed()) {
+        writeRoute(0, Optional.empty());
+      }
+    }
+
+    private void writeRoute(int weight, Optional<HeaderMatch> header) {
+      Observation.Route seen = obs.route().orElseThrow();
+      if (!seen.shows(weight, header)) {
+        actions.add(new Action.SetRoute(weight, header));
+        // What this decision applies is what the last one did: someone else changed the route.
+        if (adopted && weight == startWeight && header.equals(startHeader)) {
+          events.add(RolloutEvent.warning("RouteRestored", seen.object() + " sent "
+              + seen.canaryWeight().map(w -> w + "%").orElse("inconsistent weights (rules disagree, or not summing to 100)")
+              + seen.header().map(h -> " and header route " + h).orElse("") + " to the canary, not the " + weight + "%"
+              + header.map(h -> " and header route " + h).orElse("") + " Vigie set (edited by hand?): set back"));
+        }
+      }
+      s.setCanaryWeight(weight);
+    }
+
+    /** The weight of the last setWeight step before {@code index}: what the canary has earned. */
+    private int earnedWeight(Integer index) {
+      List<CanaryStep> steps = steps();
+      for (int i = Math.min(index == null ? 0 : index, steps.size()) - 1; i >= 0; i--) {
+        if (steps.get(i).getSetWeight() != null) {
+          return steps.get(i).getSetWeight();
+        }
+      }
+      return 0;
+    }
+
+    /** The header route of the last setHeaderRoute step before {@code index}. */
+    private Optional<HeaderMatch> earnedHeader(Integer index) {
+      List<CanaryStep> steps = steps();
+      for (int i = Math.min(index == null ? 0 : index, steps.size()) - 1; i >= 0; i--) {
+        if (steps.get(i).getSetHeaderRoute() != null) {
+          return Optional.of(new HeaderMatch(steps.get(i).getSetHeaderRoute().getHeader(), steps.get(i).getSetHeaderRoute().getValue()));
+        }
+      }
+      return Optional.empty();
+    }
+
     private int canaryReady(String revision) {
       return obs.canary().filter(c -> c.revision().equals(revision)).map(Observation.Canary::readyReplicas).orElse(0);
     }
@@ -869,7 +988,7 @@ public final class RolloutMachine {
       if (step.getPause() != null) {
         return step.getPause().getDuration() == null ? "pause" : "pause " + step.getPause().getDuration();
       }
-      return "analysis";
+      return step.getSetHeaderRoute() != null ? "setHeaderRoute " + step.getSetHeaderRoute() : "analysis";
     }
 
     private Duration progressDeadline() {

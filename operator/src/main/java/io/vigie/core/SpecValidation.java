@@ -83,8 +83,13 @@ public final class SpecValidation {
       problems.add("spec.progressDeadlineSeconds is " + spec.getProgressDeadlineSeconds() + ": use 1 or more");
     }
     stepProblems(spec, problems);
+    observation.route().ifPresent(r -> problems.addAll(r.problems()));
     problems.addAll(observation.analysis().problems());
     return problems;
+  }
+
+  private static boolean blank(String value) {
+    return value == null || value.isBlank();
   }
 
   private static void stepProblems(RolloutSpec spec, List<String> problems) {
@@ -105,14 +110,22 @@ public final class SpecValidation {
       String where = "spec.strategy.canary.steps[" + i + "]";
       CanaryStep step = steps.get(i);
       if (step == null) {
-        problems.add(where + " is empty: give one of setWeight, pause or analysis");
+        problems.add(where + " is empty: give one of setWeight, pause, analysis or setHeaderRoute");
         continue;
       }
-      int actions = (step.getSetWeight() != null ? 1 : 0) + (step.getPause() != null ? 1 : 0)
-          + (step.getAnalysis() != null ? 1 : 0);
+      int actions = step.actionCount();
       if (actions != 1) {
-        problems.add(where + " has " + actions + " actions: a step has exactly one of setWeight, pause or analysis");
+        problems.add(where + " has " + actions + " actions: a step has exactly one of setWeight, pause, analysis or "
+            + "setHeaderRoute");
         continue;
+      }
+      if (step.getSetHeaderRoute() != null && spec.getTrafficRouting() == null) {
+        problems.add(where + ".setHeaderRoute needs spec.trafficRouting (gatewayAPI, istio or nginx): with replica-ratio "
+            + "routing the user's Service cannot send requests by header");
+      }
+      if (step.getSetHeaderRoute() != null && (blank(step.getSetHeaderRoute().getHeader())
+          || blank(step.getSetHeaderRoute().getValue()))) {
+        problems.add(where + ".setHeaderRoute needs a header and a value, e.g. {header: x-canary, value: \"true\"}");
       }
       if (step.getSetWeight() != null && (step.getSetWeight() < 0 || step.getSetWeight() > 100)) {
         problems.add(where + ".setWeight is " + step.getSetWeight() + ": use a percentage from 0 to 100");

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.core.Action;
+import io.vigie.traffic.RouteTarget;
+import io.vigie.traffic.TrafficRouters;
 import io.vigie.workload.CanaryDeployments;
 import io.vigie.workload.VigieServices;
 import org.slf4j.Logger;
@@ -19,11 +21,13 @@ final class ActionExecutor {
   private final KubernetesClient client;
   private final CanaryDeployments canaries;
   private final VigieServices services;
+  private final TrafficRouters routers;
 
-  ActionExecutor(KubernetesClient client, CanaryDeployments canaries, VigieServices services) {
+  ActionExecutor(KubernetesClient client, CanaryDeployments canaries, VigieServices services, TrafficRouters routers) {
     this.client = client;
     this.canaries = canaries;
     this.services = services;
+    this.routers = routers;
   }
 
   void apply(Rollout rollout, ClusterSnapshot snapshot, Action action) {
@@ -47,9 +51,17 @@ final class ActionExecutor {
       services.pointStable(rollout, userService(snapshot), p.podTemplateHash());
     } else if (action instanceof Action.EnsureCanaryService) {
       services.ensureCanary(rollout, userService(snapshot));
-    } else if (action instanceof Action.RemoveVigieObjects) {
+    } else if (action instanceof Action.SetRoute r) {
+      routers.of(rollout.getSpec().getTrafficRouting()).apply(RouteTarget.of(rollout), r.canaryWeight(), r.header());
+    } else if (action instanceof Action.ReleaseRoute) {
+      routers.of(rollout.getSpec().getTrafficRouting()).release(RouteTarget.of(rollout));
+    } else if (action instanceof Action.RemoveVigieObjects r) {
       canaries.delete(rollout, namespace, targetName);
-      services.delete(rollout, namespace, rollout.getSpec().getService().getName());
+      if (r.keepServices()) {
+        services.release(rollout, snapshot.service());
+      } else {
+        services.delete(rollout, namespace, rollout.getSpec().getService().getName());
+      }
     }
   }
 

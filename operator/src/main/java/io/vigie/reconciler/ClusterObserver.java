@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.api.v1alpha1.RolloutSpec;
 import io.vigie.core.Observation;
+import io.vigie.traffic.RouteTarget;
+import io.vigie.traffic.TrafficRouters;
 import io.vigie.workload.CanaryDeployments;
 import io.vigie.workload.Ownership;
 import io.vigie.workload.TargetView;
@@ -25,11 +27,13 @@ final class ClusterObserver {
   private final KubernetesClient client;
   private final CanaryDeployments canaries;
   private final AnalysisObserver analysis;
+  private final TrafficRouters routers;
 
-  ClusterObserver(KubernetesClient client, CanaryDeployments canaries, AnalysisObserver analysis) {
+  ClusterObserver(KubernetesClient client, CanaryDeployments canaries, AnalysisObserver analysis, TrafficRouters routers) {
     this.client = client;
     this.canaries = canaries;
     this.analysis = analysis;
+    this.routers = routers;
   }
 
   ClusterSnapshot observe(Rollout rollout, Instant now) {
@@ -60,7 +64,7 @@ final class ClusterObserver {
     service.ifPresent(s -> {
       for (String name : List.of(VigieServices.stableName(s.getMetadata().getName()), VigieServices.canaryName(s.getMetadata().getName()))) {
         Service owned = client.services().inNamespace(namespace).withName(name).get();
-        if (owned != null && !Ownership.ownedBy(owned, rollout)) {
+        if (owned != null && !Ownership.ownedBy(owned, rollout) && !VigieServices.released(owned)) {
           conflicts.add("Service " + namespace + "/" + name);
         }
       }
@@ -71,8 +75,23 @@ final class ClusterObserver {
     long generation = Optional.ofNullable(rollout.getMetadata().getGeneration()).orElse(0L);
     Observation observation = new Observation(now, generation, targetView, serviceView, canary, ControlIntake.pending(rollout),
         List.copyOf(conflicts),
-        withAnalysis ? analysis.observe(rollout, targetView.map(Observation.Target::revision), now) : Observation.Analysis.none());
+        withAnalysis ? analysis.observe(rollout, targetView.map(Observation.Target::revision), now) : Observation.Analysis.none(),
+        route(rollout));
     return new ClusterSnapshot(observation, target, service);
+  }
+
+  /** What the Rollout's route shows, when it has one and names a Service to route for. */
+  private Optional<Observation.Route> route(Rollout rollout) {
+    RolloutSpec spec = rollout.getSpec();
+    if (spec == null || spec.getTrafficRouting() == null || spec.getService() == null || spec.getService().getName() == null
+        || !isName(spec.getService().getName())) {
+      return Optional.empty();
+    }
+    Optional<String> problem = TrafficRouters.problem(spec.getTrafficRouting());
+    if (problem.isPresent()) {
+      return Optional.of(Observation.Route.unusable(spec.getTrafficRouting().fieldPath(), problem.get()));
+    }
+    return Optional.of(routers.of(spec.getTrafficRouting()).observe(RouteTarget.of(rollout)));
   }
 
   /** Only a plain name is looked up: anything else ("other/web") is for the validation to refuse. */

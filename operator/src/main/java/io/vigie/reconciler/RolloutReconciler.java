@@ -28,6 +28,7 @@ import io.vigie.core.Decision;
 import io.vigie.core.RolloutEvent;
 import io.vigie.core.RolloutMachine;
 import io.vigie.notify.EventRecorder;
+import io.vigie.traffic.TrafficRouters;
 import io.vigie.workload.CanaryDeployments;
 import io.vigie.workload.VigieServices;
 import java.time.Clock;
@@ -67,9 +68,10 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     this.client = client;
     this.clock = clock;
     CanaryDeployments canaries = new CanaryDeployments(client);
+    TrafficRouters routers = new TrafficRouters(client);
     this.observer = new ClusterObserver(client, canaries,
-        new AnalysisObserver(client, new MetricProviders(), settings.prometheusAddress()));
-    this.executor = new ActionExecutor(client, canaries, new VigieServices(client));
+        new AnalysisObserver(client, new MetricProviders(), settings.prometheusAddress()), routers);
+    this.executor = new ActionExecutor(client, canaries, new VigieServices(client), routers);
     this.controls = new ControlIntake(client);
     this.events = new EventRecorder(client, clock, settings.instance());
   }

@@ -12,7 +12,7 @@ import java.util.Map;
 public final class Ownership {
   private Ownership() {}
 
-  static List<OwnerReference> ownerReferences(Rollout rollout) {
+  public static List<OwnerReference> ownerReferences(Rollout rollout) {
     return List.of(new OwnerReferenceBuilder()
         .withApiVersion(rollout.getApiVersion())
         .withKind(rollout.getKind())
@@ -29,7 +29,7 @@ public final class Ownership {
     return owners != null && owners.stream().anyMatch(o -> o.getUid() != null && o.getUid().equals(rollout.getMetadata().getUid()));
   }
 
-  static Map<String, String> labels(Rollout rollout, String role) {
+  public static Map<String, String> labels(Rollout rollout, String role) {
     Map<String, String> labels = new HashMap<>();
     labels.put(Labels.MANAGED_BY, "vigie");
     String name = rollout.getMetadata().getName();

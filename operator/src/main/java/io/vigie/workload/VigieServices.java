@@ -17,6 +17,9 @@ import java.util.Objects;
  * the target, {@code <service>-canary} the canary pods. Traffic routers and metrics point at them.
  */
 public final class VigieServices {
+  /** Names the deleted Rollout that left a Service behind for its route. */
+  public static final String RELEASED = "vigie.io/released-by";
+
   private final KubernetesClient client;
 
   public VigieServices(KubernetesClient client) {
@@ -56,6 +59,35 @@ public final class VigieServices {
     }
   }
 
+  /**
+   * The Rollout is deleted but a route of the user's still points at its Services: they stay, no
+   * longer owned (so not collected), both selecting all the target's pods as the user's Service
+   * does, and marked so that a new Rollout for the same Service takes them over.
+   */
+  public void release(Rollout rollout, java.util.Optional<Service> user) {
+    String namespace = rollout.getMetadata().getNamespace();
+    String service = rollout.getSpec().getService().getName();
+    for (String name : List.of(stableName(service), canaryName(service))) {
+      Service existing = client.services().inNamespace(namespace).withName(name).get();
+      if (existing == null || !Ownership.ownedBy(existing, rollout)) {
+        continue;
+      }
+      existing.getMetadata().setOwnerReferences(new java.util.ArrayList<>());
+      Map<String, String> annotations = new HashMap<>(
+          existing.getMetadata().getAnnotations() == null ? Map.of() : existing.getMetadata().getAnnotations());
+      annotations.put(RELEASED, rollout.getMetadata().getName());
+      existing.getMetadata().setAnnotations(annotations);
+      user.ifPresent(u -> existing.getSpec().setSelector(new HashMap<>(u.getSpec().getSelector())));
+      client.services().inNamespace(namespace).resource(existing).update();
+    }
+  }
+
+  /** True for a Service a deleted Rollout left to its route (see {@link #release}). */
+  public static boolean released(Service service) {
+    return service.getMetadata().getAnnotations() != null && service.getMetadata().getAnnotations().containsKey(RELEASED)
+        && service.getMetadata().getLabels() != null && "vigie".equals(service.getMetadata().getLabels().get(Labels.MANAGED_BY));
+  }
+
   private void ensure(Rollout rollout, Service user, String name, String role, Map<String, String> selector) {
     String namespace = user.getMetadata().getNamespace();
     List<ServicePort> ports = ports(user);
@@ -76,8 +108,14 @@ public final class VigieServices {
           .build()).create();
       return;
     }
-    if (Objects.equals(existing.getSpec().getSelector(), selector) && Objects.equals(existing.getSpec().getPorts(), ports)) {
+    boolean takeOver = !Ownership.ownedBy(existing, rollout) && released(existing);
+    if (!takeOver && Objects.equals(existing.getSpec().getSelector(), selector) && Objects.equals(existing.getSpec().getPorts(), ports)) {
       return;
+    }
+    if (takeOver) {
+      existing.getMetadata().setOwnerReferences(Ownership.ownerReferences(rollout));
+      existing.getMetadata().getAnnotations().remove(RELEASED);
+      existing.getMetadata().setLabels(Ownership.labels(rollout, role));
     }
     existing.getSpec().setSelector(selector);
     existing.getSpec().setPorts(ports);

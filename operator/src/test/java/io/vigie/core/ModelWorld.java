@@ -63,7 +63,7 @@ final class ModelWorld {
     Optional<Observation.Canary> canary = canaryRevision == null ? Optional.empty()
         : Optional.of(new Observation.Canary(canaryRevision, canaryReplicas, canaryReady));
     return new Observation(now, 1, Optional.of(target), Optional.of(new Observation.Service(Map.of("app", "web"), 1)),
-        canary, control, List.of(), analysis);
+        canary, control, List.of(), analysis, Optional.empty());
   }
 
   /** Kubernetes' controllers and kubelet catching up with the spec. */

@@ -174,12 +174,19 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public Rollout createRollout(String name, String target, String service, CanaryStep... steps) {
+    return createRollout(name, target, service, null, steps);
+  }
+
+  /** A Rollout whose traffic goes through a router (null: replica-ratio routing). */
+  public Rollout createRollout(String name, String target, String service, io.vigie.api.v1alpha1.TrafficRouting routing,
+      CanaryStep... steps) {
     Rollout r = new Rollout();
     r.getMetadata().setName(name);
     r.getMetadata().setNamespace(NS);
     RolloutSpec spec = new RolloutSpec();
     spec.setTargetRef(new WorkloadRef(TargetKind.Deployment, target));
     spec.setService(new ServiceRef(service, 80));
+    spec.setTrafficRouting(routing);
     RolloutStrategy strategy = new RolloutStrategy();
     CanaryStrategy canary = new CanaryStrategy();
     canary.setSteps(List.of(steps));

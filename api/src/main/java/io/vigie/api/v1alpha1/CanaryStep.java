@@ -6,11 +6,11 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
 
-/** One step of a canary: exactly one of setWeight, pause and analysis. */
+/** One step of a canary: exactly one of setWeight, pause, analysis and setHeaderRoute. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "[has(self.setWeight), has(self.pause), has(self.analysis)].filter(x, x).size() == 1",
-    message = "a step has exactly one of setWeight, pause or analysis")
+    value = "[has(self.setWeight), has(self.pause), has(self.analysis), has(self.setHeaderRoute)].filter(x, x).size() == 1",
+    message = "a step has exactly one of setWeight, pause, analysis or setHeaderRoute")
 public class CanaryStep {
   @Min(0)
   @Max(100)
@@ -22,6 +22,16 @@ public class CanaryStep {
 
   @JsonPropertyDescription("Run analysis templates; the step completes when they succeed.")
   private RolloutAnalysis analysis;
+
+  @JsonPropertyDescription("Send requests that carry this header to the canary whatever the weight, from this step until "
+      + "promotion or rollback. Needs spec.trafficRouting.")
+  private HeaderRouteStep setHeaderRoute;
+
+  public static CanaryStep headerRoute(String header, String value) {
+    CanaryStep step = new CanaryStep();
+    step.setHeaderRoute = new HeaderRouteStep(header, value);
+    return step;
+  }
 
   public static CanaryStep weight(int weight) {
     CanaryStep step = new CanaryStep();
@@ -39,15 +49,23 @@ public class CanaryStep {
     return pauseFor(null);
   }
 
+  /** How many of setWeight, pause, analysis and setHeaderRoute the step has: a valid step has one. */
+  public int actionCount() {
+    return (setWeight != null ? 1 : 0) + (pause != null ? 1 : 0) + (analysis != null ? 1 : 0) + (setHeaderRoute != null ? 1 : 0);
+  }
+
   @Override
   public String toString() {
-    if (setWeight != null && pause == null && analysis == null) {
+    if (actionCount() != 1) {
+      return "invalid step";
+    }
+    if (setWeight != null) {
       return "setWeight " + setWeight;
     }
-    if (pause != null && setWeight == null && analysis == null) {
+    if (pause != null) {
       return pause.getDuration() == null ? "pause" : "pause " + pause.getDuration();
     }
-    return analysis != null && setWeight == null && pause == null ? "analysis" : "invalid step";
+    return analysis != null ? "analysis" : "setHeaderRoute " + setHeaderRoute;
   }
 
   public Integer getSetWeight() { return setWeight; }
@@ -55,5 +73,7 @@ public class CanaryStep {
   public PauseStep getPause() { return pause; }
   public void setPause(PauseStep pause) { this.pause = pause; }
   public RolloutAnalysis getAnalysis() { return analysis; }
+  public HeaderRouteStep getSetHeaderRoute() { return setHeaderRoute; }
+  public void setSetHeaderRoute(HeaderRouteStep setHeaderRoute) { this.setHeaderRoute = setHeaderRoute; }
   public void setAnalysis(RolloutAnalysis analysis) { this.analysis = analysis; }
 }

@@ -28,6 +28,7 @@ public final class LenientSpecDeserializer extends JsonDeserializer<RolloutSpec>
       RolloutSpec spec = new RolloutSpec();
       spec.setTargetRef(plain.getTargetRef());
       spec.setService(plain.getService());
+      spec.setTrafficRouting(plain.getTrafficRouting());
       spec.setStrategy(plain.getStrategy());
       spec.setAnalysis(plain.getAnalysis());
       spec.setProgressDeadlineSeconds(plain.getProgressDeadlineSeconds());
@@ -37,6 +38,7 @@ public final class LenientSpecDeserializer extends JsonDeserializer<RolloutSpec>
       // Keep what still reads, so that deleting the Rollout can give its Deployment back.
       broken.setTargetRef(part(parser, tree.get("targetRef"), WorkloadRef.class));
       broken.setService(part(parser, tree.get("service"), ServiceRef.class));
+      broken.setTrafficRouting(part(parser, tree.get("trafficRouting"), TrafficRouting.class));
       String path = e.getPath().stream()
           .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
           .collect(Collectors.joining());

@@ -20,6 +20,10 @@ public class RolloutSpec {
   @JsonPropertyDescription("The Service in front of the target Deployment.")
   private ServiceRef service;
 
+  @JsonPropertyDescription("How traffic is split between stable and canary: gatewayAPI, istio or nginx. Without it the split "
+      + "follows the ratio of ready pods behind the user's Service (the canary gets at most half).")
+  private TrafficRouting trafficRouting;
+
   @Required
   @JsonPropertyDescription("How a new revision is rolled out.")
   private RolloutStrategy strategy;
@@ -44,6 +48,8 @@ public class RolloutSpec {
   public void setTargetRef(WorkloadRef targetRef) { this.targetRef = targetRef; }
   public ServiceRef getService() { return service; }
   public void setService(ServiceRef service) { this.service = service; }
+  public TrafficRouting getTrafficRouting() { return trafficRouting; }
+  public void setTrafficRouting(TrafficRouting trafficRouting) { this.trafficRouting = trafficRouting; }
   public RolloutStrategy getStrategy() { return strategy; }
   public void setStrategy(RolloutStrategy strategy) { this.strategy = strategy; }
   public RolloutAnalysis getAnalysis() { return analysis; }

@@ -1,0 +1,27 @@
+package io.vigie.traffic;
+
+import io.vigie.core.HeaderMatch;
+import io.vigie.core.Observation;
+import java.util.Optional;
+
+/**
+ * Splits traffic between the Vigie-owned {@code <service>-stable} and {@code <service>-canary}
+ * Services through an object of the user's: a Gateway API HTTPRoute, an Istio VirtualService, an
+ * NGINX Ingress. Replica-ratio routing needs none: the pods' share is the split.
+ */
+public interface TrafficRouter {
+
+  /** Reads what the route sends to the canary now, and what keeps Vigie from routing through it. */
+  Observation.Route observe(RouteTarget target);
+
+  /**
+   * Makes the route send {@code canaryWeight}% to the canary and the rest to stable (always 100 in
+   * all), with this header route or none. Writes only when the route shows something else.
+   */
+  void apply(RouteTarget target, int canaryWeight, Optional<HeaderMatch> header);
+
+  /** The Rollout is deleted: everything to stable, no header route, Vigie's own route objects gone. */
+  default void release(RouteTarget target) {
+    apply(target, 0, Optional.empty());
+  }
+}

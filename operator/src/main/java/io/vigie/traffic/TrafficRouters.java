@@ -1,0 +1,48 @@
+package io.vigie.traffic;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vigie.api.v1alpha1.TrafficRouting;
+import java.util.Optional;
+
+/** Picks the router that {@code spec.trafficRouting} names. */
+public final class TrafficRouters {
+  private final KubernetesClient client;
+
+  public TrafficRouters(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** What is wrong with the routing spec itself (the schema rejects it; a spec stored before may not be). */
+  public static Optional<String> problem(TrafficRouting routing) {
+    int routers = (routing.getGatewayAPI() != null ? 1 : 0) + (routing.getIstio() != null ? 1 : 0)
+        + (routing.getNginx() != null ? 1 : 0);
+    if (routers != 1) {
+      return Optional.of("spec.trafficRouting has " + routers + " routers: give exactly one of gatewayAPI, istio or nginx");
+    }
+    if (routing.getGatewayAPI() != null && routing.getGatewayAPI().routeNames().isEmpty()) {
+      return Optional.of("spec.trafficRouting.gatewayAPI names no HTTPRoute: set httpRoute (or httpRoutes)");
+    }
+    if (routing.getIstio() != null && (routing.getIstio().getVirtualService() == null
+        || routing.getIstio().getVirtualService().getName() == null)) {
+      return Optional.of("spec.trafficRouting.istio.virtualService.name is missing: name the VirtualService to weigh");
+    }
+    if (routing.getNginx() != null && routing.getNginx().getStableIngress() == null) {
+      return Optional.of("spec.trafficRouting.nginx.stableIngress is missing: name the Ingress that serves <service>-stable");
+    }
+    return Optional.empty();
+  }
+
+  /** The router for a routing spec that {@link #problem} accepts. */
+  public TrafficRouter of(TrafficRouting routing) {
+    if (routing.getGatewayAPI() != null) {
+      return new GatewayApiRouter(client, routing.getGatewayAPI().routeNames(),
+          routing.getGatewayAPI().getHttpRoutes() != null ? "spec.trafficRouting.gatewayAPI.httpRoutes"
+              : "spec.trafficRouting.gatewayAPI.httpRoute");
+    }
+    if (routing.getIstio() != null) {
+      return new IstioRouter(client, routing.getIstio().getVirtualService().getName(),
+          Optional.ofNullable(routing.getIstio().getVirtualService().getRoutes()).orElse(java.util.List.of()));
+    }
+    return new NginxRouter(client, routing.getNginx().getStableIngress());
+  }
+}
