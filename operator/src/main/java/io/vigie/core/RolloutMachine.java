@@ -541,7 +541,7 @@ public final class RolloutMachine {
     private boolean setHeaderRoute(Target target, String revision, CanaryStep step) {
       HeaderMatch header = new HeaderMatch(step.getSetHeaderRoute().getHeader(), step.getSetHeaderRoute().getValue());
       int weight = s.getDesiredWeight() == null ? 0 : s.getDesiredWeight();
-      if (!canaryHasPods(target, revision, Math.max(1, canaryReplicasFor(weight, target)), "setHeaderRoute " + header)) {
+      if (!canaryHasPods(target, revision, canaryReplicasFor(weight, target), "setHeaderRoute " + header)) {
         return false;
       }
       route(earnedWeight(s.getCurrentStepIndex()), Optional.of(header));
@@ -878,9 +878,13 @@ public final class RolloutMachine {
     }
 
     private int canaryReplicasFor(int weight, Target target) {
-      return routed()
-          ? CanarySizing.routedReplicasFor(weight, target.replicas(), earnedHeader(s.getCurrentStepIndex()).isPresent())
-          : CanarySizing.replicasFor(weight, target.replicas());
+      if (!routed()) {
+        return CanarySizing.replicasFor(weight, target.replicas());
+      }
+      // A header route, passed or being set up at this step, needs a canary pod even at weight 0.
+      Integer index = s.getCurrentStepIndex();
+      boolean header = earnedHeader(index == null ? null : index + 1).isPresent();
+      return CanarySizing.routedReplicasFor(weight, target.replicas(), header);
     }
 
     /**
@@ -903,8 +907,12 @@ public final class RolloutMachine {
 
     private void writeRoute(int weight, Optional<HeaderMatch> header) {
       Observation.Route seen = obs.route().orElseThrow();
+      // The last word wins, one write at most: two steps passed in one decision set the route once.
+      // The same word again keeps its place (an abort's route to stable stays the first write).
+      Action.SetRoute wanted = new Action.SetRoute(weight, header);
+      actions.removeIf(a -> a instanceof Action.SetRoute && !a.equals(wanted));
       if (!seen.shows(weight, header)) {
-        actions.add(new Action.SetRoute(weight, header));
+        actions.add(wanted);
         // What this decision applies is what the last one did: someone else changed the route.
         if (adopted && weight == startWeight && header.equals(startHeader)) {
           events.add(RolloutEvent.warning("RouteRestored", seen.object() + " sent "

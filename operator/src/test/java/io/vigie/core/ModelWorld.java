@@ -32,6 +32,11 @@ final class ModelWorld {
   boolean canaryPodsBecomeReady = true;
 
   String stableServiceHash = "unset";
+
+  // The route, when the Rollout has a traffic router (an HTTPRoute, say): what it sends to the canary.
+  boolean routed;
+  int routeWeight;
+  Optional<HeaderMatch> routeHeader = Optional.empty();
   Instant now = Instant.parse("2026-01-01T00:00:00Z");
   Optional<PendingControl> control = Optional.empty();
   Observation.Analysis analysis = Observation.Analysis.none();
@@ -63,7 +68,9 @@ final class ModelWorld {
     Optional<Observation.Canary> canary = canaryRevision == null ? Optional.empty()
         : Optional.of(new Observation.Canary(canaryRevision, canaryReplicas, canaryReady));
     return new Observation(now, 1, Optional.of(target), Optional.of(new Observation.Service(Map.of("app", "web"), 1)),
-        canary, control, List.of(), analysis, Optional.empty());
+        canary, control, List.of(), analysis,
+        routed ? Optional.of(new Observation.Route("HTTPRoute shop/web", Optional.of(routeWeight), routeHeader, List.of()))
+            : Optional.empty());
   }
 
   /** Kubernetes' controllers and kubelet catching up with the spec. */
@@ -104,6 +111,10 @@ final class ModelWorld {
       String hash = p.podTemplateHash() == null ? "all" : p.podTemplateHash();
       changed = !Objects.equals(stableServiceHash, hash);
       stableServiceHash = hash;
+    } else if (action instanceof Action.SetRoute r) {
+      changed = routeWeight != r.canaryWeight() || !routeHeader.equals(r.header());
+      routeWeight = r.canaryWeight();
+      routeHeader = r.header();
     } else {
       changed = false;
     }
@@ -117,6 +128,7 @@ final class ModelWorld {
    * runs no pod, whatever template it holds.
    */
   String state() {
-    return paused + "|" + (canaryReplicas == 0 ? "no canary pods" : canaryRevision + "|" + canaryReplicas) + "|" + stableServiceHash;
+    return paused + "|" + (canaryReplicas == 0 ? "no canary pods" : canaryRevision + "|" + canaryReplicas) + "|" + stableServiceHash
+        + "|route " + routeWeight + routeHeader;
   }
 }

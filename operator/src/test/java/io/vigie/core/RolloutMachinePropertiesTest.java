@@ -45,10 +45,18 @@ class RolloutMachinePropertiesTest {
   record Tick() implements Event {}
 
   @Property(tries = 2000)
-  void invariantsHoldOverAnySequenceOfEvents(@ForAll("steps") List<CanaryStep> steps,
+  void invariantsHoldOverAnySequenceOfEvents(@ForAll("steps") List<CanaryStep> steps, @ForAll boolean routed,
       @ForAll @Size(min = 1, max = 60) List<@net.jqwik.api.From("events") Event> events) {
     RolloutSpec spec = spec(steps);
     ModelWorld world = new ModelWorld();
+    if (routed) {
+      // Through a router (say an HTTPRoute), with a header route from the second step on.
+      List<CanaryStep> withHeader = new java.util.ArrayList<>(steps);
+      withHeader.add(Math.min(1, steps.size()), CanaryStep.headerRoute("x-canary", "true"));
+      spec = spec(withHeader);
+      spec.setTrafficRouting(io.vigie.api.v1alpha1.TrafficRouting.gatewayApi("web"));
+      world.routed = true;
+    }
     RolloutStatus status = reconcile(spec, null, world);
     int controls = 0;
     for (Event event : events) {
@@ -84,11 +92,15 @@ class RolloutMachinePropertiesTest {
     boolean aborting = decision.status().getPhase() == RolloutPhase.RolledBack
         && (status == null || status.getPhase() != RolloutPhase.RolledBack);
     if (aborting) {
+      boolean routeSendsToCanary = world.routed && (world.routeWeight > 0 || world.routeHeader.isPresent());
       assertThat(decision.actions()).as("invariant 3: an abort moves traffic to stable first").first()
-          .isEqualTo(new Action.ScaleCanary(0));
+          .isEqualTo(routeSendsToCanary ? Action.SetRoute.allToStable() : new Action.ScaleCanary(0));
     }
     int writes = world.writes.size();
     decision.actions().forEach(world::apply);
+    if (world.routed) {
+      checkRoute(decision.status(), observation, world);
+    }
     if (decision.clearControl()) {
       world.control = Optional.empty();
     }
@@ -153,6 +165,25 @@ class RolloutMachinePropertiesTest {
     }
   }
 
+  /**
+   * Invariant 1 through a router: the route sends the canary what status says, and something only
+   * while the canary has ready pods; nothing once the Rollout is Healthy or RolledBack.
+   */
+  private static void checkRoute(RolloutStatus status, Observation observation, ModelWorld world) {
+    if (status.getPhase() == RolloutPhase.Invalid) {
+      return;
+    }
+    assertThat(world.routeWeight).as("the route shows the weight in status").isEqualTo(status.getCanaryWeight());
+    if (world.routeWeight > 0 || world.routeHeader.isPresent()) {
+      assertThat(observation.canary()).as("invariant 1: the route sends to the canary only with ready canary pods")
+          .hasValueSatisfying(c -> assertThat(c.readyReplicas()).isPositive());
+    }
+    if (status.getPhase() == RolloutPhase.Healthy || status.getPhase() == RolloutPhase.RolledBack) {
+      assertThat(world.routeWeight).isZero();
+      assertThat(world.routeHeader).isEmpty();
+    }
+  }
+
   /** Invariant 6: applying the same decision a second time changes nothing. */
   private static void checkIdempotent(Decision decision, ModelWorld world) {
     String before = world.state();
@@ -195,6 +226,18 @@ class RolloutMachinePropertiesTest {
         last = 0;
       }
     }
+    int lastRoute = 0;
+    for (Action write : world.writes) {
+      if (write instanceof Action.SetRoute r) {
+        if (r.canaryWeight() > 0) {
+          assertThat(r.canaryWeight()).as("no traffic flap: route weight lowered mid-canary (writes %s)", world.writes)
+              .isGreaterThanOrEqualTo(lastRoute);
+        }
+        lastRoute = r.canaryWeight();
+      } else if (write instanceof Action.ScaleCanary || write instanceof Action.PointStableService) {
+        lastRoute = 0;
+      }
+    }
   }
 
   private static boolean weightsNeverDecrease(RolloutSpec spec) {
@@ -223,6 +266,9 @@ class RolloutMachinePropertiesTest {
     copy.canaryReady = world.canaryReady;
     copy.canaryPodsBecomeReady = world.canaryPodsBecomeReady;
     copy.stableServiceHash = world.stableServiceHash;
+    copy.routed = world.routed;
+    copy.routeWeight = world.routeWeight;
+    copy.routeHeader = world.routeHeader;
     copy.now = world.now;
     copy.control = world.control;
     copy.writes.addAll(world.writes);

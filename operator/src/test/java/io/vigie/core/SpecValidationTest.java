@@ -27,7 +27,7 @@ class SpecValidationTest {
     CanaryStep none = new CanaryStep();
     assertThat(SpecValidation.problems("shop", spec(List.of(CanaryStep.weight(10), none, CanaryStep.pauseFor("5 min"))), observation))
         .containsExactly(
-            "spec.strategy.canary.steps[1] has 0 actions: a step has exactly one of setWeight, pause or analysis",
+            "spec.strategy.canary.steps[1] has 0 actions: a step has exactly one of setWeight, pause, analysis or setHeaderRoute",
             "spec.strategy.canary.steps[2].pause.duration: '5 min' is not a duration: use a number and a unit s, m or h, e.g. 30s, 5m, 1h30m");
   }
 

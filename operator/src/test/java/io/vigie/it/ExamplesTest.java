@@ -12,6 +12,7 @@ import io.vigie.api.v1alpha1.RolloutStatus;
 import io.vigie.reconciler.OperatorSettings;
 import io.vigie.testing.MockCluster;
 import io.vigie.testing.OperatorHarness;
+import io.vigie.testing.Routes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -23,6 +24,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The files under examples/ are applied as a user would, and do what their comments say. */
 class ExamplesTest {
@@ -72,6 +75,28 @@ class ExamplesTest {
       assertThat(c.getStatus()).isEqualTo("False");
     });
     assertThat(k8s.client().resources(AnalysisTemplate.class).inNamespace(NS).list().getItems()).hasSize(8);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"gateway-api, GATEWAY_API, 3/6, 10", "istio, ISTIO, 2/6, 0", "nginx, NGINX, 3/5, 20"})
+  void theRouterExamplesSendTheCanaryItsWeightAndHeaderRouteThroughTheirRoute(String dir, Routes routes, String pauseStep,
+      int weight) throws IOException {
+    Routes.apply(k8s.client(), EXAMPLES.resolve("basic-canary").resolve("deployment.yaml"));
+    Routes.apply(k8s.client(), EXAMPLES.resolve("basic-canary").resolve("service.yaml"));
+    for (Path file : yamlFiles(EXAMPLES.resolve(dir))) {
+      Routes.apply(k8s.client(), file);
+    }
+    k8s.awaitPhase("web", RolloutPhase.Healthy);
+
+    k8s.setImage("web", "ghcr.io/example/web:1.1.0");
+
+    RolloutStatus paused = k8s.awaitStatus("web", s -> pauseStep.equals(s.getStep()));
+    assertThat(paused.getCanaryWeight()).isEqualTo(weight);
+    k8s.eventually(() -> assertThat(routes.split(k8s.client()))
+        .isEqualTo(new Routes.Split(weight, java.util.Optional.of("x-canary=true"))));
+    k8s.annotate("web", "vigie.io/promote", "full");
+    k8s.awaitPhase("web", RolloutPhase.Healthy);
+    k8s.eventually(() -> assertThat(routes.split(k8s.client())).isEqualTo(new Routes.Split(0, java.util.Optional.empty())));
   }
 
   @Test

@@ -57,13 +57,48 @@ class RolloutSchemaTest {
   @Test
   void rejectsAStepWithTwoActions() throws IOException {
     assertThat(schema.validate(rollout("- {setWeight: 10, pause: {duration: 1m}}\n")))
-        .containsExactly(".spec.strategy.canary.steps[0]: a step has exactly one of setWeight, pause or analysis");
+        .containsExactly(".spec.strategy.canary.steps[0]: a step has exactly one of setWeight, pause, analysis or setHeaderRoute");
+  }
+
+  private static String routed(String trafficRouting, String steps) {
+    return rollout(steps).replace("  strategy:\n", "  trafficRouting: " + trafficRouting + "\n  strategy:\n");
+  }
+
+  @Test
+  void acceptsEachRouterAndAHeaderRoute() throws IOException {
+    String steps = "- setHeaderRoute: {header: x-canary, value: \"true\"}\n- setWeight: 10\n";
+    assertThat(schema.validate(routed("{gatewayAPI: {httpRoute: web}}", steps))).isEmpty();
+    assertThat(schema.validate(routed("{gatewayAPI: {httpRoutes: [web, web-internal]}}", steps))).isEmpty();
+    assertThat(schema.validate(routed("{istio: {virtualService: {name: web, routes: [primary]}}}", steps))).isEmpty();
+    assertThat(schema.validate(routed("{nginx: {stableIngress: web}}", steps))).isEmpty();
+  }
+
+  @Test
+  void rejectsTwoRoutersOrNone() throws IOException {
+    assertThat(schema.validate(routed("{gatewayAPI: {httpRoute: web}, nginx: {stableIngress: web}}", "- setWeight: 10\n")))
+        .containsExactly(".spec.trafficRouting: trafficRouting has exactly one of gatewayAPI, istio or nginx");
+    assertThat(schema.validate(routed("{}", "- setWeight: 10\n")))
+        .containsExactly(".spec.trafficRouting: trafficRouting has exactly one of gatewayAPI, istio or nginx");
+  }
+
+  @Test
+  void rejectsHttpRouteTogetherWithHttpRoutes() throws IOException {
+    assertThat(schema.validate(routed("{gatewayAPI: {httpRoute: web, httpRoutes: [web]}}", "- setWeight: 10\n")))
+        .containsExactly(".spec.trafficRouting.gatewayAPI: gatewayAPI has httpRoute or httpRoutes, not both");
+  }
+
+  @Test
+  void rejectsAHeaderRouteWithoutValueOrWithABadHeaderName() throws IOException {
+    assertThat(schema.validate(routed("{nginx: {stableIngress: web}}", "- setHeaderRoute: {header: x-canary}\n")))
+        .isNotEmpty();
+    assertThat(schema.validate(routed("{nginx: {stableIngress: web}}", "- setHeaderRoute: {header: \"x canary\", value: a}\n")))
+        .isNotEmpty();
   }
 
   @Test
   void rejectsAStepWithNoAction() throws IOException {
     assertThat(schema.validate(rollout("- {}\n")))
-        .containsExactly(".spec.strategy.canary.steps[0]: a step has exactly one of setWeight, pause or analysis");
+        .containsExactly(".spec.strategy.canary.steps[0]: a step has exactly one of setWeight, pause, analysis or setHeaderRoute");
   }
 
   @Test
