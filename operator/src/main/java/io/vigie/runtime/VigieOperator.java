@@ -1,9 +1,12 @@
 package io.vigie.runtime;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.vigie.health.OperatorHealth;
+import io.vigie.metrics.OperatorMetrics;
 import io.vigie.reconciler.OperatorSettings;
 import io.vigie.reconciler.RolloutReconciler;
 import java.time.Clock;
@@ -16,16 +19,31 @@ public final class VigieOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VigieOperator.class);
 
   private final Operator operator;
+  private final OperatorMetrics metrics;
+  private final OperatorHealth health;
 
-  private VigieOperator(Operator operator) {
+  private VigieOperator(Operator operator, OperatorMetrics metrics, OperatorHealth health) {
     this.operator = operator;
+    this.metrics = metrics;
+    this.health = health;
   }
 
-  /** Starts watching Rollouts. */
+  /** Starts watching Rollouts, with metrics and health of its own. */
   public static VigieOperator start(KubernetesClient client, Clock clock, OperatorSettings settings) {
+    return start(client, clock, settings, new OperatorMetrics(), new OperatorHealth(settings.leaderElection().isPresent()));
+  }
+
+  /**
+   * Starts watching Rollouts, reporting to these metrics and health checks (which may already be
+   * served, so that probes answer while the informers sync).
+   */
+  public static VigieOperator start(KubernetesClient client, Clock clock, OperatorSettings settings, OperatorMetrics metrics,
+      OperatorHealth health) {
     Set<String> namespaces = settings.namespaces();
+    metrics.leader(health::isLeading);
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
+          .withMetrics(metrics.reconciles())
           .withCloseClientOnStop(false)
           .withUseSSAToPatchPrimaryResource(false)
           .withReconciliationTerminationTimeout(settings.stopTimeout());
@@ -37,12 +55,14 @@ public final class VigieOperator implements AutoCloseable {
               .withRenewDeadline(le.renewDeadline())
               .withRetryPeriod(le.retryPeriod())
               .withExitOnStopLeading(le.exitOnLoss())
+              .withLeaderCallbacks(new LeaderCallbacks(() -> health.leading(true), () -> health.leading(false), leader -> { }))
               .build()));
     });
     // A rollback must not give up: retry failed reconciles without a limit, backing off to a minute.
     GenericRetry retry = new GenericRetry().setInitialInterval(500).setIntervalMultiplier(2).setMaxInterval(60_000)
         .withoutMaxAttempts();
-    operator.register(new RolloutReconciler(client, clock, settings), c -> {
+    health.watch(operator);
+    operator.register(new RolloutReconciler(client, clock, settings, metrics.rollouts()), c -> {
       c.withRetry(retry);
       if (namespaces.isEmpty()) {
         c.watchingAllNamespaces();
@@ -54,7 +74,15 @@ public final class VigieOperator implements AutoCloseable {
     LOG.info("operator started instance={} namespaces={} prometheus={} leaderElection={}", settings.instance(),
         namespaces.isEmpty() ? "all" : namespaces, settings.prometheusAddress().orElse("(none)"),
         settings.leaderElection().map(le -> le.leaseNamespace() + "/" + le.leaseName()).orElse("off"));
-    return new VigieOperator(operator);
+    return new VigieOperator(operator, metrics, health);
+  }
+
+  public OperatorMetrics metrics() {
+    return metrics;
+  }
+
+  public OperatorHealth health() {
+    return health;
   }
 
   @Override
