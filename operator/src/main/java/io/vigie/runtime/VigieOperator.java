@@ -11,6 +11,7 @@ import io.vigie.reconciler.OperatorSettings;
 import io.vigie.reconciler.RolloutReconciler;
 import java.time.Clock;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,11 +22,13 @@ public final class VigieOperator implements AutoCloseable {
   private final Operator operator;
   private final OperatorMetrics metrics;
   private final OperatorHealth health;
+  private final AtomicBoolean stopping;
 
-  private VigieOperator(Operator operator, OperatorMetrics metrics, OperatorHealth health) {
+  private VigieOperator(Operator operator, OperatorMetrics metrics, OperatorHealth health, AtomicBoolean stopping) {
     this.operator = operator;
     this.metrics = metrics;
     this.health = health;
+    this.stopping = stopping;
   }
 
   /** Starts watching Rollouts, with metrics and health of its own. */
@@ -41,6 +44,7 @@ public final class VigieOperator implements AutoCloseable {
       OperatorHealth health) {
     Set<String> namespaces = settings.namespaces();
     metrics.leader(health::isLeading);
+    AtomicBoolean stopping = new AtomicBoolean();
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withMetrics(metrics.reconciles())
@@ -54,8 +58,16 @@ public final class VigieOperator implements AutoCloseable {
               .withLeaseDuration(le.leaseDuration())
               .withRenewDeadline(le.renewDeadline())
               .withRetryPeriod(le.retryPeriod())
-              .withExitOnStopLeading(le.exitOnLoss())
-              .withLeaderCallbacks(new LeaderCallbacks(() -> health.leading(true), () -> health.leading(false), leader -> { }))
+              // Exiting on a lost lease is done here rather than by JOSDK, whose System.exit would
+              // also fire when a stop (a SIGTERM's shutdown hook) cancels the election, and hang it.
+              .withExitOnStopLeading(false)
+              .withLeaderCallbacks(new LeaderCallbacks(() -> health.leading(true), () -> {
+                health.leading(false);
+                if (le.exitOnLoss() && !stopping.get()) {
+                  LOG.error("lost the lease {}/{}: exiting so that this pod restarts as a standby", le.leaseNamespace(), le.leaseName());
+                  System.exit(1);
+                }
+              }, leader -> { }))
               .build()));
     });
     // A rollback must not give up: retry failed reconciles without a limit, backing off to a minute.
@@ -74,7 +86,7 @@ public final class VigieOperator implements AutoCloseable {
     LOG.info("operator started instance={} namespaces={} prometheus={} leaderElection={}", settings.instance(),
         namespaces.isEmpty() ? "all" : namespaces, settings.prometheusAddress().orElse("(none)"),
         settings.leaderElection().map(le -> le.leaseNamespace() + "/" + le.leaseName()).orElse("off"));
-    return new VigieOperator(operator, metrics, health);
+    return new VigieOperator(operator, metrics, health, stopping);
   }
 
   public OperatorMetrics metrics() {
@@ -87,6 +99,7 @@ public final class VigieOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    stopping.set(true);
     operator.stop();
   }
 }
