@@ -212,6 +212,18 @@ class ChartTest {
   }
 
   @Test
+  void theNotesSayHowToCheckItAndHowToUpgradeAndUninstallSafely() {
+    String cluster = HelmChart.installOutput(Map.of());
+    assertThat(cluster).contains("NOTES:").contains("It drives the Rollouts of all namespaces.")
+        .contains("kubectl -n vigie-system rollout status deployment/vigie")
+        .contains("kubectl apply --server-side --force-conflicts -f helm/vigie/crds/")
+        .contains("kubectl delete vro --all -A --wait");
+    String namespaced = HelmChart.installOutput(HelmChart.merge(NAMESPACED, TWO_REPLICAS));
+    assertThat(namespaced).contains("It drives the Rollouts of the namespaces shop, web.")
+        .contains("2 replicas, leader election on the Lease vigie-system/vigie-operator");
+  }
+
+  @Test
   void theChartCrdsAreTheGeneratedOnesByteForByte() throws IOException {
     Path top = Path.of(System.getProperty("vigie.crds", "../crds"));
     Path chart = HelmChart.DIR.resolve("crds");

@@ -42,6 +42,17 @@ public final class HelmChart {
     }
   }
 
+  /** What {@code helm install} prints (NOTES.txt included), from a client-only dry run. */
+  public static String installOutput(Map<String, Object> values) {
+    Path file = valuesFile(values);
+    try {
+      return new Helm(DIR).install().withName(RELEASE).withNamespace(NAMESPACE).clientOnly().dryRun().withValuesFile(file)
+          .call().getOutput();
+    } finally {
+      delete(file);
+    }
+  }
+
   /** {@code helm lint --strict} of the chart whose values are its defaults with these merged in. */
   public static LintResult lint(Map<String, Object> values) {
     Path copy = null;
