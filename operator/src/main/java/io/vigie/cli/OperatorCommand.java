@@ -5,6 +5,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import picocli.CommandLine;
+import io.vigie.health.OperatorHealth;
+import io.vigie.health.OpsServer;
+import io.vigie.metrics.OperatorMetrics;
 import io.vigie.reconciler.OperatorSettings;
 import io.vigie.runtime.VigieOperator;
 import java.net.InetAddress;
@@ -56,6 +59,10 @@ final class OperatorCommand implements Callable<Integer> {
       description = "Log format: text or json (one JSON object per line). Default: ${DEFAULT-VALUE}.")
   LogFormat logFormat;
 
+  @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "8080",
+      description = "Port of /metrics (Prometheus), /healthz and /readyz; 0 turns the endpoint off. Default: ${DEFAULT-VALUE}.")
+  int metricsPort;
+
   @Override
   public Integer call() throws InterruptedException {
     logFormat.install();
@@ -81,10 +88,17 @@ final class OperatorCommand implements Callable<Integer> {
           : java.util.Optional.ofNullable(System.getenv("POD_NAMESPACE")).filter(n -> !n.isBlank()).orElse("default");
       settings = settings.withLeaderElection(OperatorSettings.LeaderElection.defaults(ns));
     }
-    VigieOperator operator = VigieOperator.start(client, Clock.systemUTC(), settings);
+    OperatorMetrics metrics = new OperatorMetrics();
+    OperatorHealth health = new OperatorHealth(settings.leaderElection().isPresent());
+    // Served before the informers sync, so that the kubelet's probes get an answer meanwhile.
+    OpsServer ops = metricsPort == 0 ? null : OpsServer.start(metricsPort, metrics, health);
+    VigieOperator operator = VigieOperator.start(client, Clock.systemUTC(), settings, metrics, health);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.close();
+      if (ops != null) {
+        ops.close();
+      }
       client.close();
       stopped.countDown();
     }, "vigie-shutdown"));

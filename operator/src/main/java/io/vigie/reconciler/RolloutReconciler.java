@@ -27,6 +27,7 @@ import io.vigie.core.Action;
 import io.vigie.core.Decision;
 import io.vigie.core.RolloutEvent;
 import io.vigie.core.RolloutMachine;
+import io.vigie.metrics.RolloutMetrics;
 import io.vigie.notify.EventRecorder;
 import io.vigie.traffic.TrafficRouters;
 import io.vigie.workload.CanaryDeployments;
@@ -63,8 +64,14 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   private final ActionExecutor executor;
   private final ControlIntake controls;
   private final EventRecorder events;
+  private final RolloutMetrics metrics;
 
   public RolloutReconciler(KubernetesClient client, Clock clock, OperatorSettings settings) {
+    this(client, clock, settings, new RolloutMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+  }
+
+  public RolloutReconciler(KubernetesClient client, Clock clock, OperatorSettings settings, RolloutMetrics metrics) {
+    this.metrics = metrics;
     this.client = client;
     this.clock = clock;
     CanaryDeployments canaries = new CanaryDeployments(client);
@@ -123,6 +130,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
       Rollout current = client.resources(Rollout.class).inNamespace(resource.getMetadata().getNamespace())
           .withName(resource.getMetadata().getName()).get();
       if (current == null || current.getMetadata().getDeletionTimestamp() != null) {
+        metrics.removed(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
         return UpdateControl.noUpdate();
       }
       Rollout rollout = controls.accept(current);
@@ -136,6 +144,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
         executor.apply(rollout, snapshot, action);
       }
       writeStatus(rollout, decision.status());
+      metrics.reconciled(rollout, decision.status());
       for (RolloutEvent event : decision.events()) {
         events.record(rollout, event);
       }
@@ -185,6 +194,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
 
   @Override
   public DeleteControl cleanup(Rollout rollout, Context<Rollout> context) {
+    metrics.removed(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName());
     if (rollout.getSpec() == null || rollout.getSpec().getTargetRef() == null || rollout.getSpec().getService() == null) {
       return DeleteControl.defaultDelete();
     }

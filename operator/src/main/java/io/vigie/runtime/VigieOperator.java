@@ -1,13 +1,17 @@
 package io.vigie.runtime;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.vigie.health.OperatorHealth;
+import io.vigie.metrics.OperatorMetrics;
 import io.vigie.reconciler.OperatorSettings;
 import io.vigie.reconciler.RolloutReconciler;
 import java.time.Clock;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,16 +20,34 @@ public final class VigieOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VigieOperator.class);
 
   private final Operator operator;
+  private final OperatorMetrics metrics;
+  private final OperatorHealth health;
+  private final AtomicBoolean stopping;
 
-  private VigieOperator(Operator operator) {
+  private VigieOperator(Operator operator, OperatorMetrics metrics, OperatorHealth health, AtomicBoolean stopping) {
     this.operator = operator;
+    this.metrics = metrics;
+    this.health = health;
+    this.stopping = stopping;
   }
 
-  /** Starts watching Rollouts. */
+  /** Starts watching Rollouts, with metrics and health of its own. */
   public static VigieOperator start(KubernetesClient client, Clock clock, OperatorSettings settings) {
+    return start(client, clock, settings, new OperatorMetrics(), new OperatorHealth(settings.leaderElection().isPresent()));
+  }
+
+  /**
+   * Starts watching Rollouts, reporting to these metrics and health checks (which may already be
+   * served, so that probes answer while the informers sync).
+   */
+  public static VigieOperator start(KubernetesClient client, Clock clock, OperatorSettings settings, OperatorMetrics metrics,
+      OperatorHealth health) {
     Set<String> namespaces = settings.namespaces();
+    metrics.leader(health::isLeading);
+    AtomicBoolean stopping = new AtomicBoolean();
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
+          .withMetrics(metrics.reconciles())
           .withCloseClientOnStop(false)
           .withUseSSAToPatchPrimaryResource(false)
           .withReconciliationTerminationTimeout(settings.stopTimeout());
@@ -36,13 +58,23 @@ public final class VigieOperator implements AutoCloseable {
               .withLeaseDuration(le.leaseDuration())
               .withRenewDeadline(le.renewDeadline())
               .withRetryPeriod(le.retryPeriod())
-              .withExitOnStopLeading(le.exitOnLoss())
+              // Exiting on a lost lease is done here rather than by JOSDK, whose System.exit would
+              // also fire when a stop (a SIGTERM's shutdown hook) cancels the election, and hang it.
+              .withExitOnStopLeading(false)
+              .withLeaderCallbacks(new LeaderCallbacks(() -> health.leading(true), () -> {
+                health.leading(false);
+                if (le.exitOnLoss() && !stopping.get()) {
+                  LOG.error("lost the lease {}/{}: exiting so that this pod restarts as a standby", le.leaseNamespace(), le.leaseName());
+                  System.exit(1);
+                }
+              }, leader -> { }))
               .build()));
     });
     // A rollback must not give up: retry failed reconciles without a limit, backing off to a minute.
     GenericRetry retry = new GenericRetry().setInitialInterval(500).setIntervalMultiplier(2).setMaxInterval(60_000)
         .withoutMaxAttempts();
-    operator.register(new RolloutReconciler(client, clock, settings), c -> {
+    health.watch(operator);
+    operator.register(new RolloutReconciler(client, clock, settings, metrics.rollouts()), c -> {
       c.withRetry(retry);
       if (namespaces.isEmpty()) {
         c.watchingAllNamespaces();
@@ -54,11 +86,20 @@ public final class VigieOperator implements AutoCloseable {
     LOG.info("operator started instance={} namespaces={} prometheus={} leaderElection={}", settings.instance(),
         namespaces.isEmpty() ? "all" : namespaces, settings.prometheusAddress().orElse("(none)"),
         settings.leaderElection().map(le -> le.leaseNamespace() + "/" + le.leaseName()).orElse("off"));
-    return new VigieOperator(operator);
+    return new VigieOperator(operator, metrics, health, stopping);
+  }
+
+  public OperatorMetrics metrics() {
+    return metrics;
+  }
+
+  public OperatorHealth health() {
+    return health;
   }
 
   @Override
   public void close() {
+    stopping.set(true);
     operator.stop();
   }
 }

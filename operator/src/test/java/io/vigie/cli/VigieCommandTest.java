@@ -27,6 +27,7 @@ class VigieCommandTest {
         .contains("--namespaces=NS[,NS...]")
         .contains("Default: all")
         .contains("--log-format=FORMAT")
+        .contains("--metrics-port=PORT")
         .contains("--context=NAME");
   }
 

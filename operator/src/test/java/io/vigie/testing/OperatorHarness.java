@@ -118,6 +118,11 @@ public final class OperatorHarness implements AutoCloseable {
     stop.start();
   }
 
+  /** The operator started last: its metrics and health checks. */
+  public VigieOperator operator() {
+    return operator;
+  }
+
   public void stopOperator() {
     operator.close();
     operatorClient.close();

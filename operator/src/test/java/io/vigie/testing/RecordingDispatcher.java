@@ -12,7 +12,8 @@ import java.util.function.BiFunction;
 /**
  * The mock API server's CRUD dispatcher, recording every write with who made it (the
  * {@code X-Vigie-Actor} header of the client), and letting a test inject faults: an answer in
- * place of the real one, before or after the write takes effect.
+ * place of the real one, before or after the write takes effect. Every request of the operator,
+ * reads included, also goes to the {@link ApiRequestLog} that the RBAC check reads.
  */
 public final class RecordingDispatcher extends KubernetesCrudDispatcher {
   public static final String ACTOR = "X-Vigie-Actor";
@@ -31,6 +32,7 @@ public final class RecordingDispatcher extends KubernetesCrudDispatcher {
   private final List<Write> writes = new ArrayList<>();
   private volatile Fault before = (w, applied) -> Optional.empty();
   private volatile Fault after = (w, applied) -> Optional.empty();
+  private volatile String defaultActor;
 
   public RecordingDispatcher() {
     super(List.of());
@@ -46,12 +48,19 @@ public final class RecordingDispatcher extends KubernetesCrudDispatcher {
     this.after = fault;
   }
 
+  /** Who made the requests that name no actor, e.g. an operator run as a process with a kubeconfig. */
+  public void defaultActor(String actor) {
+    this.defaultActor = actor;
+  }
+
   @Override
   public MockResponse dispatch(RecordedRequest request) {
+    String actor = request.getHeader(ACTOR) != null ? request.getHeader(ACTOR) : defaultActor;
+    ApiRequestLog.record(actor, request.getMethod(), request.getPath());
     if (!WRITES.contains(request.getMethod())) {
       return super.dispatch(request);
     }
-    Write planned = new Write(nextSeq(), request.getHeader(ACTOR), request.getMethod(), request.getPath(),
+    Write planned = new Write(nextSeq(), actor, request.getMethod(), request.getPath(),
         request.getBody() == null ? "" : new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8), 0);
     Optional<MockResponse> refused = before.apply(planned, false);
     if (refused.isPresent()) {

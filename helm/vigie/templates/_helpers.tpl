@@ -1,0 +1,93 @@
+{{/* The release's full name, within the 63 characters of a Kubernetes name. */}}
+{{- define "vigie.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "vigie.selectorLabels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "vigie.labels" -}}
+{{ include "vigie.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/component: operator
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{- end -}}
+
+{{- define "vigie.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "vigie.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+What the operator does in the namespaces it watches: exactly the requests its code makes
+(checked against the requests of the whole integration suite by RbacCoverageCheck), no wildcards.
+*/}}
+{{- define "vigie.namespacedRules" -}}
+# Rollouts: informer, fresh reads, finalizer and control annotations (JSON patches), status.
+- apiGroups: ["vigie.io"]
+  resources: ["rollouts"]
+  verbs: ["get", "list", "watch", "patch"]
+- apiGroups: ["vigie.io"]
+  resources: ["rollouts/status"]
+  verbs: ["update"]
+- apiGroups: ["vigie.io"]
+  resources: ["analysistemplates"]
+  verbs: ["get"]
+# The target Deployment (spec.paused only) and the canary Deployment it owns.
+- apiGroups: ["apps"]
+  resources: ["deployments"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+- apiGroups: ["apps"]
+  resources: ["replicasets"]
+  verbs: ["list"]
+# The user's Service (read) and the <service>-stable and <service>-canary Services it owns.
+- apiGroups: [""]
+  resources: ["services"]
+  verbs: ["get", "list", "watch", "create", "update", "delete"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create"]
+# Analysis args and provider credentials (secretKeyRef).
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get"]
+# Traffic routers: the weights of the user's HTTPRoute, VirtualService or NGINX canary Ingress.
+- apiGroups: ["gateway.networking.k8s.io"]
+  resources: ["httproutes"]
+  verbs: ["get", "update", "patch"]
+- apiGroups: ["networking.istio.io"]
+  resources: ["virtualservices"]
+  verbs: ["get", "update", "patch"]
+- apiGroups: ["networking.k8s.io"]
+  resources: ["ingresses"]
+  verbs: ["get", "create", "update", "patch", "delete"]
+{{- end -}}
+
+{{/* What stays cluster-scoped in every mode. */}}
+{{- define "vigie.clusterRules" -}}
+# The start-up check that the Rollout CRD is installed.
+- apiGroups: ["apiextensions.k8s.io"]
+  resources: ["customresourcedefinitions"]
+  resourceNames: ["rollouts.vigie.io"]
+  verbs: ["get"]
+- apiGroups: ["vigie.io"]
+  resources: ["clusteranalysistemplates"]
+  verbs: ["get"]
+{{- end -}}
+
+{{/* Refuses values that cannot work, with the reason. */}}
+{{- define "vigie.validate" -}}
+{{- if and (gt (int .Values.replicas) 1) (not .Values.leaderElection.enabled) -}}
+{{- fail (printf "replicas is %d but leaderElection.enabled is false: several replicas without leader election would all act on the same Rollouts. Set leaderElection.enabled=true, or replicas=1." (int .Values.replicas)) -}}
+{{- end -}}
+{{- end -}}

@@ -1,0 +1,125 @@
+package io.vigie.it;
+
+import static io.vigie.testing.OperatorHarness.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.vigie.api.v1alpha1.AnalysisArg;
+import io.vigie.api.v1alpha1.AnalysisTemplateSpec;
+import io.vigie.api.v1alpha1.ArgValueFrom;
+import io.vigie.api.v1alpha1.CanaryStep;
+import io.vigie.api.v1alpha1.ClusterAnalysisTemplate;
+import io.vigie.api.v1alpha1.Metric;
+import io.vigie.api.v1alpha1.MetricProvider;
+import io.vigie.api.v1alpha1.RevisionRecord;
+import io.vigie.api.v1alpha1.RolloutAnalysis;
+import io.vigie.api.v1alpha1.RolloutPhase;
+import io.vigie.api.v1alpha1.RolloutStatus;
+import io.vigie.api.v1alpha1.SecretKeyRef;
+import io.vigie.api.v1alpha1.TemplateArg;
+import io.vigie.api.v1alpha1.TemplateRef;
+import io.vigie.api.v1alpha1.ThresholdRange;
+import io.vigie.api.v1alpha1.WebProvider;
+import io.vigie.testing.OperatorHarness;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An analysis step of a ClusterAnalysisTemplate (cluster-scoped) whose URL arg comes from a Secret
+ * of the Rollout's namespace: the operator reads both and the canary promotes on its measurement.
+ */
+class ClusterTemplateTest {
+  private OperatorHarness k8s;
+  private HttpServer app;
+  private final AtomicInteger asked = new AtomicInteger();
+
+  @BeforeEach
+  void start() throws IOException {
+    k8s = OperatorHarness.start();
+    app = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    app.createContext("/stats", exchange -> {
+      asked.incrementAndGet();
+      byte[] body = "{\"errorRate\":0.01}".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    app.start();
+  }
+
+  @AfterEach
+  void stop() {
+    app.stop(0);
+    k8s.close();
+  }
+
+  @Test
+  void aClusterTemplateWithASecretArgIsResolvedMeasuredAndPromotes() {
+    k8s.client().secrets().inNamespace(NS).resource(new SecretBuilder()
+        .withNewMetadata().withName("stats").withNamespace(NS).endMetadata()
+        .addToStringData("url", "http://127.0.0.1:" + app.getAddress().getPort() + "/stats").build()).create();
+    k8s.client().resources(ClusterAnalysisTemplate.class).resource(template()).create();
+    k8s.createDeployment("web", "shop/web:v1", 2);
+    k8s.createService("web", "web");
+    RolloutAnalysis analysis = new RolloutAnalysis();
+    TemplateRef ref = TemplateRef.named("error-rate");
+    ref.setClusterScope(true);
+    analysis.setTemplates(List.of(ref));
+    AnalysisArg url = new AnalysisArg();
+    url.setName("url");
+    ArgValueFrom from = new ArgValueFrom();
+    SecretKeyRef key = new SecretKeyRef();
+    key.setName("stats");
+    key.setKey("url");
+    from.setSecretKeyRef(key);
+    url.setValueFrom(from);
+    analysis.setArgs(List.of(url));
+    CanaryStep step = new CanaryStep();
+    step.setAnalysis(analysis);
+    k8s.createRollout("web", "web", "web", CanaryStep.weight(50), step);
+    k8s.awaitPhase("web", RolloutPhase.Healthy);
+
+    k8s.setImage("web", "shop/web:v2");
+
+    RolloutStatus healthy = k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.Healthy && !s.getHistory().isEmpty());
+    assertThat(healthy.getHistory()).singleElement().satisfies(h -> assertThat(h.getVerdict()).isEqualTo(RevisionRecord.Verdict.Promoted));
+    assertThat(healthy.getAnalysis()).singleElement().satisfies(run -> assertThat(run.getMetrics()).singleElement()
+        .satisfies(m -> assertThat(m.getSuccessful()).isEqualTo(1)));
+    assertThat(asked.get()).isGreaterThanOrEqualTo(1);
+  }
+
+  private static ClusterAnalysisTemplate template() {
+    WebProvider web = new WebProvider();
+    web.setUrl("{{args.url}}");
+    web.setJsonPointer("/errorRate");
+    MetricProvider provider = new MetricProvider();
+    provider.setWeb(web);
+    Metric metric = new Metric();
+    metric.setName("error-rate");
+    metric.setProvider(provider);
+    metric.setCount(1);
+    metric.setInterval("10s");
+    ThresholdRange range = new ThresholdRange();
+    range.setMax(0.05);
+    metric.setThresholdRange(range);
+    AnalysisTemplateSpec spec = new AnalysisTemplateSpec();
+    TemplateArg arg = new TemplateArg();
+    arg.setName("url");
+    spec.setArgs(List.of(arg));
+    spec.setMetrics(List.of(metric));
+    ClusterAnalysisTemplate template = new ClusterAnalysisTemplate();
+    template.getMetadata().setName("error-rate");
+    template.setSpec(spec);
+    return template;
+  }
+}
