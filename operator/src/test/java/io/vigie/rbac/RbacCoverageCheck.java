@@ -41,25 +41,6 @@ class RbacCoverageCheck {
    */
   static final Set<Triple> REQUIRED_WITHOUT_REQUEST = Set.of(new Triple("update", "coordination.k8s.io", "leases"));
 
-  /**
-   * Granted for the traffic routers (Gateway API HTTPRoutes, Istio VirtualServices, NGINX canary
-   * Ingresses), which land on another branch with the integration tests that make these requests.
-   * Once merged, their requests are recorded and each must leave this list (the check fails and
-   * says so); a grant the routers turn out not to use must leave the chart.
-   */
-  static final Set<Triple> PENDING_TRAFFIC_ROUTERS = Set.of(
-      new Triple("get", "gateway.networking.k8s.io", "httproutes"),
-      new Triple("update", "gateway.networking.k8s.io", "httproutes"),
-      new Triple("patch", "gateway.networking.k8s.io", "httproutes"),
-      new Triple("get", "networking.istio.io", "virtualservices"),
-      new Triple("update", "networking.istio.io", "virtualservices"),
-      new Triple("patch", "networking.istio.io", "virtualservices"),
-      new Triple("get", "networking.k8s.io", "ingresses"),
-      new Triple("create", "networking.k8s.io", "ingresses"),
-      new Triple("update", "networking.k8s.io", "ingresses"),
-      new Triple("patch", "networking.k8s.io", "ingresses"),
-      new Triple("delete", "networking.k8s.io", "ingresses"));
-
   @Test
   void theChartGrantsExactlyWhatTheOperatorRequestedInTheIntegrationTests() throws IOException {
     assertThat(ApiRequestLog.FILE).as("the requests recorded by the tests' mock API servers: run the whole module (mvn verify)")
@@ -96,14 +77,11 @@ class RbacCoverageCheck {
     assertThat(denied).as("requests the operator made that the chart's RBAC does not allow (add them to "
         + "helm/vigie/templates/_helpers.tpl or rbac files)").isEmpty();
 
-    Set<String> recordedRouters = PENDING_TRAFFIC_ROUTERS.stream().filter(used::contains).map(Triple::toString)
-        .collect(Collectors.toCollection(TreeSet::new));
-    assertThat(recordedRouters).as("traffic-router requests now recorded: remove them from PENDING_TRAFFIC_ROUTERS").isEmpty();
 
     Set<String> unused = granted.stream()
-        .filter(t -> !used.contains(t) && !REQUIRED_WITHOUT_REQUEST.contains(t) && !PENDING_TRAFFIC_ROUTERS.contains(t))
+        .filter(t -> !used.contains(t) && !REQUIRED_WITHOUT_REQUEST.contains(t))
         .map(Triple::toString).collect(Collectors.toCollection(TreeSet::new));
     assertThat(unused).as("granted by the chart but requested by no test: remove them, or test the code that needs them").isEmpty();
-    assertThat(granted).containsAll(REQUIRED_WITHOUT_REQUEST).containsAll(PENDING_TRAFFIC_ROUTERS);
+    assertThat(granted).containsAll(REQUIRED_WITHOUT_REQUEST);
   }
 }
