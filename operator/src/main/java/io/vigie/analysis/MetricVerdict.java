@@ -25,6 +25,8 @@ public final class MetricVerdict {
     status.setName(metric.getName());
     status.setPhase(AnalysisPhase.Running);
     status.setMessage("no measurement yet");
+    status.setRule(MetricRule.describe(metric));
+    status.setLimits(MetricRule.limits(metric));
     return status;
   }
 

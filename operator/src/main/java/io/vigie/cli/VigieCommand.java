@@ -1,25 +1,60 @@
 package io.vigie.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
-/** The vigie command line: the operator itself, and (as they land) the commands people and CI use. */
+/**
+ * The vigie command line: the operator itself, the commands people on call use to see and steer a
+ * rollout, and `wait` for CI pipelines. Exit codes: 0 done, 1 the rollout failed or the command
+ * makes no sense in its phase, 2 a timeout, 3 a usage, connection, permission or not-found error.
+ */
 @Command(
     name = "vigie",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
+    exitCodeOnInvalidInput = CliError.USAGE,
     versionProvider = VersionProvider.class,
     description = "Progressive delivery for Kubernetes Deployments: watched canaries that roll themselves back.",
-    subcommands = {OperatorCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ListCommand.class, StatusCommand.class, ControlCommand.Promote.class, ControlCommand.Abort.class,
+        ControlCommand.Retry.class, ControlCommand.Pause.class, ControlCommand.Resume.class, SetImageCommand.class,
+        WaitCommand.class, OperatorCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class VigieCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** The command line with its error handling: a failure is one line on stderr and an exit code. */
+  public static CommandLine commandLine() {
+    return commandLine(CommandLine.defaultFactory());
+  }
+
+  /** With a factory of the caller's, e.g. one that gives the commands a simulated clock. */
+  static CommandLine commandLine(CommandLine.IFactory factory) {
+    CommandLine cli = new CommandLine(new VigieCommand(), factory);
+    cli.setExecutionExceptionHandler((e, command, parsed) -> {
+      PrintWriter err = command.getErr();
+      if (e instanceof CliError error) {
+        err.println("vigie " + command.getCommandName() + ": " + error.getMessage());
+        err.flush();
+        return error.exitCode();
+      }
+      if (e instanceof io.fabric8.kubernetes.client.KubernetesClientException k) {
+        err.println("vigie " + command.getCommandName() + ": " + k.getMessage());
+        err.flush();
+        return CliError.USAGE;
+      }
+      throw e;
+    });
+    return cli;
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new VigieCommand()).execute(args));
+    System.exit(commandLine().execute(args));
   }
 }

@@ -1,6 +1,7 @@
 package io.vigie.core;
 
-import io.vigie.analysis.MeasurementJudge;
+import io.vigie.analysis.MetricRule;
+
 import io.vigie.analysis.ResolvedAnalysis;
 import io.vigie.api.v1alpha1.AnalysisPhase;
 import io.vigie.api.v1alpha1.AnalysisRunStatus;
@@ -9,7 +10,6 @@ import io.vigie.api.v1alpha1.MetricEvidence;
 import io.vigie.api.v1alpha1.MetricStatus;
 import io.vigie.api.v1alpha1.RollbackReport;
 import io.vigie.api.v1alpha1.RolloutStatus;
-import io.vigie.api.v1alpha1.ThresholdRange;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,34 +60,12 @@ final class RollbackReports {
         Optional<Metric> spec = resolved.run(run.getName())
             .flatMap(r -> r.metrics().stream().filter(x -> x.getName().equals(m.getName())).findFirst());
         spec.ifPresent(metric -> {
-          e.setRule(rule(metric));
-          e.setLimits("failureLimit " + orZero(metric.getFailureLimit()) + ", inconclusiveLimit "
-              + orZero(metric.getInconclusiveLimit()) + ", consecutiveErrorLimit "
-              + (metric.getConsecutiveErrorLimit() == null ? 4 : metric.getConsecutiveErrorLimit()));
+          e.setRule(MetricRule.describe(metric));
+          e.setLimits(MetricRule.limits(metric));
         });
         evidence.add(e);
       }
     }
     return evidence;
-  }
-
-  private static String rule(Metric metric) {
-    ThresholdRange range = metric.getThresholdRange();
-    if (range != null) {
-      return "within [" + (range.getMin() == null ? "-Inf" : MeasurementJudge.number(range.getMin())) + ", "
-          + (range.getMax() == null ? "+Inf" : MeasurementJudge.number(range.getMax())) + "]";
-    }
-    List<String> parts = new ArrayList<>();
-    if (metric.getSuccessCondition() != null) {
-      parts.add("success when " + metric.getSuccessCondition());
-    }
-    if (metric.getFailureCondition() != null) {
-      parts.add("failure when " + metric.getFailureCondition());
-    }
-    return String.join("; ", parts);
-  }
-
-  private static int orZero(Integer value) {
-    return value == null ? 0 : value;
   }
 }

@@ -13,7 +13,7 @@ class VigieCommandTest {
   private final StringWriter err = new StringWriter();
 
   private int run(String... args) {
-    CommandLine cli = new CommandLine(new VigieCommand());
+    CommandLine cli = VigieCommand.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     return cli.execute(args);
@@ -33,13 +33,13 @@ class VigieCommandTest {
 
   @Test
   void anUnknownOptionIsAUsageError() {
-    assertThat(run("operator", "--namespace", "shop")).isEqualTo(2);
+    assertThat(run("operator", "--namespace", "shop")).isEqualTo(3);
     assertThat(err.toString()).contains("Unknown options: '--namespace'").contains("Possible solutions: --namespaces");
   }
 
   @Test
   void aBadLogFormatNamesTheChoices() {
-    assertThat(run("operator", "--log-format", "xml")).isEqualTo(2);
+    assertThat(run("operator", "--log-format", "xml")).isEqualTo(3);
     assertThat(err.toString()).contains("Invalid value for option '--log-format'").contains("text, json");
   }
 

@@ -12,6 +12,10 @@ public class MetricStatus {
   private AnalysisPhase phase;
   @JsonPropertyDescription("Why the metric has its phase, with the values and limits.")
   private String message;
+  @JsonPropertyDescription("The success rule, e.g. within [-Inf, 0.05].")
+  private String rule;
+  @JsonPropertyDescription("The limits the verdict counts against, e.g. failureLimit 1, inconclusiveLimit 0.")
+  private String limits;
   private int measured;
   private int successful;
   private int failed;
@@ -27,6 +31,10 @@ public class MetricStatus {
   public void setPhase(AnalysisPhase phase) { this.phase = phase; }
   public String getMessage() { return message; }
   public void setMessage(String message) { this.message = message; }
+  public String getRule() { return rule; }
+  public void setRule(String rule) { this.rule = rule; }
+  public String getLimits() { return limits; }
+  public void setLimits(String limits) { this.limits = limits; }
   public int getMeasured() { return measured; }
   public void setMeasured(int measured) { this.measured = measured; }
   public int getSuccessful() { return successful; }

@@ -1,0 +1,37 @@
+package io.vigie.analysis;
+
+import io.vigie.api.v1alpha1.Metric;
+import io.vigie.api.v1alpha1.ThresholdRange;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A metric's rule and limits in words, for status, reports and the CLI. */
+public final class MetricRule {
+  private MetricRule() {}
+
+  public static String describe(Metric metric) {
+    ThresholdRange range = metric.getThresholdRange();
+    if (range != null) {
+      return "within [" + (range.getMin() == null ? "-Inf" : MeasurementJudge.number(range.getMin())) + ", "
+          + (range.getMax() == null ? "+Inf" : MeasurementJudge.number(range.getMax())) + "]";
+    }
+    List<String> parts = new ArrayList<>();
+    if (metric.getSuccessCondition() != null) {
+      parts.add("success when " + metric.getSuccessCondition());
+    }
+    if (metric.getFailureCondition() != null) {
+      parts.add("failure when " + metric.getFailureCondition());
+    }
+    return String.join("; ", parts);
+  }
+
+  public static String limits(Metric metric) {
+    return "failureLimit " + orZero(metric.getFailureLimit()) + ", inconclusiveLimit " + orZero(metric.getInconclusiveLimit())
+        + ", consecutiveErrorLimit " + (metric.getConsecutiveErrorLimit() == null
+            ? MetricVerdict.DEFAULT_CONSECUTIVE_ERROR_LIMIT : metric.getConsecutiveErrorLimit());
+  }
+
+  private static int orZero(Integer value) {
+    return value == null ? 0 : value;
+  }
+}

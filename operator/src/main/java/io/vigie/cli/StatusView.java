@@ -1,0 +1,271 @@
+package io.vigie.cli;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.vigie.api.v1alpha1.AnalysisRunStatus;
+import io.vigie.api.v1alpha1.CanaryStep;
+import io.vigie.api.v1alpha1.MeasurementStatus;
+import io.vigie.api.v1alpha1.MetricEvidence;
+import io.vigie.api.v1alpha1.MetricStatus;
+import io.vigie.api.v1alpha1.RevisionRecord;
+import io.vigie.api.v1alpha1.RollbackReport;
+import io.vigie.api.v1alpha1.Rollout;
+import io.vigie.api.v1alpha1.RolloutStatus;
+import io.vigie.api.v1alpha1.TrafficRouting;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * What `vigie status` prints: where a Rollout is and why, at a glance. A pure function of what was
+ * read from the cluster and the time, so that its text can be checked word for word.
+ */
+final class StatusView {
+  private static final int LABEL = 11;
+  private static final int BAR = 20;
+
+  /** What the view shows: the Rollout, its Deployment and its canary Deployment as read. */
+  record Snapshot(Rollout rollout, Optional<Deployment> target, Optional<Deployment> canary, Optional<String> stableImages) {}
+
+  private final int width;
+  private final List<String> lines = new ArrayList<>();
+
+  private StatusView(int width) {
+    this.width = Math.max(60, width);
+  }
+
+  static String render(Snapshot snapshot, Instant now, int width) {
+    StatusView view = new StatusView(width);
+    view.draw(snapshot, now);
+    return String.join("\n", view.lines) + "\n";
+  }
+
+  private void draw(Snapshot snap, Instant now) {
+    Rollout rollout = snap.rollout();
+    RolloutStatus s = rollout.getStatus() == null ? new RolloutStatus() : rollout.getStatus();
+    String namespace = rollout.getMetadata().getNamespace();
+    field("Rollout", namespace + "/" + rollout.getMetadata().getName());
+    field("Phase", (s.getPhase() == null ? "Unknown (the operator has not seen it yet: is it running?)" : s.getPhase().name())
+        + (s.getStep() == null ? "" : "  step " + s.getStep())
+        + (s.getStepStartedAt() == null || s.getCanaryRevision() == null ? "" : "  (" + age(s.getStepStartedAt(), now) + " in step)"));
+    field("Message", s.getMessage() == null ? "" : s.getMessage());
+    field("Stable", "revision " + orDash(s.getStableRevision()) + "  " + deployment(snap.target(), snap.stableImages()));
+    if (s.getCanaryRevision() != null || snap.canary().map(d -> replicas(d) > 0).orElse(false)) {
+      field("Canary", "revision " + orDash(s.getCanaryRevision()) + "  " + deployment(snap.canary(), Optional.empty()));
+    }
+    int canary = s.getCanaryWeight() == null ? 0 : s.getCanaryWeight();
+    List<CanaryStep> steps = steps(rollout);
+    Optional<String> header = s.getCanaryRevision() == null ? Optional.empty() : header(steps, s.getCurrentStepIndex());
+    field("Traffic", "stable " + (100 - canary) + "%  canary " + canary + "%  via " + via(rollout)
+        + header.map(h -> "  header route " + h).orElse(""));
+    if (s.getCanaryRevision() != null && !steps.isEmpty()) {
+      stepLines(steps, s);
+    }
+    analysisLines(s);
+    rollbackLines(s.getRollbackReport(), s);
+    historyLines(s.getHistory());
+  }
+
+  private void stepLines(List<CanaryStep> steps, RolloutStatus s) {
+    int index = s.getCurrentStepIndex() == null ? 0 : s.getCurrentStepIndex();
+    int done = Math.min(index, steps.size());
+    int filled = BAR * done / steps.size();
+    field("Steps", "[" + "#".repeat(filled) + "-".repeat(BAR - filled) + "] " + done + "/" + steps.size() + " done"
+        + (index >= steps.size() ? ", promoting" : ""));
+    for (int i = 0; i < steps.size(); i++) {
+      String mark = i < index ? "done" : i == index ? "now " : "    ";
+      line("  " + mark + " " + (i + 1) + ". " + describe(steps.get(i)));
+    }
+  }
+
+  private void analysisLines(RolloutStatus s) {
+    List<AnalysisRunStatus> runs = s.getAnalysis() == null ? List.of() : s.getAnalysis();
+    if (runs.isEmpty() || s.getCanaryRevision() == null) {
+      return;
+    }
+    field("Analysis", "");
+    for (AnalysisRunStatus run : runs) {
+      line("  " + run.getName() + ": " + run.getPhase() + (run.getMessage() == null ? "" : " - " + run.getMessage()));
+      for (MetricStatus m : run.getMetrics()) {
+        line("    " + m.getName() + "  " + m.getPhase() + "  " + measurements(m.getMeasurements())
+            + (m.getRule() == null ? "" : "  rule " + m.getRule())
+            + "  (" + m.getSuccessful() + " ok, " + m.getFailed() + " failed, " + m.getInconclusive() + " inconclusive, "
+            + m.getErrors() + " errors" + (m.getLimits() == null ? "" : "; " + m.getLimits()) + ")");
+      }
+    }
+  }
+
+  private void rollbackLines(RollbackReport report, RolloutStatus s) {
+    if (report == null) {
+      return;
+    }
+    field("Rollback", "revision " + report.getRevision() + " (" + report.getTrigger() + "): " + report.getSummary());
+    if (report.getSecondsToDecision() != null || report.getSecondsToTrafficBack() != null) {
+      line("  timings: " + (report.getSecondsToDecision() == null ? "" : report.getSecondsToDecision()
+          + "s from first traffic to the decision") + (report.getSecondsToTrafficBack() == null ? ""
+          : ", traffic back on stable " + report.getSecondsToTrafficBack() + "s after it"));
+    }
+    for (MetricEvidence e : report.getMetrics()) {
+      line("  evidence: " + e.getRun() + "/" + e.getMetric() + " " + e.getPhase() + "  " + measurements(e.getMeasurements())
+          + (e.getRule() == null ? "" : "  rule " + e.getRule()) + (e.getLimits() == null ? "" : "  (" + e.getLimits() + ")"));
+    }
+    for (String change : report.getChanges()) {
+      line("  changed: " + change);
+    }
+  }
+
+  private void historyLines(List<RevisionRecord> history) {
+    if (history == null || history.isEmpty()) {
+      return;
+    }
+    field("History", "");
+    List<RevisionRecord> last = history.subList(Math.max(0, history.size() - 3), history.size());
+    for (int i = last.size() - 1; i >= 0; i--) {
+      RevisionRecord r = last.get(i);
+      line("  " + r.getAt() + "  " + r.getRevision() + "  " + r.getVerdict() + ": " + r.getReason());
+    }
+  }
+
+  private static String measurements(List<MeasurementStatus> measurements) {
+    if (measurements == null || measurements.isEmpty()) {
+      return "no measurement yet";
+    }
+    return "last " + measurements.subList(Math.max(0, measurements.size() - 5), measurements.size()).stream()
+        .map(m -> (m.getValue() == null ? "-" : m.getValue()) + " " + mark(m))
+        .collect(Collectors.joining(", "));
+  }
+
+  private static String mark(MeasurementStatus m) {
+    if (m.getPhase() == null) {
+      return "?";
+    }
+    return switch (m.getPhase()) {
+      case Successful -> "ok";
+      case Failed -> "FAILED";
+      case Inconclusive -> "inconclusive";
+      case Error -> "error";
+      default -> m.getPhase().name();
+    };
+  }
+
+  /** A Deployment with its ready pods and images: for the stable side, those its stable pods run. */
+  private static String deployment(Optional<Deployment> d, Optional<String> stableImages) {
+    boolean canary = stableImages.isEmpty();
+    if (d.isEmpty()) {
+      return canary ? "(no canary Deployment)" : "(Deployment not found)";
+    }
+    Deployment deployment = d.get();
+    int ready = deployment.getStatus() == null || deployment.getStatus().getReadyReplicas() == null ? 0
+        : deployment.getStatus().getReadyReplicas();
+    String images = stableImages.orElseGet(() -> deployment.getSpec().getTemplate().getSpec().getContainers().stream()
+        .map(c -> c.getImage()).collect(Collectors.joining(", ")));
+    return "Deployment " + deployment.getMetadata().getName() + "  " + ready + "/" + replicas(deployment) + " ready  " + images
+        + (!canary && Boolean.TRUE.equals(deployment.getSpec().getPaused()) ? "  (paused by Vigie)" : "");
+  }
+
+  private static int replicas(Deployment d) {
+    return d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+  }
+
+  private static String via(Rollout rollout) {
+    TrafficRouting routing = rollout.getSpec() == null ? null : rollout.getSpec().getTrafficRouting();
+    String ns = rollout.getMetadata().getNamespace();
+    if (routing == null) {
+      return "replica ratio (share of ready pods)";
+    }
+    if (routing.getGatewayAPI() != null) {
+      return "HTTPRoute " + ns + "/" + String.join(", ", routing.getGatewayAPI().routeNames());
+    }
+    if (routing.getIstio() != null && routing.getIstio().getVirtualService() != null) {
+      return "VirtualService " + ns + "/" + routing.getIstio().getVirtualService().getName();
+    }
+    return routing.getNginx() == null ? "?" : "Ingress " + ns + "/" + routing.getNginx().getStableIngress() + "-canary";
+  }
+
+  private static List<CanaryStep> steps(Rollout rollout) {
+    if (rollout.getSpec() == null || rollout.getSpec().getStrategy() == null || rollout.getSpec().getStrategy().getCanary() == null
+        || rollout.getSpec().getStrategy().getCanary().getSteps() == null) {
+      return List.of();
+    }
+    return rollout.getSpec().getStrategy().getCanary().getSteps();
+  }
+
+  private static Optional<String> header(List<CanaryStep> steps, Integer index) {
+    for (int i = Math.min(index == null ? 0 : index, steps.size()) - 1; i >= 0; i--) {
+      if (steps.get(i).getSetHeaderRoute() != null) {
+        return Optional.of(steps.get(i).getSetHeaderRoute().toString());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String describe(CanaryStep step) {
+    if (step.getAnalysis() != null && step.getAnalysis().getTemplates() != null && !step.getAnalysis().getTemplates().isEmpty()) {
+      return "analysis " + step.getAnalysis().getTemplates().stream().map(t -> t.getName()).collect(Collectors.joining(", "));
+    }
+    if (step.getPause() != null && step.getPause().getDuration() == null) {
+      return "pause (until promoted)";
+    }
+    return step.toString();
+  }
+
+  static String age(String timestamp, Instant now) {
+    try {
+      Duration d = Duration.between(Instant.parse(timestamp), now);
+      if (d.isNegative()) {
+        return "0s";
+      }
+      long s = d.toSeconds();
+      return s < 120 ? s + "s" : s < 7200 ? (s / 60) + "m" + (s % 60 == 0 ? "" : (s % 60) + "s") : (s / 3600) + "h" + ((s % 3600) / 60) + "m";
+    } catch (DateTimeParseException e) {
+      return "?";
+    }
+  }
+
+  private static String orDash(String value) {
+    return value == null ? "-" : value;
+  }
+
+  private void field(String label, String text) {
+    String prefix = label + " ".repeat(Math.max(1, LABEL - label.length()));
+    wrap(prefix, text);
+  }
+
+  private void line(String text) {
+    wrap("", text);
+  }
+
+  /** Wraps at word boundaries to the width, continuation lines indented under the text. */
+  private void wrap(String prefix, String text) {
+    String indent = " ".repeat(prefix.isEmpty() ? leading(text) + 2 : prefix.length());
+    String rest = text;
+    String first = prefix;
+    boolean firstLine = true;
+    while (true) {
+      String lead = firstLine ? first : indent;
+      int room = width - lead.length();
+      if (rest.length() <= room) {
+        lines.add((lead + rest).stripTrailing());
+        return;
+      }
+      int cut = rest.lastIndexOf(' ', room);
+      if (cut <= leading(rest)) {
+        cut = room;
+      }
+      lines.add((lead + rest.substring(0, cut)).stripTrailing());
+      rest = rest.substring(cut).stripLeading();
+      firstLine = false;
+    }
+  }
+
+  private static int leading(String text) {
+    int i = 0;
+    while (i < text.length() && text.charAt(i) == ' ') {
+      i++;
+    }
+    return i;
+  }
+}

@@ -1,0 +1,418 @@
+package io.vigie.cli;
+
+import static io.vigie.testing.OperatorHarness.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.vigie.api.v1alpha1.CanaryStep;
+import io.vigie.api.v1alpha1.Rollout;
+import io.vigie.api.v1alpha1.RolloutAnalysis;
+import io.vigie.api.v1alpha1.RolloutPhase;
+import io.vigie.api.v1alpha1.TemplateRef;
+import io.vigie.testing.OperatorHarness;
+import io.vigie.testing.RecordingDispatcher;
+import io.vigie.testing.Routes;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Every command of the CLI against the mock API server, on rollouts driven by the real operator,
+ * as a person or a CI job runs them: what they print, what they change, their exit codes.
+ */
+class CliTest {
+  static final Path GOLDEN = Path.of("src/test/resources/cli");
+  static final Path DOCS = Path.of(System.getProperty("vigie.examples", "../examples")).resolveSibling("docs");
+  private OperatorHarness k8s;
+  private Path kubeconfig;
+  private HttpServer metrics;
+
+  /** What one run of the CLI printed, and its exit code. */
+  record Run(int code, String out, String err) {}
+
+  @BeforeEach
+  void start(@TempDir Path dir) throws IOException {
+    k8s = OperatorHarness.start();
+    kubeconfig = dir.resolve("kubeconfig");
+    Files.writeString(kubeconfig, """
+        apiVersion: v1
+        kind: Config
+        clusters: [{name: mock, cluster: {server: "%s"}}]
+        users: [{name: me, user: {token: test}}]
+        contexts: [{name: mock, context: {cluster: mock, user: me, namespace: shop}}]
+        current-context: mock
+        """.formatted(k8s.client().getConfiguration().getMasterUrl()));
+    k8s.createDeployment("web", "shop/web:v1", 4);
+    k8s.createService("web", "web");
+  }
+
+  @AfterEach
+  void stop() {
+    if (metrics != null) {
+      metrics.stop(0);
+    }
+    k8s.close();
+  }
+
+  private Run vigie(String... args) {
+    return vigie(new StringWriter(), args);
+  }
+
+  private Run vigie(StringWriter out, String... args) {
+    StringWriter err = new StringWriter();
+    CommandLine cli = VigieCommand.commandLine(new CommandLine.IFactory() {
+      @Override
+      public <K> K create(Class<K> type) throws Exception {
+        K made = CommandLine.defaultFactory().create(type);
+        // Ages count in the operator's simulated time.
+        if (made instanceof StatusCommand s) {
+          s.clock = k8s.clock();
+          s.terminal = false;
+        } else if (made instanceof ListCommand l) {
+          l.clock = k8s.clock();
+        }
+        return made;
+      }
+    });
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    String[] all = new String[args.length + 2];
+    System.arraycopy(args, 0, all, 0, args.length);
+    all[args.length] = "--kubeconfig";
+    all[args.length + 1] = kubeconfig.toString();
+    int code = cli.execute(all);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private void rollout(CanaryStep... steps) {
+    k8s.createRollout("web", "web", "web", steps);
+    k8s.awaitPhase("web", RolloutPhase.Healthy);
+  }
+
+  /** A step analysis on an error rate served by a stub: 25% for images tagged bad, else 0. */
+  private CanaryStep errorRateAnalysis() throws IOException {
+    metrics = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    metrics.createContext("/errors", exchange -> {
+      var canary = k8s.deployment("web-canary");
+      boolean bad = canary != null && canary.getSpec().getTemplate().getSpec().getContainers().get(0).getImage().contains("bad");
+      byte[] body = ("{\"errorRate\": " + (bad ? 0.25 : 0.0) + "}").getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    metrics.start();
+    k8s.client().load(new ByteArrayInputStream("""
+        apiVersion: vigie.io/v1alpha1
+        kind: AnalysisTemplate
+        metadata: {name: error-rate}
+        spec:
+          metrics:
+            - name: error-rate
+              count: 1
+              thresholdRange: {max: 0.05}
+              provider:
+                web: {url: "http://127.0.0.1:%d/errors", jsonPointer: /errorRate}
+        """.formatted(metrics.getAddress().getPort()).getBytes(StandardCharsets.UTF_8))).inNamespace(NS).create();
+    CanaryStep step = new CanaryStep();
+    step.setAnalysis(new RolloutAnalysis());
+    step.getAnalysis().setTemplates(List.of(TemplateRef.named("error-rate")));
+    return step;
+  }
+
+  private static void assertGolden(String name, String actual) throws IOException {
+    Path file = GOLDEN.resolve(name);
+    if (Boolean.getBoolean("vigie.golden.update")) {
+      Files.createDirectories(GOLDEN);
+      Files.writeString(file, actual);
+    }
+    assertThat(actual).as("golden %s (regenerate with -Dvigie.golden.update=true)", file).isEqualTo(Files.readString(file));
+    // docs/cli.md shows this very output.
+    assertThat(Files.readString(DOCS.resolve("cli.md"))).as("docs/cli.md quotes %s", file).contains(actual);
+  }
+
+  @Test
+  void statusOfAProgressingRolloutAtAFixedWidth() throws IOException {
+    rollout(CanaryStep.weight(25), errorRateAnalysis(), CanaryStep.weight(50), CanaryStep.pauseUntilPromoted(),
+        CanaryStep.weight(100));
+    k8s.setImage("web", "shop/web:v2");
+    k8s.awaitPhase("web", RolloutPhase.Paused);
+    k8s.advance("web", java.time.Duration.ofSeconds(42));
+    k8s.eventually(() -> assertThat(k8s.deployment("web-canary").getStatus().getReadyReplicas()).isEqualTo(4));
+
+    Run status = vigie("status", "web", "--width", "100");
+
+    assertThat(status.code()).isZero();
+    assertGolden("status-progressing.txt", status.out());
+    assertThat(vigie("get", "web", "--width", "100").out()).isEqualTo(status.out());
+  }
+
+  @Test
+  void statusOfARolledBackRolloutShowsTheReport() throws IOException {
+    rollout(CanaryStep.weight(25), errorRateAnalysis(), CanaryStep.weight(50));
+    k8s.setImage("web", "shop/web:v2-bad");
+    k8s.awaitPhase("web", RolloutPhase.RolledBack);
+    k8s.eventually(() -> assertThat(k8s.status("web").getRollbackReport().getTrafficBackAt()).isNotNull());
+
+    Run status = vigie("status", "web", "--width", "100");
+
+    assertThat(status.code()).isZero();
+    assertGolden("status-rolledback.txt", status.out());
+  }
+
+  @Test
+  void listShowsEveryRolloutOfTheNamespaceOrOfAll() {
+    rollout(CanaryStep.weight(20));
+
+    Run list = vigie("list");
+    assertThat(list.code()).isZero();
+    assertThat(list.out().lines().toList()).hasSize(2);
+    assertThat(list.out()).startsWith("NAME   PHASE     STEP   WEIGHT   STABLE").contains("web    Healthy   -      0%");
+    assertThat(vigie("list", "-A").out()).startsWith("NAMESPACE   NAME").contains("shop        web");
+    assertThat(vigie("list", "-n", "other").out()).isEqualTo("No Rollouts in namespace other.\n");
+    Run json = vigie("list", "-o", "json");
+    assertThat(json.out()).contains("\"kind\" : \"Rollout\"").contains("\"name\" : \"web\"");
+  }
+
+  @Test
+  void promoteMovesPastAPauseAndSaysWhatTheOperatorDid() {
+    rollout(CanaryStep.weight(20), CanaryStep.pauseUntilPromoted(), CanaryStep.weight(50), CanaryStep.pauseUntilPromoted());
+    k8s.setImage("web", "shop/web:v2");
+    k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.Paused && "2/4".equals(s.getStep()));
+
+    Run promote = vigie("promote", "web");
+
+    assertThat(promote.code()).as(promote.err()).isZero();
+    assertThat(promote.out()).contains("shop/web: requested vigie.io/promote=true")
+        .contains("shop/web: step 2/4 completed by hand");
+    k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.Paused && "4/4".equals(s.getStep()));
+
+    Run full = vigie("promote", "web", "--full");
+    assertThat(full.out()).contains("skipped the remaining steps");
+    k8s.awaitPhase("web", RolloutPhase.Healthy);
+
+    Run again = vigie("promote", "web");
+    assertThat(again.code()).isEqualTo(1);
+    assertThat(again.err()).isEqualTo("vigie promote: shop/web is Healthy: nothing to promote (promote moves a canary in "
+        + "progress past its current step; change the Deployment's image to start one)\n");
+  }
+
+  @Test
+  void abortRetryPauseAndResume() {
+    rollout(CanaryStep.weight(20), CanaryStep.pauseFor("10m"), CanaryStep.weight(50));
+    k8s.setImage("web", "shop/web:v2");
+    k8s.awaitStatus("web", s -> "2/3".equals(s.getStep()));
+
+    assertThat(vigie("pause", "web").out()).contains("paused at step 2/3");
+    assertThat(k8s.awaitPhase("web", RolloutPhase.Paused).getUserPaused()).isTrue();
+    Run pauseAgain = vigie("pause", "web");
+    assertThat(pauseAgain.code()).isEqualTo(1);
+    assertThat(pauseAgain.err()).contains("shop/web is already paused: vigie resume web");
+    assertThat(vigie("resume", "web").out()).contains("resumed at step 2/3");
+
+    Run abort = vigie("abort", "web");
+    assertThat(abort.code()).isZero();
+    assertThat(abort.out()).contains("aborted revision").contains("now phase=RolledBack");
+    k8s.eventually(() -> assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isZero());
+    assertThat(vigie("abort", "web").err()).contains("shop/web is RolledBack: no canary to abort");
+
+    Run retry = vigie("retry", "web");
+    assertThat(retry.code()).isZero();
+    assertThat(retry.out()).contains("retrying revision").contains("from step 1/3");
+    k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.Progressing && "2/3".equals(s.getStep()));
+    assertThat(vigie("resume", "web").err()).contains("it was not paused with vigie pause");
+  }
+
+  @Test
+  void aControlTheOperatorDoesNotTakeUpTimesOutWithExitCode2() {
+    rollout(CanaryStep.weight(20), CanaryStep.pauseUntilPromoted());
+    k8s.setImage("web", "shop/web:v2");
+    k8s.awaitPhase("web", RolloutPhase.Paused);
+    k8s.stopOperator();
+
+    Run promote = vigie("promote", "web", "--timeout", "1s");
+
+    assertThat(promote.code()).isEqualTo(2);
+    assertThat(promote.err()).contains("the operator has not acted on vigie.io/promote after 1s: is it running?");
+    assertThat(k8s.rollout("web").getMetadata().getAnnotations()).containsEntry("vigie.io/promote", "true");
+  }
+
+  @Test
+  void setImageChangesTheContainerAndNamesTheRolloutThatTakesIt() {
+    rollout(CanaryStep.weight(20), CanaryStep.pauseUntilPromoted());
+
+    Run set = vigie("set-image", "web", "app=shop/web:v2");
+
+    assertThat(set.code()).as(set.err()).isZero();
+    assertThat(set.out()).contains("deployment shop/web: container app: shop/web:v1 -> shop/web:v2")
+        .contains("goes through Rollout web; follow it with: vigie status web --watch, or vigie wait web");
+    assertThat(k8s.deployment("web").getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("shop/web:v2");
+    k8s.awaitPhase("web", RolloutPhase.Paused);
+
+    Run wrong = vigie("set-image", "web", "api=shop/web:v3");
+    assertThat(wrong.code()).isEqualTo(3);
+    assertThat(wrong.err()).isEqualTo("vigie set-image: deployment shop/web has no container 'api': its containers are app\n");
+    assertThat(vigie("set-image", "web", "app").err()).contains("'app' is not CONTAINER=IMAGE");
+  }
+
+  @Test
+  void waitExitsZeroOnHealthyOnTheNewRevision() throws Exception {
+    rollout(CanaryStep.weight(20), CanaryStep.pauseUntilPromoted());
+    vigie("set-image", "web", "app=shop/web:v2");
+
+    CompletableFuture<Run> wait = CompletableFuture.supplyAsync(() -> vigie("wait", "web", "--timeout", "20s", "--interval", "100ms"));
+    k8s.awaitPhase("web", RolloutPhase.Paused);
+    k8s.annotate("web", "vigie.io/promote", "true");
+
+    Run run = wait.get();
+    assertThat(run.code()).as(run.out() + run.err()).isZero();
+    assertThat(run.out()).contains("waiting up to 20s for the verdict on revision")
+        .contains("phase=Paused step=2/2").contains("Healthy: revision");
+  }
+
+  @Test
+  void waitExitsOneOnARollbackWithTheReason() throws Exception {
+    rollout(CanaryStep.weight(25), errorRateAnalysis(), CanaryStep.weight(50));
+    vigie("set-image", "web", "app=shop/web:v2-bad");
+
+    Run run = vigie("wait", "web", "--timeout", "20s", "--interval", "100ms");
+
+    assertThat(run.code()).as(run.out() + run.err()).isEqualTo(1);
+    assertThat(run.out()).contains("RolledBack: revision").contains("error-rate").contains("it changed container app: image");
+  }
+
+  @Test
+  void waitExitsTwoOnTimeoutAndThreeOnUsageErrors() {
+    rollout(CanaryStep.weight(20), CanaryStep.pauseUntilPromoted());
+    vigie("set-image", "web", "app=shop/web:v2");
+    k8s.awaitPhase("web", RolloutPhase.Paused);
+
+    Run timeout = vigie("wait", "web", "--timeout", "1s", "--interval", "100ms");
+    assertThat(timeout.code()).isEqualTo(2);
+    assertThat(timeout.out()).contains("no verdict on revision").contains("after 1s (phase=Paused");
+
+    Run missing = vigie("wait", "wbe", "--timeout", "1s");
+    assertThat(missing.code()).isEqualTo(3);
+    assertThat(missing.err()).isEqualTo("vigie wait: rollout shop/wbe not found: did you mean web?\n");
+    assertThat(vigie("wait", "web").code()).as("--timeout is required").isEqualTo(3);
+    assertThat(vigie("wait", "web", "--timeout", "soon").err()).contains("--timeout: 'soon' is not a duration");
+  }
+
+  @Test
+  void anUnreachableClusterIsAUsageErrorInOneLine(@TempDir Path dir) throws IOException {
+    Files.writeString(kubeconfig, """
+        apiVersion: v1
+        kind: Config
+        clusters: [{name: nowhere, cluster: {server: "https://127.0.0.1:1"}}]
+        users: [{name: me, user: {token: x}}]
+        contexts: [{name: nowhere, context: {cluster: nowhere, user: me}}]
+        current-context: nowhere
+        """);
+
+    Run run = vigie("wait", "web", "--timeout", "5s");
+
+    assertThat(run.code()).isEqualTo(3);
+    assertThat(run.err()).startsWith("vigie wait: cannot reach the Kubernetes API at https://127.0.0.1:1/")
+        .contains("check KUBECONFIG, --kubeconfig or --context").hasLineCount(1);
+  }
+
+  @Test
+  void aForbiddenCallSaysWhichVerbOnWhichResource() {
+    rollout(CanaryStep.weight(20), CanaryStep.pauseUntilPromoted());
+    k8s.setImage("web", "shop/web:v2");
+    k8s.awaitPhase("web", RolloutPhase.Paused);
+    k8s.dispatcher().before((write, applied) -> write.actor() == null && "PATCH".equals(write.method())
+        && write.path().contains("/rollouts/web") ? Optional.of(RecordingDispatcher.status(403, "Forbidden")) : Optional.empty());
+
+    Run promote = vigie("promote", "web");
+
+    assertThat(promote.code()).isEqualTo(3);
+    assertThat(promote.err()).isEqualTo("vigie promote: forbidden: you may not patch rollouts.vigie.io in namespace shop "
+        + "(ask your cluster admin for that permission, or use another --context)\n");
+  }
+
+  @Test
+  void watchWhenNotATerminalPrintsALinePerChange() throws Exception {
+    rollout(CanaryStep.weight(20), CanaryStep.pauseUntilPromoted());
+    AtomicReference<Thread> watcher = new AtomicReference<>();
+    StringWriter printed = new StringWriter();
+    CompletableFuture<Run> watch = CompletableFuture.supplyAsync(() -> {
+      watcher.set(Thread.currentThread());
+      return vigie(printed, "status", "web", "--watch", "--interval", "50ms");
+    });
+    k8s.eventually(() -> assertThat(printed.toString()).contains("phase=Healthy"));
+    k8s.setImage("web", "shop/web:v2");
+    k8s.eventually(() -> assertThat(printed.toString()).contains("phase=Paused"));
+    k8s.annotate("web", "vigie.io/promote", "true");
+    k8s.eventually(() -> assertThat(printed.toString().lines().reduce((a, b) -> b).orElse("")).contains("phase=Healthy"));
+    watcher.get().interrupt();
+
+    Run run = watch.get();
+    List<String> lines = run.out().lines().toList();
+    assertThat(lines.get(0)).matches("\\d\\d:\\d\\d:\\d\\d phase=Healthy weight=0 message=\"revision \\w+ serves all traffic\"");
+    assertThat(lines).anySatisfy(l -> assertThat(l).contains("phase=Paused step=2/2 weight=20"));
+    assertThat(lines.get(lines.size() - 1)).contains("phase=Healthy");
+    assertThat(lines).doesNotHaveDuplicates();
+    assertThat(run.out()).doesNotContain("\033[");
+  }
+
+  @Test
+  void jsonOutputIsTheRolloutObject() {
+    rollout(CanaryStep.weight(20));
+
+    Run json = vigie("status", "web", "-o", "json");
+
+    Rollout parsed = k8s.client().getKubernetesSerialization().unmarshal(json.out(), Rollout.class);
+    assertThat(parsed.getStatus().getPhase()).isEqualTo(RolloutPhase.Healthy);
+    assertThat(vigie("status", "web", "-o", "yaml").out()).contains("kind: \"Rollout\"").contains("phase: \"Healthy\"");
+  }
+
+  @Test
+  void theKubectlPluginRunsTheLauncherNextToItsRealLocationWithTheArguments(@TempDir Path dir) throws Exception {
+    // As installed: the plugin symlinked from a directory on PATH, the launcher beside the real file.
+    Path repo = Files.createDirectories(dir.resolve("vigie"));
+    Path plugin = Files.copy(Routes.EXAMPLES.resolveSibling("kubectl-vigie"), repo.resolve("kubectl-vigie"));
+    Path launcher = Files.writeString(repo.resolve("vigie"), "#!/usr/bin/env bash\necho \"vigie $*\"\n");
+    launcher.toFile().setExecutable(true);
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Files.createSymbolicLink(bin.resolve("kubectl-vigie"), plugin);
+
+    Process process = new ProcessBuilder(bin.resolve("kubectl-vigie").toString(), "status", "web", "-n", "shop")
+        .redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(process.waitFor()).as(output).isZero();
+    assertThat(output).isEqualTo("vigie status web -n shop\n");
+  }
+
+  @Test
+  void theCiExamplesRunCommandsTheCliAccepts() throws IOException {
+    int commands = 0;
+    for (String file : List.of("github-actions.yaml", "gitlab-ci.yaml")) {
+      for (String line : Files.readAllLines(Routes.EXAMPLES.resolve("ci").resolve(file))) {
+        int at = line.indexOf("./vigie ");
+        String command = at < 0 ? "" : line.substring(at);
+        if (at >= 0) {
+          String[] args = command.substring("./vigie ".length()).replaceAll("\\$\\{\\{[^}]*}}|\\$\\w+", "x").split("\\s+");
+          CommandLine.ParseResult parsed = VigieCommand.commandLine().parseArgs(args);
+          assertThat(parsed.subcommand()).as(command).isNotNull();
+          commands++;
+        }
+      }
+    }
+    assertThat(commands).as("vigie commands in examples/ci").isEqualTo(6);
+  }
+}
