@@ -5,11 +5,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The demo needs the embedded playground (simulated cluster, live traffic, Prometheus), which is
- * not in this build: say so plainly and point at what works today, rather than fail obscurely.
+ * The demo runs on the embedded playground, a separate build (the playground module) that the
+ * launcher starts for `./vigie demo`. This jar alone (the operator's image) has no playground.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Runs a canary on the embedded playground (arrives with the playground module).")
+    description = "Runs a canary on the embedded playground: use the launcher of a clone of the repository, ./vigie demo.")
 final class DemoCommand implements Callable<Integer> {
   @Option(names = "--scenario", paramLabel = "NAME", description = "good, bad-errors, bad-latency or metrics-outage.")
   String scenario;
@@ -17,12 +17,9 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     System.err.println("""
-        vigie demo: the embedded playground is not in this build of Vigie yet.
-        What runs today:
-          - the whole canary of examples/basic-canary against the test API server:
-              mvn -B -q -pl api,operator -am verify -Dtest=ExamplesTest -Dsurefire.failIfNoSpecifiedTests=false
-          - on a real cluster: kubectl apply -f crds/ -f examples/basic-canary/ ; ./vigie operator
-        See docs/concepts.md.""");
-    return 2;
+        vigie demo: this jar is the operator alone; the demo runs on the embedded playground.
+        From a clone of the repository: ./vigie demo [--scenario good|bad-errors|bad-latency|metrics-outage]
+        (the launcher builds and starts the playground). See docs/playground.md.""");
+    return 3;
   }
 }

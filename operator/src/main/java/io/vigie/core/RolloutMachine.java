@@ -15,6 +15,7 @@ import io.vigie.api.v1alpha1.AbortStatus;
 import io.vigie.api.v1alpha1.AnalysisPhase;
 import io.vigie.api.v1alpha1.AnalysisRunStatus;
 import io.vigie.api.v1alpha1.Metric;
+import io.vigie.api.v1alpha1.MetricStatus;
 import io.vigie.api.v1alpha1.RolloutAnalysis;
 import io.vigie.api.v1alpha1.CanaryStep;
 import io.vigie.api.v1alpha1.ControlRecord;
@@ -470,12 +471,16 @@ public final class RolloutMachine {
       }
       List<String> lacking = new ArrayList<>();
       for (Metric metric : background.get().metrics()) {
-        boolean enough = run(AnalysisRuns.BACKGROUND)
-            .flatMap(r -> AnalysisRuns.metricStatus(r, metric.getName()))
-            .map(m -> MetricVerdict.hasEnoughSamples(m, metric))
-            .orElse(false);
+        Optional<MetricStatus> status = run(AnalysisRuns.BACKGROUND).flatMap(r -> AnalysisRuns.metricStatus(r, metric.getName()));
+        boolean enough = status.map(m -> MetricVerdict.hasEnoughSamples(m, metric)).orElse(false);
+        // Successes in the past do not vouch for now: a metrics backend that went down (errors not
+        // yet at their limit) must not let the promotion through. The newest measurement must pass.
+        Optional<AnalysisPhase> last = status.filter(m -> !m.getMeasurements().isEmpty())
+            .map(m -> m.getMeasurements().get(m.getMeasurements().size() - 1).getPhase());
         if (!enough) {
           lacking.add(metric.getName());
+        } else if (last.isPresent() && last.get() != AnalysisPhase.Successful) {
+          lacking.add(metric.getName() + " (its last measurement: " + last.get() + ")");
         }
       }
       if (lacking.isEmpty()) {

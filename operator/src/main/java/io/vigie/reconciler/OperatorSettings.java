@@ -11,9 +11,11 @@ import java.util.Set;
  * @param prometheusAddress the Prometheus API used by metrics that name no address
  * @param stopTimeout how long a stop waits for reconciles in flight
  * @param leaderElection when present, only the holder of this Lease reconciles
+ * @param clockSpeed how much faster than real time the operator's Clock runs: 1 in a cluster; the
+ *     playground compresses time, so a wait of 30s on its clock is a requeue of 30s / speed
  */
 public record OperatorSettings(Set<String> namespaces, String instance, Optional<String> prometheusAddress,
-    java.time.Duration stopTimeout, Optional<LeaderElection> leaderElection) {
+    java.time.Duration stopTimeout, Optional<LeaderElection> leaderElection, double clockSpeed) {
   public static final java.time.Duration DEFAULT_STOP_TIMEOUT = java.time.Duration.ofSeconds(10);
 
   /**
@@ -30,7 +32,7 @@ public record OperatorSettings(Set<String> namespaces, String instance, Optional
   }
 
   public OperatorSettings(Set<String> namespaces, String instance, Optional<String> prometheusAddress) {
-    this(namespaces, instance, prometheusAddress, DEFAULT_STOP_TIMEOUT, Optional.empty());
+    this(namespaces, instance, prometheusAddress, DEFAULT_STOP_TIMEOUT, Optional.empty(), 1);
   }
 
   public static OperatorSettings defaults(String instance) {
@@ -38,14 +40,19 @@ public record OperatorSettings(Set<String> namespaces, String instance, Optional
   }
 
   public OperatorSettings withPrometheus(String address) {
-    return new OperatorSettings(namespaces, instance, Optional.ofNullable(address), stopTimeout, leaderElection);
+    return new OperatorSettings(namespaces, instance, Optional.ofNullable(address), stopTimeout, leaderElection, clockSpeed);
   }
 
   public OperatorSettings withStopTimeout(java.time.Duration timeout) {
-    return new OperatorSettings(namespaces, instance, prometheusAddress, timeout, leaderElection);
+    return new OperatorSettings(namespaces, instance, prometheusAddress, timeout, leaderElection, clockSpeed);
   }
 
   public OperatorSettings withLeaderElection(LeaderElection election) {
-    return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, Optional.of(election));
+    return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, Optional.of(election), clockSpeed);
+  }
+
+  /** An operator whose Clock runs {@code speed} times faster than real time (the playground's). */
+  public OperatorSettings withClockSpeed(double speed) {
+    return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, leaderElection, speed);
   }
 }

@@ -64,6 +64,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   private final ActionExecutor executor;
   private final ControlIntake controls;
   private final EventRecorder events;
+  private final double clockSpeed;
   private final RolloutMetrics metrics;
 
   public RolloutReconciler(KubernetesClient client, Clock clock, OperatorSettings settings) {
@@ -81,6 +82,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     this.executor = new ActionExecutor(client, canaries, new VigieServices(client), routers);
     this.controls = new ControlIntake(client);
     this.events = new EventRecorder(client, clock, settings.instance());
+    this.clockSpeed = settings.clockSpeed() > 0 ? settings.clockSpeed() : 1;
   }
 
   @Override
@@ -153,7 +155,9 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
         controls.clear(rollout);
       }
       UpdateControl<Rollout> control = UpdateControl.noUpdate();
-      decision.requeueAfter().ifPresent(control::rescheduleAfter);
+      // JOSDK schedules in real time; the decision's delays are on the operator's Clock.
+      decision.requeueAfter().ifPresent(d -> control.rescheduleAfter(
+          java.time.Duration.ofMillis(Math.max(1, (long) (d.toMillis() / clockSpeed)))));
       return control;
     } finally {
       MDC.remove("rollout");

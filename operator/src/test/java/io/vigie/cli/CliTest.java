@@ -279,8 +279,9 @@ class CliTest {
 
     Run run = wait.get();
     assertThat(run.code()).as(run.out() + run.err()).isZero();
-    assertThat(run.out()).contains("waiting up to 20s for the verdict on revision")
-        .contains("phase=Paused step=2/2").contains("Healthy: revision");
+    String revision = k8s.status("web").getStableRevision();
+    assertThat(run.out()).startsWith("shop/web: waiting up to 20s for the verdict on revision " + revision + "\n")
+        .endsWith("shop/web: Healthy: revision " + revision + " serves all traffic\n");
   }
 
   @Test

@@ -201,4 +201,28 @@ class RolloutMachineAnalysisTest {
     assertThat(aborted.getPhase()).isEqualTo(RolloutPhase.RolledBack);
     assertThat(aborted.getAbort().getReason()).isEqualTo("AnalysisError");
   }
+
+  @Test
+  void aBackgroundAnalysisWhoseLastMeasurementIsAnErrorHoldsThePromotion() {
+    RolloutSpec spec = Specs.canary(CanaryStep.weight(25), CanaryStep.pauseFor("1m"));
+    RolloutStatus status = servingWithBackgroundAnalysis(spec);
+    measured("background", 0.0);
+    status = step(spec, status);
+    // The metrics backend goes down before the last step is over: one error, below its limit.
+    world.now = world.now.plusSeconds(30);
+    world.analysis = new Observation.Analysis(world.analysis.resolved(), List.of(),
+        List.of(RawMeasurement.error("background", "error-rate", world.now, "Prometheus answered HTTP 503")));
+    status = step(spec, status);
+    world.now = world.now.plusSeconds(31);
+    status = step(spec, status);
+
+    assertThat(status.getPhase()).isEqualTo(RolloutPhase.Progressing);
+    assertThat(status.getMessage()).isEqualTo("every step passed; waiting for the background analysis to have enough "
+        + "successful measurements of error-rate (its last measurement: Error) before promoting");
+
+    world.now = world.now.plusSeconds(30);
+    measured("background", 0.01);
+    status = step(spec, status);
+    assertThat(status.getPhase()).isEqualTo(RolloutPhase.Promoting);
+  }
 }

@@ -26,7 +26,7 @@ import io.vigie.testing.MockCluster;
 import io.vigie.testing.MutableClock;
 import io.vigie.testing.RecordingDispatcher;
 import io.vigie.testing.RecordingDispatcher.Write;
-import io.vigie.testing.SimulatedDeploymentController;
+import io.vigie.simulator.SimulatedDeploymentController;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -12,7 +12,7 @@ import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.chart.HelmChart;
 import io.vigie.testing.MockCluster;
-import io.vigie.testing.SimulatedDeploymentController;
+import io.vigie.simulator.SimulatedDeploymentController;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -1,5 +1,7 @@
 package io.vigie.testing;
 
+import io.vigie.simulator.SimulatedDeploymentController;
+
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;

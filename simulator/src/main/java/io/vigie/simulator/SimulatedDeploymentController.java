@@ -1,4 +1,4 @@
-package io.vigie.testing;
+package io.vigie.simulator;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -74,8 +74,15 @@ public final class SimulatedDeploymentController implements AutoCloseable {
 
   private void syncQuietly() {
     try {
+      // One read of each kind per tick, however many Deployments: the playground runs thousands.
+      Map<String, List<ReplicaSet>> byOwner = new HashMap<>();
+      for (ReplicaSet rs : client.apps().replicaSets().inAnyNamespace().list().getItems()) {
+        if (rs.getMetadata().getOwnerReferences() != null) {
+          rs.getMetadata().getOwnerReferences().forEach(o -> byOwner.computeIfAbsent(o.getUid(), k -> new java.util.ArrayList<>()).add(rs));
+        }
+      }
       for (Deployment d : client.apps().deployments().inAnyNamespace().list().getItems()) {
-        sync(d);
+        sync(d, byOwner.getOrDefault(d.getMetadata().getUid(), List.of()));
       }
     } catch (KubernetesClientException e) {
       // A conflict with a concurrent writer: the next tick reads fresh objects and tries again.
@@ -85,14 +92,10 @@ public final class SimulatedDeploymentController implements AutoCloseable {
     }
   }
 
-  private void sync(Deployment d) {
+  private void sync(Deployment d, List<ReplicaSet> owned) {
     String namespace = d.getMetadata().getNamespace();
     int replicas = Optional.ofNullable(d.getSpec().getReplicas()).orElse(1);
     String hash = podTemplateHash(d.getSpec().getTemplate());
-    List<ReplicaSet> owned = client.apps().replicaSets().inNamespace(namespace).list().getItems().stream()
-        .filter(rs -> rs.getMetadata().getOwnerReferences() != null && rs.getMetadata().getOwnerReferences().stream()
-            .anyMatch(o -> Objects.equals(o.getUid(), d.getMetadata().getUid()) && d.getMetadata().getName().equals(o.getName())))
-        .toList();
     ReplicaSet current = owned.stream().filter(rs -> hash.equals(rs.getMetadata().getLabels().get("pod-template-hash")))
         .findFirst().orElse(null);
     boolean paused = Boolean.TRUE.equals(d.getSpec().getPaused());

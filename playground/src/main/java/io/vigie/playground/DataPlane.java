@@ -1,0 +1,272 @@
+package io.vigie.playground;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Routes requests as a Service would: to a ready pod behind it, picked at random, so each
+ * ReplicaSet gets its share of ready pods. Each pod behaves as its image says ({@link AppVersion}).
+ * It keeps per-second statistics for the canary and stable pods, served as JSON the way a metrics
+ * backend would (only complete scrape intervals are visible), and the benchmark's counters.
+ */
+final class DataPlane implements AutoCloseable {
+  /** One ReplicaSet's ready pods behind the Service. */
+  record Endpoint(String image, boolean canary, int ready) {}
+
+  private static final int LATENCY_BUCKETS = 300;
+  private static final double BUCKET_SECONDS = 0.01;
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final String service;
+  private final SimClock clock;
+  private final long scrapeSeconds;
+  private final Random random;
+  private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "data-plane-endpoints");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Map<Long, Second> canary = new ConcurrentHashMap<>();
+  private final Map<Long, Second> stable = new ConcurrentHashMap<>();
+  private volatile List<Endpoint> endpoints = List.of();
+  private volatile boolean metricsOutage;
+  private HttpServer http;
+
+  // The benchmark's counters, over every request served.
+  private long requests;
+  private long bad;
+  private Instant firstBad;
+  private Instant lastBad;
+  private Instant lastCanaryRequest;
+  private long canaryRequests;
+  private final Map<String, Long> badByImage = new java.util.HashMap<>();
+  private final Map<String, Instant> firstBadByImage = new java.util.HashMap<>();
+  private final Map<String, Instant> lastServedByImage = new java.util.HashMap<>();
+
+  DataPlane(KubernetesClient client, String namespace, String service, SimClock clock, long scrapeSeconds, long seed) {
+    this.client = client;
+    this.namespace = namespace;
+    this.service = service;
+    this.clock = clock;
+    this.scrapeSeconds = scrapeSeconds;
+    this.random = new Random(seed);
+  }
+
+  DataPlane start() throws IOException {
+    refresher.scheduleWithFixedDelay(this::refresh, 0, 20, TimeUnit.MILLISECONDS);
+    http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    http.createContext("/stats", this::stats);
+    http.createContext("/", this::front);
+    http.start();
+    return this;
+  }
+
+  String address() {
+    return "http://127.0.0.1:" + http.getAddress().getPort();
+  }
+
+  /** The metrics backend answers 503 from now on (the metrics-outage scenario). */
+  void metricsOutage(boolean outage) {
+    this.metricsOutage = outage;
+  }
+
+  List<Endpoint> endpoints() {
+    return endpoints;
+  }
+
+  private void refresh() {
+    try {
+      Service s = client.services().inNamespace(namespace).withName(service).get();
+      if (s == null || s.getSpec().getSelector() == null) {
+        endpoints = List.of();
+        return;
+      }
+      Map<String, String> selector = s.getSpec().getSelector();
+      List<Endpoint> found = new ArrayList<>();
+      for (ReplicaSet rs : client.apps().replicaSets().inNamespace(namespace).list().getItems()) {
+        Map<String, String> labels = Optional.ofNullable(rs.getSpec().getTemplate().getMetadata().getLabels()).orElse(Map.of());
+        int ready = rs.getStatus() == null || rs.getStatus().getReadyReplicas() == null ? 0 : rs.getStatus().getReadyReplicas();
+        if (ready > 0 && labels.entrySet().containsAll(selector.entrySet())) {
+          found.add(new Endpoint(rs.getSpec().getTemplate().getSpec().getContainers().get(0).getImage(),
+              "canary".equals(labels.get("vigie.io/role")), ready));
+        }
+      }
+      endpoints = List.copyOf(found);
+    } catch (RuntimeException e) {
+      // The API server is busy or stopping: keep the last endpoints, as kube-proxy would.
+    }
+  }
+
+  /** Serves one request at the current simulated time; empty when no pod is ready. */
+  synchronized Optional<AppVersion.Response> serve() {
+    List<Endpoint> now = endpoints;
+    int total = now.stream().mapToInt(Endpoint::ready).sum();
+    if (total == 0) {
+      return Optional.empty();
+    }
+    int pick = random.nextInt(total);
+    Endpoint chosen = now.get(0);
+    for (Endpoint e : now) {
+      if (pick < e.ready()) {
+        chosen = e;
+        break;
+      }
+      pick -= e.ready();
+    }
+    AppVersion.Response response = AppVersion.of(chosen.image()).serve(random);
+    Instant at = clock.instant();
+    (chosen.canary() ? canary : stable).computeIfAbsent(at.getEpochSecond(), k -> new Second()).add(response);
+    requests++;
+    lastServedByImage.put(chosen.image(), at);
+    if (response.bad()) {
+      badByImage.merge(chosen.image(), 1L, Long::sum);
+      firstBadByImage.putIfAbsent(chosen.image(), at);
+    }
+    if (chosen.canary()) {
+      canaryRequests++;
+      lastCanaryRequest = at;
+    }
+    if (response.bad()) {
+      bad++;
+      lastBad = at;
+      if (firstBad == null) {
+        firstBad = at;
+      }
+    }
+    return Optional.of(response);
+  }
+
+  synchronized Counters counters() {
+    return new Counters(requests, bad, Optional.ofNullable(firstBad), Optional.ofNullable(lastBad),
+        Optional.ofNullable(lastCanaryRequest), canaryRequests);
+  }
+
+  record Counters(long requests, long bad, Optional<Instant> firstBad, Optional<Instant> lastBad,
+      Optional<Instant> lastCanaryRequest, long canaryRequests) {}
+
+  /** Requests of one version that went wrong, when the first did, and when it last served one. */
+  record VersionCounters(long bad, Optional<Instant> firstBad, Optional<Instant> lastServed) {}
+
+  synchronized VersionCounters version(String image) {
+    return new VersionCounters(badByImage.getOrDefault(image, 0L), Optional.ofNullable(firstBadByImage.get(image)),
+        Optional.ofNullable(lastServedByImage.get(image)));
+  }
+
+  /** GET /stats?role=canary&window=60: error rate, p99 latency and request count, as a metrics backend shows them. */
+  private void stats(HttpExchange exchange) throws IOException {
+    if (metricsOutage) {
+      reply(exchange, 503, "{\"error\":\"metrics backend unavailable\"}");
+      return;
+    }
+    Map<String, String> query = query(exchange.getRequestURI());
+    Map<Long, Second> seconds = "stable".equals(query.get("role")) ? stable : canary;
+    long window = Long.parseLong(query.getOrDefault("window", "60"));
+    // Only complete scrape intervals are visible, as with a Prometheus scraping every scrapeSeconds.
+    long visibleUntil = clock.instant().getEpochSecond() / scrapeSeconds * scrapeSeconds;
+    Second sum = new Second();
+    for (long s = visibleUntil - window; s < visibleUntil; s++) {
+      Second one = seconds.get(s);
+      if (one != null) {
+        sum.merge(one);
+      }
+    }
+    String body = "{\"requests\": " + sum.requests + ", \"errors\": " + sum.errors + ", \"errorRate\": "
+        + (sum.requests == 0 ? "null" : Double.toString((double) sum.errors / sum.requests)) + ", \"p99\": "
+        + (sum.requests == 0 ? "null" : Double.toString(sum.quantile(0.99))) + "}";
+    reply(exchange, 200, body);
+  }
+
+  /** Any other path: one real request through the data plane, answered as the chosen pod would. */
+  private void front(HttpExchange exchange) throws IOException {
+    Optional<AppVersion.Response> response = serve();
+    if (response.isEmpty()) {
+      reply(exchange, 503, "no ready pod behind Service " + service + "\n");
+      return;
+    }
+    reply(exchange, response.get().status(), "status " + response.get().status() + " in "
+        + Math.round(response.get().latencySeconds() * 1000) + " ms\n");
+  }
+
+  private static void reply(HttpExchange exchange, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
+    exchange.close();
+  }
+
+  private static Map<String, String> query(URI uri) {
+    Map<String, String> params = new java.util.HashMap<>();
+    if (uri.getQuery() != null) {
+      for (String pair : uri.getQuery().split("&")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0) {
+          params.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+      }
+    }
+    return params;
+  }
+
+  /** One second of requests of one side: counts and a latency histogram. */
+  private static final class Second {
+    long requests;
+    long errors;
+    final long[] latency = new long[LATENCY_BUCKETS];
+
+    synchronized void add(AppVersion.Response r) {
+      requests++;
+      if (r.status() >= 500) {
+        errors++;
+      }
+      latency[Math.min(LATENCY_BUCKETS - 1, (int) (r.latencySeconds() / BUCKET_SECONDS))]++;
+    }
+
+    synchronized void merge(Second other) {
+      synchronized (other) {
+        requests += other.requests;
+        errors += other.errors;
+        for (int i = 0; i < LATENCY_BUCKETS; i++) {
+          latency[i] += other.latency[i];
+        }
+      }
+    }
+
+    double quantile(double q) {
+      long rank = (long) Math.ceil(q * requests);
+      long seen = 0;
+      for (int i = 0; i < LATENCY_BUCKETS; i++) {
+        seen += latency[i];
+        if (seen >= rank) {
+          return (i + 1) * BUCKET_SECONDS;
+        }
+      }
+      return LATENCY_BUCKETS * BUCKET_SECONDS;
+    }
+  }
+
+  @Override
+  public void close() {
+    refresher.shutdownNow();
+    if (http != null) {
+      http.stop(0);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.vigie.playground;
+
+import io.vigie.api.v1alpha1.Rollout;
+import io.vigie.api.v1alpha1.RolloutPhase;
+import io.vigie.api.v1alpha1.RolloutStatus;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One release on the playground, watched by the real operator: the scenario's image replaces v1,
+ * the timeline is printed, and the last line says where the Rollout ended.
+ */
+final class Demo {
+  static final String STEPS = """
+      - setWeight: 20
+      - pause: {duration: 1m}
+      - setWeight: 50
+      - pause: {duration: 1m}
+      """;
+
+  private Demo() {}
+
+  /** Runs the scenario; returns the phase the Rollout ended in. */
+  static RolloutPhase run(Scenario scenario, double speed, PrintStream out, Optional<Path> kubeconfig) throws Exception {
+    try (Playground playground = new Playground(new Playground.Settings(speed, 4, 20, 15, 42))) {
+      out.println("Vigie playground: scenario " + scenario.word + " (" + scenario.story + ")");
+      out.println("  cluster: mock API server at " + playground.client().getConfiguration().getMasterUrl()
+          + ", time sped up " + speed + "x; app: Deployment web (4 pods of v1) behind Service web, 20 requests/s");
+      out.println("  data plane: " + playground.dataPlane().address() + "  (curl it; /stats?role=canary is what the analysis reads)");
+      kubeconfig.ifPresent(path -> out.println("  kubeconfig: " + playground.writeKubeconfig(path)
+          + "  (e.g. ./vigie status web --watch --kubeconfig " + path + ")"));
+      playground.deployApp("ghcr.io/example/web:v1");
+      playground.startOperator();
+      playground.apply(Release.objects(STEPS, "30s"));
+      Timeline timeline = new Timeline(playground, out, playground.clock().instant());
+      String v1 = awaitAdoption(playground, timeline);
+      out.println("  release: kubectl set image deployment/web web=" + scenario.image);
+      playground.release(scenario.image);
+      Instant released = playground.clock().instant();
+      Instant deadline = released.plus(Duration.ofMinutes(30));
+      boolean outage = false;
+      while (playground.clock().instant().isBefore(deadline)) {
+        Rollout rollout = timeline.poll();
+        RolloutStatus s = rollout.getStatus();
+        if (scenario == Scenario.METRICS_OUTAGE && !outage
+            && Duration.between(released, playground.clock().instant()).compareTo(Duration.ofSeconds(45)) >= 0) {
+          out.println("  ! the metrics backend goes down");
+          playground.dataPlane().metricsOutage(true);
+          outage = true;
+        }
+        Optional<String> end = end(s, v1);
+        if (end.isPresent()) {
+          timeline.report(s.getRollbackReport());
+          out.println();
+          out.println("RESULT phase=" + s.getPhase() + " revision=" + end.get());
+          return s.getPhase();
+        }
+        Thread.sleep(50);
+      }
+      out.println("RESULT phase=Timeout revision=none");
+      return null;
+    }
+  }
+
+  private static String awaitAdoption(Playground playground, Timeline timeline) throws InterruptedException {
+    while (true) {
+      Rollout rollout = timeline.poll();
+      if (rollout != null && rollout.getStatus() != null && rollout.getStatus().getPhase() == RolloutPhase.Healthy) {
+        return rollout.getStatus().getStableRevision();
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** The revision the release ended on, once it has ended. */
+  static Optional<String> end(RolloutStatus s, String v1) {
+    if (s == null || s.getPhase() == null) {
+      return Optional.empty();
+    }
+    return switch (s.getPhase()) {
+      case Healthy -> v1.equals(s.getStableRevision()) ? Optional.empty() : Optional.of(s.getStableRevision());
+      case RolledBack -> Optional.of(s.getAbort() == null ? s.getCanaryRevision() : s.getAbort().getRevision());
+      case Invalid -> Optional.of(String.valueOf(s.getCanaryRevision()));
+      case Paused -> s.getConditions().stream().anyMatch(c -> "Paused".equals(c.getType()) && "True".equals(c.getStatus())
+          && c.getReason() != null && c.getReason().startsWith("Analysis")) ? Optional.of(s.getCanaryRevision()) : Optional.empty();
+      default -> Optional.empty();
+    };
+  }
+}

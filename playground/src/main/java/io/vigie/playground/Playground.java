@@ -1,0 +1,165 @@
+package io.vigie.playground;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.vigie.reconciler.OperatorSettings;
+import io.vigie.runtime.VigieOperator;
+import io.vigie.simulator.SimulatedDeploymentController;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+
+/**
+ * A cluster in one process: the fabric8 mock API server (CRUD) on loopback with Vigie's CRDs, the
+ * simulated Deployment controller and kubelet, a data plane with users, and, when asked, the real
+ * operator. Everything reads one sped-up clock.
+ */
+final class Playground implements AutoCloseable {
+  static final String NS = "shop";
+  static final String APP = "web";
+
+  private final Settings settings;
+  private final SimClock clock;
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+  private final SimulatedDeploymentController controller;
+  private final DataPlane dataPlane;
+  private final LoadGenerator load;
+  private VigieOperator operator;
+
+  /**
+   * @param speed how many simulated seconds pass per real second
+   * @param replicas the app's Deployment size
+   * @param rps users' requests per simulated second
+   * @param scrapeSeconds how stale the metrics backend is (its scrape interval)
+   * @param seed the data plane's randomness
+   */
+  record Settings(double speed, int replicas, double rps, long scrapeSeconds, long seed) {}
+
+  Playground(Settings settings) throws IOException {
+    this.settings = settings;
+    this.clock = new SimClock(Instant.parse("2026-01-01T10:00:00Z"), settings.speed());
+    this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(List.of()), false);
+    server.init(java.net.InetAddress.getLoopbackAddress(), 0);
+    this.client = server.createClient();
+    for (String crd : List.of("rollouts.vigie.io-v1.yml", "analysistemplates.vigie.io-v1.yml",
+        "clusteranalysistemplates.vigie.io-v1.yml")) {
+      try (InputStream in = Playground.class.getResourceAsStream("/META-INF/fabric8/" + crd)) {
+        client.apiextensions().v1().customResourceDefinitions()
+            .resource(client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class)).create();
+      }
+    }
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+    this.controller = new SimulatedDeploymentController(server.createClient()).start();
+    this.dataPlane = new DataPlane(server.createClient(), NS, APP, clock, settings.scrapeSeconds(), settings.seed()).start();
+    this.load = new LoadGenerator(dataPlane, clock, settings.rps()).start();
+  }
+
+  SimClock clock() {
+    return clock;
+  }
+
+  KubernetesClient client() {
+    return client;
+  }
+
+  /** Requests the API server has answered so far, from every client. */
+  int apiRequests() {
+    return server.getRequestCount();
+  }
+
+  DataPlane dataPlane() {
+    return dataPlane;
+  }
+
+  /** A kubeconfig for kubectl or `vigie status` against this cluster. */
+  Path writeKubeconfig(Path file) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Files.writeString(file, """
+          apiVersion: v1
+          kind: Config
+          clusters: [{name: playground, cluster: {server: "%s"}}]
+          users: [{name: playground, user: {token: playground}}]
+          contexts: [{name: playground, context: {cluster: playground, user: playground, namespace: %s}}]
+          current-context: playground
+          """.formatted(client.getConfiguration().getMasterUrl(), NS), StandardCharsets.UTF_8);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The app, as its team runs it: a Deployment of v1 and a Service, with a rolling update strategy. */
+  void deployApp(String image) {
+    client.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder()
+        .withNewMetadata().withName(APP).withNamespace(NS).endMetadata()
+        .withNewSpec()
+        .withReplicas(settings.replicas())
+        .withNewSelector().addToMatchLabels("app", APP).endSelector()
+        .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate()
+        .withNewMaxSurge("25%").withNewMaxUnavailable("0").endRollingUpdate().endStrategy()
+        .withNewTemplate()
+        .withNewMetadata().addToLabels("app", APP).endMetadata()
+        .withNewSpec().addNewContainer().withName(APP).withImage(image).addNewPort().withContainerPort(8080).endPort()
+        .endContainer().endSpec()
+        .endTemplate()
+        .endSpec()
+        .build()).create();
+    client.services().inNamespace(NS).resource(new ServiceBuilder()
+        .withNewMetadata().withName(APP).withNamespace(NS).endMetadata()
+        .withNewSpec().addToSelector("app", APP).addNewPort().withName("http").withPort(80).withNewTargetPort(8080).endPort()
+        .endSpec()
+        .build()).create();
+  }
+
+  /** `kubectl set image deployment/web web=IMAGE`. */
+  void release(String image) {
+    client.apps().deployments().inNamespace(NS).withName(APP).edit(d -> {
+      d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image);
+      return d;
+    });
+  }
+
+  /** Creates Vigie objects from YAML, with the data plane's address in place of DATA_PLANE. */
+  void apply(String yaml) {
+    String resolved = yaml.replace("DATA_PLANE", dataPlane.address());
+    client.load(new java.io.ByteArrayInputStream(resolved.getBytes(StandardCharsets.UTF_8))).inNamespace(NS).create();
+  }
+
+  /** The real operator, in this process, on the playground's clock. */
+  void startOperator() {
+    OperatorSettings operatorSettings = OperatorSettings.defaults("playground-operator").withClockSpeed(settings.speed());
+    operator = VigieOperator.start(server.createClient(), clock, operatorSettings);
+  }
+
+  VigieOperator operator() {
+    return operator;
+  }
+
+  @Override
+  public void close() {
+    load.close();
+    if (operator != null) {
+      operator.close();
+    }
+    dataPlane.close();
+    controller.close();
+    client.close();
+    server.destroy();
+  }
+}

@@ -1,0 +1,67 @@
+package io.vigie.playground;
+
+import io.vigie.cli.VigieCommand;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** `vigie demo` (and `vigie bench`) on the playground; any other command is the vigie CLI's. */
+public final class PlaygroundMain {
+  private PlaygroundMain() {}
+
+  @Command(name = "demo", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 3,
+      description = "Releases a new version of an app on an embedded cluster and shows Vigie watching it.")
+  static final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "good",
+        description = "good, bad-errors, bad-latency or metrics-outage. Default: ${DEFAULT-VALUE}.")
+    String scenario;
+
+    @Option(names = "--speed", paramLabel = "FACTOR", defaultValue = "10",
+        description = "Simulated seconds per real second (analysis intervals and pauses shrink alike). Default: ${DEFAULT-VALUE}.")
+    double speed;
+
+    @Option(names = "--kubeconfig-out", paramLabel = "PATH", description = "Write a kubeconfig for the playground's API server here.")
+    Path kubeconfig;
+
+    @Override
+    public Integer call() throws Exception {
+      Scenario chosen;
+      try {
+        chosen = Scenario.of(scenario);
+      } catch (IllegalArgumentException e) {
+        System.err.println("vigie demo: " + e.getMessage());
+        return 3;
+      }
+      var phase = Demo.run(chosen, speed, System.out, Optional.ofNullable(kubeconfig));
+      return phase == chosen.expected ? 0 : 1;
+    }
+  }
+
+  /** The demo and the bench print their own story: the operator's and the API server's logs would drown it. */
+  static void quietLogs() {
+    for (String name : java.util.List.of(org.slf4j.Logger.ROOT_LOGGER_NAME, "io.vigie", "io.javaoperatorsdk", "io.fabric8")) {
+      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name)).setLevel(ch.qos.logback.classic.Level.WARN);
+    }
+    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+    for (var handler : java.util.logging.Logger.getLogger("").getHandlers()) {
+      handler.setLevel(java.util.logging.Level.WARNING);
+    }
+  }
+
+  public static void main(String[] args) {
+    if (args.length > 0 && (args[0].equals("demo") || args[0].equals("bench"))) {
+      quietLogs();
+    }
+    if (args.length > 0 && args[0].equals("demo")) {
+      System.exit(new CommandLine(new DemoCommand()).execute(Arrays.copyOfRange(args, 1, args.length)));
+    }
+    if (args.length > 0 && args[0].equals("bench")) {
+      System.exit(new CommandLine(new Bench()).execute(Arrays.copyOfRange(args, 1, args.length)));
+    }
+    System.exit(VigieCommand.commandLine().execute(args));
+  }
+}

@@ -1,0 +1,53 @@
+package io.vigie.playground;
+
+/**
+ * The Vigie objects of a playground release: the analysis templates (error rate and p99 latency of
+ * the canary's pods, from the data plane's metrics) and a Rollout with these canary steps.
+ */
+final class Release {
+  private Release() {}
+
+  /**
+   * @param steps the canary steps, as YAML list items
+   * @param interval time between measurements
+   */
+  static String objects(String steps, String interval) {
+    return """
+        apiVersion: vigie.io/v1alpha1
+        kind: AnalysisTemplate
+        metadata: {name: app-health}
+        spec:
+          metrics:
+            - name: error-rate
+              initialDelay: %1$s
+              interval: %1$s
+              failureLimit: 1
+              minRequests: 20
+              thresholdRange: {max: 0.05}
+              provider:
+                web: {url: "DATA_PLANE/stats?role=canary&window=60", jsonPointer: /errorRate, requestsJsonPointer: /requests, timeout: 5s}
+            - name: latency-p99
+              initialDelay: %1$s
+              interval: %1$s
+              failureLimit: 1
+              minRequests: 20
+              thresholdRange: {max: 0.3}
+              provider:
+                web: {url: "DATA_PLANE/stats?role=canary&window=60", jsonPointer: /p99, requestsJsonPointer: /requests, timeout: 5s}
+        ---
+        apiVersion: vigie.io/v1alpha1
+        kind: Rollout
+        metadata: {name: web}
+        spec:
+          targetRef: {kind: Deployment, name: web}
+          service: {name: web, port: 80}
+          progressDeadlineSeconds: 300
+          analysis:
+            templates: [{name: app-health}]
+          strategy:
+            canary:
+              steps:
+        %2$s
+        """.formatted(interval, steps.indent(8).stripTrailing());
+  }
+}

@@ -1,0 +1,33 @@
+package io.vigie.playground;
+
+import io.vigie.api.v1alpha1.RolloutPhase;
+
+/** What `vigie demo --scenario` releases, and where the Rollout should end. */
+enum Scenario {
+  GOOD("good", "ghcr.io/example/web:v2", RolloutPhase.Healthy, "a healthy v2: every step and analysis passes"),
+  BAD_ERRORS("bad-errors", "ghcr.io/example/web:v2-errors", RolloutPhase.RolledBack, "v2 answers 20% of requests with 503"),
+  BAD_LATENCY("bad-latency", "ghcr.io/example/web:v2-slow", RolloutPhase.RolledBack, "v2 takes 400 ms longer per request"),
+  METRICS_OUTAGE("metrics-outage", "ghcr.io/example/web:v2", RolloutPhase.Paused,
+      "a healthy v2, but the metrics backend goes down mid-canary: no data is never a pass");
+
+  final String word;
+  final String image;
+  final RolloutPhase expected;
+  final String story;
+
+  Scenario(String word, String image, RolloutPhase expected, String story) {
+    this.word = word;
+    this.image = image;
+    this.expected = expected;
+    this.story = story;
+  }
+
+  static Scenario of(String word) {
+    for (Scenario s : values()) {
+      if (s.word.equals(word)) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException("no scenario '" + word + "': use good, bad-errors, bad-latency or metrics-outage");
+  }
+}

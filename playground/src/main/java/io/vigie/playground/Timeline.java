@@ -1,0 +1,100 @@
+package io.vigie.playground;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.vigie.api.v1alpha1.AnalysisRunStatus;
+import io.vigie.api.v1alpha1.MeasurementStatus;
+import io.vigie.api.v1alpha1.MetricEvidence;
+import io.vigie.api.v1alpha1.MetricStatus;
+import io.vigie.api.v1alpha1.RollbackReport;
+import io.vigie.api.v1alpha1.Rollout;
+import io.vigie.api.v1alpha1.RolloutStatus;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Prints what happens to the Rollout as it happens, in simulated time since the release: phase,
+ * step and weight changes, each measurement, each Event, and at the end the rollback report.
+ */
+final class Timeline {
+  private final Playground playground;
+  private final PrintStream out;
+  private final Instant origin;
+  private final Set<String> seenEvents = new HashSet<>();
+  private final Map<String, Integer> measured = new HashMap<>();
+  private String lastState;
+
+  Timeline(Playground playground, PrintStream out, Instant origin) {
+    this.playground = playground;
+    this.out = out;
+    this.origin = origin;
+  }
+
+  /** Looks at the cluster once and prints what changed; returns the Rollout as read. */
+  Rollout poll() {
+    Rollout rollout = playground.client().resources(Rollout.class).inNamespace(Playground.NS).withName("web").get();
+    RolloutStatus s = rollout == null || rollout.getStatus() == null ? new RolloutStatus() : rollout.getStatus();
+    String state = (s.getPhase() == null ? "waiting for the operator" : s.getPhase().name()) + (s.getStep() == null ? "" : " step " + s.getStep()) + ", canary weight "
+        + (s.getCanaryWeight() == null ? 0 : s.getCanaryWeight()) + "%";
+    if (!state.equals(lastState)) {
+      print(state + (s.getMessage() == null ? "" : ": " + s.getMessage()));
+      lastState = state;
+    }
+    for (AnalysisRunStatus run : s.getAnalysis() == null ? List.<AnalysisRunStatus>of() : s.getAnalysis()) {
+      for (MetricStatus m : run.getMetrics()) {
+        String key = run.getName() + "/" + m.getName();
+        int before = measured.getOrDefault(key, 0);
+        if (m.getMeasured() > before && !m.getMeasurements().isEmpty()) {
+          MeasurementStatus last = m.getMeasurements().get(m.getMeasurements().size() - 1);
+          print("  measured " + m.getName() + " = " + (last.getValue() == null ? "no value" : last.getValue()) + " -> "
+              + last.getPhase() + (last.getMessage() == null ? "" : " (" + last.getMessage() + ")"));
+        }
+        measured.put(key, m.getMeasured());
+      }
+    }
+    List<Event> events = playground.client().v1().events().inNamespace(Playground.NS).list().getItems().stream()
+        .filter(e -> "Rollout".equals(e.getInvolvedObject().getKind()))
+        .sorted(Comparator.comparing((Event e) -> Integer.parseInt(e.getMetadata().getResourceVersion())))
+        .toList();
+    for (Event e : events) {
+      if (seenEvents.add(e.getMetadata().getName())) {
+        print("  event " + e.getType() + " " + e.getReason() + ": " + e.getMessage());
+      }
+    }
+    return rollout;
+  }
+
+  void report(RollbackReport report) {
+    if (report == null) {
+      return;
+    }
+    out.println();
+    out.println("Rollback report: revision " + report.getRevision() + " (" + report.getTrigger() + ")");
+    out.println("  why:       " + report.getSummary());
+    for (MetricEvidence e : report.getMetrics()) {
+      out.println("  evidence:  " + e.getMetric() + " " + e.getPhase() + ", measured " + e.getMeasurements().stream()
+          .map(m -> m.getValue() == null ? "-" : m.getValue()).toList() + " against " + e.getRule());
+    }
+    if (report.getSecondsToDecision() != null) {
+      out.println("  timing:    decided " + report.getSecondsToDecision() + "s after the canary got traffic"
+          + (report.getSecondsToTrafficBack() == null ? "" : ", traffic back on stable " + report.getSecondsToTrafficBack()
+              + "s later"));
+    }
+    for (String change : report.getChanges()) {
+      out.println("  changed:   " + change);
+    }
+  }
+
+  private void print(String line) {
+    Duration t = Duration.between(origin, playground.clock().instant());
+    long s = Math.max(0, t.toSeconds());
+    out.printf("[%02d:%02d] %s%n", s / 60, s % 60, line);
+    out.flush();
+  }
+}

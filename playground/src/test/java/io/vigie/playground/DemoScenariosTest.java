@@ -1,0 +1,41 @@
+package io.vigie.playground;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigie.api.v1alpha1.RolloutPhase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Each `vigie demo` scenario, run as the demo runs it (the real operator on the playground), ends as it should. */
+class DemoScenariosTest {
+
+  @ParameterizedTest
+  @EnumSource(Scenario.class)
+  void theScenarioEndsWithItsResultLine(Scenario scenario) throws Exception {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    RolloutPhase phase;
+    try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
+      phase = Demo.run(scenario, 20, out, Optional.empty());
+    }
+    String text = printed.toString(StandardCharsets.UTF_8);
+    List<String> lines = text.lines().toList();
+
+    assertThat(phase).as(text).isEqualTo(scenario.expected);
+    assertThat(lines.get(lines.size() - 1)).matches("RESULT phase=" + scenario.expected + " revision=[0-9a-f]{10}");
+    switch (scenario) {
+      case GOOD -> assertThat(text).contains("Progressing step 2/4, canary weight 20%").contains("canary weight 50%")
+          .contains("event Normal Promoted");
+      case BAD_ERRORS -> assertThat(text).contains("measured error-rate").contains("-> Failed")
+          .contains("Rollback report: revision").contains("changed:   container web: image ghcr.io/example/web:v1 → "
+              + "ghcr.io/example/web:v2-errors");
+      case BAD_LATENCY -> assertThat(text).contains("measured latency-p99").contains("analysis latency-p99 failed");
+      case METRICS_OUTAGE -> assertThat(text).contains("! the metrics backend goes down").contains("answered HTTP 503")
+          .contains("event Warning AnalysisError").doesNotContain("Promoted");
+    }
+  }
+}
