@@ -56,15 +56,20 @@ final class SetImageCommand implements Callable<Integer> {
               + String.join(", ", names));
         }
       }
+      // A JSON patch per container, tested against its name, as kubectl set image patches: the
+      // operator writes this Deployment too (its paused flag), so an update of our copy could be refused.
+      com.fasterxml.jackson.databind.node.ArrayNode patch = new com.fasterxml.jackson.databind.ObjectMapper().createArrayNode();
+      for (int i = 0; i < names.size(); i++) {
+        if (wanted.containsKey(names.get(i))) {
+          String path = "/spec/template/spec/containers/" + i;
+          patch.addObject().put("op", "test").put("path", path + "/name").put("value", names.get(i));
+          patch.addObject().put("op", "replace").put("path", path + "/image").put("value", wanted.get(names.get(i)));
+        }
+      }
       Deployment updated = ApiCalls.call(c, "patch", "deployments.apps", c.namespace(),
-          () -> c.client().apps().deployments().inNamespace(c.namespace()).withName(deployment).edit(d -> {
-            d.getSpec().getTemplate().getSpec().getContainers().forEach(k -> {
-              if (wanted.containsKey(k.getName())) {
-                k.setImage(wanted.get(k.getName()));
-              }
-            });
-            return d;
-          }));
+          () -> c.client().apps().deployments().inNamespace(c.namespace()).withName(deployment).patch(
+              io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
+              patch.toString()));
       for (Container before : current.getSpec().getTemplate().getSpec().getContainers()) {
         if (wanted.containsKey(before.getName())) {
           out.println(display + ": container " + before.getName() + ": " + before.getImage() + " -> " + wanted.get(before.getName())

@@ -53,6 +53,11 @@ final class Demo {
         }
         Optional<String> end = end(s, v1);
         if (end.isPresent()) {
+          // The operator records Events after the status: give them a moment to land in the timeline.
+          for (int i = 0; i < 20; i++) {
+            Thread.sleep(50);
+            timeline.poll();
+          }
           timeline.report(s.getRollbackReport());
           out.println();
           out.println("RESULT phase=" + s.getPhase() + " revision=" + end.get());

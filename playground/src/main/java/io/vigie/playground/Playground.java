@@ -129,10 +129,11 @@ final class Playground implements AutoCloseable {
 
   /** `kubectl set image deployment/web web=IMAGE`. */
   void release(String image) {
-    client.apps().deployments().inNamespace(NS).withName(APP).edit(d -> {
-      d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image);
-      return d;
-    });
+    // A patch, as kubectl sends: the operator writes the Deployment too (its paused flag), and an
+    // update of a stale copy would be refused.
+    client.apps().deployments().inNamespace(NS).withName(APP).patch(
+        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
+        "[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"" + image + "\"}]");
   }
 
   /** Creates Vigie objects from YAML, with the data plane's address in place of DATA_PLANE. */
