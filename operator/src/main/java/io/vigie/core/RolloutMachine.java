@@ -187,8 +187,9 @@ public final class RolloutMachine {
         return;
       }
       String why = s.getMessage();
-      // The route may be what is wrong (deleted, edited): route to stable only through a usable one.
-      obs.route().filter(r -> r.problems().isEmpty()).ifPresent(r -> routeAllToStable());
+      // The route may be what is wrong (one of several deleted, edited): the routers send what they
+      // still can to stable, and skip what is gone, before the canary's pods go.
+      obs.route().ifPresent(r -> actions.add(Action.SetRoute.allToStable()));
       actions.add(new ScaleCanary(0));
       s.setAbort(new AbortStatus("ManualAbort", "aborted by vigie.io/abort while the Rollout was Invalid", s.getCanaryRevision(),
           Timestamps.format(now)));
@@ -598,8 +599,9 @@ public final class RolloutMachine {
 
     private void keepCanary(Target target, String revision) {
       int weight = s.getDesiredWeight() == null ? 0 : s.getDesiredWeight();
-      actions.add(new RunCanary(revision, canaryReplicasFor(weight, target)));
+      // The route first: a new revision replaces the canary's pods, so its weight must be gone before.
       serveEarned(target, revision);
+      actions.add(new RunCanary(revision, canaryReplicasFor(weight, target)));
     }
 
     /**
@@ -642,8 +644,8 @@ public final class RolloutMachine {
         // never falls below the Deployment's replicas.
         int weight = s.getDesiredWeight() == null ? 0 : s.getDesiredWeight();
         int canary = Math.max(canaryReplicasFor(weight, target), target.maxUnavailable());
-        actions.add(new RunCanary(revision, canary));
         serveEarned(target, revision);
+        actions.add(new RunCanary(revision, canary));
         // Old and new pods of the target alike serve as stable while it rolls, so that capacity
         // never falls below the target's replicas and no request finds no endpoint.
         actions.add(new PointStableService(null));

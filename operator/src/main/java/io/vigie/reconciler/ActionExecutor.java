@@ -52,9 +52,17 @@ final class ActionExecutor {
     } else if (action instanceof Action.EnsureCanaryService) {
       services.ensureCanary(rollout, userService(snapshot));
     } else if (action instanceof Action.SetRoute r) {
-      routers.of(rollout.getSpec().getTrafficRouting()).apply(RouteTarget.of(rollout), r.canaryWeight(), r.header());
+      if (TrafficRouters.problem(rollout.getSpec().getTrafficRouting()).isEmpty()) {
+        routers.of(rollout.getSpec().getTrafficRouting()).apply(RouteTarget.of(rollout), r.canaryWeight(), r.header());
+      }
     } else if (action instanceof Action.ReleaseRoute) {
-      routers.of(rollout.getSpec().getTrafficRouting()).release(RouteTarget.of(rollout));
+      try {
+        routers.of(rollout.getSpec().getTrafficRouting()).release(RouteTarget.of(rollout));
+      } catch (RuntimeException e) {
+        // A deletion must not hang on a route Vigie may no longer write (RBAC, a webhook): say so, go on.
+        LOG.warn("cleanup rollout={}/{}: could not send all traffic of its route to stable ({}): check the route by hand",
+            namespace, rollout.getMetadata().getName(), e.getMessage());
+      }
     } else if (action instanceof Action.RemoveVigieObjects r) {
       canaries.delete(rollout, namespace, targetName);
       if (r.keepServices()) {

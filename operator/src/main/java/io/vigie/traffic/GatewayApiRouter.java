@@ -27,6 +27,7 @@ import java.util.Set;
 final class GatewayApiRouter implements TrafficRouter {
   /** Gateway API allows at most 16 rules per HTTPRoute. */
   private static final int MAX_RULES = 16;
+  static final String HEADER_RULE_PREFIX = "vigie-header-";
 
   private final KubernetesClient client;
   private final List<String> routes;
@@ -61,6 +62,9 @@ final class GatewayApiRouter implements TrafficRouter {
             + "with weight 0) or fix " + field);
         continue;
       }
+      for (int i = 0; i < managed.size(); i++) {
+        shapeProblem(managed.get(i), target).ifPresent(p -> problems.add(describe(target, name) + ": " + p));
+      }
       managed.forEach(rule -> weights.add(canaryWeight(rule, target)));
       headers.add(headerRoute(route.get(), target));
     }
@@ -77,6 +81,9 @@ final class GatewayApiRouter implements TrafficRouter {
     for (String name : routes) {
       HTTPRoute route = client.resources(HTTPRoute.class).inNamespace(target.namespace()).withName(name).get();
       if (route == null) {
+        if (canaryWeight == 0 && header.isEmpty()) {
+          continue; // sending everything to stable: a route that is gone sends nothing to the canary
+        }
         throw new IllegalStateException(describe(target, name) + " not found: create it or fix " + field);
       }
       String before = client.getKubernetesSerialization().asJson(route.getSpec());
@@ -87,7 +94,7 @@ final class GatewayApiRouter implements TrafficRouter {
         }
       }
       List<HTTPRouteRule> headerRules = new ArrayList<>();
-      for (HTTPRouteRule rule : rules) {
+      for (HTTPRouteRule rule : List.copyOf(rules)) {
         if (!manages(rule, target)) {
           continue;
         }
@@ -98,7 +105,7 @@ final class GatewayApiRouter implements TrafficRouter {
             ref.setWeight(canaryWeight);
           }
         }
-        header.ifPresent(h -> headerRules.add(headerRule(rule, target, h)));
+        header.ifPresent(h -> headerRules.add(headerRule(rule, target, h, headerRules.size())));
       }
       rules.addAll(headerRules);
       if (rules.size() > MAX_RULES) {
@@ -131,8 +138,30 @@ final class GatewayApiRouter implements TrafficRouter {
         && refs.stream().anyMatch(r -> isService(r, target, target.canaryService()));
   }
 
-  /** Vigie's header rule: every backendRef is the canary, and a match tests a header. */
+  /**
+   * A weighted rule Vigie cannot keep exact: another backend with weight, or a Service named twice
+   * (two ports): its split would not be the weight Vigie sets.
+   */
+  private static Optional<String> shapeProblem(HTTPRouteRule rule, RouteTarget target) {
+    long stable = rule.getBackendRefs().stream().filter(r -> isService(r, target, target.stableService())).count();
+    long canary = rule.getBackendRefs().stream().filter(r -> isService(r, target, target.canaryService())).count();
+    boolean others = rule.getBackendRefs().stream().anyMatch(r -> !isService(r, target, target.stableService())
+        && !isService(r, target, target.canaryService()) && (r.getWeight() == null || r.getWeight() > 0));
+    if (stable > 1 || canary > 1 || others) {
+      return Optional.of("a rule that sends to " + target.stableService() + " and " + target.canaryService() + " must name each "
+          + "once and send to no other backend (a weight-0 backend is fine), so that Vigie's weights are the split");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Vigie's header rule: named vigie-header-N where the cluster's Gateway API keeps rule names
+   * (1.2 and later); else, by shape: every backendRef is the canary, and a match tests a header.
+   */
   private static boolean isHeaderRule(HTTPRouteRule rule, RouteTarget target) {
+    if (rule.getName() != null) {
+      return rule.getName().startsWith(HEADER_RULE_PREFIX);
+    }
     List<HTTPBackendRef> refs = Optional.ofNullable(rule.getBackendRefs()).orElse(List.of());
     return !refs.isEmpty() && refs.stream().allMatch(r -> isService(r, target, target.canaryService()))
         && Optional.ofNullable(rule.getMatches()).orElse(List.of()).stream()
@@ -179,7 +208,7 @@ final class GatewayApiRouter implements TrafficRouter {
     return Optional.empty();
   }
 
-  private HTTPRouteRule headerRule(HTTPRouteRule rule, RouteTarget target, HeaderMatch header) {
+  private HTTPRouteRule headerRule(HTTPRouteRule rule, RouteTarget target, HeaderMatch header, int index) {
     List<HTTPRouteMatch> matches = Optional.ofNullable(rule.getMatches()).filter(m -> !m.isEmpty())
         .orElse(List.of(new HTTPRouteMatch()));
     List<HTTPRouteMatch> withHeader = new ArrayList<>();
@@ -193,7 +222,7 @@ final class GatewayApiRouter implements TrafficRouter {
     HTTPBackendRef canary = rule.getBackendRefs().stream().filter(r -> isService(r, target, target.canaryService()))
         .findFirst().orElseThrow();
     return new HTTPRouteRuleBuilder(copyOf(rule, HTTPRouteRule.class))
-        .withName(null)
+        .withName(HEADER_RULE_PREFIX + index)
         .withMatches(withHeader)
         .withBackendRefs(new HTTPBackendRefBuilder(copyOf(canary, HTTPBackendRef.class)).withWeight(1).build())
         .build();

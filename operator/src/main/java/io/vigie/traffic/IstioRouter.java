@@ -70,10 +70,12 @@ public final class IstioRouter implements TrafficRouter {
     managed.forEach(r -> weights.add(canaryWeight(r, target)));
     Optional<HeaderMatch> header = Optional.empty();
     int headerRoutes = 0;
-    for (Map<String, Object> route : http) {
-      if (isHeaderRoute(route)) {
+    for (int i = 0; i < http.size(); i++) {
+      if (isHeaderRoute(http.get(i))) {
         headerRoutes++;
-        header = header.or(() -> headerOf(route));
+        Map<String, Object> next = i + 1 < http.size() ? http.get(i + 1) : Map.of();
+        Map<String, Object> route = http.get(i);
+        header = header.or(() -> headerOf(route, next));
       }
     }
     boolean consistent = weights.size() == 1 && (header.isEmpty() ? headerRoutes == 0 : headerRoutes == managed.size());
@@ -84,6 +86,9 @@ public final class IstioRouter implements TrafficRouter {
   public void apply(RouteTarget target, int canaryWeight, Optional<HeaderMatch> header) {
     var resource = client.genericKubernetesResources(VIRTUAL_SERVICE).inNamespace(target.namespace()).withName(name);
     GenericKubernetesResource vs = resource.get();
+    if (vs == null && canaryWeight == 0 && header.isEmpty()) {
+      return; // sending everything to stable: a VirtualService that is gone sends nothing to the canary
+    }
     if (vs == null) {
       throw new IllegalStateException("VirtualService " + target.namespace() + "/" + name + " not found: create it or fix "
           + FIELD + ".name");
@@ -124,7 +129,10 @@ public final class IstioRouter implements TrafficRouter {
     boolean canary = destinations.stream().anyMatch(d -> matches(host(d), target.canaryService(), target));
     boolean other = destinations.stream().anyMatch(d -> !matches(host(d), target.stableService(), target)
         && !matches(host(d), target.canaryService(), target));
-    return stable && canary && !other;
+    long stables = destinations.stream().filter(d -> matches(host(d), target.stableService(), target)).count();
+    long canaries = destinations.stream().filter(d -> matches(host(d), target.canaryService(), target)).count();
+    // Each once: two subsets or ports of one Service would each get the weight, and the split would not be it.
+    return stable && canary && !other && stables == 1 && canaries == 1;
   }
 
   private static Optional<Integer> canaryWeight(Map<String, Object> route, RouteTarget target) {
@@ -145,18 +153,27 @@ public final class IstioRouter implements TrafficRouter {
     return route.get("name") instanceof String n && n.startsWith(HEADER_ROUTE_PREFIX);
   }
 
+  /** The header Vigie added: the one the route it was placed before (its original) does not test. */
   @SuppressWarnings("unchecked")
-  private static Optional<HeaderMatch> headerOf(Map<String, Object> route) {
-    if (!(route.get("match") instanceof List<?> matches) || matches.isEmpty()
-        || !(matches.get(0) instanceof Map<?, ?> match) || !(match.get("headers") instanceof Map<?, ?> headers)) {
-      return Optional.empty();
-    }
-    for (var entry : ((Map<String, Object>) headers).entrySet()) {
-      if (entry.getValue() instanceof Map<?, ?> test && test.get("exact") instanceof String value) {
+  private static Optional<HeaderMatch> headerOf(Map<String, Object> route, Map<String, Object> original) {
+    Map<String, Object> headers = firstMatchHeaders(route);
+    Map<String, Object> theirs = firstMatchHeaders(original);
+    for (var entry : headers.entrySet()) {
+      if (!theirs.containsKey(entry.getKey()) && entry.getValue() instanceof Map<?, ?> test
+          && test.get("exact") instanceof String value) {
         return Optional.of(new HeaderMatch(entry.getKey(), value));
       }
     }
     return Optional.empty();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> firstMatchHeaders(Map<String, Object> route) {
+    if (route.get("match") instanceof List<?> matches && !matches.isEmpty() && matches.get(0) instanceof Map<?, ?> match
+        && match.get("headers") instanceof Map<?, ?> headers) {
+      return (Map<String, Object>) headers;
+    }
+    return Map.of();
   }
 
   /** A copy of the route (timeouts, retries, rewrites alike) that matches the header too and sends to the canary. */
@@ -185,7 +202,8 @@ public final class IstioRouter implements TrafficRouter {
 
   /** "web-canary", "web-canary.shop", "web-canary.shop.svc.cluster.local" all name the Service. */
   private static boolean matches(String host, String service, RouteTarget target) {
-    return host != null && (host.equals(service) || host.startsWith(service + "." + target.namespace()));
+    String qualified = service + "." + target.namespace();
+    return host != null && (host.equals(service) || host.equals(qualified) || host.startsWith(qualified + "."));
   }
 
   @SuppressWarnings("unchecked")

@@ -31,6 +31,7 @@ final class NginxRouter implements TrafficRouter {
   static final String BY_HEADER = PREFIX + "canary-by-header";
   static final String BY_HEADER_VALUE = PREFIX + "canary-by-header-value";
   private static final String FIELD = "spec.trafficRouting.nginx.stableIngress";
+  private static final String LEGACY_CLASS = "kubernetes.io/ingress.class";
 
   private final KubernetesClient client;
   private final String stableIngress;
@@ -75,8 +76,13 @@ final class NginxRouter implements TrafficRouter {
         .map(h -> new HeaderMatch(h, annotations.getOrDefault(BY_HEADER_VALUE, "")));
     Optional<Integer> weight = parseWeight(annotations);
     // Rules that drifted from the user's Ingress read as a wrong weight, so that Vigie writes them again.
+    IngressSpec expected = canarySpec(stable.get(), target);
+    if (expected.getIngressClassName() == null) {
+      // The API server may fill in the default class: not a drift.
+      expected.setIngressClassName(canary.getSpec().getIngressClassName());
+    }
     boolean current = "true".equals(annotations.get(CANARY)) && "100".equals(annotations.get(WEIGHT_TOTAL))
-        && Objects.equals(canary.getSpec(), canarySpec(stable.get(), target));
+        && Objects.equals(canary.getSpec(), expected);
     return new Observation.Route(object, current ? weight : Optional.empty(), header, List.of());
   }
 
@@ -102,6 +108,9 @@ final class NginxRouter implements TrafficRouter {
       annotations.put(BY_HEADER, h.name());
       annotations.put(BY_HEADER_VALUE, h.value());
     });
+    // ingress-nginx may pick its Ingresses by the older class annotation rather than ingressClassName.
+    Optional.ofNullable(stable.getMetadata().getAnnotations()).map(a -> a.get(LEGACY_CLASS))
+        .ifPresent(c -> annotations.put(LEGACY_CLASS, c));
     Ingress desired = new IngressBuilder()
         .withMetadata(new ObjectMetaBuilder()
             .withName(canaryName(stableIngress))

@@ -269,4 +269,20 @@ class TrafficRoutingTest {
     }
     return -1;
   }
+
+  @Test
+  void aRolloutWhoseRouteVigieMayNoLongerWriteIsStillDeleted() {
+    createRollout(Routes.GATEWAY_API);
+    k8s.setImage("web", "shop/web:v2");
+    k8s.awaitPhase("web", RolloutPhase.Paused);
+    k8s.dispatcher().before((write, applied) -> write.byOperator() && write.path().contains("/httproutes/")
+        ? Optional.of(io.vigie.testing.RecordingDispatcher.status(403, "Forbidden")) : Optional.empty());
+
+    k8s.client().resources(io.vigie.api.v1alpha1.Rollout.class).inNamespace(NS).withName("web").delete();
+
+    k8s.eventually(() -> {
+      assertThat(k8s.rollout("web")).isNull();
+      assertThat(k8s.deployment("web").getSpec().getPaused()).isFalse();
+    });
+  }
 }

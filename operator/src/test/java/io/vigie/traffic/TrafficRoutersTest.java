@@ -285,4 +285,66 @@ class TrafficRoutersTest {
     assertThat(TrafficRouters.problem(new TrafficRouting())).contains(
         "spec.trafficRouting has 0 routers: give exactly one of gatewayAPI, istio or nginx");
   }
+
+  @Test
+  void aWeightedRuleThatNamesAServiceTwiceOrSendsElsewhereIsAProblem() {
+    create("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: web, namespace: shop}
+        spec:
+          rules:
+            - backendRefs: [{name: web-stable, port: 80, weight: 90}, {name: web-canary, port: 80, weight: 0},
+                            {name: legacy, port: 80, weight: 10}]
+        """);
+
+    assertThat(routers.of(TrafficRouting.gatewayApi("web")).observe(target).problems()).singleElement()
+        .satisfies(p -> assertThat(p).startsWith("HTTPRoute shop/web: a rule that sends to web-stable and web-canary must name "
+            + "each once and send to no other backend"));
+  }
+
+  @Test
+  void istioReadsBackItsOwnHeaderNextToTheUsersHeaderMatches() {
+    create(VIRTUAL_SERVICE.replace("match: [{uri: {prefix: /}}]", "match: [{uri: {prefix: /}, headers: {end-user: {exact: jason}}}]"));
+    TrafficRouter router = routers.of(TrafficRouting.istio("web", "primary"));
+
+    router.apply(target, 10, Optional.of(HEADER));
+
+    assertThat(router.observe(target)).satisfies(r -> {
+      assertThat(r.canaryWeight()).contains(10);
+      assertThat(r.header()).contains(HEADER);
+    });
+  }
+
+  @Test
+  void istioDoesNotTakeAnotherNamespacesServiceForOurs() {
+    create(VIRTUAL_SERVICE.replace("web-canary.shop.svc.cluster.local", "web-canary.shop-v2.svc.cluster.local"));
+
+    assertThat(routers.of(TrafficRouting.istio("web")).observe(target).problems()).singleElement()
+        .satisfies(p -> assertThat(p).contains("has no http route whose destinations are web-stable and web-canary"));
+  }
+
+  @Test
+  void nginxCopiesTheLegacyClassAnnotationToItsCanaryIngress() {
+    create(INGRESS.replace("  ingressClassName: nginx\n", "").replace("annotations: {", "annotations: {kubernetes.io/ingress.class: nginx, "));
+    TrafficRouter router = routers.of(TrafficRouting.nginx("web"));
+
+    router.apply(target, 20, Optional.empty());
+
+    assertThat(cluster.client().network().v1().ingresses().inNamespace("shop").withName("web-canary").get().getMetadata()
+        .getAnnotations()).containsEntry("kubernetes.io/ingress.class", "nginx");
+    assertThat(router.observe(target).canaryWeight()).contains(20);
+  }
+
+  @Test
+  void sendingEverythingToStableSkipsARouteThatIsGone() {
+    create(TWO_RULES);
+    TrafficRouter router = routers.of(TrafficRouting.gatewayApi("web", "web-internal"));
+
+    router.apply(target, 0, Optional.empty());
+
+    assertThat(router.observe(target).problems()).singleElement().satisfies(p -> assertThat(p).contains("web-internal not found"));
+    assertThat(cluster.client().resources(HTTPRoute.class).inNamespace("shop").withName("web").get().getSpec().getRules().get(1)
+        .getBackendRefs()).extracting(b -> b.getWeight()).containsExactly(100, 0);
+  }
 }

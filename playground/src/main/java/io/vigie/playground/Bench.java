@@ -46,6 +46,9 @@ final class Bench implements Callable<Integer> {
   @Option(names = "--scale", paramLabel = "N", split = ",", description = "Rollout counts of the scale bench. Default: 100,1000,5000; 50 with --quick.")
   List<Integer> scale;
 
+  @Option(names = "--scale-only", description = "Only the controller scale bench.")
+  boolean scaleOnly;
+
   private final PrintStream out = System.out;
 
   @Override
@@ -56,7 +59,7 @@ final class Bench implements Callable<Integer> {
     out.printf(Locale.ROOT, "settings: speed %.0fx, window %ds from the image change, 10 replicas, 50 requests/s, steps 5/10/25/50/100 "
         + "with 1m pauses, analysis every 30s (error rate <= 5%%, p99 <= 0.3s, failureLimit 1), metrics scraped every 15s, "
         + "runs %d, seeds 1..%d%n", speed, window.toSeconds(), n, n);
-    for (String image : List.of("ghcr.io/example/web:v2-errors", "ghcr.io/example/web:v2-slow")) {
+    for (String image : scaleOnly ? List.<String>of() : List.of("ghcr.io/example/web:v2-errors", "ghcr.io/example/web:v2-slow")) {
       String tag = image.substring(image.lastIndexOf(':') + 1);
       List<Double> rolling = new ArrayList<>();
       List<Double> vigie = new ArrayList<>();
@@ -74,7 +77,7 @@ final class Bench implements Callable<Integer> {
     }
     List<Double> promote = new ArrayList<>();
     int falseRollbacks = 0;
-    int goodReleases = quick ? 1 : Math.max(n, 5);
+    int goodReleases = scaleOnly ? 0 : quick ? 1 : Math.max(n, 5);
     for (int seed = 1; seed <= goodReleases; seed++) {
       Promotion p = goodRelease(seed);
       if (p.phase() == RolloutPhase.Healthy) {
@@ -83,8 +86,10 @@ final class Bench implements Callable<Integer> {
         falseRollbacks++;
       }
     }
-    line("time_to_promote_s", promote.isEmpty() ? Double.NaN : median(promote), "%.0f");
-    out.println("false_rollbacks: " + falseRollbacks + " of " + goodReleases + " good releases");
+    if (goodReleases > 0) {
+      line("time_to_promote_s", promote.isEmpty() ? Double.NaN : median(promote), "%.0f");
+      out.println("false_rollbacks: " + falseRollbacks + " of " + goodReleases + " good releases");
+    }
     for (int count : counts) {
       new ScaleBench(count, out).run();
     }

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -53,7 +52,7 @@ final class Playground implements AutoCloseable {
     this.settings = settings;
     this.clock = new SimClock(Instant.parse("2026-01-01T10:00:00Z"), settings.speed());
     this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(List.of()), false);
+        new DiscoveryDispatcher(), false);
     server.init(java.net.InetAddress.getLoopbackAddress(), 0);
     this.client = server.createClient();
     for (String crd : List.of("rollouts.vigie.io-v1.yml", "analysistemplates.vigie.io-v1.yml",

@@ -70,10 +70,9 @@ final class ScaleBench {
       Map<String, Long> changedAt = new HashMap<>();
       for (int i = 0; i < count; i++) {
         String name = "app-" + i;
-        client.apps().deployments().inNamespace(Playground.NS).withName(name).edit(d -> {
-          d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("example/app:v2");
-          return d;
-        });
+        client.apps().deployments().inNamespace(Playground.NS).withName(name).patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
+            "[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"example/app:v2\"}]");
         changedAt.put(name, System.nanoTime());
       }
       List<Double> latencies = new ArrayList<>();

@@ -1,0 +1,87 @@
+package io.vigie.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigie.api.v1alpha1.CanaryStep;
+import io.vigie.api.v1alpha1.RolloutPhase;
+import io.vigie.api.v1alpha1.RolloutSpec;
+import io.vigie.api.v1alpha1.RolloutStatus;
+import io.vigie.api.v1alpha1.TrafficRouting;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The route's part in a canary: exact weights, header routes, and traffic off the canary before its pods go. */
+class RolloutMachineRoutingTest {
+  private final ModelWorld world = new ModelWorld();
+
+  private RolloutSpec routed(CanaryStep... steps) {
+    RolloutSpec spec = Specs.canary(steps);
+    spec.setTrafficRouting(TrafficRouting.gatewayApi("web"));
+    world.routed = true;
+    return spec;
+  }
+
+  private RolloutStatus step(RolloutSpec spec, RolloutStatus status) {
+    Decision d = RolloutMachine.decide("shop", spec, status, world.observe());
+    d.actions().forEach(world::apply);
+    world.controllersTick();
+    return d.status();
+  }
+
+  private RolloutStatus servingAt30Percent(RolloutSpec spec) {
+    RolloutStatus status = step(spec, null);
+    world.image = "v2";
+    for (int i = 0; i < 3; i++) {
+      status = step(spec, status);
+    }
+    assertThat(world.routeWeight).isEqualTo(30);
+    assertThat(world.canaryReplicas).as("30% of the load of 4 pods, rounded up").isEqualTo(2);
+    return status;
+  }
+
+  @Test
+  void aNewRevisionMidCanaryTakesTheRouteOffTheCanaryBeforeReplacingItsPods() {
+    RolloutSpec spec = routed(CanaryStep.weight(30), CanaryStep.pauseUntilPromoted());
+    RolloutStatus status = servingAt30Percent(spec);
+
+    world.image = "v3";
+    Decision decision = RolloutMachine.decide("shop", spec, status, world.observe());
+
+    List<Action> actions = decision.actions();
+    int route = actions.indexOf(Action.SetRoute.allToStable());
+    int replace = actions.indexOf(new Action.RunCanary(ModelWorld.revisionOf("v3"), 2));
+    assertThat(route).as("actions %s", actions).isNotNegative();
+    assertThat(replace).as("actions %s", actions).isGreaterThan(route);
+  }
+
+  @Test
+  void anAbortWhileTheRouteIsBrokenStillSendsWhatItCanToStableBeforeScalingDown() {
+    RolloutSpec spec = routed(CanaryStep.weight(30), CanaryStep.pauseUntilPromoted());
+    RolloutStatus status = servingAt30Percent(spec);
+    Observation seen = world.observe();
+    Observation broken = new Observation(seen.now(), seen.generation(), seen.target(), seen.service(), seen.canary(),
+        Optional.of(new PendingControl(PendingControl.Control.ABORT, "true", "id-1")), seen.conflicts(), seen.analysis(),
+        Optional.of(Observation.Route.unusable("HTTPRoute shop/web (and 1 more)", "HTTPRoute shop/web-internal not found")));
+
+    Decision decision = RolloutMachine.decide("shop", spec, status, broken);
+
+    assertThat(decision.status().getPhase()).isEqualTo(RolloutPhase.Invalid);
+    assertThat(decision.actions()).startsWith(Action.SetRoute.allToStable(), new Action.ScaleCanary(0));
+  }
+
+  @Test
+  void aHeaderRouteFirstGetsOneCanaryPodAndNoWeight() {
+    RolloutSpec spec = routed(CanaryStep.headerRoute("x-canary", "true"), CanaryStep.pauseUntilPromoted());
+    RolloutStatus status = step(spec, null);
+    world.image = "v2";
+    for (int i = 0; i < 3; i++) {
+      status = step(spec, status);
+    }
+
+    assertThat(status.getPhase()).isEqualTo(RolloutPhase.Paused);
+    assertThat(world.canaryReplicas).isEqualTo(1);
+    assertThat(world.routeWeight).isZero();
+    assertThat(world.routeHeader).contains(new HeaderMatch("x-canary", "true"));
+  }
+}
