@@ -55,6 +55,10 @@ public final class VigieCommand implements Runnable {
   }
 
   public static void main(String[] args) {
+    if (args.length == 0 || !"operator".equals(args[0])) {
+      // A person's command prints its answer; the client library's notices (v1alpha1 is unstable) are noise there.
+      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.fabric8")).setLevel(ch.qos.logback.classic.Level.ERROR);
+    }
     System.exit(commandLine().execute(args));
   }
 }

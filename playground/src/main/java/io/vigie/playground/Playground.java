@@ -50,7 +50,7 @@ final class Playground implements AutoCloseable {
 
   Playground(Settings settings) throws IOException {
     this.settings = settings;
-    this.clock = new SimClock(Instant.parse("2026-01-01T10:00:00Z"), settings.speed());
+    this.clock = new SimClock(Instant.now(), settings.speed());
     this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         new DiscoveryDispatcher(), false);
     server.init(java.net.InetAddress.getLoopbackAddress(), 0);
