@@ -43,7 +43,8 @@ final class Bench implements Callable<Integer> {
   @Option(names = "--speed", paramLabel = "FACTOR", defaultValue = "60", description = "Simulated seconds per real second. Default: ${DEFAULT-VALUE}.")
   double speed;
 
-  @Option(names = "--scale", paramLabel = "N", split = ",", description = "Rollout counts of the scale bench. Default: 100,1000,5000; 50 with --quick.")
+  @Option(names = "--scale", paramLabel = "N", split = ",", description = "Rollout counts of the scale bench. Default: 100 (the "
+      + "mock API server saturates near 1000, see docs/benchmarks.md); 50 with --quick.")
   List<Integer> scale;
 
   @Option(names = "--scale-only", description = "Only the controller scale bench.")
@@ -55,7 +56,7 @@ final class Bench implements Callable<Integer> {
   public Integer call() throws Exception {
     int n = runs != null ? runs : quick ? 1 : 3;
     Duration window = quick ? Duration.ofMinutes(4) : Duration.ofMinutes(10);
-    List<Integer> counts = scale != null ? scale : quick ? List.of(50) : List.of(100, 1000, 5000);
+    List<Integer> counts = scale != null ? scale : quick ? List.of(50) : List.of(100);
     out.printf(Locale.ROOT, "settings: speed %.0fx, window %ds from the image change, 10 replicas, 50 requests/s, steps 5/10/25/50/100 "
         + "with 1m pauses, analysis every 30s (error rate <= 5%%, p99 <= 0.3s, failureLimit 1), metrics scraped every 15s, "
         + "runs %d, seeds 1..%d%n", speed, window.toSeconds(), n, n);
