@@ -15,7 +15,8 @@ final class ApiCalls {
     try {
       return call.get();
     } catch (KubernetesClientException e) {
-      throw explain(cluster, verb, resource, namespace, e);
+      CliError error = explain(cluster, verb, resource, namespace, e);
+      throw new CliError(error.exitCode(), error.getMessage(), e);
     }
   }
 

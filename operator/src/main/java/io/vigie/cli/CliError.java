@@ -15,6 +15,11 @@ final class CliError extends RuntimeException {
     this.exitCode = exitCode;
   }
 
+  CliError(int exitCode, String message, Throwable cause) {
+    super(message, cause);
+    this.exitCode = exitCode;
+  }
+
   int exitCode() {
     return exitCode;
   }

@@ -23,6 +23,12 @@ final class ClusterOptions {
       throw new CliError(CliError.USAGE, "--kubeconfig " + kubeconfig + ": no such file");
     }
     Config config = file == null ? Config.autoConfigure(context) : Config.fromKubeconfig(context, file);
+    // fabric8 falls back to the current context when the one asked for does not exist: a typo
+    // must not send a command to another cluster.
+    if (context != null && (config.getCurrentContext() == null || !context.equals(config.getCurrentContext().getName()))) {
+      throw new CliError(CliError.USAGE, "no context '" + context + "' in the kubeconfig: its contexts are "
+          + config.getContexts().stream().map(c -> c.getName()).sorted().toList());
+    }
     // A person waits for an answer: fail fast rather than retry an unreachable server for long.
     config.setRequestRetryBackoffLimit(1);
     config.setConnectionTimeout(5_000);

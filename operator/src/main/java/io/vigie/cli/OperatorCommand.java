@@ -70,6 +70,13 @@ final class OperatorCommand implements Callable<Integer> {
       System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, kubeconfig);
     }
     Config config = context == null ? Config.autoConfigure(null) : Config.autoConfigure(context);
+    // fabric8 falls back to the current context when the one asked for does not exist: never start
+    // against another cluster than the one named.
+    if (context != null && (config.getCurrentContext() == null || !context.equals(config.getCurrentContext().getName()))) {
+      spec.commandLine().getErr().println("vigie operator: no context '" + context + "' in the kubeconfig: its contexts are "
+          + config.getContexts().stream().map(c -> c.getName()).sorted().toList());
+      return 3;
+    }
     Set<String> watched = new LinkedHashSet<>();
     namespaces.stream().map(String::trim).filter(n -> !n.isEmpty()).forEach(watched::add);
     Config quick = Config.autoConfigure(context);

@@ -60,7 +60,7 @@ final class StatusCommand implements Callable<Integer> {
         return 0;
       }
       boolean tty = terminal != null ? terminal : System.console() != null;
-      Duration every = CliDurations.parse(interval, "--interval");
+      Duration every = CliDurations.interval(interval, "--interval");
       String last = null;
       while (!Thread.currentThread().isInterrupted()) {
         if (tty) {

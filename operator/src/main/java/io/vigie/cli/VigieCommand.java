@@ -15,6 +15,7 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     scope = ScopeType.INHERIT,
     exitCodeOnInvalidInput = CliError.USAGE,
+    exitCodeOnExecutionException = CliError.USAGE,
     versionProvider = VersionProvider.class,
     description = "Progressive delivery for Kubernetes Deployments: watched canaries that roll themselves back.",
     subcommands = {ListCommand.class, StatusCommand.class, ControlCommand.Promote.class, ControlCommand.Abort.class,
@@ -44,12 +45,11 @@ public final class VigieCommand implements Runnable {
         err.flush();
         return error.exitCode();
       }
-      if (e instanceof io.fabric8.kubernetes.client.KubernetesClientException k) {
-        err.println("vigie " + command.getCommandName() + ": " + k.getMessage());
-        err.flush();
-        return CliError.USAGE;
-      }
-      throw e;
+      // Anything else is still one line and exit 3: a stack trace and exit 1 would read as "rolled back" to CI.
+      err.println("vigie " + command.getCommandName() + ": " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("")));
+      err.flush();
+      return CliError.USAGE;
     });
     return cli;
   }

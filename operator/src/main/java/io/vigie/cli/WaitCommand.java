@@ -48,7 +48,7 @@ final class WaitCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     Duration limit = CliDurations.parse(timeout, "--timeout");
-    Duration every = CliDurations.parse(interval, "--interval");
+    Duration every = CliDurations.interval(interval, "--interval");
     long deadline = System.nanoTime() + limit.toNanos();
     try (ClusterOptions.Cluster c = cluster.connect()) {
       String display = c.namespace() + "/" + name;
@@ -77,7 +77,7 @@ final class WaitCommand implements Callable<Integer> {
           return TIMEOUT;
         }
         Thread.sleep(Math.min(every.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
-        rollout = RolloutLookup.get(c, name);
+        rollout = readThroughHiccups(c, out, display, rollout, deadline);
       }
     }
   }
@@ -106,13 +106,27 @@ final class WaitCommand implements Callable<Integer> {
           + "changed again) before its verdict");
       return Optional.of(CliError.FAILED);
     }
-    Optional<RevisionRecord> recorded = Optional.ofNullable(s.getHistory()).flatMap(h -> h.stream()
-        .filter(r -> revision.equals(r.getRevision())).reduce((a, b) -> b));
-    if (recorded.isPresent() && recorded.get().getVerdict() == RevisionRecord.Verdict.Superseded) {
-      out.println(display + ": revision " + revision + " " + recorded.get().getReason());
-      return Optional.of(CliError.FAILED);
-    }
     return Optional.empty();
+  }
+
+  /**
+   * A 20-minute wait must not end on one failed read: an API server restarting, a 5xx, a 429. Those
+   * are said and retried until the deadline; what a retry cannot fix (not found, forbidden) ends it.
+   */
+  private Rollout readThroughHiccups(ClusterOptions.Cluster c, PrintWriter out, String display, Rollout last, long deadline) {
+    try {
+      return RolloutLookup.get(c, name);
+    } catch (CliError e) {
+      Throwable cause = e.getCause();
+      boolean transientError = cause instanceof io.fabric8.kubernetes.client.KubernetesClientException k
+          && (k.getCode() <= 0 || k.getCode() >= 500 || k.getCode() == 429);
+      if (!transientError || System.nanoTime() >= deadline) {
+        throw e;
+      }
+      out.println(display + ": reading the Rollout failed, retrying: " + e.getMessage());
+      out.flush();
+      return last;
+    }
   }
 
   private static Optional<String> revision(ClusterOptions.Cluster c, Rollout rollout) {

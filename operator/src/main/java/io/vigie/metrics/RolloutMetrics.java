@@ -47,8 +47,23 @@ public final class RolloutMetrics {
   private final MeterRegistry registry;
   private final Map<String, PerRollout> rollouts = new ConcurrentHashMap<>();
 
+  /** The reasons an update is rolled back (AbortStatus.reason), each a series from the start. */
+  static final List<String> ROLLBACK_REASONS = List.of("AnalysisFailed", "AnalysisError", "AnalysisInconclusive",
+      "ProgressDeadlineExceeded", "ManualAbort");
+
   public RolloutMetrics(MeterRegistry registry) {
     this.registry = registry;
+    // Series that exist at 0 from the start: increase() misses the first event of a series born at 1,
+    // so the documented alert on the first rollback after a restart would not fire.
+    ROLLBACK_REASONS.forEach(reason -> rollbacks(reason));
+    for (AnalysisPhase result : List.of(AnalysisPhase.Successful, AnalysisPhase.Failed, AnalysisPhase.Inconclusive, AnalysisPhase.Error)) {
+      measurements(result);
+    }
+  }
+
+  private Counter rollbacks(String reason) {
+    return Counter.builder(ROLLBACKS).description("Canaries rolled back, by what triggered it").tag("reason", reason)
+        .register(registry);
   }
 
   /**
@@ -109,11 +124,11 @@ public final class RolloutMetrics {
 
   private void countRollback(RolloutStatus before, RolloutStatus after) {
     AbortStatus abort = after.getAbort();
-    if (after.getPhase() != RolloutPhase.RolledBack || abort == null || sameAbort(before.getAbort(), abort)) {
+    // A new abort counts whatever the phase: a person's abort of an Invalid Rollout leaves it Invalid.
+    if (abort == null || sameAbort(before.getAbort(), abort)) {
       return;
     }
-    Counter.builder(ROLLBACKS).description("Canaries rolled back, by what triggered it")
-        .tag("reason", Optional.ofNullable(abort.getReason()).orElse("Unknown")).register(registry).increment();
+    rollbacks(Optional.ofNullable(abort.getReason()).orElse("Unknown")).increment();
   }
 
   private static boolean sameAbort(AbortStatus a, AbortStatus b) {

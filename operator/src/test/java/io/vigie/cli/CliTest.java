@@ -416,4 +416,15 @@ class CliTest {
     }
     assertThat(commands).as("vigie commands in examples/ci").isEqualTo(6);
   }
+
+  @Test
+  void aContextThatIsNotInTheKubeconfigIsRefusedRatherThanFallingBackToTheCurrentOne() {
+    rollout(CanaryStep.weight(20));
+
+    Run run = vigie("list", "--context", "prod-eu1");
+
+    assertThat(run.code()).isEqualTo(3);
+    assertThat(run.err()).isEqualTo("vigie list: no context 'prod-eu1' in the kubeconfig: its contexts are [mock]\n");
+    assertThat(run.out()).isEmpty();
+  }
 }

@@ -105,7 +105,9 @@ class OperatorMetricsTest {
       assertThat(value(m, "vigie_rollout_canary_weight", Map.of("rollout", "web"))).hasValue(50);
       assertThat(value(m, "vigie_rollout_step", Map.of("rollout", "web"))).hasValue(4);
       assertThat(value(m, "vigie_analysis_measurements_total", Map.of("result", "Successful"))).hasValue(1);
-      assertThat(value(m, "vigie_rollbacks_total", Map.of("reason", "AnalysisFailed"))).isEmpty();
+      // Every reason's series exists from the start, at 0, so that increase() sees the first rollback.
+      assertThat(value(m, "vigie_rollbacks_total", Map.of("reason", "AnalysisFailed"))).hasValue(0);
+      assertThat(value(m, "vigie_rollbacks_total", Map.of("reason", "ManualAbort"))).hasValue(0);
     });
 
     errorRate = "0.5";

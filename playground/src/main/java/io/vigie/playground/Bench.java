@@ -57,7 +57,7 @@ final class Bench implements Callable<Integer> {
     int n = runs != null ? runs : quick ? 1 : 3;
     Duration window = quick ? Duration.ofMinutes(4) : Duration.ofMinutes(10);
     List<Integer> counts = scale != null ? scale : quick ? List.of(50) : List.of(100);
-    out.printf(Locale.ROOT, "settings: speed %.0fx, window %ds from the image change, 10 replicas, 50 requests/s, steps 5/10/25/50/100 "
+    out.printf(Locale.ROOT, "settings: speed %.0fx, window %ds from the image change, 10 replicas ready 10s after they start, 50 requests/s, steps 5/10/25/50/100 "
         + "with 1m pauses, analysis every 30s (error rate <= 5%%, p99 <= 0.3s, failureLimit 1), metrics scraped every 15s, "
         + "runs %d, seeds 1..%d%n", speed, window.toSeconds(), n, n);
     for (String image : scaleOnly ? List.<String>of() : List.of("ghcr.io/example/web:v2-errors", "ghcr.io/example/web:v2-slow")) {

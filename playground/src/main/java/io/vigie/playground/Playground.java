@@ -46,7 +46,14 @@ final class Playground implements AutoCloseable {
    * @param scrapeSeconds how stale the metrics backend is (its scrape interval)
    * @param seed the data plane's randomness
    */
-  record Settings(double speed, int replicas, double rps, long scrapeSeconds, long seed) {}
+  record Settings(double speed, int replicas, double rps, long scrapeSeconds, long seed, java.time.Duration readinessDelay) {
+    Settings(double speed, int replicas, double rps, long scrapeSeconds, long seed) {
+      this(speed, replicas, rps, scrapeSeconds, seed, READINESS_DELAY);
+    }
+  }
+
+  /** How long a new pod takes to pass its readiness probe (simulated time). */
+  static final java.time.Duration READINESS_DELAY = java.time.Duration.ofSeconds(10);
 
   Playground(Settings settings) throws IOException {
     this.settings = settings;
@@ -63,7 +70,8 @@ final class Playground implements AutoCloseable {
       }
     }
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
-    this.controller = new SimulatedDeploymentController(server.createClient()).start();
+    this.controller = new SimulatedDeploymentController(server.createClient())
+        .withReadinessDelay(clock, settings.readinessDelay()).start();
     this.dataPlane = new DataPlane(server.createClient(), NS, APP, clock, settings.scrapeSeconds(), settings.seed()).start();
     this.load = new LoadGenerator(dataPlane, clock, settings.rps()).start();
   }

@@ -43,9 +43,12 @@ public final class PlaygroundMain {
 
   /** The demo and the bench print their own story: the operator's and the API server's logs would drown it. */
   static void quietLogs() {
-    for (String name : java.util.List.of(org.slf4j.Logger.ROOT_LOGGER_NAME, "io.vigie", "io.javaoperatorsdk", "io.fabric8")) {
+    for (String name : java.util.List.of(org.slf4j.Logger.ROOT_LOGGER_NAME, "io.vigie", "io.javaoperatorsdk")) {
       ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name)).setLevel(ch.qos.logback.classic.Level.WARN);
     }
+    // The client's notice that v1alpha1 is unstable, and the mock server's shutdown chatter.
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.fabric8")).setLevel(ch.qos.logback.classic.Level.ERROR);
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.netty")).setLevel(ch.qos.logback.classic.Level.ERROR);
     java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
     for (var handler : java.util.logging.Logger.getLogger("").getHandlers()) {
       handler.setLevel(java.util.logging.Level.WARNING);

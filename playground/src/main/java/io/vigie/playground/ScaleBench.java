@@ -46,7 +46,7 @@ final class ScaleBench {
   }
 
   void run() throws Exception {
-    try (Playground playground = new Playground(new Playground.Settings(1, 1, 0, 15, 1))) {
+    try (Playground playground = new Playground(new Playground.Settings(1, 1, 0, 15, 1, Duration.ZERO))) {
       var client = playground.client();
       for (int i = 0; i < count; i++) {
         String name = "app-" + i;

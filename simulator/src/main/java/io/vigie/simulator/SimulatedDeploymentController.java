@@ -46,8 +46,21 @@ public final class SimulatedDeploymentController implements AutoCloseable {
   private volatile Predicate<String> neverReady = image -> image.contains("crash");
   private volatile RuntimeException lastError;
 
+  // Pods become ready this long after they start, on this clock (none by default: ready at once).
+  private volatile java.time.Clock clock = java.time.Clock.systemUTC();
+  private volatile java.time.Duration readinessDelay = java.time.Duration.ZERO;
+  /** When each ReplicaSet's pods started, oldest first: the newest go first on a scale-down. */
+  private final Map<String, java.util.Deque<java.time.Instant>> podStarts = new ConcurrentHashMap<>();
+
   public SimulatedDeploymentController(KubernetesClient client) {
     this.client = client;
+  }
+
+  /** Pods pass their readiness probe {@code delay} after they start, as read on {@code clock}. */
+  public SimulatedDeploymentController withReadinessDelay(java.time.Clock clock, java.time.Duration delay) {
+    this.clock = clock;
+    this.readinessDelay = delay;
+    return this;
   }
 
   public SimulatedDeploymentController start() {
@@ -124,7 +137,7 @@ public final class SimulatedDeploymentController implements AutoCloseable {
             .edit(r -> { r.getSpec().setReplicas(target); return r; });
       }
       String image = rs.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-      int readyPods = ready && !neverReady.test(image) ? want : 0;
+      int readyPods = ready && !neverReady.test(image) ? startedLongEnough(rs, want) : 0;
       if (rs.getStatus() == null || !Objects.equals(rs.getStatus().getReplicas(), want)
           || !Objects.equals(rs.getStatus().getReadyReplicas(), readyPods)) {
         rs.setStatus(new ReplicaSetStatusBuilder().withReplicas(want).withReadyReplicas(readyPods)
@@ -156,7 +169,26 @@ public final class SimulatedDeploymentController implements AutoCloseable {
       return 0;
     }
     String image = current.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-    return neverReady.test(image) ? 0 : replicas;
+    return neverReady.test(image) ? 0 : startedLongEnough(current, replicas);
+  }
+
+  /** How many of the ReplicaSet's {@code want} pods started at least the readiness delay ago. */
+  private int startedLongEnough(ReplicaSet rs, int want) {
+    if (readinessDelay.isZero()) {
+      return want;
+    }
+    java.time.Instant now = clock.instant();
+    java.util.Deque<java.time.Instant> starts = podStarts.computeIfAbsent(
+        rs.getMetadata().getNamespace() + "/" + rs.getMetadata().getName(), k -> new java.util.ArrayDeque<>());
+    synchronized (starts) {
+      while (starts.size() < want) {
+        starts.addLast(now);
+      }
+      while (starts.size() > want) {
+        starts.removeLast();
+      }
+      return (int) starts.stream().filter(t -> !t.plus(readinessDelay).isAfter(now)).count();
+    }
   }
 
   private static boolean sameStatus(DeploymentStatus a, DeploymentStatus b) {
