@@ -31,6 +31,11 @@ final class ApiCalls {
       return new CliError(CliError.USAGE, "unauthorized by the API server at " + cluster.server()
           + ": your credentials expired or are wrong (log in again, or use another --context)");
     }
+    if (e.getCode() == 404 && e.getStatus() != null && e.getStatus().getDetails() != null
+        && e.getStatus().getDetails().getName() != null) {
+      return new CliError(CliError.USAGE, resource + " " + (namespace == null ? "" : namespace + "/")
+          + e.getStatus().getDetails().getName() + " not found (deleted meanwhile?)");
+    }
     if (e.getCode() == 404 && resource.startsWith("rollouts")) {
       return new CliError(CliError.USAGE, "the Rollout CRD is not installed in the cluster at " + cluster.server()
           + ": kubectl apply -f crds/ (or install the Helm chart)");

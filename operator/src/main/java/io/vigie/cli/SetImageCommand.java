@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -49,31 +50,43 @@ final class SetImageCommand implements Callable<Integer> {
       if (current == null) {
         throw new CliError(CliError.USAGE, display + " not found");
       }
+      // As kubectl set image: containers and init containers alike.
       List<String> names = current.getSpec().getTemplate().getSpec().getContainers().stream().map(Container::getName).toList();
+      List<String> initNames = Optional.ofNullable(current.getSpec().getTemplate().getSpec().getInitContainers()).orElse(List.of())
+          .stream().map(Container::getName).toList();
       for (String container : wanted.keySet()) {
-        if (!names.contains(container)) {
+        if (!names.contains(container) && !initNames.contains(container)) {
+          List<String> all = new java.util.ArrayList<>(names);
+          initNames.forEach(n -> all.add(n + " (init)"));
           throw new CliError(CliError.USAGE, display + " has no container '" + container + "': its containers are "
-              + String.join(", ", names));
+              + String.join(", ", all));
         }
       }
       // A JSON patch per container, tested against its name, as kubectl set image patches: the
       // operator writes this Deployment too (its paused flag), so an update of our copy could be refused.
       com.fasterxml.jackson.databind.node.ArrayNode patch = new com.fasterxml.jackson.databind.ObjectMapper().createArrayNode();
-      for (int i = 0; i < names.size(); i++) {
-        if (wanted.containsKey(names.get(i))) {
-          String path = "/spec/template/spec/containers/" + i;
-          patch.addObject().put("op", "test").put("path", path + "/name").put("value", names.get(i));
-          patch.addObject().put("op", "replace").put("path", path + "/image").put("value", wanted.get(names.get(i)));
+      for (var list : List.of(Map.entry("containers", names), Map.entry("initContainers", initNames))) {
+        for (int i = 0; i < list.getValue().size(); i++) {
+          String name = list.getValue().get(i);
+          if (wanted.containsKey(name)) {
+            String path = "/spec/template/spec/" + list.getKey() + "/" + i;
+            patch.addObject().put("op", "test").put("path", path + "/name").put("value", name);
+            // add, not replace: a container may have no image field at all.
+            patch.addObject().put("op", "add").put("path", path + "/image").put("value", wanted.get(name));
+          }
         }
       }
       Deployment updated = ApiCalls.call(c, "patch", "deployments.apps", c.namespace(),
           () -> c.client().apps().deployments().inNamespace(c.namespace()).withName(deployment).patch(
               io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
               patch.toString()));
-      for (Container before : current.getSpec().getTemplate().getSpec().getContainers()) {
-        if (wanted.containsKey(before.getName())) {
-          out.println(display + ": container " + before.getName() + ": " + before.getImage() + " -> " + wanted.get(before.getName())
-              + (before.getImage().equals(wanted.get(before.getName())) ? " (unchanged)" : ""));
+      List<Container> before = new java.util.ArrayList<>(current.getSpec().getTemplate().getSpec().getContainers());
+      before.addAll(Optional.ofNullable(current.getSpec().getTemplate().getSpec().getInitContainers()).orElse(List.of()));
+      for (Container container : before) {
+        if (wanted.containsKey(container.getName())) {
+          String was = container.getImage() == null ? "(no image)" : container.getImage();
+          out.println(display + ": container " + container.getName() + ": " + was + " -> " + wanted.get(container.getName())
+              + (was.equals(wanted.get(container.getName())) ? " (unchanged)" : ""));
         }
       }
       String revision = TemplateHash.revisionOf(updated.getSpec().getTemplate());

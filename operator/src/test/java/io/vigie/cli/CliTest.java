@@ -427,4 +427,22 @@ class CliTest {
     assertThat(run.err()).isEqualTo("vigie list: no context 'prod-eu1' in the kubeconfig: its contexts are [mock]\n");
     assertThat(run.out()).isEmpty();
   }
+
+  @Test
+  void setImageChangesAnInitContainerAsKubectlDoes() {
+    k8s.client().apps().deployments().inNamespace(NS).withName("web").edit(d -> {
+      d.getSpec().getTemplate().getSpec().setInitContainers(List.of(new io.fabric8.kubernetes.api.model.ContainerBuilder()
+          .withName("migrate").withImage("shop/migrate:v1").build()));
+      return d;
+    });
+    rollout(CanaryStep.weight(20), CanaryStep.pauseUntilPromoted());
+
+    Run set = vigie("set-image", "web", "migrate=shop/migrate:v2");
+
+    assertThat(set.code()).as(set.err()).isZero();
+    assertThat(set.out()).contains("container migrate: shop/migrate:v1 -> shop/migrate:v2");
+    assertThat(k8s.deployment("web").getSpec().getTemplate().getSpec().getInitContainers().get(0).getImage())
+        .isEqualTo("shop/migrate:v2");
+    assertThat(k8s.deployment("web").getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("shop/web:v1");
+  }
 }
