@@ -47,6 +47,12 @@ final class DataPlane implements AutoCloseable {
   private final Map<Long, Second> canary = new ConcurrentHashMap<>();
   private final Map<Long, Second> stable = new ConcurrentHashMap<>();
   private volatile List<Endpoint> endpoints = List.of();
+  /** With a Gateway API HTTPRoute in front: what it sends to the canary Service, and each Service's pods. */
+  private volatile boolean viaHttpRoute;
+  private volatile int routeCanaryWeight;
+  private volatile List<Endpoint> stableEndpoints = List.of();
+  private volatile List<Endpoint> canaryEndpoints = List.of();
+  private long noEndpoint;
   private volatile boolean metricsOutage;
   private HttpServer http;
 
@@ -83,6 +89,16 @@ final class DataPlane implements AutoCloseable {
     return "http://127.0.0.1:" + http.getAddress().getPort();
   }
 
+  /**
+   * Requests go through the HTTPRoute named like the Service (as a Gateway would): to
+   * {@code <service>-stable} or {@code <service>-canary} by the route's weights, then to a ready
+   * pod behind that Service; a Service without ready pods answers 503.
+   */
+  DataPlane viaHttpRoute() {
+    this.viaHttpRoute = true;
+    return this;
+  }
+
   /** The metrics backend answers 503 from now on (the metrics-outage scenario). */
   void metricsOutage(boolean outage) {
     this.metricsOutage = outage;
@@ -94,30 +110,67 @@ final class DataPlane implements AutoCloseable {
 
   private void refresh() {
     try {
-      Service s = client.services().inNamespace(namespace).withName(service).get();
-      if (s == null || s.getSpec().getSelector() == null) {
-        endpoints = List.of();
+      List<ReplicaSet> replicaSets = client.apps().replicaSets().inNamespace(namespace).list().getItems();
+      if (viaHttpRoute) {
+        var route = client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class).inNamespace(namespace)
+            .withName(service).get();
+        int canaryWeight = 0;
+        if (route != null && route.getSpec().getRules() != null && !route.getSpec().getRules().isEmpty()) {
+          int stable = 0;
+          int canary = 0;
+          for (var ref : route.getSpec().getRules().get(0).getBackendRefs()) {
+            int weight = ref.getWeight() == null ? 1 : ref.getWeight();
+            if ((service + "-canary").equals(ref.getName())) {
+              canary += weight;
+            } else {
+              stable += weight;
+            }
+          }
+          canaryWeight = stable + canary == 0 ? 0 : 100 * canary / (stable + canary);
+        }
+        stableEndpoints = endpointsOf(service + "-stable", replicaSets);
+        canaryEndpoints = endpointsOf(service + "-canary", replicaSets);
+        routeCanaryWeight = canaryWeight;
         return;
       }
-      Map<String, String> selector = s.getSpec().getSelector();
-      List<Endpoint> found = new ArrayList<>();
-      for (ReplicaSet rs : client.apps().replicaSets().inNamespace(namespace).list().getItems()) {
-        Map<String, String> labels = Optional.ofNullable(rs.getSpec().getTemplate().getMetadata().getLabels()).orElse(Map.of());
-        int ready = rs.getStatus() == null || rs.getStatus().getReadyReplicas() == null ? 0 : rs.getStatus().getReadyReplicas();
-        if (ready > 0 && labels.entrySet().containsAll(selector.entrySet())) {
-          found.add(new Endpoint(rs.getSpec().getTemplate().getSpec().getContainers().get(0).getImage(),
-              "canary".equals(labels.get("vigie.io/role")), ready));
-        }
-      }
-      endpoints = List.copyOf(found);
+      endpoints = endpointsOf(service, replicaSets);
     } catch (RuntimeException e) {
       // The API server is busy or stopping: keep the last endpoints, as kube-proxy would.
     }
   }
 
+  /** The ready pods behind a Service, by ReplicaSet. */
+  private List<Endpoint> endpointsOf(String serviceName, List<ReplicaSet> replicaSets) {
+    Service s = client.services().inNamespace(namespace).withName(serviceName).get();
+    if (s == null || s.getSpec().getSelector() == null) {
+      return List.of();
+    }
+    Map<String, String> selector = s.getSpec().getSelector();
+    List<Endpoint> found = new ArrayList<>();
+    for (ReplicaSet rs : replicaSets) {
+      Map<String, String> labels = Optional.ofNullable(rs.getSpec().getTemplate().getMetadata().getLabels()).orElse(Map.of());
+      int ready = rs.getStatus() == null || rs.getStatus().getReadyReplicas() == null ? 0 : rs.getStatus().getReadyReplicas();
+      if (ready > 0 && labels.entrySet().containsAll(selector.entrySet())) {
+        found.add(new Endpoint(rs.getSpec().getTemplate().getSpec().getContainers().get(0).getImage(),
+            "canary".equals(labels.get("vigie.io/role")), ready));
+      }
+    }
+    return List.copyOf(found);
+  }
+
   /** Serves one request at the current simulated time; empty when no pod is ready. */
   synchronized Optional<AppVersion.Response> serve() {
     List<Endpoint> now = endpoints;
+    if (viaHttpRoute) {
+      now = random.nextInt(100) < routeCanaryWeight ? canaryEndpoints : stableEndpoints;
+      if (now.isEmpty()) {
+        // The route sends to a Service with no ready pod: the Gateway answers 503.
+        requests++;
+        bad++;
+        noEndpoint++;
+        return Optional.of(new AppVersion.Response(503, 0.001));
+      }
+    }
     int total = now.stream().mapToInt(Endpoint::ready).sum();
     if (total == 0) {
       return Optional.empty();
@@ -152,6 +205,11 @@ final class DataPlane implements AutoCloseable {
       }
     }
     return Optional.of(response);
+  }
+
+  /** Requests the route sent to a Service with no ready pod. */
+  synchronized long noEndpoint() {
+    return noEndpoint;
   }
 
   synchronized Counters counters() {

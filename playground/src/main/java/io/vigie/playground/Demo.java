@@ -25,6 +25,12 @@ final class Demo {
 
   /** Runs the scenario; returns the phase the Rollout ended in. */
   static RolloutPhase run(Scenario scenario, double speed, PrintStream out, Optional<Path> kubeconfig) throws Exception {
+    return run(scenario, speed, out, kubeconfig, false);
+  }
+
+  /** With {@code gatewayApi}, the users reach the app through an HTTPRoute whose weights Vigie sets. */
+  static RolloutPhase run(Scenario scenario, double speed, PrintStream out, Optional<Path> kubeconfig, boolean gatewayApi)
+      throws Exception {
     try (Playground playground = new Playground(new Playground.Settings(speed, 4, 20, 15, 42))) {
       out.println("Vigie playground: scenario " + scenario.word + " (" + scenario.story + ")");
       out.println("  cluster: mock API server at " + playground.client().getConfiguration().getMasterUrl()
@@ -32,9 +38,13 @@ final class Demo {
       out.println("  data plane: " + playground.dataPlane().address() + "  (curl it; /stats?role=canary is what the analysis reads)");
       kubeconfig.ifPresent(path -> out.println("  kubeconfig: " + playground.writeKubeconfig(path)
           + "  (e.g. ./vigie status web --watch --kubeconfig " + path + ")"));
+      if (gatewayApi) {
+        out.println("  routing: Gateway API HTTPRoute web (backendRefs web-stable and web-canary; Vigie sets their weights)");
+        playground.routeThroughGatewayApi();
+      }
       playground.deployApp("ghcr.io/example/web:v1");
       playground.startOperator();
-      playground.apply(Release.objects(STEPS, "30s"));
+      playground.apply(Release.objects(STEPS, "30s", gatewayApi));
       Timeline timeline = new Timeline(playground, out, playground.clock().instant());
       String v1 = awaitAdoption(playground, timeline);
       out.println("  release: kubectl set image deployment/web web=" + scenario.image);

@@ -134,6 +134,23 @@ final class Playground implements AutoCloseable {
         .build()).create();
   }
 
+  /**
+   * Puts a Gateway API HTTPRoute in front of the app (as examples/gateway-api does): the users' requests
+   * follow its weights, and the Rollout should name it in spec.trafficRouting.
+   */
+  void routeThroughGatewayApi() {
+    dataPlane.viaHttpRoute();
+    apply("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: web}
+        spec:
+          parentRefs: [{name: public, namespace: infra}]
+          rules:
+            - backendRefs: [{name: web-stable, port: 80, weight: 100}, {name: web-canary, port: 80, weight: 0}]
+        """);
+  }
+
   /** `kubectl set image deployment/web web=IMAGE`. */
   void release(String image) {
     // A patch, as kubectl sends: the operator writes the Deployment too (its paused flag), and an

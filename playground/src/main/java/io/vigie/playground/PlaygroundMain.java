@@ -27,6 +27,11 @@ public final class PlaygroundMain {
     @Option(names = "--kubeconfig-out", paramLabel = "PATH", description = "Write a kubeconfig for the playground's API server here.")
     Path kubeconfig;
 
+    @Option(names = "--router", paramLabel = "ROUTER", defaultValue = "replicas",
+        description = "replicas (the Service's pods share the traffic) or gateway-api (an HTTPRoute with exact weights). "
+            + "Default: ${DEFAULT-VALUE}.")
+    String router;
+
     @Override
     public Integer call() throws Exception {
       Scenario chosen;
@@ -36,7 +41,11 @@ public final class PlaygroundMain {
         System.err.println("vigie demo: " + e.getMessage());
         return 3;
       }
-      var phase = Demo.run(chosen, speed, System.out, Optional.ofNullable(kubeconfig));
+      if (!router.equals("replicas") && !router.equals("gateway-api")) {
+        System.err.println("vigie demo: no router '" + router + "': use replicas or gateway-api");
+        return 3;
+      }
+      var phase = Demo.run(chosen, speed, System.out, Optional.ofNullable(kubeconfig), router.equals("gateway-api"));
       return phase == chosen.expected ? 0 : 1;
     }
   }

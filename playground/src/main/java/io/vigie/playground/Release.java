@@ -12,6 +12,11 @@ final class Release {
    * @param interval time between measurements
    */
   static String objects(String steps, String interval) {
+    return objects(steps, interval, false);
+  }
+
+  /** The same, with the Rollout's traffic through the HTTPRoute web when {@code gatewayApi}. */
+  static String objects(String steps, String interval, boolean gatewayApi) {
     return """
         apiVersion: vigie.io/v1alpha1
         kind: AnalysisTemplate
@@ -41,13 +46,13 @@ final class Release {
         spec:
           targetRef: {kind: Deployment, name: web}
           service: {name: web, port: 80}
-          progressDeadlineSeconds: 300
+          progressDeadlineSeconds: 300%3$s
           analysis:
             templates: [{name: app-health}]
           strategy:
             canary:
               steps:
         %2$s
-        """.formatted(interval, steps.indent(8).stripTrailing());
+        """.formatted(interval, steps.indent(8).stripTrailing(), gatewayApi ? "\n  trafficRouting: {gatewayAPI: {httpRoute: web}}" : "");
   }
 }

@@ -38,4 +38,19 @@ class DemoScenariosTest {
           .contains("event Warning AnalysisError").doesNotContain("Promoted");
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void throughAGatewayApiRouteTheCanaryGetsItsExactWeightAndABadReleaseIsRolledBack() throws Exception {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    RolloutPhase phase;
+    try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
+      phase = Demo.run(Scenario.BAD_ERRORS, 20, out, Optional.empty(), true);
+    }
+    String text = printed.toString(StandardCharsets.UTF_8);
+
+    assertThat(phase).as(text).isEqualTo(RolloutPhase.RolledBack);
+    assertThat(text).contains("routing: Gateway API HTTPRoute web").contains("canary weight 20%")
+        .contains("measured error-rate").contains("-> Failed");
+    assertThat(text.lines().reduce((a, b) -> b).orElse("")).matches("RESULT phase=RolledBack revision=[0-9a-f]{10}");
+  }
 }
