@@ -410,7 +410,11 @@ public final class RolloutMachine {
     /** The background analysis starts once the canary serves traffic: before, it has nothing to measure. */
     private void startBackgroundIfServing(String revision) {
       Optional<ResolvedAnalysis.Run> background = obs.analysis().resolved().background();
-      if (background.isPresent() && canaryReady(revision) > 0 && run(AnalysisRuns.BACKGROUND).isEmpty()) {
+      // Serving: with replicas, ready canary pods get their share at once; through a router, only once
+      // the route sends them something (else the initial delay would run out before any traffic).
+      boolean serving = canaryReady(revision) > 0 && (!routed()
+          || obs.route().map(r -> r.canaryWeight().orElse(0) > 0 || r.header().isPresent()).orElse(false));
+      if (background.isPresent() && serving && run(AnalysisRuns.BACKGROUND).isEmpty()) {
         runs().add(AnalysisRuns.start(AnalysisRuns.BACKGROUND, background.get(), now));
         events.add(RolloutEvent.normal("AnalysisStarted", "background analysis started: " + metricNames(background.get())));
       }

@@ -84,4 +84,25 @@ class RolloutMachineRoutingTest {
     assertThat(world.routeWeight).isZero();
     assertThat(world.routeHeader).contains(new HeaderMatch("x-canary", "true"));
   }
+
+  @Test
+  void throughARouterTheBackgroundAnalysisStartsOnceTheRouteSendsTheCanaryTraffic() {
+    RolloutSpec spec = routed(CanaryStep.weight(30), CanaryStep.pauseUntilPromoted());
+    world.analysis = new Observation.Analysis(new io.vigie.analysis.ResolvedAnalysis(Optional.of(
+        new io.vigie.analysis.ResolvedAnalysis.Run(List.of(Specs.errorRate(null)),
+            io.vigie.api.v1alpha1.RolloutAnalysis.OnMetricsError.Pause)), java.util.Map.of()), List.of(), List.of());
+    RolloutStatus status = step(spec, null);
+    world.image = "v2";
+    status = step(spec, status);
+    while (world.routeWeight == 0) {
+      assertThat(status.getAnalysis()).as("no analysis while the canary gets no traffic").isEmpty();
+      status = step(spec, status);
+    }
+    // The decision that set the route saw it at 0: the initial delay starts with the next one.
+    assertThat(status.getAnalysis()).isEmpty();
+
+    status = step(spec, status);
+
+    assertThat(status.getAnalysis()).singleElement().satisfies(r -> assertThat(r.getName()).isEqualTo("background"));
+  }
 }
