@@ -3,12 +3,12 @@ package io.vigie.cli;
 import static io.vigie.testing.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.vigie.api.v1alpha1.CanaryStep;
 import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.api.v1alpha1.RolloutAnalysis;
 import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.api.v1alpha1.TemplateRef;
+import io.vigie.testing.JsonEndpoint;
 import io.vigie.testing.OperatorHarness;
 import io.vigie.testing.RecordingDispatcher;
 import io.vigie.testing.Routes;
@@ -16,7 +16,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +38,7 @@ class CliTest {
   static final Path DOCS = Path.of(System.getProperty("vigie.examples", "../examples")).resolveSibling("docs");
   private OperatorHarness k8s;
   private Path kubeconfig;
-  private HttpServer metrics;
+  private JsonEndpoint metrics;
 
   /** What one run of the CLI printed, and its exit code. */
   record Run(int code, String out, String err) {}
@@ -63,7 +62,7 @@ class CliTest {
   @AfterEach
   void stop() {
     if (metrics != null) {
-      metrics.stop(0);
+      metrics.close();
     }
     k8s.close();
   }
@@ -105,16 +104,11 @@ class CliTest {
 
   /** A step analysis on an error rate served by a stub: 25% for images tagged bad, else 0. */
   private CanaryStep errorRateAnalysis() throws IOException {
-    metrics = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    metrics.createContext("/errors", exchange -> {
+    metrics = JsonEndpoint.serving(() -> {
       var canary = k8s.deployment("web-canary");
       boolean bad = canary != null && canary.getSpec().getTemplate().getSpec().getContainers().get(0).getImage().contains("bad");
-      byte[] body = ("{\"errorRate\": " + (bad ? 0.25 : 0.0) + "}").getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
+      return "{\"errorRate\": " + (bad ? 0.25 : 0.0) + "}";
     });
-    metrics.start();
     k8s.client().load(new ByteArrayInputStream("""
         apiVersion: vigie.io/v1alpha1
         kind: AnalysisTemplate
@@ -125,8 +119,8 @@ class CliTest {
               count: 1
               thresholdRange: {max: 0.05}
               provider:
-                web: {url: "http://127.0.0.1:%d/errors", jsonPointer: /errorRate}
-        """.formatted(metrics.getAddress().getPort()).getBytes(StandardCharsets.UTF_8))).inNamespace(NS).create();
+                web: {url: "%s", jsonPointer: /errorRate}
+        """.formatted(metrics.url("/errors")).getBytes(StandardCharsets.UTF_8))).inNamespace(NS).create();
     CanaryStep step = new CanaryStep();
     step.setAnalysis(new RolloutAnalysis());
     step.getAnalysis().setTemplates(List.of(TemplateRef.named("error-rate")));

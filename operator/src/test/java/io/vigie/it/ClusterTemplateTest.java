@@ -3,7 +3,6 @@ package io.vigie.it;
 import static io.vigie.testing.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.vigie.api.v1alpha1.AnalysisArg;
 import io.vigie.api.v1alpha1.AnalysisTemplateSpec;
@@ -21,14 +20,10 @@ import io.vigie.api.v1alpha1.TemplateArg;
 import io.vigie.api.v1alpha1.TemplateRef;
 import io.vigie.api.v1alpha1.ThresholdRange;
 import io.vigie.api.v1alpha1.WebProvider;
+import io.vigie.testing.JsonEndpoint;
 import io.vigie.testing.OperatorHarness;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,27 +34,17 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterTemplateTest {
   private OperatorHarness k8s;
-  private HttpServer app;
-  private final AtomicInteger asked = new AtomicInteger();
+  private JsonEndpoint app;
 
   @BeforeEach
   void start() throws IOException {
     k8s = OperatorHarness.start();
-    app = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    app.createContext("/stats", exchange -> {
-      asked.incrementAndGet();
-      byte[] body = "{\"errorRate\":0.01}".getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
-    app.start();
+    app = JsonEndpoint.serving(() -> "{\"errorRate\":0.01}");
   }
 
   @AfterEach
   void stop() {
-    app.stop(0);
+    app.close();
     k8s.close();
   }
 
@@ -67,7 +52,7 @@ class ClusterTemplateTest {
   void aClusterTemplateWithASecretArgIsResolvedMeasuredAndPromotes() {
     k8s.client().secrets().inNamespace(NS).resource(new SecretBuilder()
         .withNewMetadata().withName("stats").withNamespace(NS).endMetadata()
-        .addToStringData("url", "http://127.0.0.1:" + app.getAddress().getPort() + "/stats").build()).create();
+        .addToStringData("url", app.url("/stats")).build()).create();
     k8s.client().resources(ClusterAnalysisTemplate.class).resource(template()).create();
     k8s.createDeployment("web", "shop/web:v1", 2);
     k8s.createService("web", "web");
@@ -95,7 +80,7 @@ class ClusterTemplateTest {
     assertThat(healthy.getHistory()).singleElement().satisfies(h -> assertThat(h.getVerdict()).isEqualTo(RevisionRecord.Verdict.Promoted));
     assertThat(healthy.getAnalysis()).singleElement().satisfies(run -> assertThat(run.getMetrics()).singleElement()
         .satisfies(m -> assertThat(m.getSuccessful()).isEqualTo(1)));
-    assertThat(asked.get()).isGreaterThanOrEqualTo(1);
+    assertThat(app.requests()).isGreaterThanOrEqualTo(1);
   }
 
   private static ClusterAnalysisTemplate template() {

@@ -3,7 +3,6 @@ package io.vigie.it;
 import static io.vigie.testing.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.vigie.api.v1alpha1.CanaryStep;
 import io.vigie.api.v1alpha1.Metric;
 import io.vigie.api.v1alpha1.MetricProvider;
@@ -13,16 +12,13 @@ import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.api.v1alpha1.ThresholdRange;
 import io.vigie.api.v1alpha1.WebProvider;
 import io.vigie.health.OpsServer;
+import io.vigie.testing.JsonEndpoint;
 import io.vigie.testing.OperatorHarness;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +38,7 @@ class OperatorMetricsTest {
 
   private OperatorHarness k8s;
   private OpsServer ops;
-  private HttpServer app;
+  private JsonEndpoint app;
   private volatile String errorRate = "0.01";
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -50,21 +46,13 @@ class OperatorMetricsTest {
   void start() throws IOException {
     k8s = OperatorHarness.start();
     ops = OpsServer.start(0, k8s.operator().metrics(), k8s.operator().health());
-    app = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    app.createContext("/stats", exchange -> {
-      byte[] body = ("{\"errorRate\":" + errorRate + "}").getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
-    app.start();
+    app = JsonEndpoint.serving(() -> "{\"errorRate\":" + errorRate + "}");
   }
 
   @AfterEach
   void stop() {
     ops.close();
-    app.stop(0);
+    app.close();
     k8s.close();
   }
 
@@ -73,7 +61,7 @@ class OperatorMetricsTest {
     k8s.createDeployment("web", "shop/web:v1", 4);
     k8s.createService("web", "web");
     k8s.createRollout("web", "web", "web", CanaryStep.weight(20), CanaryStep.pauseFor("1m"), CanaryStep.weight(50),
-        analysisStep("http://127.0.0.1:" + app.getAddress().getPort() + "/stats"));
+        analysisStep(app.url("/stats")));
     k8s.awaitPhase("web", RolloutPhase.Healthy);
     assertThat(get("/healthz").statusCode()).isEqualTo(200);
     assertThat(get("/readyz").statusCode()).isEqualTo(200);

@@ -3,7 +3,6 @@ package io.vigie.it;
 import static io.vigie.testing.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.vigie.api.v1alpha1.CanaryStep;
@@ -11,13 +10,13 @@ import io.vigie.api.v1alpha1.RolloutAnalysis;
 import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.api.v1alpha1.RolloutStatus;
 import io.vigie.api.v1alpha1.TemplateRef;
+import io.vigie.testing.JsonEndpoint;
 import io.vigie.testing.OperatorHarness;
 import io.vigie.testing.RecordingDispatcher.Write;
 import io.vigie.testing.Routes;
 import io.vigie.testing.Routes.Split;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,15 +36,16 @@ import org.junit.jupiter.params.provider.EnumSource;
 class TrafficRoutingTest {
   private static final Optional<String> HEADER = Optional.of("x-canary=true");
   private OperatorHarness k8s;
-  private HttpServer metrics;
+  private JsonEndpoint metrics;
+  /** The routing of the test's Rollout, which decides how many requests the canary got. */
+  private volatile Routes routes = Routes.REPLICAS;
 
   @BeforeEach
   void start() throws IOException {
     k8s = OperatorHarness.start();
     k8s.createDeployment("web", "shop/web:v1", 4);
     k8s.createService("web", "web");
-    metrics = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    metrics.start();
+    metrics = JsonEndpoint.serving(this::appMetrics);
     String template = """
         apiVersion: vigie.io/v1alpha1
         kind: AnalysisTemplate
@@ -58,38 +58,32 @@ class TrafficRoutingTest {
               thresholdRange: {max: 0.05}
               provider:
                 web:
-                  url: "http://127.0.0.1:%d/errors?deployment={{args.canary-deployment}}"
+                  url: "%s?deployment={{args.canary-deployment}}"
                   jsonPointer: /errorRate
                   requestsJsonPointer: /requests
-        """.formatted(metrics.getAddress().getPort());
+        """.formatted(metrics.url("/errors"));
     k8s.client().load(new ByteArrayInputStream(template.getBytes(StandardCharsets.UTF_8))).inNamespace(NS).create();
   }
 
   @AfterEach
   void stop() {
-    metrics.stop(0);
+    metrics.close();
     k8s.close();
   }
 
   /** The canary's error rate as a metrics backend sees it: 25% for images tagged bad, over the requests the route sends. */
-  private void serveAppMetrics(Routes routes) {
-    metrics.createContext("/errors", exchange -> {
-      Deployment canary = k8s.deployment("web-canary");
-      String image = canary == null ? "" : canary.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-      int requests = routes.routed() ? routes.split(k8s.client()).canaryWeight()
-          : canary == null || canary.getStatus() == null || canary.getStatus().getReadyReplicas() == null ? 0
-              : canary.getStatus().getReadyReplicas();
-      byte[] body = ("{\"errorRate\": " + (image.contains("bad") ? 0.25 : 0.0) + ", \"requests\": " + requests + "}")
-          .getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+  private String appMetrics() {
+    Deployment canary = k8s.deployment("web-canary");
+    String image = canary == null ? "" : canary.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    int requests = routes.routed() ? routes.split(k8s.client()).canaryWeight()
+        : canary == null || canary.getStatus() == null || canary.getStatus().getReadyReplicas() == null ? 0
+            : canary.getStatus().getReadyReplicas();
+    return "{\"errorRate\": " + (image.contains("bad") ? 0.25 : 0.0) + ", \"requests\": " + requests + "}";
   }
 
   private void createRollout(Routes routes) {
     routes.create(k8s.client());
-    serveAppMetrics(routes);
+    this.routes = routes;
     List<CanaryStep> steps = new ArrayList<>();
     steps.add(CanaryStep.weight(20));
     if (routes.routed()) {

@@ -12,12 +12,19 @@ import java.time.ZoneOffset;
  */
 final class SimClock extends Clock {
   private final Instant start;
-  private final long startNanos = System.nanoTime();
+  private final long startNanos;
   private final double speed;
+  private final ZoneId zone;
 
   SimClock(Instant start, double speed) {
+    this(start, System.nanoTime(), speed, ZoneOffset.UTC);
+  }
+
+  private SimClock(Instant start, long startNanos, double speed, ZoneId zone) {
     this.start = start;
+    this.startNanos = startNanos;
     this.speed = speed;
+    this.zone = zone;
   }
 
   double speed() {
@@ -41,11 +48,12 @@ final class SimClock extends Clock {
 
   @Override
   public ZoneId getZone() {
-    return ZoneOffset.UTC;
+    return zone;
   }
 
+  /** The same time, shown in another zone. */
   @Override
-  public Clock withZone(ZoneId zone) {
-    throw new UnsupportedOperationException("the playground clock is UTC");
+  public Clock withZone(ZoneId other) {
+    return new SimClock(start, startNanos, speed, other);
   }
 }
