@@ -424,11 +424,10 @@ class CliTest {
 
   @Test
   void setImageChangesAnInitContainerAsKubectlDoes() {
-    k8s.client().apps().deployments().inNamespace(NS).withName("web").edit(d -> {
-      d.getSpec().getTemplate().getSpec().setInitContainers(List.of(new io.fabric8.kubernetes.api.model.ContainerBuilder()
-          .withName("migrate").withImage("shop/migrate:v1").build()));
-      return d;
-    });
+    // A merge patch, as `kubectl patch` sends: the simulated controller writes the Deployment's status meanwhile.
+    k8s.client().apps().deployments().inNamespace(NS).withName("web").patch(
+        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+        "{\"spec\":{\"template\":{\"spec\":{\"initContainers\":[{\"name\":\"migrate\",\"image\":\"shop/migrate:v1\"}]}}}}");
     rollout(CanaryStep.weight(20), CanaryStep.pauseUntilPromoted());
 
     Run set = vigie("set-image", "web", "migrate=shop/migrate:v2");

@@ -1,6 +1,8 @@
 package io.vigie.simulator;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -8,202 +10,449 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * Plays the Kubernetes Deployment controller and the kubelet against the mock API server, which
- * has neither: it creates and scales ReplicaSets for each Deployment's template (none for a new
- * template while the Deployment is paused), marks pods ready, and writes the status fields the
- * real controllers write. Pods of an image matching {@code neverReady} never become ready, and a
- * test can hold the readiness of one Deployment's pods.
+ * Plays the Kubernetes Deployment controller, the ReplicaSet garbage collector and the kubelet
+ * against the mock API server, which has none of them. Like the real controller it watches
+ * Deployments and ReplicaSets and works from its caches: it creates a ReplicaSet per template
+ * (none for a new template while the Deployment is paused), rolls from the old ReplicaSets to the
+ * new one within {@code maxSurge} and {@code maxUnavailable} (or all at once for {@code Recreate}),
+ * scales a paused Deployment without rolling it, marks pods ready a readiness delay after they
+ * start, deletes the ReplicaSets of a deleted Deployment, and writes the status fields the real
+ * controllers write. Pods of an image matching {@code neverReady} never become ready, and a test
+ * can hold the readiness of one Deployment's pods.
  */
 public final class SimulatedDeploymentController implements AutoCloseable {
+  private static final String BY_OWNER = "owner";
+  private static final int WORKERS = 2;
+  private static final String ALL = "";
+
   private final KubernetesClient client;
-  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "simulated-deployment-controller");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("simulated-kubelet"));
+  private final ExecutorService workers = Executors.newFixedThreadPool(WORKERS, daemon("simulated-deployment-controller"));
   private final Set<String> held = ConcurrentHashMap.newKeySet();
   private volatile Predicate<String> neverReady = image -> image.contains("crash");
   private volatile RuntimeException lastError;
 
+  /** The namespaces to watch, each with its own informers; empty for one pair over all namespaces. */
+  private final Set<String> namespaces;
+  private final Map<String, Informers> informers = new ConcurrentHashMap<>();
+  private final WorkQueue queue = new WorkQueue();
+  /** Deployments with pods still starting: the ticker looks at them again until they are ready. */
+  private final Set<String> starting = ConcurrentHashMap.newKeySet();
+  /** Our own writes, until the informers catch up with them, so that no decision reads a stale cache. */
+  private final Map<String, HasMetadata> written = new ConcurrentHashMap<>();
+
   // Pods become ready this long after they start, on this clock (none by default: ready at once).
-  private volatile java.time.Clock clock = java.time.Clock.systemUTC();
-  private volatile java.time.Duration readinessDelay = java.time.Duration.ZERO;
+  private volatile Clock clock = Clock.systemUTC();
+  private volatile Duration readinessDelay = Duration.ZERO;
   /** When each ReplicaSet's pods started, oldest first: the newest go first on a scale-down. */
-  private final Map<String, java.util.Deque<java.time.Instant>> podStarts = new ConcurrentHashMap<>();
+  private final Map<String, Deque<Instant>> podStarts = new ConcurrentHashMap<>();
 
   public SimulatedDeploymentController(KubernetesClient client) {
+    this(client, Set.of());
+  }
+
+  /** A controller of these namespaces only, as a namespaced install of the real one would be. */
+  public SimulatedDeploymentController(KubernetesClient client, Set<String> namespaces) {
     this.client = client;
+    this.namespaces = Set.copyOf(namespaces);
+  }
+
+  private record Informers(SharedIndexInformer<Deployment> deployments, SharedIndexInformer<ReplicaSet> replicaSets) {
   }
 
   /** Pods pass their readiness probe {@code delay} after they start, as read on {@code clock}. */
-  public SimulatedDeploymentController withReadinessDelay(java.time.Clock clock, java.time.Duration delay) {
+  public SimulatedDeploymentController withReadinessDelay(Clock clock, Duration delay) {
     this.clock = clock;
     this.readinessDelay = delay;
     return this;
   }
 
   public SimulatedDeploymentController start() {
-    loop.scheduleWithFixedDelay(this::syncQuietly, 0, 20, TimeUnit.MILLISECONDS);
+    if (namespaces.isEmpty()) {
+      informers.put(ALL, watch(client.apps().deployments().inAnyNamespace().runnableInformer(0),
+          client.apps().replicaSets().inAnyNamespace().runnableInformer(0)));
+    } else {
+      for (String namespace : namespaces) {
+        informers.put(namespace, watch(client.apps().deployments().inNamespace(namespace).runnableInformer(0),
+            client.apps().replicaSets().inNamespace(namespace).runnableInformer(0)));
+      }
+    }
+    for (int i = 0; i < WORKERS; i++) {
+      workers.submit(this::work);
+    }
+    ticker.scheduleWithFixedDelay(() -> starting.forEach(queue::add), 20, 20, TimeUnit.MILLISECONDS);
     return this;
+  }
+
+  private Informers watch(SharedIndexInformer<Deployment> deployments, SharedIndexInformer<ReplicaSet> replicaSets) {
+    replicaSets.addIndexers(Map.of(BY_OWNER, rs -> Optional.ofNullable(rs.getMetadata().getOwnerReferences()).orElse(List.of())
+        .stream().map(OwnerReference::getUid).toList()));
+    replicaSets.addEventHandler(handler(this::enqueueOwner));
+    Informers pair = new Informers(deployments, replicaSets);
+    deployments.addEventHandler(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Deployment d) {
+        queue.add(Cache.metaNamespaceKeyFunc(d));
+      }
+
+      @Override
+      public void onUpdate(Deployment before, Deployment after) {
+        queue.add(Cache.metaNamespaceKeyFunc(after));
+      }
+
+      @Override
+      public void onDelete(Deployment d, boolean unknownFinalState) {
+        queue.add(Cache.metaNamespaceKeyFunc(d));
+        collectReplicaSetsOf(pair, d);
+      }
+    });
+    replicaSets.run();
+    deployments.run();
+    return pair;
+  }
+
+  private Informers informersOf(String namespace) {
+    return namespaces.isEmpty() ? informers.get(ALL) : informers.get(namespace);
   }
 
   /** Pods of this Deployment stay unready until {@link #release}. */
   public void hold(String namespace, String deployment) {
     held.add(namespace + "/" + deployment);
+    queue.add(namespace + "/" + deployment);
   }
 
   public void release(String namespace, String deployment) {
     held.remove(namespace + "/" + deployment);
+    queue.add(namespace + "/" + deployment);
   }
 
   public void neverReadyWhen(Predicate<String> image) {
     this.neverReady = image;
+    informers.values().forEach(i -> i.deployments().getStore().listKeys().forEach(queue::add));
   }
 
   public RuntimeException lastError() {
     return lastError;
   }
 
-  private void syncQuietly() {
-    try {
-      // One read of each kind per tick, however many Deployments: the playground runs thousands.
-      Map<String, List<ReplicaSet>> byOwner = new HashMap<>();
-      for (ReplicaSet rs : client.apps().replicaSets().inAnyNamespace().list().getItems()) {
-        if (rs.getMetadata().getOwnerReferences() != null) {
-          rs.getMetadata().getOwnerReferences().forEach(o -> byOwner.computeIfAbsent(o.getUid(), k -> new java.util.ArrayList<>()).add(rs));
+  private void work() {
+    while (!Thread.currentThread().isInterrupted()) {
+      String key;
+      try {
+        key = queue.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      try {
+        Informers cache = informersOf(key.substring(0, key.indexOf('/')));
+        Deployment d = cache == null ? null : cache.deployments().getStore().getByKey(key);
+        if (d != null) {
+          sync(d, cache);
         }
+      } catch (KubernetesClientException e) {
+        // A concurrent writer or a blip of the API server: the next event or tick tries again.
+        lastError = e;
+        starting.add(key);
+      } catch (RuntimeException e) {
+        lastError = e;
+      } finally {
+        queue.done(key);
       }
-      for (Deployment d : client.apps().deployments().inAnyNamespace().list().getItems()) {
-        sync(d, byOwner.getOrDefault(d.getMetadata().getUid(), List.of()));
-      }
-    } catch (KubernetesClientException e) {
-      // A conflict with a concurrent writer: the next tick reads fresh objects and tries again.
-      lastError = e;
-    } catch (RuntimeException e) {
-      lastError = e;
     }
   }
 
-  private void sync(Deployment d, List<ReplicaSet> owned) {
+  private void sync(Deployment d, Informers cache) {
     String namespace = d.getMetadata().getNamespace();
+    String key = namespace + "/" + d.getMetadata().getName();
     int replicas = Optional.ofNullable(d.getSpec().getReplicas()).orElse(1);
     String hash = podTemplateHash(d.getSpec().getTemplate());
+    List<ReplicaSet> owned = new ArrayList<>(cache.replicaSets().getIndexer().byIndex(BY_OWNER, d.getMetadata().getUid()).stream()
+        .map(this::freshest).toList());
     ReplicaSet current = owned.stream().filter(rs -> hash.equals(rs.getMetadata().getLabels().get("pod-template-hash")))
         .findFirst().orElse(null);
     boolean paused = Boolean.TRUE.equals(d.getSpec().getPaused());
     if (current == null && !paused) {
-      current = client.apps().replicaSets().inNamespace(namespace).resource(newReplicaSet(d, hash, replicas)).create();
-      owned = append(owned, current);
+      current = createReplicaSet(d, hash);
+      owned.add(current);
     }
-    boolean ready = !held.contains(namespace + "/" + d.getMetadata().getName());
-    int updatedReady = 0;
+    boolean podsMayBeReady = !held.contains(key);
+
+    Map<String, Integer> want = new HashMap<>();
+    owned.forEach(rs -> want.put(rs.getMetadata().getName(), rs.getSpec().getReplicas()));
+    Map<String, Integer> ready = new HashMap<>();
+    owned.forEach(rs -> ready.put(rs.getMetadata().getName(), readyPods(rs, rs.getSpec().getReplicas(), podsMayBeReady)));
+    if (paused) {
+      scalePaused(owned, current, replicas, want);
+    } else if (d.getSpec().getStrategy() != null && "Recreate".equals(d.getSpec().getStrategy().getType())) {
+      recreate(owned, current, replicas, want);
+    } else {
+      rollingUpdate(d, owned, current, replicas, want, ready);
+    }
+
     int total = 0;
     int totalReady = 0;
+    int updated = 0;
+    boolean stillStarting = false;
     for (ReplicaSet rs : owned) {
-      boolean isCurrent = current != null && rs.getMetadata().getName().equals(current.getMetadata().getName());
-      int want = rs.getSpec().getReplicas();
-      if (!paused) {
-        if (isCurrent) {
-          want = replicas;
-        } else {
-          // Old pods go only once the new ones serve: capacity never drops during a rollout.
-          want = currentReady(current, d, ready, replicas) >= replicas ? 0 : want;
-        }
+      int target = want.get(rs.getMetadata().getName());
+      if (target != rs.getSpec().getReplicas()) {
+        rs = remember(client.apps().replicaSets().inNamespace(namespace).withName(rs.getMetadata().getName())
+            .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":" + target + "}}"));
       }
-      if (want != rs.getSpec().getReplicas()) {
-        int target = want;
-        rs = client.apps().replicaSets().inNamespace(namespace).withName(rs.getMetadata().getName())
-            .edit(r -> { r.getSpec().setReplicas(target); return r; });
+      int readyNow = readyPods(rs, target, podsMayBeReady);
+      stillStarting |= podsMayBeReady && !neverReady.test(imageOf(rs)) && readyNow < target;
+      if (rs.getStatus() == null || !Objects.equals(rs.getStatus().getReplicas(), target)
+          || !Objects.equals(rs.getStatus().getReadyReplicas(), readyNow)) {
+        remember(client.apps().replicaSets().inNamespace(namespace).withName(rs.getMetadata().getName()).subresource("status")
+            .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"replicas\":%d,\"readyReplicas\":%d,\"availableReplicas\":%d,\"observedGeneration\":%d}}"
+                .formatted(target, readyNow, readyNow, Optional.ofNullable(rs.getMetadata().getGeneration()).orElse(1L))));
       }
-      String image = rs.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-      int readyPods = ready && !neverReady.test(image) ? startedLongEnough(rs, want) : 0;
-      if (rs.getStatus() == null || !Objects.equals(rs.getStatus().getReplicas(), want)
-          || !Objects.equals(rs.getStatus().getReadyReplicas(), readyPods)) {
-        rs.setStatus(new ReplicaSetStatusBuilder().withReplicas(want).withReadyReplicas(readyPods)
-            .withAvailableReplicas(readyPods).withObservedGeneration(rs.getMetadata().getGeneration()).build());
-        client.apps().replicaSets().inNamespace(namespace).resource(rs).updateStatus();
+      total += target;
+      totalReady += readyNow;
+      if (current != null && rs.getMetadata().getName().equals(current.getMetadata().getName())) {
+        updated = target;
       }
-      total += want;
-      totalReady += readyPods;
-      if (isCurrent) {
-        updatedReady = want;
-      }
+    }
+    if (stillStarting) {
+      starting.add(key);
+    } else {
+      starting.remove(key);
     }
     DeploymentStatus status = new DeploymentStatusBuilder()
         .withObservedGeneration(d.getMetadata().getGeneration())
         .withReplicas(total)
-        .withUpdatedReplicas(updatedReady)
+        .withUpdatedReplicas(updated)
         .withReadyReplicas(totalReady)
         .withAvailableReplicas(totalReady)
         .withUnavailableReplicas(Math.max(0, replicas - totalReady))
         .build();
-    if (!sameStatus(d.getStatus(), status)) {
-      d.setStatus(status);
-      client.apps().deployments().inNamespace(namespace).resource(d).updateStatus();
+    Deployment seen = freshest(d);
+    if (!sameStatus(seen.getStatus(), status)) {
+      remember(client.apps().deployments().inNamespace(namespace).withName(d.getMetadata().getName()).subresource("status")
+          .patch(PatchContext.of(PatchType.JSON_MERGE), client.getKubernetesSerialization().asJson(Map.of("status", status))));
     }
   }
 
-  private int currentReady(ReplicaSet current, Deployment d, boolean ready, int replicas) {
-    if (current == null || !ready) {
-      return 0;
+  /** A paused Deployment still follows its replica count, on the ReplicaSet that has the most pods. */
+  private static void scalePaused(List<ReplicaSet> owned, ReplicaSet current, int replicas, Map<String, Integer> want) {
+    int total = want.values().stream().mapToInt(Integer::intValue).sum();
+    if (total == replicas || owned.isEmpty()) {
+      return;
     }
-    String image = current.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-    return neverReady.test(image) ? 0 : startedLongEnough(current, replicas);
+    ReplicaSet largest = owned.stream().max(Comparator.comparingInt((ReplicaSet rs) -> want.get(rs.getMetadata().getName()))
+        .thenComparing(rs -> current != null && rs.getMetadata().getName().equals(current.getMetadata().getName()))).orElseThrow();
+    want.compute(largest.getMetadata().getName(), (name, n) -> Math.max(0, n + replicas - total));
   }
 
-  /** How many of the ReplicaSet's {@code want} pods started at least the readiness delay ago. */
-  private int startedLongEnough(ReplicaSet rs, int want) {
+  /** Recreate: every old pod goes, then the new ReplicaSet scales up. */
+  private static void recreate(List<ReplicaSet> owned, ReplicaSet current, int replicas, Map<String, Integer> want) {
+    boolean oldLeft = false;
+    for (ReplicaSet rs : owned) {
+      if (rs != current) {
+        oldLeft |= want.get(rs.getMetadata().getName()) > 0;
+        want.put(rs.getMetadata().getName(), 0);
+      }
+    }
+    if (!oldLeft) {
+      want.put(current.getMetadata().getName(), replicas);
+    }
+  }
+
+  /**
+   * RollingUpdate as Kubernetes paces it: the new ReplicaSet grows while the pods in all stay within
+   * {@code replicas + maxSurge}, and old pods go while the ready ones stay at least
+   * {@code replicas - maxUnavailable}; old pods that are not ready go first, as they serve nothing.
+   */
+  private static void rollingUpdate(Deployment d, List<ReplicaSet> owned, ReplicaSet current, int replicas,
+      Map<String, Integer> want, Map<String, Integer> ready) {
+    var rolling = d.getSpec().getStrategy() == null ? null : d.getSpec().getStrategy().getRollingUpdate();
+    int maxSurge = RollingUpdateBounds.resolve(rolling == null ? null : rolling.getMaxSurge(), replicas, true);
+    int maxUnavailable = RollingUpdateBounds.resolve(rolling == null ? null : rolling.getMaxUnavailable(), replicas, false);
+    if (maxSurge == 0 && maxUnavailable == 0) {
+      maxUnavailable = 1;
+    }
+    String newName = current.getMetadata().getName();
+    int total = want.values().stream().mapToInt(Integer::intValue).sum();
+    int newCount = want.get(newName);
+    if (newCount > replicas) {
+      want.put(newName, replicas);
+    } else if (newCount < replicas) {
+      int room = replicas + maxSurge - total;
+      if (room > 0) {
+        want.put(newName, newCount + Math.min(room, replicas - newCount));
+      }
+    }
+    int available = ready.values().stream().mapToInt(Integer::intValue).sum();
+    int removable = available - (replicas - maxUnavailable);
+    List<ReplicaSet> old = owned.stream().filter(rs -> rs != current)
+        .sorted(Comparator.comparing(rs -> Optional.ofNullable(rs.getMetadata().getCreationTimestamp()).orElse(""))).toList();
+    for (ReplicaSet rs : old) {
+      String name = rs.getMetadata().getName();
+      int count = want.get(name);
+      int readyOld = Math.min(ready.get(name), count);
+      int cut = count - readyOld;
+      int readyCut = Math.max(0, Math.min(readyOld, removable));
+      removable -= readyCut;
+      want.put(name, count - cut - readyCut);
+    }
+  }
+
+  private ReplicaSet createReplicaSet(Deployment d, String hash) {
+    ReplicaSet fresh = newReplicaSet(d, hash);
+    try {
+      return remember(client.apps().replicaSets().inNamespace(d.getMetadata().getNamespace()).resource(fresh).create());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      // Created by an earlier pass whose write the cache had not shown yet.
+      return remember(client.apps().replicaSets().inNamespace(d.getMetadata().getNamespace())
+          .withName(fresh.getMetadata().getName()).require());
+    }
+  }
+
+  /** The garbage collector's part: a deleted Deployment's ReplicaSets go with it. */
+  private void collectReplicaSetsOf(Informers cache, Deployment d) {
+    for (ReplicaSet rs : cache.replicaSets().getIndexer().byIndex(BY_OWNER, d.getMetadata().getUid())) {
+      try {
+        client.apps().replicaSets().inNamespace(rs.getMetadata().getNamespace()).withName(rs.getMetadata().getName()).delete();
+      } catch (KubernetesClientException e) {
+        lastError = e;
+      }
+      podStarts.remove(rs.getMetadata().getNamespace() + "/" + rs.getMetadata().getName());
+      written.remove(writtenKey(rs));
+    }
+    written.remove(writtenKey(d));
+  }
+
+  private int readyPods(ReplicaSet rs, int count, boolean podsMayBeReady) {
+    return podsMayBeReady && !neverReady.test(imageOf(rs)) ? startedLongEnough(rs, count) : 0;
+  }
+
+  private static String imageOf(ReplicaSet rs) {
+    return rs.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+  }
+
+  /** How many of the ReplicaSet's {@code count} pods started at least the readiness delay ago. */
+  private int startedLongEnough(ReplicaSet rs, int count) {
     if (readinessDelay.isZero()) {
-      return want;
+      return count;
     }
-    java.time.Instant now = clock.instant();
-    java.util.Deque<java.time.Instant> starts = podStarts.computeIfAbsent(
-        rs.getMetadata().getNamespace() + "/" + rs.getMetadata().getName(), k -> new java.util.ArrayDeque<>());
+    Instant now = clock.instant();
+    Deque<Instant> starts = podStarts.computeIfAbsent(
+        rs.getMetadata().getNamespace() + "/" + rs.getMetadata().getName(), k -> new ArrayDeque<>());
     synchronized (starts) {
-      while (starts.size() < want) {
+      while (starts.size() < count) {
         starts.addLast(now);
       }
-      while (starts.size() > want) {
+      while (starts.size() > count) {
         starts.removeLast();
       }
       return (int) starts.stream().filter(t -> !t.plus(readinessDelay).isAfter(now)).count();
     }
   }
 
+  private <T extends HasMetadata> T remember(T object) {
+    written.put(writtenKey(object), object);
+    return object;
+  }
+
+  /**
+   * The cached object, or our own newer write of it. The mock API server's resource versions are
+   * one increasing counter, so the larger is the newer.
+   */
+  @SuppressWarnings("unchecked")
+  private <T extends HasMetadata> T freshest(T cached) {
+    HasMetadata mine = written.get(writtenKey(cached));
+    if (mine == null) {
+      return cached;
+    }
+    if (version(mine) <= version(cached)) {
+      written.remove(writtenKey(cached), mine);
+      return cached;
+    }
+    return (T) mine;
+  }
+
+  private static long version(HasMetadata object) {
+    try {
+      return Long.parseLong(object.getMetadata().getResourceVersion());
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static String writtenKey(HasMetadata object) {
+    return object.getKind() + "/" + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
+  }
+
+  private void enqueueOwner(ReplicaSet rs) {
+    Optional.ofNullable(rs.getMetadata().getOwnerReferences()).orElse(List.of()).stream()
+        .filter(o -> "Deployment".equals(o.getKind()))
+        .forEach(o -> queue.add(rs.getMetadata().getNamespace() + "/" + o.getName()));
+  }
+
+  private static <T> ResourceEventHandler<T> handler(java.util.function.Consumer<T> onAny) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        onAny.accept(obj);
+      }
+
+      @Override
+      public void onUpdate(T before, T after) {
+        onAny.accept(after);
+      }
+
+      @Override
+      public void onDelete(T obj, boolean unknownFinalState) {
+        onAny.accept(obj);
+      }
+    };
+  }
+
   private static boolean sameStatus(DeploymentStatus a, DeploymentStatus b) {
     return a != null && Objects.equals(a.getObservedGeneration(), b.getObservedGeneration())
         && Objects.equals(a.getReplicas(), b.getReplicas()) && Objects.equals(a.getUpdatedReplicas(), b.getUpdatedReplicas())
-        && Objects.equals(a.getReadyReplicas(), b.getReadyReplicas()) && Objects.equals(a.getAvailableReplicas(), b.getAvailableReplicas());
+        && Objects.equals(a.getReadyReplicas(), b.getReadyReplicas()) && Objects.equals(a.getAvailableReplicas(), b.getAvailableReplicas())
+        && Objects.equals(a.getUnavailableReplicas(), b.getUnavailableReplicas());
   }
 
-  private static List<ReplicaSet> append(List<ReplicaSet> list, ReplicaSet rs) {
-    List<ReplicaSet> copy = new java.util.ArrayList<>(list);
-    copy.add(rs);
-    return copy;
-  }
-
-  private static ReplicaSet newReplicaSet(Deployment d, String hash, int replicas) {
+  private static ReplicaSet newReplicaSet(Deployment d, String hash) {
     PodTemplateSpec template = Serialization.clone(d.getSpec().getTemplate());
     Map<String, String> labels = new HashMap<>(Optional.ofNullable(template.getMetadata().getLabels()).orElse(Map.of()));
     labels.put("pod-template-hash", hash);
@@ -234,13 +483,62 @@ public final class SimulatedDeploymentController implements AutoCloseable {
     }
   }
 
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
   @Override
   public void close() {
-    loop.shutdownNow();
+    ticker.shutdownNow();
+    workers.shutdownNow();
+    informers.values().forEach(i -> {
+      i.deployments().close();
+      i.replicaSets().close();
+    });
     try {
-      loop.awaitTermination(5, TimeUnit.SECONDS);
+      workers.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Keys to sync, each once however often it was added, and never by two workers at once: a key
+   * added while it is being synced is synced again afterwards.
+   */
+  private static final class WorkQueue {
+    private final LinkedHashSet<String> waiting = new LinkedHashSet<>();
+    private final Set<String> busy = new java.util.HashSet<>();
+    private final Set<String> again = new java.util.HashSet<>();
+
+    synchronized void add(String key) {
+      if (busy.contains(key)) {
+        again.add(key);
+      } else if (waiting.add(key)) {
+        notifyAll();
+      }
+    }
+
+    synchronized String take() throws InterruptedException {
+      while (waiting.isEmpty()) {
+        wait();
+      }
+      var it = waiting.iterator();
+      String key = it.next();
+      it.remove();
+      busy.add(key);
+      return key;
+    }
+
+    synchronized void done(String key) {
+      busy.remove(key);
+      if (again.remove(key) && waiting.add(key)) {
+        notifyAll();
+      }
     }
   }
 }
