@@ -46,6 +46,9 @@ final class DataPlane implements AutoCloseable {
   });
   private final Map<Long, Second> canary = new ConcurrentHashMap<>();
   private final Map<Long, Second> stable = new ConcurrentHashMap<>();
+  /** Since the start, for a Prometheus to scrape: what an instrumented app exports. */
+  private final Exported exportedCanary = new Exported();
+  private final Exported exportedStable = new Exported();
   private volatile List<Endpoint> endpoints = List.of();
   /** With a Gateway API HTTPRoute in front: what it sends to the canary Service, and each Service's pods. */
   private volatile boolean viaHttpRoute;
@@ -80,6 +83,7 @@ final class DataPlane implements AutoCloseable {
     refresher.scheduleWithFixedDelay(this::refresh, 0, 20, TimeUnit.MILLISECONDS);
     http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     http.createContext("/stats", this::stats);
+    http.createContext("/metrics", this::metrics);
     http.createContext("/", this::front);
     http.start();
     return this;
@@ -187,6 +191,7 @@ final class DataPlane implements AutoCloseable {
     AppVersion.Response response = AppVersion.of(chosen.image()).serve(random);
     Instant at = clock.instant();
     (chosen.canary() ? canary : stable).computeIfAbsent(at.getEpochSecond(), k -> new Second()).add(response);
+    (chosen.canary() ? exportedCanary : exportedStable).add(response);
     requests++;
     lastServedByImage.put(chosen.image(), at);
     if (response.bad()) {
@@ -252,6 +257,26 @@ final class DataPlane implements AutoCloseable {
     reply(exchange, 200, body);
   }
 
+  /**
+   * GET /metrics: the requests served so far by role, in the Prometheus text format, as the app's
+   * own instrumentation would export them: {@code http_requests_total{role,code}} and the histogram
+   * {@code http_request_duration_seconds{role}}. Both roles are there from the start, at zero, so
+   * that a query finds a series before the canary's first request.
+   */
+  private void metrics(HttpExchange exchange) throws IOException {
+    StringBuilder text = new StringBuilder();
+    text.append("# HELP http_requests_total Requests served, by the role of the pod that served them and status code.\n");
+    text.append("# TYPE http_requests_total counter\n");
+    exportedCanary.counters("canary", text);
+    exportedStable.counters("stable", text);
+    text.append("# HELP http_request_duration_seconds Time to serve a request.\n");
+    text.append("# TYPE http_request_duration_seconds histogram\n");
+    exportedCanary.histogram("canary", text);
+    exportedStable.histogram("stable", text);
+    exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
+    reply(exchange, 200, text.toString());
+  }
+
   /** Any other path: one real request through the data plane, answered as the chosen pod would. */
   private void front(HttpExchange exchange) throws IOException {
     Optional<AppVersion.Response> response = serve();
@@ -281,6 +306,44 @@ final class DataPlane implements AutoCloseable {
       }
     }
     return params;
+  }
+
+  /** One side's requests since the start, as Prometheus counters. */
+  private static final class Exported {
+    private static final double[] BOUNDS = {0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 2.5};
+    private long ok;
+    private long errors;
+    private double sum;
+    private final long[] buckets = new long[BOUNDS.length];
+
+    synchronized void add(AppVersion.Response r) {
+      if (r.status() >= 500) {
+        errors++;
+      } else {
+        ok++;
+      }
+      sum += r.latencySeconds();
+      for (int i = 0; i < BOUNDS.length; i++) {
+        if (r.latencySeconds() <= BOUNDS[i]) {
+          buckets[i]++;
+        }
+      }
+    }
+
+    synchronized void counters(String role, StringBuilder text) {
+      text.append("http_requests_total{role=\"").append(role).append("\",code=\"200\"} ").append(ok).append('\n');
+      text.append("http_requests_total{role=\"").append(role).append("\",code=\"503\"} ").append(errors).append('\n');
+    }
+
+    synchronized void histogram(String role, StringBuilder text) {
+      for (int i = 0; i < BOUNDS.length; i++) {
+        text.append("http_request_duration_seconds_bucket{role=\"").append(role).append("\",le=\"").append(BOUNDS[i])
+            .append("\"} ").append(buckets[i]).append('\n');
+      }
+      text.append("http_request_duration_seconds_bucket{role=\"").append(role).append("\",le=\"+Inf\"} ").append(ok + errors).append('\n');
+      text.append("http_request_duration_seconds_sum{role=\"").append(role).append("\"} ").append(sum).append('\n');
+      text.append("http_request_duration_seconds_count{role=\"").append(role).append("\"} ").append(ok + errors).append('\n');
+    }
   }
 
   /** One second of requests of one side: counts and a latency histogram. */

@@ -25,17 +25,21 @@ final class Demo {
 
   /** Runs the scenario; returns the phase the Rollout ended in. */
   static RolloutPhase run(Scenario scenario, double speed, PrintStream out, Optional<Path> kubeconfig) throws Exception {
-    return run(scenario, speed, out, kubeconfig, false);
+    return run(scenario, speed, out, kubeconfig, false, MetricsBackend.Choice.AUTO);
   }
 
-  /** With {@code gatewayApi}, the users reach the app through an HTTPRoute whose weights Vigie sets. */
-  static RolloutPhase run(Scenario scenario, double speed, PrintStream out, Optional<Path> kubeconfig, boolean gatewayApi)
-      throws Exception {
-    try (Playground playground = new Playground(new Playground.Settings(speed, 4, 20, 15, 42))) {
+  /**
+   * With {@code gatewayApi}, the users reach the app through an HTTPRoute whose weights Vigie sets;
+   * {@code metrics} says where the analysis reads the app's metrics.
+   */
+  static RolloutPhase run(Scenario scenario, double speed, PrintStream out, Optional<Path> kubeconfig, boolean gatewayApi,
+      MetricsBackend.Choice metrics) throws Exception {
+    try (Playground playground = new Playground(new Playground.Settings(speed, 4, 20, 15, 42).withMetrics(metrics))) {
       out.println("Vigie playground: scenario " + scenario.word + " (" + scenario.story + ")");
       out.println("  cluster: mock API server at " + playground.client().getConfiguration().getMasterUrl()
           + ", time sped up " + speed + "x; app: Deployment web (4 pods of v1) behind Service web, 20 requests/s");
-      out.println("  data plane: " + playground.dataPlane().address() + "  (curl it; /stats?role=canary is what the analysis reads)");
+      out.println("  data plane: " + playground.dataPlane().address() + "  (curl it; /metrics is what an instrumented app exports)");
+      out.println("  metrics: " + playground.metrics().describe());
       kubeconfig.ifPresent(path -> out.println("  kubeconfig: " + playground.writeKubeconfig(path)
           + "  (e.g. ./vigie status web --watch --kubeconfig " + path + ")"));
       if (gatewayApi) {
@@ -44,7 +48,7 @@ final class Demo {
       }
       playground.deployApp("ghcr.io/example/web:v1");
       playground.startOperator();
-      playground.apply(Release.objects(STEPS, "30s", gatewayApi));
+      playground.apply(Release.objects(STEPS, "30s", gatewayApi, playground.metrics()));
       Timeline timeline = new Timeline(playground, out, playground.clock().instant());
       String v1 = awaitAdoption(playground, timeline);
       out.println("  release: kubectl set image deployment/web web=" + scenario.image);
@@ -58,7 +62,7 @@ final class Demo {
         if (scenario == Scenario.METRICS_OUTAGE && !outage
             && Duration.between(released, playground.clock().instant()).compareTo(Duration.ofSeconds(45)) >= 0) {
           out.println("  ! the metrics backend goes down");
-          playground.dataPlane().metricsOutage(true);
+          playground.metrics().goDown();
           outage = true;
         }
         Optional<String> end = end(s, v1);

@@ -18,8 +18,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A cluster in one process: the fabric8 mock API server (CRUD) on loopback with Vigie's CRDs, the
@@ -31,13 +35,16 @@ final class Playground implements AutoCloseable {
   static final String APP = "web";
 
   private final Settings settings;
+  private final Set<String> namespaces;
   private final SimClock clock;
   private final KubernetesMockServer server;
+  private final PartitionedDispatcher partitions;
   private final KubernetesClient client;
   private final SimulatedDeploymentController controller;
   private final DataPlane dataPlane;
   private final LoadGenerator load;
   private VigieOperator operator;
+  private MetricsBackend metrics;
 
   /**
    * @param speed how many simulated seconds pass per real second
@@ -46,9 +53,14 @@ final class Playground implements AutoCloseable {
    * @param scrapeSeconds how stale the metrics backend is (its scrape interval)
    * @param seed the data plane's randomness
    */
-  record Settings(double speed, int replicas, double rps, long scrapeSeconds, long seed, java.time.Duration readinessDelay) {
+  record Settings(double speed, int replicas, double rps, long scrapeSeconds, long seed, java.time.Duration readinessDelay,
+      MetricsBackend.Choice metrics) {
     Settings(double speed, int replicas, double rps, long scrapeSeconds, long seed) {
-      this(speed, replicas, rps, scrapeSeconds, seed, READINESS_DELAY);
+      this(speed, replicas, rps, scrapeSeconds, seed, READINESS_DELAY, MetricsBackend.Choice.AUTO);
+    }
+
+    Settings withMetrics(MetricsBackend.Choice choice) {
+      return new Settings(speed, replicas, rps, scrapeSeconds, seed, readinessDelay, choice);
     }
   }
 
@@ -56,21 +68,36 @@ final class Playground implements AutoCloseable {
   static final java.time.Duration READINESS_DELAY = java.time.Duration.ofSeconds(10);
 
   Playground(Settings settings) throws IOException {
+    this(settings, Set.of());
+  }
+
+  /**
+   * A playground whose API server keeps each of {@code namespaces} apart (see
+   * {@link PartitionedDispatcher}), for thousands of Rollouts; its clients watch each namespace.
+   * With none, one store holds everything and clients may watch across namespaces.
+   */
+  Playground(Settings settings, Set<String> namespaces) throws IOException {
     this.settings = settings;
+    this.namespaces = Set.copyOf(namespaces);
     this.clock = new SimClock(Instant.now(), settings.speed());
-    this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new DiscoveryDispatcher(), false);
-    server.init(java.net.InetAddress.getLoopbackAddress(), 0);
-    this.client = server.createClient();
+    List<CustomResourceDefinition> crds = new ArrayList<>();
     for (String crd : List.of("rollouts.vigie.io-v1.yml", "analysistemplates.vigie.io-v1.yml",
         "clusteranalysistemplates.vigie.io-v1.yml")) {
       try (InputStream in = Playground.class.getResourceAsStream("/META-INF/fabric8/" + crd)) {
-        client.apiextensions().v1().customResourceDefinitions()
-            .resource(client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class)).create();
+        crds.add(new KubernetesSerialization().unmarshal(in, CustomResourceDefinition.class));
       }
     }
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
-    this.controller = new SimulatedDeploymentController(server.createClient())
+    this.partitions = namespaces.isEmpty() ? null : new PartitionedDispatcher(new DiscoveryDispatcher(),
+        crds.stream().map(CustomResourceDefinitionContext::fromCrd).toList());
+    this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        partitions != null ? partitions : new DiscoveryDispatcher(), false);
+    server.init(java.net.InetAddress.getLoopbackAddress(), 0);
+    this.client = server.createClient();
+    crds.forEach(crd -> client.apiextensions().v1().customResourceDefinitions().resource(crd).create());
+    Set<String> all = new java.util.TreeSet<>(namespaces);
+    all.add(NS);
+    all.forEach(ns -> client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create());
+    this.controller = new SimulatedDeploymentController(server.createClient(), namespaces)
         .withReadinessDelay(clock, settings.readinessDelay()).start();
     this.dataPlane = new DataPlane(server.createClient(), NS, APP, clock, settings.scrapeSeconds(), settings.seed()).start();
     this.load = new LoadGenerator(dataPlane, clock, settings.rps()).start();
@@ -89,22 +116,50 @@ final class Playground implements AutoCloseable {
     return server.getRequestCount();
   }
 
+  /** Requests sent with this kubeconfig token so far (counted in a partitioned playground only). */
+  long apiRequestsFrom(String token) {
+    if (partitions == null) {
+      throw new IllegalStateException("requests are counted per client only in a partitioned playground");
+    }
+    return partitions.requestsFrom(token);
+  }
+
   DataPlane dataPlane() {
     return dataPlane;
   }
 
+  /** The analysis' metrics backend, started on first use (see {@link MetricsBackend.Choice}). */
+  synchronized MetricsBackend metrics() throws IOException, InterruptedException {
+    if (metrics == null) {
+      java.util.Optional<Path> prometheus = MetricsBackend.prometheusBinary();
+      if (settings.metrics() == MetricsBackend.Choice.PROMETHEUS && prometheus.isEmpty()) {
+        throw new IllegalStateException("no prometheus on PATH (nor in $VIGIE_PROMETHEUS): install it "
+            + "(apt-get install prometheus) or use --metrics web");
+      }
+      metrics = settings.metrics() != MetricsBackend.Choice.WEB && prometheus.isPresent()
+          ? PrometheusServer.start(prometheus.get(), dataPlane.address(), settings.speed(), settings.scrapeSeconds())
+          : new DataPlaneStats(dataPlane);
+    }
+    return metrics;
+  }
+
   /** A kubeconfig for kubectl or `vigie status` against this cluster. */
   Path writeKubeconfig(Path file) {
+    return writeKubeconfig(file, "playground");
+  }
+
+  /** A kubeconfig whose requests carry {@code token}, so that they can be told from others'. */
+  Path writeKubeconfig(Path file, String token) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       Files.writeString(file, """
           apiVersion: v1
           kind: Config
           clusters: [{name: playground, cluster: {server: "%s"}}]
-          users: [{name: playground, user: {token: playground}}]
+          users: [{name: playground, user: {token: %s}}]
           contexts: [{name: playground, context: {cluster: playground, user: playground, namespace: %s}}]
           current-context: playground
-          """.formatted(client.getConfiguration().getMasterUrl(), NS), StandardCharsets.UTF_8);
+          """.formatted(client.getConfiguration().getMasterUrl(), token, NS), StandardCharsets.UTF_8);
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -168,7 +223,8 @@ final class Playground implements AutoCloseable {
 
   /** The real operator, in this process, on the playground's clock. */
   void startOperator() {
-    OperatorSettings operatorSettings = OperatorSettings.defaults("playground-operator").withClockSpeed(settings.speed());
+    OperatorSettings operatorSettings = new OperatorSettings(namespaces, "playground-operator", java.util.Optional.empty())
+        .withClockSpeed(settings.speed());
     operator = VigieOperator.start(server.createClient(), clock, operatorSettings);
   }
 
@@ -181,6 +237,9 @@ final class Playground implements AutoCloseable {
     load.close();
     if (operator != null) {
       operator.close();
+    }
+    if (metrics != null) {
+      metrics.close();
     }
     dataPlane.close();
     controller.close();

@@ -32,6 +32,11 @@ public final class PlaygroundMain {
             + "Default: ${DEFAULT-VALUE}.")
     String router;
 
+    @Option(names = "--metrics", paramLabel = "BACKEND", defaultValue = "auto", description = "Where the analysis reads metrics: "
+        + "prometheus (a real one, scraping the data plane), web (the data plane's statistics), or auto (prometheus when on "
+        + "PATH). Default: ${DEFAULT-VALUE}.")
+    String metrics;
+
     @Override
     public Integer call() throws Exception {
       Scenario chosen;
@@ -45,7 +50,19 @@ public final class PlaygroundMain {
         System.err.println("vigie demo: no router '" + router + "': use replicas or gateway-api");
         return 3;
       }
-      var phase = Demo.run(chosen, speed, System.out, Optional.ofNullable(kubeconfig), router.equals("gateway-api"));
+      MetricsBackend.Choice backend;
+      try {
+        backend = MetricsBackend.Choice.of(metrics);
+      } catch (IllegalArgumentException e) {
+        System.err.println("vigie demo: " + e.getMessage());
+        return 3;
+      }
+      if (backend == MetricsBackend.Choice.PROMETHEUS && MetricsBackend.prometheusBinary().isEmpty()) {
+        System.err.println("vigie demo: no prometheus on PATH (nor in $VIGIE_PROMETHEUS): install it (apt-get install prometheus) "
+            + "or use --metrics web");
+        return 3;
+      }
+      var phase = Demo.run(chosen, speed, System.out, Optional.ofNullable(kubeconfig), router.equals("gateway-api"), backend);
       return phase == chosen.expected ? 0 : 1;
     }
   }

@@ -2,7 +2,7 @@ package io.vigie.playground;
 
 /**
  * The Vigie objects of a playground release: the analysis templates (error rate and p99 latency of
- * the canary's pods, from the data plane's metrics) and a Rollout with these canary steps.
+ * the canary's pods, from the playground's metrics backend) and a Rollout with these canary steps.
  */
 final class Release {
   private Release() {}
@@ -11,12 +11,12 @@ final class Release {
    * @param steps the canary steps, as YAML list items
    * @param interval time between measurements
    */
-  static String objects(String steps, String interval) {
-    return objects(steps, interval, false);
+  static String objects(String steps, String interval, MetricsBackend metrics) {
+    return objects(steps, interval, false, metrics);
   }
 
   /** The same, with the Rollout's traffic through the HTTPRoute web when {@code gatewayApi}. */
-  static String objects(String steps, String interval, boolean gatewayApi) {
+  static String objects(String steps, String interval, boolean gatewayApi, MetricsBackend metrics) {
     return """
         apiVersion: vigie.io/v1alpha1
         kind: AnalysisTemplate
@@ -29,16 +29,14 @@ final class Release {
               failureLimit: 1
               minRequests: 20
               thresholdRange: {max: 0.05}
-              provider:
-                web: {url: "DATA_PLANE/stats?role=canary&window=60", jsonPointer: /errorRate, requestsJsonPointer: /requests, timeout: 5s}
+              provider: %4$s
             - name: latency-p99
               initialDelay: %1$s
               interval: %1$s
               failureLimit: 1
               minRequests: 20
               thresholdRange: {max: 0.3}
-              provider:
-                web: {url: "DATA_PLANE/stats?role=canary&window=60", jsonPointer: /p99, requestsJsonPointer: /requests, timeout: 5s}
+              provider: %5$s
         ---
         apiVersion: vigie.io/v1alpha1
         kind: Rollout
@@ -53,6 +51,7 @@ final class Release {
             canary:
               steps:
         %2$s
-        """.formatted(interval, steps.indent(8).stripTrailing(), gatewayApi ? "\n  trafficRouting: {gatewayAPI: {httpRoute: web}}" : "");
+        """.formatted(interval, steps.indent(8).stripTrailing(), gatewayApi ? "\n  trafficRouting: {gatewayAPI: {httpRoute: web}}" : "",
+        metrics.errorRateProvider(), metrics.latencyProvider());
   }
 }

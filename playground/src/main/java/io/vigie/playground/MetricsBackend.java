@@ -1,0 +1,63 @@
+package io.vigie.playground;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Where the playground's analysis reads the app's metrics: a real Prometheus scraping the data
+ * plane when one is installed, else the data plane's own JSON statistics through the web provider.
+ */
+interface MetricsBackend extends AutoCloseable {
+  /** One line for the demo's header. */
+  String describe();
+
+  /** Settings word for the bench's output: {@code prometheus} or {@code web}. */
+  String kind();
+
+  /** The {@code provider:} of the canary's error-rate metric, as a YAML flow map. */
+  String errorRateProvider();
+
+  /** The {@code provider:} of the canary's p99 latency metric, as a YAML flow map. */
+  String latencyProvider();
+
+  /** The backend stops answering, as in the metrics-outage scenario. */
+  void goDown();
+
+  @Override
+  void close();
+
+  /** Which backend `--metrics` asks for. */
+  enum Choice {
+    /** Prometheus when it is on PATH, else the data plane's statistics. */
+    AUTO,
+    PROMETHEUS,
+    WEB;
+
+    static Choice of(String word) {
+      for (Choice c : values()) {
+        if (c.name().toLowerCase(Locale.ROOT).equals(word)) {
+          return c;
+        }
+      }
+      throw new IllegalArgumentException("no metrics backend '" + word + "': use auto, prometheus or web");
+    }
+  }
+
+  /** The Prometheus binary: $VIGIE_PROMETHEUS, then PATH. */
+  static Optional<Path> prometheusBinary() {
+    String configured = System.getenv("VIGIE_PROMETHEUS");
+    if (configured != null && !configured.isBlank()) {
+      return Optional.of(Path.of(configured)).filter(Files::isExecutable);
+    }
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      Path candidate = Path.of(dir.isEmpty() ? "." : dir, "prometheus");
+      if (Files.isExecutable(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,103 @@
+package io.vigie.playground;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The mock API server's store, one CRUD dispatcher per namespace. fabric8's CRUD store scans every
+ * object it holds on every request, so with thousands of Rollouts the mock server, not the operator,
+ * is what a benchmark would measure; split by namespace, a request costs what it costs in a
+ * namespace of a hundred. Cluster-scoped objects and discovery stay in one dispatcher. A list
+ * across namespaces is gathered from every partition; a watch across namespaces is refused, so the
+ * clients of a partitioned playground (operator, simulator) watch each namespace.
+ */
+final class PartitionedDispatcher extends Dispatcher {
+  private static final Pattern NAMESPACED = Pattern.compile("^/(?:api/v1|apis/[^/]+/[^/]+)/namespaces/([^/]+)/.+$");
+  private static final Pattern COLLECTION = Pattern.compile("^/(?:api/v1|apis/[^/]+/[^/]+)/([^/]+)$");
+  private static final Set<String> CLUSTER_SCOPED = Set.of("namespaces", "customresourcedefinitions",
+      "clusteranalysistemplates", "nodes", "clusterroles", "clusterrolebindings");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Dispatcher clusterScoped;
+  private final List<CustomResourceDefinitionContext> customResources;
+  private final Map<String, KubernetesCrudDispatcher> byNamespace = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.LongAdder> requestsByToken = new ConcurrentHashMap<>();
+
+  PartitionedDispatcher(Dispatcher clusterScoped, List<CustomResourceDefinitionContext> customResources) {
+    this.clusterScoped = clusterScoped;
+    this.customResources = List.copyOf(customResources);
+  }
+
+  /** Requests sent with this bearer token so far: one client's share of the server's work. */
+  long requestsFrom(String token) {
+    var count = requestsByToken.get(token);
+    return count == null ? 0 : count.sum();
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    String authorization = request.getHeader("Authorization");
+    if (authorization != null && authorization.startsWith("Bearer ")) {
+      requestsByToken.computeIfAbsent(authorization.substring(7), t -> new java.util.concurrent.atomic.LongAdder()).increment();
+    }
+    String path = request.getPath() == null ? "" : request.getPath();
+    String bare = path.replaceFirst("\\?.*$", "");
+    Matcher namespaced = NAMESPACED.matcher(bare);
+    if (namespaced.matches()) {
+      return byNamespace.computeIfAbsent(namespaced.group(1), ns -> new KubernetesCrudDispatcher(customResources)).dispatch(request);
+    }
+    Matcher collection = COLLECTION.matcher(bare);
+    if (collection.matches() && !CLUSTER_SCOPED.contains(collection.group(1)) && "GET".equals(request.getMethod())) {
+      if (path.contains("watch=true")) {
+        return status(400, "this playground's API server is partitioned by namespace: watch " + collection.group(1) + " per namespace");
+      }
+      return listAcrossNamespaces(request);
+    }
+    return clusterScoped.dispatch(request);
+  }
+
+  private MockResponse listAcrossNamespaces(RecordedRequest request) {
+    ObjectNode merged = null;
+    ArrayNode items = JSON.createArrayNode();
+    for (KubernetesCrudDispatcher partition : byNamespace.values()) {
+      MockResponse response = partition.dispatch(request);
+      if (response.code() != 200) {
+        return response;
+      }
+      try {
+        JsonNode list = JSON.readTree(response.getBody().readUtf8());
+        if (merged == null) {
+          merged = (ObjectNode) list;
+        }
+        list.path("items").forEach(items::add);
+      } catch (IOException e) {
+        return status(500, "partition answered a list with unreadable JSON: " + e.getMessage());
+      }
+    }
+    if (merged == null) {
+      return clusterScoped.dispatch(request);
+    }
+    merged.set("items", items);
+    return new MockResponse().setResponseCode(200).addHeader("Content-Type", "application/json").setBody(merged.toString());
+  }
+
+  private static MockResponse status(int code, String message) {
+    ObjectNode status = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Status").put("status", "Failure")
+        .put("message", message).put("code", code);
+    return new MockResponse().setResponseCode(code).addHeader("Content-Type", "application/json").setBody(status.toString());
+  }
+}
