@@ -14,7 +14,11 @@ import io.vigie.workload.VigieServices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Carries out the cluster writes of a decision, in the order the decision lists them. */
+/**
+ * Carries out the cluster writes of a decision, in the order the decision lists them. Each write
+ * starts from the object as the observation read it, or as an earlier write of the same decision
+ * left it: a reconcile reads each object once.
+ */
 final class ActionExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(ActionExecutor.class);
 
@@ -30,7 +34,28 @@ final class ActionExecutor {
     this.routers = routers;
   }
 
-  void apply(Rollout rollout, ClusterSnapshot snapshot, Action action) {
+  void apply(Rollout rollout, ClusterSnapshot snapshot, java.util.List<Action> actions) {
+    Written written = new Written(snapshot.canary(), snapshot.stableService(), snapshot.canaryService());
+    for (Action action : actions) {
+      apply(rollout, snapshot, action, written);
+    }
+  }
+
+  /** Vigie's objects as last read or written in this decision. */
+  private static final class Written {
+    private java.util.Optional<Deployment> canary;
+    private java.util.Optional<Service> stableService;
+    private java.util.Optional<Service> canaryService;
+
+    Written(java.util.Optional<Deployment> canary, java.util.Optional<Service> stableService,
+        java.util.Optional<Service> canaryService) {
+      this.canary = canary;
+      this.stableService = stableService;
+      this.canaryService = canaryService;
+    }
+  }
+
+  private void apply(Rollout rollout, ClusterSnapshot snapshot, Action action, Written written) {
     String namespace = rollout.getMetadata().getNamespace();
     String targetName = rollout.getSpec().getTargetRef().getName();
     LOG.debug("apply rollout={}/{} action={}", namespace, rollout.getMetadata().getName(), action);
@@ -44,13 +69,14 @@ final class ActionExecutor {
                 + "},{\"op\":\"add\",\"path\":\"/spec/paused\",\"value\":" + p.paused() + "}]");
       }
     } else if (action instanceof Action.RunCanary r) {
-      canaries.run(rollout, snapshot.target().orElseThrow(), r.revision(), r.replicas());
+      written.canary = canaries.run(rollout, snapshot.target().orElseThrow(), r.revision(), r.replicas(), written.canary);
     } else if (action instanceof Action.ScaleCanary s) {
-      canaries.scale(namespace, targetName, s.replicas());
+      written.canary = canaries.scale(namespace, targetName, s.replicas(), written.canary);
     } else if (action instanceof Action.PointStableService p) {
-      services.pointStable(rollout, userService(snapshot), p.podTemplateHash());
+      written.stableService = java.util.Optional.of(
+          services.pointStable(rollout, userService(snapshot), p.podTemplateHash(), written.stableService));
     } else if (action instanceof Action.EnsureCanaryService) {
-      services.ensureCanary(rollout, userService(snapshot));
+      written.canaryService = java.util.Optional.of(services.ensureCanary(rollout, userService(snapshot), written.canaryService));
     } else if (action instanceof Action.SetRoute r) {
       if (TrafficRouters.problem(rollout.getSpec().getTrafficRouting()).isEmpty()) {
         routers.of(rollout.getSpec().getTrafficRouting()).apply(RouteTarget.of(rollout), r.canaryWeight(), r.header());
@@ -64,6 +90,7 @@ final class ActionExecutor {
             namespace, rollout.getMetadata().getName(), e.getMessage());
       }
     } else if (action instanceof Action.RemoveVigieObjects r) {
+      // Cleanup reads again: it runs rarely, and must act on what is there now.
       canaries.delete(rollout, namespace, targetName);
       if (r.keepServices()) {
         services.release(rollout, snapshot.service());

@@ -21,7 +21,8 @@ import java.util.Optional;
 
 /**
  * Reads, straight from the API server, what one Rollout's decision depends on. Reading fresh
- * objects rather than informer caches means a decision never rests on a write it has not seen.
+ * objects rather than informer caches means a decision never rests on a write it has not seen;
+ * each object is read once per reconcile, and the writes start from what was read here.
  */
 final class ClusterObserver {
   private final KubernetesClient client;
@@ -61,14 +62,14 @@ final class ClusterObserver {
     canaryDeployment.filter(c -> !Ownership.ownedBy(c, rollout))
         .ifPresent(c -> conflicts.add("Deployment " + namespace + "/" + c.getMetadata().getName()));
     Optional<Observation.Canary> canary = canaryDeployment.filter(c -> Ownership.ownedBy(c, rollout)).map(CanaryDeployments::view);
-    service.ifPresent(s -> {
-      for (String name : List.of(VigieServices.stableName(s.getMetadata().getName()), VigieServices.canaryName(s.getMetadata().getName()))) {
-        Service owned = client.services().inNamespace(namespace).withName(name).get();
-        if (owned != null && !Ownership.ownedBy(owned, rollout) && !VigieServices.released(owned)) {
-          conflicts.add("Service " + namespace + "/" + name);
-        }
-      }
-    });
+    Optional<Service> stableService = service.map(s -> client.services().inNamespace(namespace)
+        .withName(VigieServices.stableName(s.getMetadata().getName())).get());
+    Optional<Service> canaryService = service.map(s -> client.services().inNamespace(namespace)
+        .withName(VigieServices.canaryName(s.getMetadata().getName())).get());
+    for (Optional<Service> vigieService : List.of(stableService, canaryService)) {
+      vigieService.filter(owned -> !Ownership.ownedBy(owned, rollout) && !VigieServices.released(owned))
+          .ifPresent(owned -> conflicts.add("Service " + namespace + "/" + owned.getMetadata().getName()));
+    }
     Optional<Observation.Service> serviceView = service.map(s -> new Observation.Service(
         Optional.ofNullable(s.getSpec().getSelector()).map(Map::copyOf).orElse(Map.of()),
         s.getSpec().getPorts() == null ? 0 : s.getSpec().getPorts().size()));
@@ -77,7 +78,7 @@ final class ClusterObserver {
         List.copyOf(conflicts),
         withAnalysis ? analysis.observe(rollout, targetView.map(Observation.Target::revision), now) : Observation.Analysis.none(),
         route(rollout));
-    return new ClusterSnapshot(observation, target, service);
+    return new ClusterSnapshot(observation, target, service, canaryDeployment, stableService, canaryService);
   }
 
   /** What the Rollout's route shows, when it has one and names a Service to route for. */

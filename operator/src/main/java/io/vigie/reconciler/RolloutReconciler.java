@@ -23,7 +23,6 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.vigie.analysis.provider.MetricProviders;
 import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.api.v1alpha1.RolloutStatus;
-import io.vigie.core.Action;
 import io.vigie.core.Decision;
 import io.vigie.core.RolloutEvent;
 import io.vigie.core.RolloutMachine;
@@ -142,9 +141,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
       // The cluster first, then status: status never claims what the cluster does not show yet
       // (a Rollout reads Healthy only once its Deployment is paused again). The rollout logic
       // copes with the converse, a cluster ahead of status after a crash.
-      for (Action action : decision.actions()) {
-        executor.apply(rollout, snapshot, action);
-      }
+      executor.apply(rollout, snapshot, decision.actions());
       writeStatus(rollout, decision.status());
       metrics.reconciled(rollout, decision.status());
       for (RolloutEvent event : decision.events()) {
@@ -203,9 +200,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
       return DeleteControl.defaultDelete();
     }
     ClusterSnapshot snapshot = observer.observeForCleanup(rollout, clock.instant());
-    for (Action action : RolloutMachine.cleanup(snapshot.observation())) {
-      executor.apply(rollout, snapshot, action);
-    }
+    executor.apply(rollout, snapshot, RolloutMachine.cleanup(snapshot.observation()));
     LOG.info("cleanup rollout={}/{}: Vigie objects removed, Deployment {} unpaused", rollout.getMetadata().getNamespace(),
         rollout.getMetadata().getName(), rollout.getSpec().getTargetRef().getName());
     return DeleteControl.defaultDelete();

@@ -41,29 +41,37 @@ public final class CanaryDeployments {
     return new Observation.Canary(labels.getOrDefault(Labels.REVISION, ""), replicas, ready);
   }
 
-  /** Makes the canary run the target's current template (of this revision) with this many replicas. */
-  public void run(Rollout rollout, Deployment target, String revision, int replicas) {
+  /**
+   * Makes the canary run the target's current template (of this revision) with this many replicas.
+   *
+   * @param existing the canary Deployment as last read or written in this reconcile
+   * @return the canary Deployment as written, or as it was when nothing needed writing
+   */
+  public Optional<Deployment> run(Rollout rollout, Deployment target, String revision, int replicas, Optional<Deployment> existing) {
     String namespace = target.getMetadata().getNamespace();
     String targetName = target.getMetadata().getName();
-    Optional<Deployment> existing = get(namespace, targetName);
     if (existing.isPresent() && !revision.equals(view(existing.get()).revision())) {
       // The selector holds the revision and is immutable: a new revision needs a new Deployment.
       client.apps().deployments().inNamespace(namespace).withName(nameFor(targetName)).delete();
       existing = Optional.empty();
     }
     if (existing.isEmpty()) {
-      client.apps().deployments().inNamespace(namespace).resource(build(rollout, target, revision, replicas)).create();
-    } else if (view(existing.get()).replicas() != replicas) {
-      scale(namespace, targetName, replicas);
+      return Optional.of(client.apps().deployments().inNamespace(namespace).resource(build(rollout, target, revision, replicas)).create());
     }
+    return scale(namespace, targetName, replicas, existing);
   }
 
-  public void scale(String namespace, String target, int replicas) {
-    Optional<Deployment> existing = get(namespace, target);
+  /**
+   * Scales the canary to this many replicas, when it exists.
+   *
+   * @param existing the canary Deployment as last read or written in this reconcile
+   */
+  public Optional<Deployment> scale(String namespace, String target, int replicas, Optional<Deployment> existing) {
     if (existing.isPresent() && view(existing.get()).replicas() != replicas) {
-      client.apps().deployments().inNamespace(namespace).withName(nameFor(target))
-          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":" + replicas + "}}");
+      return Optional.of(client.apps().deployments().inNamespace(namespace).withName(nameFor(target))
+          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":" + replicas + "}}"));
     }
+    return existing;
   }
 
   /** Deletes the canary, if this Rollout owns it: a Deployment of that name made by someone else stays. */

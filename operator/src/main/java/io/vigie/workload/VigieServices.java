@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The Services Vigie owns next to the user's: {@code <service>-stable} selects the stable pods of
@@ -34,19 +35,30 @@ public final class VigieServices {
     return service + "-canary";
   }
 
-  /** Points the stable Service at the target pods of this hash, or at all target pods when null. */
-  public void pointStable(Rollout rollout, Service user, String podTemplateHash) {
+  /**
+   * Points the stable Service at the target pods of this hash, or at all target pods when null.
+   *
+   * @param existing the stable Service as last read or written in this reconcile
+   * @return the stable Service as it now is
+   */
+  public Service pointStable(Rollout rollout, Service user, String podTemplateHash, Optional<Service> existing) {
     Map<String, String> selector = new HashMap<>(user.getSpec().getSelector());
     if (podTemplateHash != null) {
       selector.put(Labels.POD_TEMPLATE_HASH, podTemplateHash);
     }
-    ensure(rollout, user, stableName(user.getMetadata().getName()), Labels.STABLE, selector);
+    return ensure(rollout, user, stableName(user.getMetadata().getName()), Labels.STABLE, selector, existing);
   }
 
-  public void ensureCanary(Rollout rollout, Service user) {
+  /**
+   * Makes the canary Service select the canary pods.
+   *
+   * @param existing the canary Service as last read or written in this reconcile
+   * @return the canary Service as it now is
+   */
+  public Service ensureCanary(Rollout rollout, Service user, Optional<Service> existing) {
     Map<String, String> selector = new HashMap<>(user.getSpec().getSelector());
     selector.put(Labels.ROLE, Labels.CANARY);
-    ensure(rollout, user, canaryName(user.getMetadata().getName()), Labels.CANARY, selector);
+    return ensure(rollout, user, canaryName(user.getMetadata().getName()), Labels.CANARY, selector, existing);
   }
 
   /** Deletes the stable and canary Services this Rollout owns; same-named Services of others stay. */
@@ -88,12 +100,12 @@ public final class VigieServices {
         && service.getMetadata().getLabels() != null && "vigie".equals(service.getMetadata().getLabels().get(Labels.MANAGED_BY));
   }
 
-  private void ensure(Rollout rollout, Service user, String name, String role, Map<String, String> selector) {
+  private Service ensure(Rollout rollout, Service user, String name, String role, Map<String, String> selector,
+      Optional<Service> observed) {
     String namespace = user.getMetadata().getNamespace();
     List<ServicePort> ports = ports(user);
-    Service existing = client.services().inNamespace(namespace).withName(name).get();
-    if (existing == null) {
-      client.services().inNamespace(namespace).resource(new ServiceBuilder()
+    if (observed.isEmpty()) {
+      return client.services().inNamespace(namespace).resource(new ServiceBuilder()
           .withMetadata(new ObjectMetaBuilder()
               .withName(name)
               .withNamespace(namespace)
@@ -106,11 +118,12 @@ public final class VigieServices {
           .withPorts(ports)
           .endSpec()
           .build()).create();
-      return;
     }
+    // A copy: the observed object is the reconcile's record of what the cluster showed.
+    Service existing = io.fabric8.kubernetes.client.utils.Serialization.clone(observed.get());
     boolean takeOver = !Ownership.ownedBy(existing, rollout) && released(existing);
     if (!takeOver && Objects.equals(existing.getSpec().getSelector(), selector) && Objects.equals(existing.getSpec().getPorts(), ports)) {
-      return;
+      return existing;
     }
     if (takeOver) {
       existing.getMetadata().setOwnerReferences(Ownership.ownerReferences(rollout));
@@ -119,7 +132,7 @@ public final class VigieServices {
     }
     existing.getSpec().setSelector(selector);
     existing.getSpec().setPorts(ports);
-    client.services().inNamespace(namespace).resource(existing).update();
+    return client.services().inNamespace(namespace).resource(existing).update();
   }
 
   private static List<ServicePort> ports(Service user) {

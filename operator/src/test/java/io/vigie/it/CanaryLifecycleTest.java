@@ -129,4 +129,22 @@ class CanaryLifecycleTest {
   private static Condition condition(RolloutStatus status, String type) {
     return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
   }
+
+  @Test
+  void eachReconcileReadsVigiesOwnObjectsOnce() {
+    k8s.createRollout("web", "web", "web", CanaryStep.weight(20), CanaryStep.pauseUntilPromoted());
+    k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.Healthy);
+    k8s.setImage("web", "shop/web:v2");
+    k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.Paused && "2/2".equals(s.getStep()));
+
+    double reconciles = k8s.operator().metrics().registry().getMeters().stream()
+        .filter(m -> m instanceof io.micrometer.core.instrument.Counter && m.getId().getName().endsWith("reconciliations.started"))
+        .mapToDouble(m -> ((io.micrometer.core.instrument.Counter) m).count()).sum();
+    // The writes start from what the observation read: no second GET before creating or updating.
+    assertThat(reconciles).isPositive();
+    for (String path : new String[] {"/api/v1/namespaces/shop/services/web-stable", "/api/v1/namespaces/shop/services/web-canary",
+        "/apis/apps/v1/namespaces/shop/deployments/web-canary"}) {
+      assertThat((double) k8s.dispatcher().operatorReads(path)).as(path).isPositive().isLessThanOrEqualTo(reconciles);
+    }
+  }
 }

@@ -30,6 +30,7 @@ public final class RecordingDispatcher extends KubernetesCrudDispatcher {
   public interface Fault extends BiFunction<Write, Boolean, Optional<MockResponse>> {}
 
   private final List<Write> writes = new ArrayList<>();
+  private final java.util.Map<String, Integer> operatorReads = new java.util.HashMap<>();
   private volatile Fault before = (w, applied) -> Optional.empty();
   private volatile Fault after = (w, applied) -> Optional.empty();
   private volatile String defaultActor;
@@ -57,6 +58,9 @@ public final class RecordingDispatcher extends KubernetesCrudDispatcher {
   public MockResponse dispatch(RecordedRequest request) {
     String actor = request.getHeader(ACTOR) != null ? request.getHeader(ACTOR) : defaultActor;
     ApiRequestLog.record(actor, request.getMethod(), request.getPath());
+    if ("GET".equals(request.getMethod()) && actor != null && actor.startsWith("operator")) {
+      countRead(request.getPath().replaceFirst("\\?.*$", ""));
+    }
     if (!WRITES.contains(request.getMethod())) {
       return super.dispatch(request);
     }
@@ -77,6 +81,15 @@ public final class RecordingDispatcher extends KubernetesCrudDispatcher {
 
   private synchronized void record(Write write) {
     writes.add(write);
+  }
+
+  private synchronized void countRead(String path) {
+    operatorReads.merge(path, 1, Integer::sum);
+  }
+
+  /** How many times the operator has read this path (a GET, query left out). */
+  public synchronized int operatorReads(String path) {
+    return operatorReads.getOrDefault(path, 0);
   }
 
   public synchronized List<Write> writes() {
