@@ -9,6 +9,9 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +25,10 @@ import java.util.regex.Pattern;
  * object it holds on every request, so with thousands of Rollouts the mock server, not the operator,
  * is what a benchmark would measure; split by namespace, a request costs what it costs in a
  * namespace of a hundred. Cluster-scoped objects and discovery stay in one dispatcher. A list
- * across namespaces is gathered from every partition; a watch across namespaces is refused, so the
- * clients of a partitioned playground (operator, simulator) watch each namespace.
+ * across namespaces is gathered from every partition, and a watch across namespaces is every
+ * partition's watch on one WebSocket, so that clients watch as they would a real API server: one
+ * informer per kind. Resource versions are counted per partition; an object's versions still
+ * increase, which is all the clients compare.
  */
 final class PartitionedDispatcher extends Dispatcher {
   private static final Pattern NAMESPACED = Pattern.compile("^/(?:api/v1|apis/[^/]+/[^/]+)/namespaces/([^/]+)/.+$");
@@ -37,9 +42,18 @@ final class PartitionedDispatcher extends Dispatcher {
   private final Map<String, KubernetesCrudDispatcher> byNamespace = new ConcurrentHashMap<>();
   private final Map<String, java.util.concurrent.atomic.LongAdder> requestsByToken = new ConcurrentHashMap<>();
 
-  PartitionedDispatcher(Dispatcher clusterScoped, List<CustomResourceDefinitionContext> customResources) {
+  /**
+   * @param namespaces the partitions to make now: a watch across namespaces covers the partitions
+   *     that exist when it starts, so the namespaces a benchmark uses are made before any client watches
+   */
+  PartitionedDispatcher(Dispatcher clusterScoped, List<CustomResourceDefinitionContext> customResources, Set<String> namespaces) {
     this.clusterScoped = clusterScoped;
     this.customResources = List.copyOf(customResources);
+    namespaces.forEach(this::partition);
+  }
+
+  private KubernetesCrudDispatcher partition(String namespace) {
+    return byNamespace.computeIfAbsent(namespace, ns -> new KubernetesCrudDispatcher(customResources));
   }
 
   /** Requests sent with this bearer token so far: one client's share of the server's work. */
@@ -58,14 +72,11 @@ final class PartitionedDispatcher extends Dispatcher {
     String bare = path.replaceFirst("\\?.*$", "");
     Matcher namespaced = NAMESPACED.matcher(bare);
     if (namespaced.matches()) {
-      return byNamespace.computeIfAbsent(namespaced.group(1), ns -> new KubernetesCrudDispatcher(customResources)).dispatch(request);
+      return partition(namespaced.group(1)).dispatch(request);
     }
     Matcher collection = COLLECTION.matcher(bare);
     if (collection.matches() && !CLUSTER_SCOPED.contains(collection.group(1)) && "GET".equals(request.getMethod())) {
-      if (path.contains("watch=true")) {
-        return status(400, "this playground's API server is partitioned by namespace: watch " + collection.group(1) + " per namespace");
-      }
-      return listAcrossNamespaces(request);
+      return path.contains("watch=true") ? watchAcrossNamespaces(request, collection.group(1)) : listAcrossNamespaces(request);
     }
     return clusterScoped.dispatch(request);
   }
@@ -93,6 +104,43 @@ final class PartitionedDispatcher extends Dispatcher {
     }
     merged.set("items", items);
     return new MockResponse().setResponseCode(200).addHeader("Content-Type", "application/json").setBody(merged.toString());
+  }
+
+  private MockResponse watchAcrossNamespaces(RecordedRequest request, String resource) {
+    List<WebSocketListener> watches = new java.util.ArrayList<>();
+    for (KubernetesCrudDispatcher partition : byNamespace.values()) {
+      MockResponse response = partition.dispatch(request);
+      if (response.getWebSocketListener() == null) {
+        return status(400, "a watch of " + resource + " across namespaces needs a WebSocket in this playground");
+      }
+      watches.add(response.getWebSocketListener());
+    }
+    return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
+      @Override
+      public void onOpen(WebSocket socket, Response response) {
+        watches.forEach(w -> w.onOpen(socket, response));
+      }
+
+      @Override
+      public void onMessage(WebSocket socket, String text) {
+        watches.forEach(w -> w.onMessage(socket, text));
+      }
+
+      @Override
+      public void onClosing(WebSocket socket, int code, String reason) {
+        watches.forEach(w -> w.onClosing(socket, code, reason));
+      }
+
+      @Override
+      public void onClosed(WebSocket socket, int code, String reason) {
+        watches.forEach(w -> w.onClosed(socket, code, reason));
+      }
+
+      @Override
+      public void onFailure(WebSocket socket, Throwable error, Response response) {
+        watches.forEach(w -> w.onFailure(socket, error, response));
+      }
+    });
   }
 
   private static MockResponse status(int code, String message) {

@@ -35,7 +35,6 @@ final class Playground implements AutoCloseable {
   static final String APP = "web";
 
   private final Settings settings;
-  private final Set<String> namespaces;
   private final SimClock clock;
   private final KubernetesMockServer server;
   private final PartitionedDispatcher partitions;
@@ -73,12 +72,10 @@ final class Playground implements AutoCloseable {
 
   /**
    * A playground whose API server keeps each of {@code namespaces} apart (see
-   * {@link PartitionedDispatcher}), for thousands of Rollouts; its clients watch each namespace.
-   * With none, one store holds everything and clients may watch across namespaces.
+   * {@link PartitionedDispatcher}), for thousands of Rollouts. With none, one store holds everything.
    */
   Playground(Settings settings, Set<String> namespaces) throws IOException {
     this.settings = settings;
-    this.namespaces = Set.copyOf(namespaces);
     this.clock = new SimClock(Instant.now(), settings.speed());
     List<CustomResourceDefinition> crds = new ArrayList<>();
     for (String crd : List.of("rollouts.vigie.io-v1.yml", "analysistemplates.vigie.io-v1.yml",
@@ -88,19 +85,24 @@ final class Playground implements AutoCloseable {
       }
     }
     this.partitions = namespaces.isEmpty() ? null : new PartitionedDispatcher(new DiscoveryDispatcher(),
-        crds.stream().map(CustomResourceDefinitionContext::fromCrd).toList());
+        crds.stream().map(CustomResourceDefinitionContext::fromCrd).toList(), union(namespaces, NS));
     this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         partitions != null ? partitions : new DiscoveryDispatcher(), false);
     server.init(java.net.InetAddress.getLoopbackAddress(), 0);
     this.client = server.createClient();
     crds.forEach(crd -> client.apiextensions().v1().customResourceDefinitions().resource(crd).create());
-    Set<String> all = new java.util.TreeSet<>(namespaces);
-    all.add(NS);
-    all.forEach(ns -> client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create());
-    this.controller = new SimulatedDeploymentController(server.createClient(), namespaces)
+    union(namespaces, NS).forEach(ns ->
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create());
+    this.controller = new SimulatedDeploymentController(server.createClient())
         .withReadinessDelay(clock, settings.readinessDelay()).start();
     this.dataPlane = new DataPlane(server.createClient(), NS, APP, clock, settings.scrapeSeconds(), settings.seed()).start();
     this.load = new LoadGenerator(dataPlane, clock, settings.rps()).start();
+  }
+
+  private static Set<String> union(Set<String> namespaces, String namespace) {
+    Set<String> all = new java.util.TreeSet<>(namespaces);
+    all.add(namespace);
+    return all;
   }
 
   SimClock clock() {
@@ -223,8 +225,7 @@ final class Playground implements AutoCloseable {
 
   /** The real operator, in this process, on the playground's clock. */
   void startOperator() {
-    OperatorSettings operatorSettings = new OperatorSettings(namespaces, "playground-operator", java.util.Optional.empty())
-        .withClockSpeed(settings.speed());
+    OperatorSettings operatorSettings = OperatorSettings.defaults("playground-operator").withClockSpeed(settings.speed());
     operator = VigieOperator.start(server.createClient(), clock, operatorSettings);
   }
 

@@ -24,8 +24,8 @@ import java.util.function.Predicate;
 /**
  * Many Rollouts progressing at once, in real time: each gets a new image at the same moment and
  * must take its first step (canary up, then the pause). The operator runs as its own process,
- * watching the bench's namespaces (a hundred Rollouts each) on a playground whose API server keeps
- * each namespace apart, so that neither the mock server's store nor the bench is what is measured.
+ * watching all namespaces, on a playground whose API server keeps each namespace (a hundred
+ * Rollouts) apart, so that neither the mock server's store nor the bench is what is measured.
  * Measures reconciles per second, the delay from the image change (the first step being due) to
  * the status write that completes it, as seen by a watch, the operator's heap after a full GC, and
  * the operator's API requests per completed step.
@@ -62,7 +62,7 @@ final class ScaleBench {
     }
     Path dir = Files.createTempDirectory("vigie-scale");
     try (Playground playground = new Playground(new Playground.Settings(1, 1, 0, 15, 1, Duration.ZERO, MetricsBackend.Choice.WEB), Set.copyOf(namespaces));
-        Completions completions = new Completions(playground.client(), namespaces)) {
+        Completions completions = new Completions(playground.client())) {
       var client = playground.client();
       for (int i = 0; i < count; i++) {
         String ns = namespaceOf(i);
@@ -79,8 +79,9 @@ final class ScaleBench {
         client.load(new java.io.ByteArrayInputStream(STEPS.replace("NAME", name).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
             .inNamespace(ns).create();
       }
+      // All namespaces, as a cluster-wide install watches them: one informer per kind.
       try (OperatorProcess operator = OperatorProcess.start(playground.writeKubeconfig(dir.resolve("kubeconfig"), OPERATOR_TOKEN),
-          Set.copyOf(namespaces), dir.resolve("operator.log"))) {
+          Set.of(), dir.resolve("operator.log"))) {
         completions.await(s -> s.getPhase() == RolloutPhase.Healthy, count, Duration.ofMinutes(30),
             "the Rollouts did not all adopt their Deployments");
 
@@ -129,15 +130,14 @@ final class ScaleBench {
    * and load the API server.
    */
   private static final class Completions implements AutoCloseable {
-    private final List<SharedIndexInformer<Rollout>> informers = new ArrayList<>();
+    private final SharedIndexInformer<Rollout> informer;
     private final Map<String, Long> changedAt = new ConcurrentHashMap<>();
     private final Map<String, Double> latencyMs = new ConcurrentHashMap<>();
     private volatile Predicate<RolloutStatus> timed = s -> false;
 
-    Completions(KubernetesClient client, List<String> namespaces) {
-      for (String ns : namespaces) {
-        SharedIndexInformer<Rollout> informer = client.resources(Rollout.class).inNamespace(ns).runnableInformer(0);
-        informer.addEventHandler(new ResourceEventHandler<>() {
+    Completions(KubernetesClient client) {
+      informer = client.resources(Rollout.class).inAnyNamespace().runnableInformer(0);
+      informer.addEventHandler(new ResourceEventHandler<>() {
           @Override
           public void onAdd(Rollout r) {
             seen(r);
@@ -152,9 +152,7 @@ final class ScaleBench {
           public void onDelete(Rollout r, boolean unknownFinalState) {
           }
         });
-        informer.run();
-        informers.add(informer);
-      }
+      informer.run();
     }
 
     private void seen(Rollout r) {
@@ -177,7 +175,7 @@ final class ScaleBench {
     void await(Predicate<RolloutStatus> condition, int count, Duration limit, String failure) throws InterruptedException {
       long deadline = System.nanoTime() + limit.toNanos();
       while (System.nanoTime() < deadline) {
-        long ok = informers.stream().flatMap(i -> i.getStore().list().stream())
+        long ok = informer.getStore().list().stream()
             .filter(r -> r.getStatus() != null && condition.test(r.getStatus())).count();
         if (ok >= count) {
           return;
@@ -200,7 +198,7 @@ final class ScaleBench {
 
     @Override
     public void close() {
-      informers.forEach(SharedIndexInformer::close);
+      informer.close();
     }
   }
 }

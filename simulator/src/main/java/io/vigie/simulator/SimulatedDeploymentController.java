@@ -57,7 +57,6 @@ import java.util.function.Predicate;
 public final class SimulatedDeploymentController implements AutoCloseable {
   private static final String BY_OWNER = "owner";
   private static final int WORKERS = 2;
-  private static final String ALL = "";
 
   private final KubernetesClient client;
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("simulated-kubelet"));
@@ -66,9 +65,7 @@ public final class SimulatedDeploymentController implements AutoCloseable {
   private volatile Predicate<String> neverReady = image -> image.contains("crash");
   private volatile RuntimeException lastError;
 
-  /** The namespaces to watch, each with its own informers; empty for one pair over all namespaces. */
-  private final Set<String> namespaces;
-  private final Map<String, Informers> informers = new ConcurrentHashMap<>();
+  private Informers informers;
   private final WorkQueue queue = new WorkQueue();
   /** Deployments with pods still starting: the ticker looks at them again until they are ready. */
   private final Set<String> starting = ConcurrentHashMap.newKeySet();
@@ -82,13 +79,7 @@ public final class SimulatedDeploymentController implements AutoCloseable {
   private final Map<String, Deque<Instant>> podStarts = new ConcurrentHashMap<>();
 
   public SimulatedDeploymentController(KubernetesClient client) {
-    this(client, Set.of());
-  }
-
-  /** A controller of these namespaces only, as a namespaced install of the real one would be. */
-  public SimulatedDeploymentController(KubernetesClient client, Set<String> namespaces) {
     this.client = client;
-    this.namespaces = Set.copyOf(namespaces);
   }
 
   private record Informers(SharedIndexInformer<Deployment> deployments, SharedIndexInformer<ReplicaSet> replicaSets) {
@@ -102,15 +93,8 @@ public final class SimulatedDeploymentController implements AutoCloseable {
   }
 
   public SimulatedDeploymentController start() {
-    if (namespaces.isEmpty()) {
-      informers.put(ALL, watch(client.apps().deployments().inAnyNamespace().runnableInformer(0),
-          client.apps().replicaSets().inAnyNamespace().runnableInformer(0)));
-    } else {
-      for (String namespace : namespaces) {
-        informers.put(namespace, watch(client.apps().deployments().inNamespace(namespace).runnableInformer(0),
-            client.apps().replicaSets().inNamespace(namespace).runnableInformer(0)));
-      }
-    }
+    informers = watch(client.apps().deployments().inAnyNamespace().runnableInformer(0),
+        client.apps().replicaSets().inAnyNamespace().runnableInformer(0));
     for (int i = 0; i < WORKERS; i++) {
       workers.submit(this::work);
     }
@@ -145,10 +129,6 @@ public final class SimulatedDeploymentController implements AutoCloseable {
     return pair;
   }
 
-  private Informers informersOf(String namespace) {
-    return namespaces.isEmpty() ? informers.get(ALL) : informers.get(namespace);
-  }
-
   /** Pods of this Deployment stay unready until {@link #release}. */
   public void hold(String namespace, String deployment) {
     held.add(namespace + "/" + deployment);
@@ -162,7 +142,9 @@ public final class SimulatedDeploymentController implements AutoCloseable {
 
   public void neverReadyWhen(Predicate<String> image) {
     this.neverReady = image;
-    informers.values().forEach(i -> i.deployments().getStore().listKeys().forEach(queue::add));
+    if (informers != null) {
+      informers.deployments().getStore().listKeys().forEach(queue::add);
+    }
   }
 
   public RuntimeException lastError() {
@@ -178,8 +160,8 @@ public final class SimulatedDeploymentController implements AutoCloseable {
         return;
       }
       try {
-        Informers cache = informersOf(key.substring(0, key.indexOf('/')));
-        Deployment d = cache == null ? null : cache.deployments().getStore().getByKey(key);
+        Informers cache = informers;
+        Deployment d = cache.deployments().getStore().getByKey(key);
         if (d != null) {
           sync(d, cache);
         }
@@ -495,10 +477,10 @@ public final class SimulatedDeploymentController implements AutoCloseable {
   public void close() {
     ticker.shutdownNow();
     workers.shutdownNow();
-    informers.values().forEach(i -> {
-      i.deployments().close();
-      i.replicaSets().close();
-    });
+    if (informers != null) {
+      informers.deployments().close();
+      informers.replicaSets().close();
+    }
     try {
       workers.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
