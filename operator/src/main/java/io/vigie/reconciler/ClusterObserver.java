@@ -78,7 +78,9 @@ final class ClusterObserver {
         List.copyOf(conflicts),
         withAnalysis ? analysis.observe(rollout, targetView.map(Observation.Target::revision), now) : Observation.Analysis.none(),
         route(rollout));
-    return new ClusterSnapshot(observation, target, service, canaryDeployment, stableService, canaryService);
+    // Only Vigie's own canary is written from: a same-named Deployment of someone else's is a conflict, never touched.
+    return new ClusterSnapshot(observation, target, service, canaryDeployment.filter(c -> Ownership.ownedBy(c, rollout)),
+        stableService, canaryService);
   }
 
   /** What the Rollout's route shows, when it has one and names a Service to route for. */

@@ -74,7 +74,9 @@ final class Bench implements Callable<Integer> {
     List<Integer> counts = scale != null ? scale : quick ? List.of(50) : List.of(100);
     out.printf(Locale.ROOT, "settings: speed %.0fx, window %ds from the image change, 10 replicas ready 10s after they start, 50 requests/s, steps 5/10/25/50/100 "
         + "with 1m pauses, analysis every 30s (error rate <= 5%%, p99 <= 0.3s, failureLimit 1), metrics scraped every 15s from %s, "
-        + "runs %d, seeds 1..%d%n", speed, window.toSeconds(), backend, n, n);
+        + "runs %d, seeds 1..%d; scale: real time, the operator in its own JVM watching all namespaces, %d Rollouts per "
+        + "namespace, each next to a 1-pod Deployment, steps setWeight 50 then pause%n", speed, window.toSeconds(), backend, n, n,
+        ScaleBench.ROLLOUTS_PER_NAMESPACE);
     for (String image : scaleOnly ? List.<String>of() : List.of("ghcr.io/example/web:v2-errors", "ghcr.io/example/web:v2-slow")) {
       String tag = image.substring(image.lastIndexOf(':') + 1);
       List<Double> rolling = new ArrayList<>();
@@ -107,7 +109,11 @@ final class Bench implements Callable<Integer> {
       out.println("false_rollbacks: " + falseRollbacks + " of " + goodReleases + " good releases");
     }
     for (int count : counts) {
-      new ScaleBench(count, out).run();
+      List<ScaleBench.Figures> figures = new ArrayList<>();
+      for (int run = 0; run < n; run++) {
+        figures.add(new ScaleBench(count).run());
+      }
+      ScaleBench.print(count, figures, out);
     }
     return 0;
   }

@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
  * namespace of a hundred. Cluster-scoped objects and discovery stay in one dispatcher. A list
  * across namespaces is gathered from every partition, and a watch across namespaces is every
  * partition's watch on one WebSocket, so that clients watch as they would a real API server: one
- * informer per kind. Resource versions are counted per partition; an object's versions still
- * increase, which is all the clients compare.
+ * informer per kind. The partitions draw resource versions from one counter, so that a list's
+ * version orders every change in every namespace, as a watch resuming from it needs.
  */
 final class PartitionedDispatcher extends Dispatcher {
   private static final Pattern NAMESPACED = Pattern.compile("^/(?:api/v1|apis/[^/]+/[^/]+)/namespaces/([^/]+)/.+$");
@@ -40,6 +40,7 @@ final class PartitionedDispatcher extends Dispatcher {
   private final Dispatcher clusterScoped;
   private final List<CustomResourceDefinitionContext> customResources;
   private final Map<String, KubernetesCrudDispatcher> byNamespace = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong resourceVersion = new java.util.concurrent.atomic.AtomicLong();
   private final Map<String, java.util.concurrent.atomic.LongAdder> requestsByToken = new ConcurrentHashMap<>();
 
   /**
@@ -53,7 +54,7 @@ final class PartitionedDispatcher extends Dispatcher {
   }
 
   private KubernetesCrudDispatcher partition(String namespace) {
-    return byNamespace.computeIfAbsent(namespace, ns -> new KubernetesCrudDispatcher(customResources));
+    return byNamespace.computeIfAbsent(namespace, ns -> new Partition(customResources, resourceVersion));
   }
 
   /** Requests sent with this bearer token so far: one client's share of the server's work. */
@@ -81,7 +82,23 @@ final class PartitionedDispatcher extends Dispatcher {
     return clusterScoped.dispatch(request);
   }
 
+  /** One namespace's store, stamping objects from the shared resource version counter. */
+  private static final class Partition extends KubernetesCrudDispatcher {
+    private final java.util.concurrent.atomic.AtomicLong shared;
+
+    Partition(List<CustomResourceDefinitionContext> customResources, java.util.concurrent.atomic.AtomicLong shared) {
+      super(customResources);
+      this.shared = shared;
+    }
+
+    @Override
+    public long requestResourceVersion() {
+      return shared.incrementAndGet();
+    }
+  }
+
   private MockResponse listAcrossNamespaces(RecordedRequest request) {
+    String version = Long.toString(resourceVersion.get());
     ObjectNode merged = null;
     ArrayNode items = JSON.createArrayNode();
     for (KubernetesCrudDispatcher partition : byNamespace.values()) {
@@ -103,17 +120,22 @@ final class PartitionedDispatcher extends Dispatcher {
       return clusterScoped.dispatch(request);
     }
     merged.set("items", items);
+    ObjectNode metadata = merged.get("metadata") instanceof ObjectNode m ? m : merged.putObject("metadata");
+    metadata.put("resourceVersion", version);
     return new MockResponse().setResponseCode(200).addHeader("Content-Type", "application/json").setBody(merged.toString());
   }
 
+  /**
+   * Every partition's watch on one WebSocket. Each partition's watch has its own sender thread, so a
+   * watch across a hundred namespaces costs a hundred threads: the scale bench keeps watches few.
+   */
   private MockResponse watchAcrossNamespaces(RecordedRequest request, String resource) {
+    if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+      return status(400, "a watch of " + resource + " across namespaces needs a WebSocket in this playground");
+    }
     List<WebSocketListener> watches = new java.util.ArrayList<>();
     for (KubernetesCrudDispatcher partition : byNamespace.values()) {
-      MockResponse response = partition.dispatch(request);
-      if (response.getWebSocketListener() == null) {
-        return status(400, "a watch of " + resource + " across namespaces needs a WebSocket in this playground");
-      }
-      watches.add(response.getWebSocketListener());
+      watches.add(partition.dispatch(request).getWebSocketListener());
     }
     return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
       @Override

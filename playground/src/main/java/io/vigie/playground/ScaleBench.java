@@ -48,14 +48,28 @@ final class ScaleBench {
       """;
 
   private final int count;
-  private final PrintStream out;
 
-  ScaleBench(int count, PrintStream out) {
+  ScaleBench(int count) {
     this.count = count;
-    this.out = out;
   }
 
-  void run() throws Exception {
+  /** One run's figures. */
+  record Figures(int completed, double reconcilesPerSecond, double p50Ms, double p99Ms, double heapMb, double requestsPerStep) {}
+
+  /** Prints the medians of several runs' figures, and the fewest steps any run completed. */
+  static void print(int count, List<Figures> runs, PrintStream out) {
+    String tag = "{rollouts=" + count + "}";
+    out.println("scale_completed" + tag + ": " + runs.stream().mapToInt(Figures::completed).min().orElse(0) + " of " + count
+        + " took their first step");
+    out.println(String.format(Locale.ROOT, "scale_reconciles_per_s%s: %.1f", tag, Bench.median(runs.stream().map(Figures::reconcilesPerSecond).toList())));
+    out.println(String.format(Locale.ROOT, "scale_step_latency_p50_ms%s: %.0f", tag, Bench.median(runs.stream().map(Figures::p50Ms).toList())));
+    out.println(String.format(Locale.ROOT, "scale_step_latency_p99_ms%s: %.0f", tag, Bench.median(runs.stream().map(Figures::p99Ms).toList())));
+    out.println(String.format(Locale.ROOT, "scale_heap_after_gc_mb%s: %.0f", tag, Bench.median(runs.stream().map(Figures::heapMb).toList())));
+    out.println(String.format(Locale.ROOT, "scale_api_requests_per_step%s: %.1f", tag, Bench.median(runs.stream().map(Figures::requestsPerStep).toList())));
+    out.flush();
+  }
+
+  Figures run() throws Exception {
     List<String> namespaces = new ArrayList<>();
     for (int i = 0; i * ROLLOUTS_PER_NAMESPACE < count; i++) {
       namespaces.add("scale-" + i);
@@ -101,15 +115,19 @@ final class ScaleBench {
         double reconciles = operator.reconciles() - reconcilesBefore;
         long requests = playground.apiRequestsFrom(OPERATOR_TOKEN) - requestsBefore;
         long heap = operator.heapAfterGc();
-        String tag = "{rollouts=" + count + "}";
-        out.println("scale_completed" + tag + ": " + latencies.size() + " of " + count + " took their first step");
-        out.println(String.format(Locale.ROOT, "scale_reconciles_per_s%s: %.1f", tag, reconciles / seconds));
-        out.println(String.format(Locale.ROOT, "scale_step_latency_p50_ms%s: %.0f", tag, quantile(latencies, 0.5)));
-        out.println(String.format(Locale.ROOT, "scale_step_latency_p99_ms%s: %.0f", tag, quantile(latencies, 0.99)));
-        out.println(String.format(Locale.ROOT, "scale_heap_after_gc_mb%s: %.0f", tag, heap / 1048576.0));
-        out.println(String.format(Locale.ROOT, "scale_api_requests_per_step%s: %.1f", tag, (double) requests / Math.max(1, latencies.size())));
-        out.flush();
+        deleteQuietly(dir);
+        return new Figures(latencies.size(), reconciles / seconds, quantile(latencies, 0.5), quantile(latencies, 0.99),
+            heap / 1048576.0, (double) requests / Math.max(1, latencies.size()));
       }
+    }
+  }
+
+  /** The kubeconfig and the operator's log, once the run went well (a failed run keeps them, and says where). */
+  private static void deleteQuietly(Path dir) {
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      // A temporary directory left behind is not worth failing a benchmark for.
     }
   }
 

@@ -18,6 +18,15 @@ final class RollingUpdateBounds {
       return value.getIntVal();
     }
     String text = value == null || value.getStrVal() == null ? DEFAULT : value.getStrVal().trim();
+    try {
+      return percentOrCount(text, replicas, roundUp);
+    } catch (NumberFormatException e) {
+      // The API server's validation refuses such a value; the mock server has none, so use the default.
+      return percentOrCount(DEFAULT, replicas, roundUp);
+    }
+  }
+
+  private static int percentOrCount(String text, int replicas, boolean roundUp) {
     if (!text.endsWith("%")) {
       return Integer.parseInt(text);
     }

@@ -106,7 +106,6 @@ public final class SimulatedDeploymentController implements AutoCloseable {
     replicaSets.addIndexers(Map.of(BY_OWNER, rs -> Optional.ofNullable(rs.getMetadata().getOwnerReferences()).orElse(List.of())
         .stream().map(OwnerReference::getUid).toList()));
     replicaSets.addEventHandler(handler(this::enqueueOwner));
-    Informers pair = new Informers(deployments, replicaSets);
     deployments.addEventHandler(new ResourceEventHandler<>() {
       @Override
       public void onAdd(Deployment d) {
@@ -121,12 +120,11 @@ public final class SimulatedDeploymentController implements AutoCloseable {
       @Override
       public void onDelete(Deployment d, boolean unknownFinalState) {
         queue.add(Cache.metaNamespaceKeyFunc(d));
-        collectReplicaSetsOf(pair, d);
       }
     });
     replicaSets.run();
     deployments.run();
-    return pair;
+    return new Informers(deployments, replicaSets);
   }
 
   /** Pods of this Deployment stay unready until {@link #release}. */
@@ -164,6 +162,9 @@ public final class SimulatedDeploymentController implements AutoCloseable {
         Deployment d = cache.deployments().getStore().getByKey(key);
         if (d != null) {
           sync(d, cache);
+        } else {
+          starting.remove(key);
+          collectReplicaSetsOf(cache, key);
         }
       } catch (KubernetesClientException e) {
         // A concurrent writer or a blip of the API server: the next event or tick tries again.
@@ -276,8 +277,8 @@ public final class SimulatedDeploymentController implements AutoCloseable {
 
   /**
    * RollingUpdate as Kubernetes paces it: the new ReplicaSet grows while the pods in all stay within
-   * {@code replicas + maxSurge}, and old pods go while the ready ones stay at least
-   * {@code replicas - maxUnavailable}; old pods that are not ready go first, as they serve nothing.
+   * {@code replicas + maxSurge}; once it has grown, old pods go while the ready ones stay at least
+   * {@code replicas - maxUnavailable}, unready old pods first, as they serve nothing.
    */
   private static void rollingUpdate(Deployment d, List<ReplicaSet> owned, ReplicaSet current, int replicas,
       Map<String, Integer> want, Map<String, Integer> ready) {
@@ -292,24 +293,33 @@ public final class SimulatedDeploymentController implements AutoCloseable {
     int newCount = want.get(newName);
     if (newCount > replicas) {
       want.put(newName, replicas);
-    } else if (newCount < replicas) {
-      int room = replicas + maxSurge - total;
-      if (room > 0) {
-        want.put(newName, newCount + Math.min(room, replicas - newCount));
-      }
+    } else if (newCount < replicas && replicas + maxSurge - total > 0) {
+      want.put(newName, newCount + Math.min(replicas + maxSurge - total, replicas - newCount));
+      // As the real controller does: a pass that scales the new ReplicaSet up leaves the old ones to the next.
+      return;
     }
-    int available = ready.values().stream().mapToInt(Integer::intValue).sum();
-    int removable = available - (replicas - maxUnavailable);
     List<ReplicaSet> old = owned.stream().filter(rs -> rs != current)
         .sorted(Comparator.comparing(rs -> Optional.ofNullable(rs.getMetadata().getCreationTimestamp()).orElse(""))).toList();
+    int minAvailable = replicas - maxUnavailable;
+    int newUnavailable = Math.max(0, want.get(newName) - ready.get(newName));
+    int maxScaledDown = want.values().stream().mapToInt(Integer::intValue).sum() - minAvailable - newUnavailable;
+    // Unready old pods first, within what may go at all.
+    int cleaned = 0;
     for (ReplicaSet rs : old) {
       String name = rs.getMetadata().getName();
-      int count = want.get(name);
-      int readyOld = Math.min(ready.get(name), count);
-      int cut = count - readyOld;
-      int readyCut = Math.max(0, Math.min(readyOld, removable));
-      removable -= readyCut;
-      want.put(name, count - cut - readyCut);
+      int unready = want.get(name) - Math.min(ready.get(name), want.get(name));
+      int cut = Math.max(0, Math.min(unready, maxScaledDown - cleaned));
+      want.put(name, want.get(name) - cut);
+      cleaned += cut;
+    }
+    // Then ready old pods, while enough stay ready.
+    int available = ready.values().stream().mapToInt(Integer::intValue).sum();
+    int removable = available - minAvailable;
+    for (ReplicaSet rs : old) {
+      String name = rs.getMetadata().getName();
+      int down = Math.max(0, Math.min(want.get(name), removable));
+      want.put(name, want.get(name) - down);
+      removable -= down;
     }
   }
 
@@ -321,24 +331,35 @@ public final class SimulatedDeploymentController implements AutoCloseable {
       if (e.getCode() != 409) {
         throw e;
       }
+      ReplicaSet existing = client.apps().replicaSets().inNamespace(d.getMetadata().getNamespace())
+          .withName(fresh.getMetadata().getName()).require();
+      if (existing.getMetadata().getOwnerReferences().stream().noneMatch(o -> d.getMetadata().getUid().equals(o.getUid()))) {
+        // Left by an earlier Deployment of the same name: collect it, and create ours on the next pass.
+        client.apps().replicaSets().inNamespace(d.getMetadata().getNamespace()).withName(fresh.getMetadata().getName()).delete();
+        throw e;
+      }
       // Created by an earlier pass whose write the cache had not shown yet.
-      return remember(client.apps().replicaSets().inNamespace(d.getMetadata().getNamespace())
-          .withName(fresh.getMetadata().getName()).require());
+      return remember(existing);
     }
   }
 
-  /** The garbage collector's part: a deleted Deployment's ReplicaSets go with it. */
-  private void collectReplicaSetsOf(Informers cache, Deployment d) {
-    for (ReplicaSet rs : cache.replicaSets().getIndexer().byIndex(BY_OWNER, d.getMetadata().getUid())) {
-      try {
-        client.apps().replicaSets().inNamespace(rs.getMetadata().getNamespace()).withName(rs.getMetadata().getName()).delete();
-      } catch (KubernetesClientException e) {
-        lastError = e;
+  /**
+   * The garbage collector's part: the ReplicaSets of a deleted Deployment go with it. Run by a worker
+   * once the Deployment has left the cache, so no sync of it can create another meanwhile.
+   */
+  private void collectReplicaSetsOf(Informers cache, String deploymentKey) {
+    String namespace = deploymentKey.substring(0, deploymentKey.indexOf('/'));
+    String name = deploymentKey.substring(deploymentKey.indexOf('/') + 1);
+    for (ReplicaSet rs : cache.replicaSets().getStore().list()) {
+      boolean orphan = namespace.equals(rs.getMetadata().getNamespace()) && Optional.ofNullable(rs.getMetadata().getOwnerReferences())
+          .orElse(List.of()).stream().anyMatch(o -> "Deployment".equals(o.getKind()) && name.equals(o.getName()));
+      if (orphan) {
+        client.apps().replicaSets().inNamespace(namespace).withName(rs.getMetadata().getName()).delete();
+        podStarts.remove(namespace + "/" + rs.getMetadata().getName());
+        written.remove(writtenKey(rs));
       }
-      podStarts.remove(rs.getMetadata().getNamespace() + "/" + rs.getMetadata().getName());
-      written.remove(writtenKey(rs));
     }
-    written.remove(writtenKey(d));
+    written.remove("Deployment/" + deploymentKey);
   }
 
   private int readyPods(ReplicaSet rs, int count, boolean podsMayBeReady) {

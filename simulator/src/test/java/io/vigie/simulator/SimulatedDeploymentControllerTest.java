@@ -91,6 +91,20 @@ class SimulatedDeploymentControllerTest {
   }
 
   @Test
+  void oldPodsStillStartingGoOnlyAsFastAsMaxUnavailableAllows() {
+    create(deployment("web", 4, "v1", "RollingUpdate", "1", "1"));
+    awaitPods("web", Map.of("v1", 4), 0);
+
+    // None ready yet: one old pod may go for the surge pod, and no more while the new ones are not ready.
+    setImage("web", "v2");
+    awaitPods("web", Map.of("v1", 3, "v2", 2), 0);
+    clock.advance(READINESS);
+    awaitPods("web", Map.of("v1", 1, "v2", 4), 3);
+    clock.advance(READINESS);
+    awaitPods("web", Map.of("v1", 0, "v2", 4), 4);
+  }
+
+  @Test
   void recreateStopsEveryOldPodBeforeStartingNewOnes() {
     create(deployment("web", 4, "v1", "Recreate", null, null));
     awaitPods("web", Map.of("v1", 4), 0);
