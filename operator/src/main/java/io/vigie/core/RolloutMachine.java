@@ -831,7 +831,12 @@ public final class RolloutMachine {
       } else {
         s.setStep(null);
       }
-      if (s.getCanaryWeight() != null && s.getCanaryWeight() > 0 && s.getCanaryStartedAt() == null) {
+      // Only traffic the canary keeps after this decision counts: a decision that sees its first
+      // traffic and takes it away at once leaves nothing in the cluster to recall it by after a
+      // crash, and the status must not depend on whether the operator crashed.
+      boolean trafficTakenAway = actions.stream().anyMatch(a -> a instanceof ScaleCanary sc && sc.replicas() == 0
+          || a instanceof RunCanary rc && rc.replicas() == 0);
+      if (s.getCanaryWeight() != null && s.getCanaryWeight() > 0 && s.getCanaryStartedAt() == null && !trafficTakenAway) {
         s.setCanaryStartedAt(Timestamps.format(now));
       }
       if (s.getCanaryRevision() != null && (s.getPhase() == Progressing || s.getPhase() == Paused)) {

@@ -84,6 +84,18 @@ class RolloutMachinePropertiesTest {
     }
   }
 
+  /**
+   * Found by the property on a CI run: the decision that first saw the canary's traffic also took it
+   * away (a promoted step 1 at 1%, then a step at 0%), so after a crash there was nothing left to
+   * recall it by, and canaryStartedAt depended on whether the operator had crashed.
+   */
+  @net.jqwik.api.Example
+  void aCrashWhenTheFirstTrafficIsTakenAwayAtOnceChangesNothing() {
+    invariantsHoldOverAnySequenceOfEvents(List.of(CanaryStep.weight(1), CanaryStep.weight(0), CanaryStep.pauseFor("30s")), false,
+        List.of(new SetImage("v2"), new Reconcile(), new SetImage("v1"), new SetImage("v1"), new SetImage("v1"),
+            new SetImage("v2"), new ManualControl(Control.PROMOTE, "true"), new Tick(), new Crash(2)));
+  }
+
   /** One full reconcile, with invariants 1 and 6 checked on its result. */
   private static RolloutStatus reconcile(RolloutSpec spec, RolloutStatus status, ModelWorld world) {
     Observation observation = world.observe();
