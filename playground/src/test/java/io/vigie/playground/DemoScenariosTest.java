@@ -22,15 +22,11 @@ class DemoScenariosTest {
   @EnumSource(Scenario.class)
   void theScenarioEndsWithItsResultLineWithARealPrometheus(Scenario scenario) throws Exception {
     assertThat(MetricsBackend.prometheusBinary()).as("prometheus on PATH: ./scripts/test installs it").isPresent();
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    RolloutPhase phase;
-    try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
-      phase = Demo.run(scenario, 20, out, Optional.empty(), false, MetricsBackend.Choice.PROMETHEUS);
-    }
-    String text = printed.toString(StandardCharsets.UTF_8);
+    Run run = demo(scenario, false, MetricsBackend.Choice.PROMETHEUS);
+    String text = run.text();
     List<String> lines = text.lines().toList();
 
-    assertThat(phase).as(text).isEqualTo(scenario.expected);
+    assertThat(run.phase()).as(text).isEqualTo(scenario.expected);
     assertThat(text).contains("metrics: Prometheus at http://127.0.0.1:");
     assertThat(lines.get(lines.size() - 1)).matches("RESULT phase=" + scenario.expected + " revision=[0-9a-f]{10}");
     switch (scenario) {
@@ -47,14 +43,10 @@ class DemoScenariosTest {
 
   @org.junit.jupiter.api.Test
   void throughAGatewayApiRouteTheCanaryGetsItsExactWeightAndABadReleaseIsRolledBack() throws Exception {
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    RolloutPhase phase;
-    try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
-      phase = Demo.run(Scenario.BAD_ERRORS, 20, out, Optional.empty(), true, MetricsBackend.Choice.WEB);
-    }
-    String text = printed.toString(StandardCharsets.UTF_8);
+    Run run = demo(Scenario.BAD_ERRORS, true, MetricsBackend.Choice.WEB);
+    String text = run.text();
 
-    assertThat(phase).as(text).isEqualTo(RolloutPhase.RolledBack);
+    assertThat(run.phase()).as(text).isEqualTo(RolloutPhase.RolledBack);
     assertThat(text).contains("metrics: the data plane's statistics")
         .contains("routing: Gateway API HTTPRoute web").contains("canary weight 20%")
         .contains("measured error-rate").contains("-> Failed");
@@ -63,15 +55,22 @@ class DemoScenariosTest {
 
   @org.junit.jupiter.api.Test
   void withTheDataPlanesStatisticsAMetricsOutagePausesTheRolloutToo() throws Exception {
+    Run run = demo(Scenario.METRICS_OUTAGE, false, MetricsBackend.Choice.WEB);
+
+    assertThat(run.phase()).as(run.text()).isEqualTo(RolloutPhase.Paused);
+    assertThat(run.text()).contains("metrics: the data plane's statistics").contains("answered HTTP 503")
+        .contains("event Warning AnalysisError").doesNotContain("Promoted");
+  }
+
+  /** What `vigie demo` printed, and where the Rollout ended. */
+  private record Run(RolloutPhase phase, String text) {}
+
+  private static Run demo(Scenario scenario, boolean gatewayApi, MetricsBackend.Choice metrics) throws Exception {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     RolloutPhase phase;
     try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
-      phase = Demo.run(Scenario.METRICS_OUTAGE, 20, out, Optional.empty(), false, MetricsBackend.Choice.WEB);
+      phase = Demo.run(scenario, 20, out, Optional.empty(), gatewayApi, metrics);
     }
-    String text = printed.toString(StandardCharsets.UTF_8);
-
-    assertThat(phase).as(text).isEqualTo(RolloutPhase.Paused);
-    assertThat(text).contains("metrics: the data plane's statistics").contains("answered HTTP 503")
-        .contains("event Warning AnalysisError").doesNotContain("Promoted");
+    return new Run(phase, printed.toString(StandardCharsets.UTF_8));
   }
 }
