@@ -11,6 +11,8 @@ import io.vigie.traffic.RouteTarget;
 import io.vigie.traffic.TrafficRouters;
 import io.vigie.workload.CanaryDeployments;
 import io.vigie.workload.VigieServices;
+import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +36,8 @@ final class ActionExecutor {
     this.routers = routers;
   }
 
-  void apply(Rollout rollout, ClusterSnapshot snapshot, java.util.List<Action> actions) {
-    Written written = new Written(snapshot.canary(), snapshot.stableService(), snapshot.canaryService());
+  void apply(Rollout rollout, ClusterSnapshot snapshot, List<Action> actions) {
+    Written written = new Written(snapshot);
     for (Action action : actions) {
       apply(rollout, snapshot, action, written);
     }
@@ -43,15 +45,14 @@ final class ActionExecutor {
 
   /** Vigie's objects as last read or written in this decision. */
   private static final class Written {
-    private java.util.Optional<Deployment> canary;
-    private java.util.Optional<Service> stableService;
-    private java.util.Optional<Service> canaryService;
+    private Optional<Deployment> canary;
+    private Optional<Service> stableService;
+    private Optional<Service> canaryService;
 
-    Written(java.util.Optional<Deployment> canary, java.util.Optional<Service> stableService,
-        java.util.Optional<Service> canaryService) {
-      this.canary = canary;
-      this.stableService = stableService;
-      this.canaryService = canaryService;
+    Written(ClusterSnapshot snapshot) {
+      this.canary = snapshot.canary();
+      this.stableService = snapshot.stableService();
+      this.canaryService = snapshot.canaryService();
     }
   }
 
@@ -73,10 +74,10 @@ final class ActionExecutor {
     } else if (action instanceof Action.ScaleCanary s) {
       written.canary = canaries.scale(namespace, targetName, s.replicas(), written.canary);
     } else if (action instanceof Action.PointStableService p) {
-      written.stableService = java.util.Optional.of(
+      written.stableService = Optional.of(
           services.pointStable(rollout, userService(snapshot), p.podTemplateHash(), written.stableService));
     } else if (action instanceof Action.EnsureCanaryService) {
-      written.canaryService = java.util.Optional.of(services.ensureCanary(rollout, userService(snapshot), written.canaryService));
+      written.canaryService = Optional.of(services.ensureCanary(rollout, userService(snapshot), written.canaryService));
     } else if (action instanceof Action.SetRoute r) {
       if (TrafficRouters.problem(rollout.getSpec().getTrafficRouting()).isEmpty()) {
         routers.of(rollout.getSpec().getTrafficRouting()).apply(RouteTarget.of(rollout), r.canaryWeight(), r.header());

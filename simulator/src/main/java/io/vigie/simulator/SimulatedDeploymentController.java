@@ -65,7 +65,8 @@ public final class SimulatedDeploymentController implements AutoCloseable {
   private volatile Predicate<String> neverReady = image -> image.contains("crash");
   private volatile RuntimeException lastError;
 
-  private Informers informers;
+  private SharedIndexInformer<Deployment> deployments;
+  private SharedIndexInformer<ReplicaSet> replicaSets;
   private final WorkQueue queue = new WorkQueue();
   /** Deployments with pods still starting: the ticker looks at them again until they are ready. */
   private final Set<String> starting = ConcurrentHashMap.newKeySet();
@@ -82,9 +83,6 @@ public final class SimulatedDeploymentController implements AutoCloseable {
     this.client = client;
   }
 
-  private record Informers(SharedIndexInformer<Deployment> deployments, SharedIndexInformer<ReplicaSet> replicaSets) {
-  }
-
   /** Pods pass their readiness probe {@code delay} after they start, as read on {@code clock}. */
   public SimulatedDeploymentController withReadinessDelay(Clock clock, Duration delay) {
     this.clock = clock;
@@ -93,38 +91,19 @@ public final class SimulatedDeploymentController implements AutoCloseable {
   }
 
   public SimulatedDeploymentController start() {
-    informers = watch(client.apps().deployments().inAnyNamespace().runnableInformer(0),
-        client.apps().replicaSets().inAnyNamespace().runnableInformer(0));
+    replicaSets = client.apps().replicaSets().inAnyNamespace().runnableInformer(0);
+    replicaSets.addIndexers(Map.of(BY_OWNER, rs -> Optional.ofNullable(rs.getMetadata().getOwnerReferences()).orElse(List.of())
+        .stream().map(OwnerReference::getUid).toList()));
+    replicaSets.addEventHandler(handler(this::enqueueOwner));
+    deployments = client.apps().deployments().inAnyNamespace().runnableInformer(0);
+    deployments.addEventHandler(handler(d -> queue.add(Cache.metaNamespaceKeyFunc(d))));
+    replicaSets.run();
+    deployments.run();
     for (int i = 0; i < WORKERS; i++) {
       workers.submit(this::work);
     }
     ticker.scheduleWithFixedDelay(() -> starting.forEach(queue::add), 20, 20, TimeUnit.MILLISECONDS);
     return this;
-  }
-
-  private Informers watch(SharedIndexInformer<Deployment> deployments, SharedIndexInformer<ReplicaSet> replicaSets) {
-    replicaSets.addIndexers(Map.of(BY_OWNER, rs -> Optional.ofNullable(rs.getMetadata().getOwnerReferences()).orElse(List.of())
-        .stream().map(OwnerReference::getUid).toList()));
-    replicaSets.addEventHandler(handler(this::enqueueOwner));
-    deployments.addEventHandler(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Deployment d) {
-        queue.add(Cache.metaNamespaceKeyFunc(d));
-      }
-
-      @Override
-      public void onUpdate(Deployment before, Deployment after) {
-        queue.add(Cache.metaNamespaceKeyFunc(after));
-      }
-
-      @Override
-      public void onDelete(Deployment d, boolean unknownFinalState) {
-        queue.add(Cache.metaNamespaceKeyFunc(d));
-      }
-    });
-    replicaSets.run();
-    deployments.run();
-    return new Informers(deployments, replicaSets);
   }
 
   /** Pods of this Deployment stay unready until {@link #release}. */
@@ -140,8 +119,8 @@ public final class SimulatedDeploymentController implements AutoCloseable {
 
   public void neverReadyWhen(Predicate<String> image) {
     this.neverReady = image;
-    if (informers != null) {
-      informers.deployments().getStore().listKeys().forEach(queue::add);
+    if (deployments != null) {
+      deployments.getStore().listKeys().forEach(queue::add);
     }
   }
 
@@ -158,13 +137,12 @@ public final class SimulatedDeploymentController implements AutoCloseable {
         return;
       }
       try {
-        Informers cache = informers;
-        Deployment d = cache.deployments().getStore().getByKey(key);
+        Deployment d = deployments.getStore().getByKey(key);
         if (d != null) {
-          sync(d, cache);
+          sync(d);
         } else {
           starting.remove(key);
-          collectReplicaSetsOf(cache, key);
+          collectReplicaSetsOf(key);
         }
       } catch (KubernetesClientException e) {
         // A concurrent writer or a blip of the API server: the next event or tick tries again.
@@ -178,12 +156,12 @@ public final class SimulatedDeploymentController implements AutoCloseable {
     }
   }
 
-  private void sync(Deployment d, Informers cache) {
+  private void sync(Deployment d) {
     String namespace = d.getMetadata().getNamespace();
     String key = namespace + "/" + d.getMetadata().getName();
     int replicas = Optional.ofNullable(d.getSpec().getReplicas()).orElse(1);
     String hash = podTemplateHash(d.getSpec().getTemplate());
-    List<ReplicaSet> owned = new ArrayList<>(cache.replicaSets().getIndexer().byIndex(BY_OWNER, d.getMetadata().getUid()).stream()
+    List<ReplicaSet> owned = new ArrayList<>(replicaSets.getIndexer().byIndex(BY_OWNER, d.getMetadata().getUid()).stream()
         .map(this::freshest).toList());
     ReplicaSet current = owned.stream().filter(rs -> hash.equals(rs.getMetadata().getLabels().get("pod-template-hash")))
         .findFirst().orElse(null);
@@ -347,10 +325,10 @@ public final class SimulatedDeploymentController implements AutoCloseable {
    * The garbage collector's part: the ReplicaSets of a deleted Deployment go with it. Run by a worker
    * once the Deployment has left the cache, so no sync of it can create another meanwhile.
    */
-  private void collectReplicaSetsOf(Informers cache, String deploymentKey) {
+  private void collectReplicaSetsOf(String deploymentKey) {
     String namespace = deploymentKey.substring(0, deploymentKey.indexOf('/'));
     String name = deploymentKey.substring(deploymentKey.indexOf('/') + 1);
-    for (ReplicaSet rs : cache.replicaSets().getStore().list()) {
+    for (ReplicaSet rs : replicaSets.getStore().list()) {
       boolean orphan = namespace.equals(rs.getMetadata().getNamespace()) && Optional.ofNullable(rs.getMetadata().getOwnerReferences())
           .orElse(List.of()).stream().anyMatch(o -> "Deployment".equals(o.getKind()) && name.equals(o.getName()));
       if (orphan) {
@@ -498,9 +476,9 @@ public final class SimulatedDeploymentController implements AutoCloseable {
   public void close() {
     ticker.shutdownNow();
     workers.shutdownNow();
-    if (informers != null) {
-      informers.deployments().close();
-      informers.replicaSets().close();
+    if (deployments != null) {
+      deployments.close();
+      replicaSets.close();
     }
     try {
       workers.awaitTermination(5, TimeUnit.SECONDS);
