@@ -1,5 +1,7 @@
 package io.vigie.api.v1alpha1;
 
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
@@ -10,8 +12,11 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = "!(has(self.value) && has(self.valueFrom))", message = "an arg has value or valueFrom, not both")
 public class AnalysisArg {
   @Required
+  @Pattern("^[A-Za-z0-9_.-]+$")
+  @Size(max = Limits.ARG_NAME)
   private String name;
 
+  @Size(max = Limits.ARG_VALUE)
   private String value;
 
   @JsonPropertyDescription("Read the value from a Secret in the Rollout's namespace.")

@@ -1,5 +1,6 @@
 package io.vigie.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -14,6 +15,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind("AnalysisTemplate")
 @Singular("analysistemplate")
 @Plural("analysistemplates")
+// Top-level fields the schema does not know (an API server without it stores them) are no reason to stop a watch.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class AnalysisTemplate extends CustomResource<AnalysisTemplateSpec, Void> implements Namespaced {
   private static final long serialVersionUID = 1L;
 }

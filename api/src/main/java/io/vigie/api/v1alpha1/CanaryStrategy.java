@@ -10,7 +10,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CanaryStrategy {
   /** Kept in line with the schema's maxItems so that the operator and the API server agree. */
-  public static final int MAX_STEPS = 100;
+  public static final int MAX_STEPS = Limits.STEPS;
 
   @Required
   @Size(min = 1, max = MAX_STEPS)

@@ -1,5 +1,6 @@
 package io.vigie.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
@@ -13,6 +14,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind("ClusterAnalysisTemplate")
 @Singular("clusteranalysistemplate")
 @Plural("clusteranalysistemplates")
+// Top-level fields the schema does not know (an API server without it stores them) are no reason to stop a watch.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class ClusterAnalysisTemplate extends CustomResource<AnalysisTemplateSpec, Void> {
   private static final long serialVersionUID = 1L;
 }

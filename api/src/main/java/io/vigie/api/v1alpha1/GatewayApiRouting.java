@@ -13,6 +13,7 @@ import java.util.List;
 @ValidationRule(value = "has(self.httpRoute) != has(self.httpRoutes)", message = "gatewayAPI has httpRoute or httpRoutes, not both")
 public class GatewayApiRouting {
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @Size(max = Limits.DNS_SUBDOMAIN)
   @JsonProperty("httpRoute")
   @JsonPropertyDescription("The HTTPRoute (gateway.networking.k8s.io/v1) in the Rollout's namespace whose rules send traffic to <service>-stable and <service>-canary.")
   private String httpRoute;

@@ -17,6 +17,7 @@ public class IstioRouting {
   public static class VirtualServiceRef {
     @Required
     @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+    @Size(max = Limits.DNS_SUBDOMAIN)
     @JsonPropertyDescription("Name of the VirtualService, in the Rollout's namespace.")
     private String name;
 

@@ -3,16 +3,14 @@ package io.vigie.api.v1alpha1;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.io.IOException;
-import java.util.stream.Collectors;
 
 /**
- * Reads a Rollout spec that does not fit its schema (stored by an API server without Vigie's CRD
- * schema) into an empty spec that says what is wrong, instead of failing: one bad object must not
- * stop the watch of every Rollout.
+ * Reads a Rollout spec by its schema ({@link SchemaReader}); one that does not fit (stored by an API
+ * server without Vigie's CRD schema) becomes an empty spec that says what is wrong, instead of
+ * failing: one bad object must not stop the watch of every Rollout.
  */
 public final class LenientSpecDeserializer extends JsonDeserializer<RolloutSpec> {
 
@@ -23,8 +21,9 @@ public final class LenientSpecDeserializer extends JsonDeserializer<RolloutSpec>
   @Override
   public RolloutSpec deserialize(JsonParser parser, DeserializationContext context) throws IOException {
     JsonNode tree = parser.readValueAsTree();
-    try {
-      RolloutSpec plain = parser.getCodec().treeToValue(tree, Plain.class);
+    SchemaReader.Reading<Plain> reading = SchemaReader.read(tree, Plain.class, "spec");
+    if (reading.problem() == null) {
+      Plain plain = reading.value();
       RolloutSpec spec = new RolloutSpec();
       spec.setTargetRef(plain.getTargetRef());
       spec.setService(plain.getService());
@@ -33,18 +32,16 @@ public final class LenientSpecDeserializer extends JsonDeserializer<RolloutSpec>
       spec.setAnalysis(plain.getAnalysis());
       spec.setProgressDeadlineSeconds(plain.getProgressDeadlineSeconds());
       return spec;
-    } catch (JsonMappingException e) {
-      RolloutSpec broken = new RolloutSpec();
-      // Keep what still reads, so that deleting the Rollout can give its Deployment back.
+    }
+    RolloutSpec broken = new RolloutSpec();
+    // Keep what still reads, so that deleting the Rollout can give its Deployment back.
+    if (tree.isObject()) {
       broken.setTargetRef(part(parser, tree.get("targetRef"), WorkloadRef.class));
       broken.setService(part(parser, tree.get("service"), ServiceRef.class));
       broken.setTrafficRouting(part(parser, tree.get("trafficRouting"), TrafficRouting.class));
-      String path = e.getPath().stream()
-          .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
-          .collect(Collectors.joining());
-      broken.setSchemaProblem("spec" + path + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
-      return broken;
     }
+    broken.setSchemaProblem(reading.problem());
+    return broken;
   }
 
   private static <T> T part(JsonParser parser, JsonNode node, Class<T> type) {
@@ -53,7 +50,7 @@ public final class LenientSpecDeserializer extends JsonDeserializer<RolloutSpec>
     }
     try {
       return parser.getCodec().treeToValue(node, type);
-    } catch (IOException e) {
+    } catch (IOException | IllegalArgumentException e) {
       return null;
     }
   }

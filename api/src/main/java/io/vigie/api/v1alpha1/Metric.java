@@ -1,5 +1,7 @@
 package io.vigie.api.v1alpha1;
 
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.Max;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
@@ -14,44 +16,57 @@ import io.fabric8.generator.annotation.ValidationRule;
 public class Metric {
   @Required
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @Size(max = Limits.METRIC_NAME)
   private String name;
 
   @Required
   private MetricProvider provider;
 
   @Pattern(Durations.PATTERN)
-  @JsonPropertyDescription("Time between measurements, e.g. 30s.")
+  @Size(max = Limits.DURATION_TEXT)
+  @ValidationRule(value = Limits.INTERVAL_RULE, message = "interval is from 1s to 24h")
+  @JsonPropertyDescription("Time between measurements, e.g. 30s (1s to 24h; default 30s).")
   private String interval;
 
   @Pattern(Durations.PATTERN)
-  @JsonPropertyDescription("Wait before the first measurement.")
+  @Size(max = Limits.DURATION_TEXT)
+  @ValidationRule(value = Limits.INITIAL_DELAY_RULE, message = "initialDelay is at most 24h")
+  @JsonPropertyDescription("Wait before the first measurement (at most 24h).")
   private String initialDelay;
 
   @Min(1)
+  @Max(Limits.COUNT_MAX)
   @JsonPropertyDescription("Number of measurements; in a step the analysis ends after them.")
   private Integer count;
 
   @JsonPropertyDescription("Success when the result lies in [min, max].")
   private ThresholdRange thresholdRange;
 
+  @Size(max = Limits.CONDITION)
   @JsonPropertyDescription("CEL expression over `result` that must be true for success, e.g. result < 0.05.")
   private String successCondition;
 
+  @Size(max = Limits.CONDITION)
   @JsonPropertyDescription("CEL expression over `result` that marks a failure.")
   private String failureCondition;
 
   @Min(0)
+  @Max(Limits.LIMIT_MAX)
   private Integer failureLimit;
   @Min(0)
+  @Max(Limits.LIMIT_MAX)
   private Integer inconclusiveLimit;
   @Min(0)
+  @Max(Limits.LIMIT_MAX)
   private Integer consecutiveErrorLimit;
 
   @Min(1)
+  @Max(Limits.MIN_SAMPLES_MAX)
   @JsonPropertyDescription("Successful measurements needed before the metric can pass. Default 1.")
   private Integer minSamples;
 
   @Min(0)
+  @Max(Limits.MIN_REQUESTS_MAX)
   @JsonPropertyDescription("Requests the canary must have served for a measurement to count (from the provider's "
       + "requestsQuery or requestsJsonPointer); fewer makes the measurement inconclusive, never successful.")
   private Double minRequests;

@@ -1,5 +1,6 @@
 package io.vigie.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -23,6 +24,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Stable", jsonPath = ".status.stableRevision", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Canary", jsonPath = ".status.canaryRevision", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+// Top-level fields the schema does not know (an API server without it stores them) are no reason to stop a watch.
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class Rollout extends CustomResource<RolloutSpec, RolloutStatus> implements Namespaced {
   public static final String GROUP = "vigie.io";
   public static final String VERSION = "v1alpha1";

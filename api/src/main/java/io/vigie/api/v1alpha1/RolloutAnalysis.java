@@ -12,13 +12,15 @@ import java.util.List;
 @ValidationRule(value = "(has(self.templates) && size(self.templates) > 0) || (has(self.metrics) && size(self.metrics) > 0)",
     message = "an analysis names at least one template or one inline metric")
 public class RolloutAnalysis {
+  @Size(max = Limits.TEMPLATES)
   @JsonPropertyDescription("AnalysisTemplates (or ClusterAnalysisTemplates with clusterScope: true) to run.")
   private List<TemplateRef> templates = new ArrayList<>();
 
-  @Size(max = AnalysisTemplateSpec.MAX_METRICS)
+  @Size(max = Limits.METRICS)
   @JsonPropertyDescription("Metrics defined inline, next to those of the templates.")
   private List<Metric> metrics;
 
+  @Size(max = Limits.ARGS)
   @JsonPropertyDescription("Values for the templates' args.")
   private List<AnalysisArg> args;
 

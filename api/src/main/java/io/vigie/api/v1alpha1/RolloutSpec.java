@@ -1,5 +1,6 @@
 package io.vigie.api.v1alpha1;
 
+import io.fabric8.generator.annotation.Max;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -32,6 +33,7 @@ public class RolloutSpec {
   private RolloutAnalysis analysis;
 
   @Min(1)
+  @Max(Limits.PROGRESS_DEADLINE_SECONDS_MAX)
   @JsonPropertyDescription("Seconds a step may take to make progress (canary pods ready, promotion complete) before the update is aborted. Default 600.")
   private Integer progressDeadlineSeconds;
 

@@ -1,7 +1,9 @@
 package io.vigie.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +13,12 @@ import java.util.List;
  * Timestamps are RFC 3339 strings, as everywhere in Kubernetes.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonDeserialize(using = LenientStatusDeserializer.class)
 public class RolloutStatus {
+  /** Set when the stored status could not be read: why. The operator then rebuilds it. Never serialized. */
+  @JsonIgnore
+  private String readProblem;
+
   private RolloutPhase phase;
   private String message;
   private Long observedGeneration;
@@ -32,6 +39,9 @@ public class RolloutStatus {
   private String pauseStartedAt;
   @JsonPropertyDescription("True while a person paused the rollout with vigie.io/pause.")
   private Boolean userPaused;
+  @JsonPropertyDescription("Step numbers a person cut short with vigie.io/promote (completed by hand, or skipped with "
+      + "promote=full), for the audit trail. An indefinite pause released by a promote is passed, not skipped.")
+  private List<Integer> skippedSteps;
   private String canaryStartedAt;
   private String promotionStartedAt;
 
@@ -50,6 +60,11 @@ public class RolloutStatus {
   @JsonPropertyDescription("Past revisions and their verdicts, newest last, bounded.")
   private List<RevisionRecord> history = new ArrayList<>();
   private List<Condition> conditions = new ArrayList<>();
+
+  @JsonIgnore
+  public String getReadProblem() { return readProblem; }
+  @JsonIgnore
+  public void setReadProblem(String readProblem) { this.readProblem = readProblem; }
 
   public RolloutPhase getPhase() { return phase; }
   public void setPhase(RolloutPhase phase) { this.phase = phase; }
@@ -75,6 +90,8 @@ public class RolloutStatus {
   public void setPauseStartedAt(String pauseStartedAt) { this.pauseStartedAt = pauseStartedAt; }
   public Boolean getUserPaused() { return userPaused; }
   public void setUserPaused(Boolean userPaused) { this.userPaused = userPaused; }
+  public List<Integer> getSkippedSteps() { return skippedSteps; }
+  public void setSkippedSteps(List<Integer> skippedSteps) { this.skippedSteps = skippedSteps; }
   public String getCanaryStartedAt() { return canaryStartedAt; }
   public void setCanaryStartedAt(String canaryStartedAt) { this.canaryStartedAt = canaryStartedAt; }
   public String getPromotionStartedAt() { return promotionStartedAt; }

@@ -1,14 +1,20 @@
 package io.vigie.api.v1alpha1;
 
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Required;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class SecretKeyRef {
   @Required
+  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @Size(max = Limits.DNS_SUBDOMAIN)
   private String name;
 
   @Required
+  @Pattern("^[-._a-zA-Z0-9]+$")
+  @Size(max = Limits.SECRET_KEY)
   private String key;
 
   public String getName() { return name; }

@@ -1,5 +1,6 @@
 package io.vigie.api.v1alpha1;
 
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
@@ -11,6 +12,7 @@ import io.fabric8.generator.annotation.Required;
 public class ServiceRef {
   @Required
   @Pattern("^[a-z]([-a-z0-9]*[a-z0-9])?$")
+  @Size(max = Limits.SERVICE_NAME)
   @JsonPropertyDescription("Name of the Service in front of the target, in the Rollout's namespace.")
   private String name;
 

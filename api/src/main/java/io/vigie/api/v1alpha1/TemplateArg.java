@@ -1,5 +1,7 @@
 package io.vigie.api.v1alpha1;
 
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Required;
 
@@ -7,8 +9,11 @@ import io.fabric8.generator.annotation.Required;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TemplateArg {
   @Required
+  @Pattern("^[A-Za-z0-9_.-]+$")
+  @Size(max = Limits.ARG_NAME)
   private String name;
 
+  @Size(max = Limits.ARG_VALUE)
   private String value;
 
   public String getName() { return name; }

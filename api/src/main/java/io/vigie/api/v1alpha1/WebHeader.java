@@ -1,5 +1,7 @@
 package io.vigie.api.v1alpha1;
 
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -8,7 +10,10 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = "has(self.value) != has(self.valueFrom)", message = "a header has value or valueFrom")
 public class WebHeader {
   @Required
+  @Pattern("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
+  @Size(max = Limits.HEADER_NAME)
   private String name;
+  @Size(max = Limits.HEADER_VALUE)
   private String value;
   private ArgValueFrom valueFrom;
 

@@ -1,5 +1,7 @@
 package io.vigie.api.v1alpha1;
 
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -9,24 +11,31 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class WebProvider {
   @Required
+  @Size(min = 1, max = Limits.URL)
   private String url;
 
   @Pattern("^(GET|POST)$")
   private String method;
 
+  @Size(max = Limits.BODY)
   private String body;
 
+  @Size(max = Limits.JSON_POINTER)
   @JsonPropertyDescription("JSON pointer (RFC 6901) to the number in the response, e.g. /data/errorRate.")
   private String jsonPointer;
 
+  @Size(max = Limits.JSON_POINTER)
   @JsonPropertyDescription("JSON pointer to the number of requests behind the measurement, for minRequests.")
   private String requestsJsonPointer;
 
+  @Size(max = Limits.HEADERS)
   @JsonPropertyDescription("Request headers; values may come from Secrets in the Rollout's namespace.")
   private List<WebHeader> headers;
 
   @Pattern(Durations.PATTERN)
-  @JsonPropertyDescription("Request timeout. Default 10s.")
+  @Size(max = Limits.DURATION_TEXT)
+  @ValidationRule(value = Limits.TIMEOUT_RULE, message = "timeout is from 1s to 60s")
+  @JsonPropertyDescription("Request timeout, 1s to 60s. Default 10s.")
   private String timeout;
 
   private TlsConfig tls;

@@ -1,5 +1,6 @@
 package io.vigie.api.v1alpha1;
 
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -13,6 +14,7 @@ public class WorkloadRef {
 
   @Required
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @Size(max = Limits.TARGET_NAME)
   @JsonPropertyDescription("Name of the target in the Rollout's namespace.")
   private String name;
 

@@ -8,7 +8,10 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelValidationException;
 import dev.cel.common.types.SimpleType;
+import dev.cel.runtime.CelEvaluationException;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.compiler.CelCompilerFactory;
@@ -56,6 +59,18 @@ public final class CrdSchemaValidator {
     throw new IllegalArgumentException(crdYaml + " has no version " + version);
   }
 
+  /**
+   * The errors of the structural schema alone (types, required, bounds, patterns, enums, sizes), as an
+   * API server without CEL validation (Kubernetes before 1.25) answers: empty if it stores the object.
+   */
+  public List<String> validateStructure(String objectYaml) throws IOException {
+    List<String> errors = new ArrayList<>();
+    for (ValidationMessage m : structural.validate(YAML.readTree(objectYaml))) {
+      errors.add(m.getMessage());
+    }
+    return errors;
+  }
+
   /** The errors the API server would answer for this object (given as YAML or JSON), empty if accepted. */
   public List<String> validate(String objectYaml) throws IOException {
     JsonNode object = YAML.readTree(objectYaml);
@@ -74,8 +89,14 @@ public final class CrdSchemaValidator {
       return;
     }
     for (JsonNode rule : schema.path("x-kubernetes-validations")) {
-      if (!evaluate(rule.path("rule").asText(), value)) {
-        errors.add(path + ": " + rule.path("message").asText(rule.path("rule").asText()));
+      String ruleText = rule.path("rule").asText();
+      try {
+        if (!evaluate(ruleText, value)) {
+          errors.add(path + ": " + rule.path("message").asText(ruleText));
+        }
+      } catch (CelEvaluationException e) {
+        // The API server refuses an object on which a rule cannot be evaluated (a duration that overflows).
+        errors.add(path + ": rule '" + ruleText + "' cannot be evaluated on this value: " + e.getMessage());
       }
     }
     if (value.isObject()) {
@@ -91,14 +112,14 @@ public final class CrdSchemaValidator {
     }
   }
 
-  private static boolean evaluate(String rule, JsonNode self) {
+  private static boolean evaluate(String rule, JsonNode self) throws CelEvaluationException {
+    CelAbstractSyntaxTree ast;
     try {
-      var ast = CEL_COMPILER.compile(rule).getAst();
-      Object result = CEL_RUNTIME.createProgram(ast).eval(Map.of("self", toCel(self)));
-      return Boolean.TRUE.equals(result);
-    } catch (Exception e) {
-      throw new IllegalStateException("CEL rule '" + rule + "' cannot be evaluated: " + e.getMessage(), e);
+      ast = CEL_COMPILER.compile(rule).getAst();
+    } catch (CelValidationException e) {
+      throw new IllegalStateException("CEL rule '" + rule + "' does not compile: " + e.getMessage(), e);
     }
+    return Boolean.TRUE.equals(CEL_RUNTIME.createProgram(ast).eval(Map.of("self", toCel(self))));
   }
 
   private static Object toCel(JsonNode node) {
