@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.vigie.api.v1alpha1.AnalysisArg;
 import io.vigie.api.v1alpha1.AnalysisTemplateSpec;
 import io.vigie.api.v1alpha1.CanaryStep;
-import io.vigie.api.v1alpha1.Durations;
+import io.vigie.api.v1alpha1.Limits;
 import io.vigie.api.v1alpha1.Metric;
 import io.vigie.api.v1alpha1.RolloutAnalysis;
 import io.vigie.api.v1alpha1.RolloutAnalysis.OnMetricsError;
@@ -15,6 +15,7 @@ import io.vigie.api.v1alpha1.RolloutSpec;
 import io.vigie.api.v1alpha1.SecretKeyRef;
 import io.vigie.api.v1alpha1.TemplateArg;
 import io.vigie.api.v1alpha1.TemplateRef;
+import io.vigie.core.Names;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,18 +26,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Expands a Rollout's analyses into the metrics they run: templates looked up, inline metrics
- * added, {@code {{args.NAME}}} substituted in the providers' fields and in the success and
- * failure conditions, from the Rollout's args, the
+ * added, {@code {{args.NAME}}} filled in the providers' fields (see {@link ArgPlaceholders}) and
+ * bound as typed variables in the success and failure conditions, from the Rollout's args, the
  * built-in args and the templates' defaults. Everything that cannot work is reported as a problem
  * naming the field to fix, so the Rollout goes Invalid before any traffic moves.
  */
 public final class AnalysisResolver {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*args\\.([A-Za-z0-9_.-]+)\\s*}}");
   /** Every built-in arg, known or not yet (the stable revision before adoption). */
   public static final Set<String> BUILTINS = Set.of("namespace", "rollout", "service", "stable-service", "canary-service",
       "deployment", "canary-deployment", "stable-revision", "canary-revision", "stable-pod-template-hash");
@@ -45,6 +44,9 @@ public final class AnalysisResolver {
 
   /** The analyses, or the problems that keep them from running. */
   public record Resolution(ResolvedAnalysis analysis, List<String> problems) {}
+
+  /** A metric with its provider's args filled in, and the values of the args its conditions name. */
+  private record Substituted(Metric metric, Map<String, String> conditionArgs) {}
 
   /**
    * @param builtins the built-in args (namespace, rollout, service, stable-service, ...)
@@ -56,11 +58,10 @@ public final class AnalysisResolver {
   public static Resolution resolve(RolloutSpec spec, Map<String, String> builtins,
       Function<TemplateRef, Optional<AnalysisTemplateSpec>> templates, Function<SecretKeyRef, Optional<String>> secrets,
       Function<TemplateRef, String> templateName, Optional<String> defaultPrometheus) {
-    List<String> problems = new ArrayList<>();
+    Context context = new Context(builtins, templates, secrets, templateName, defaultPrometheus, new ArrayList<>());
     Optional<ResolvedAnalysis.Run> background = Optional.empty();
     if (spec.getAnalysis() != null) {
-      ResolvedAnalysis.Run run = run("spec.analysis", spec.getAnalysis(), builtins, templates, secrets, templateName,
-          defaultPrometheus, problems);
+      ResolvedAnalysis.Run run = context.run("spec.analysis", spec.getAnalysis());
       // The background analysis watches the whole canary: a template's count, written for a step,
       // would end it early and leave the rest of the canary unwatched.
       run.metrics().forEach(m -> m.setCount(null));
@@ -68,167 +69,204 @@ public final class AnalysisResolver {
     }
     Map<Integer, ResolvedAnalysis.Run> steps = new LinkedHashMap<>();
     List<CanaryStep> canarySteps = spec.getStrategy() == null || spec.getStrategy().getCanary() == null
-        ? List.of() : spec.getStrategy().getCanary().getSteps();
+        || spec.getStrategy().getCanary().getSteps() == null ? List.of() : spec.getStrategy().getCanary().getSteps();
     for (int i = 0; i < canarySteps.size(); i++) {
       CanaryStep step = canarySteps.get(i);
       if (step != null && step.getAnalysis() != null) {
-        steps.put(i, run("spec.strategy.canary.steps[" + i + "].analysis", step.getAnalysis(), builtins, templates, secrets,
-            templateName, defaultPrometheus, problems));
+        steps.put(i, context.run("spec.strategy.canary.steps[" + i + "].analysis", step.getAnalysis()));
       }
     }
-    return new Resolution(new ResolvedAnalysis(background, Map.copyOf(steps)), List.copyOf(problems));
+    return new Resolution(new ResolvedAnalysis(background, Map.copyOf(steps)), List.copyOf(context.problems()));
   }
 
-  private static ResolvedAnalysis.Run run(String where, RolloutAnalysis analysis, Map<String, String> builtins,
-      Function<TemplateRef, Optional<AnalysisTemplateSpec>> templates, Function<SecretKeyRef, Optional<String>> secrets,
-      Function<TemplateRef, String> templateName, Optional<String> defaultPrometheus, List<String> problems) {
-    int problemsBefore = problems.size();
-    Map<String, String> given = new HashMap<>(builtins);
-    List<AnalysisArg> args = Optional.ofNullable(analysis.getArgs()).orElse(List.of());
-    for (int i = 0; i < args.size(); i++) {
-      AnalysisArg arg = args.get(i);
-      String at = where + ".args[" + i + "]";
-      if (arg.getValue() != null) {
-        given.put(arg.getName(), arg.getValue());
-      } else if (arg.getValueFrom() != null && arg.getValueFrom().getSecretKeyRef() != null) {
-        SecretKeyRef ref = arg.getValueFrom().getSecretKeyRef();
-        Optional<String> value = secrets.apply(ref);
-        if (value.isPresent()) {
-          given.put(arg.getName(), value.get());
-        } else {
-          problems.add(at + ": Secret " + builtins.get("namespace") + "/" + ref.getName() + " has no key '" + ref.getKey()
-              + "': create it or fix the secretKeyRef");
-        }
-      } else {
-        problems.add(at + ": arg " + arg.getName() + " has neither value nor valueFrom");
+  private record Context(Map<String, String> builtins, Function<TemplateRef, Optional<AnalysisTemplateSpec>> templates,
+      Function<SecretKeyRef, Optional<String>> secrets, Function<TemplateRef, String> templateName,
+      Optional<String> defaultPrometheus, List<String> problems) {
+
+    ResolvedAnalysis.Run run(String where, RolloutAnalysis analysis) {
+      int problemsBefore = problems.size();
+      Map<String, String> given = givenArgs(where, analysis);
+      List<Substituted> metrics = new ArrayList<>();
+      List<TemplateRef> refs = Optional.ofNullable(analysis.getTemplates()).orElse(List.of());
+      if (refs.size() > Limits.TEMPLATES) {
+        problems.add(where + ".templates has " + refs.size() + " templates: at most " + Limits.TEMPLATES);
+        refs = List.of();
       }
+      for (int i = 0; i < refs.size(); i++) {
+        metrics.addAll(templateMetrics(where + ".templates[" + i + "]", refs.get(i), given));
+      }
+      List<Metric> inline = Optional.ofNullable(analysis.getMetrics()).orElse(List.of());
+      if (inline.size() > Limits.METRICS) {
+        problems.add(where + ".metrics has " + inline.size() + " metrics: at most " + Limits.METRICS);
+        inline = List.of();
+      }
+      Set<String> known = new HashSet<>(given.keySet());
+      known.addAll(BUILTINS);
+      for (int i = 0; i < inline.size(); i++) {
+        if (inline.get(i) == null) {
+          problems.add(where + ".metrics[" + i + "] is empty: give a metric");
+          continue;
+        }
+        metrics.add(substitute(inline.get(i), given, known, where + ".metrics[" + i + "]", problems));
+      }
+      if (metrics.size() > Limits.METRICS_PER_ANALYSIS) {
+        problems.add(where + " runs " + metrics.size() + " metrics: at most " + Limits.METRICS_PER_ANALYSIS
+            + " per analysis, its templates' and its own together");
+        metrics = List.of();
+      }
+      Set<String> names = new HashSet<>();
+      Map<String, Map<String, String>> conditionArgs = new HashMap<>();
+      for (Substituted s : metrics) {
+        Metric metric = s.metric();
+        if (metric.getName() != null && !names.add(metric.getName())) {
+          problems.add(where + ": two metrics are named " + metric.getName() + ": metric names must be unique in an analysis");
+        }
+        MetricValidation.check(where + " metric " + metric.getName(), metric, s.conditionArgs(), defaultPrometheus, problems);
+        if (metric.getName() != null) {
+          conditionArgs.put(metric.getName(), s.conditionArgs());
+        }
+      }
+      if (metrics.isEmpty() && problems.size() == problemsBefore) {
+        problems.add(where + ": has no metric to measure (its templates are empty, or it names none): an analysis "
+            + "without a metric would pass on nothing");
+      }
+      OnMetricsError onError = analysis.getOnMetricsError() == null ? OnMetricsError.Pause : analysis.getOnMetricsError();
+      return new ResolvedAnalysis.Run(metrics.stream().map(Substituted::metric).toList(), onError, Map.copyOf(conditionArgs));
     }
-    List<Metric> metrics = new ArrayList<>();
-    List<TemplateRef> refs = Optional.ofNullable(analysis.getTemplates()).orElse(List.of());
-    for (int i = 0; i < refs.size(); i++) {
-      TemplateRef ref = refs.get(i);
-      String at = where + ".templates[" + i + "]";
+
+    /** The Rollout's args with their values (Secrets read), over the built-in ones. */
+    private Map<String, String> givenArgs(String where, RolloutAnalysis analysis) {
+      Map<String, String> given = new HashMap<>(builtins);
+      List<AnalysisArg> args = Optional.ofNullable(analysis.getArgs()).orElse(List.of());
+      if (args.size() > Limits.ARGS) {
+        problems.add(where + ".args has " + args.size() + " args: at most " + Limits.ARGS);
+        return given;
+      }
+      for (int i = 0; i < args.size(); i++) {
+        AnalysisArg arg = args.get(i);
+        String at = where + ".args[" + i + "]";
+        if (arg == null || !argName(arg.getName())) {
+          problems.add(at + ": " + (arg == null || arg.getName() == null ? "an arg needs a name"
+              : "name " + Names.quote(arg.getName()) + " is not an arg name (letters, digits, '_', '.' and '-', at most "
+                  + Limits.ARG_NAME + ")"));
+        } else if (arg.getValue() != null) {
+          if (arg.getValue().length() > Limits.ARG_VALUE) {
+            problems.add(at + ": the value of arg " + arg.getName() + " is longer than " + Limits.ARG_VALUE + " characters");
+          } else {
+            given.put(arg.getName(), arg.getValue());
+          }
+        } else if (arg.getValueFrom() != null && arg.getValueFrom().getSecretKeyRef() != null) {
+          SecretKeyRef ref = arg.getValueFrom().getSecretKeyRef();
+          int before = problems.size();
+          MetricValidation.secret(at, "valueFrom.secretKeyRef", ref, problems);
+          if (problems.size() == before) {
+            Optional<String> value = secrets.apply(ref);
+            if (value.isPresent()) {
+              given.put(arg.getName(), value.get());
+            } else {
+              problems.add(at + ": Secret " + builtins.get("namespace") + "/" + ref.getName() + " has no key '" + ref.getKey()
+                  + "': create it or fix the secretKeyRef");
+            }
+          }
+        } else {
+          problems.add(at + ": arg " + arg.getName() + " has neither value nor valueFrom");
+        }
+      }
+      return given;
+    }
+
+    private List<Substituted> templateMetrics(String at, TemplateRef ref, Map<String, String> given) {
+      if (ref == null || !Names.isObjectName(ref.getName(), Limits.DNS_SUBDOMAIN)) {
+        problems.add(at + ": " + (ref == null || ref.getName() == null || ref.getName().isEmpty() ? "name a template"
+            : "name " + Names.quote(ref.getName()) + " is not the name of an analysis template") + " (lowercase letters, "
+            + "digits, '-' and '.')");
+        return List.of();
+      }
       Optional<AnalysisTemplateSpec> template = templates.apply(ref);
       if (template.isEmpty()) {
         problems.add(at + ": " + templateName.apply(ref) + " not found: create it or fix the name");
-        continue;
+        return List.of();
+      }
+      if (template.get().getSchemaProblem() != null) {
+        problems.add(at + ": " + templateName.apply(ref) + " does not fit its schema at " + template.get().getSchemaProblem()
+            + ": fix the template (and install the current CRD from crds/, whose schema rejects it at apply time)");
+        return List.of();
       }
       Map<String, String> values = new HashMap<>(builtins);
       Set<String> declared = new HashSet<>(BUILTINS);
-      for (TemplateArg arg : Optional.ofNullable(template.get().getArgs()).orElse(List.of())) {
+      List<TemplateArg> args = Optional.ofNullable(template.get().getArgs()).orElse(List.of());
+      for (TemplateArg arg : args) {
+        if (arg == null || !argName(arg.getName())) {
+          problems.add(at + ": " + templateName.apply(ref) + " declares an arg without a valid name");
+          continue;
+        }
         declared.add(arg.getName());
         String value = given.containsKey(arg.getName()) ? given.get(arg.getName()) : arg.getValue();
         if (value == null) {
           problems.add(at + ": arg '" + arg.getName() + "' of " + templateName.apply(ref) + " has no value: set it in "
-              + where + ".args");
+              + at.replaceAll("\\.templates\\[\\d+]$", "") + ".args");
         } else {
           values.put(arg.getName(), value);
         }
       }
-      for (Metric metric : Optional.ofNullable(template.get().getMetrics()).orElse(List.of())) {
+      List<Substituted> metrics = new ArrayList<>();
+      List<Metric> templateMetrics = Optional.ofNullable(template.get().getMetrics()).orElse(List.of());
+      for (int i = 0; i < templateMetrics.size(); i++) {
+        Metric metric = templateMetrics.get(i);
+        if (metric == null) {
+          problems.add(at + ": " + templateName.apply(ref) + " has an empty metric at spec.metrics[" + i + "]");
+          continue;
+        }
         metrics.add(substitute(metric, values, declared, at + " (" + templateName.apply(ref) + ") metric " + metric.getName(),
             problems));
       }
-    }
-    List<Metric> inline = Optional.ofNullable(analysis.getMetrics()).orElse(List.of());
-    Set<String> known = new HashSet<>(given.keySet());
-    known.addAll(BUILTINS);
-    for (int i = 0; i < inline.size(); i++) {
-      metrics.add(substitute(inline.get(i), given, known, where + ".metrics[" + i + "]", problems));
-    }
-    Set<String> names = new HashSet<>();
-    for (Metric metric : metrics) {
-      if (!names.add(metric.getName())) {
-        problems.add(where + ": two metrics are named " + metric.getName() + ": metric names must be unique in an analysis");
-      }
-      checkMetric(where + " metric " + metric.getName(), metric, defaultPrometheus, problems);
-    }
-    if (metrics.isEmpty() && problems.size() == problemsBefore) {
-      problems.add(where + ": has no metric to measure (its templates are empty, or it names none): an analysis "
-          + "without a metric would pass on nothing");
-    }
-    OnMetricsError onError = analysis.getOnMetricsError() == null ? OnMetricsError.Pause : analysis.getOnMetricsError();
-    return new ResolvedAnalysis.Run(List.copyOf(metrics), onError);
-  }
-
-  private static void checkMetric(String where, Metric metric, Optional<String> defaultPrometheus, List<String> problems) {
-    if (metric.getThresholdRange() == null && metric.getSuccessCondition() == null && metric.getFailureCondition() == null) {
-      problems.add(where + ": needs a rule: thresholdRange, successCondition or failureCondition");
-    }
-    var range = metric.getThresholdRange();
-    if (range != null && range.getMin() == null && range.getMax() == null) {
-      problems.add(where + ": thresholdRange has neither min nor max, so nothing could fail: give one");
-    }
-    if (range != null && range.getMin() != null && range.getMax() != null && range.getMin() > range.getMax()) {
-      problems.add(where + ": thresholdRange min " + range.getMin() + " is above max " + range.getMax());
-    }
-    if (metric.getMinSamples() != null && metric.getMinSamples() < 1) {
-      problems.add(where + ": minSamples must be 1 or more, or no measurement would be needed to pass");
-    }
-    if (metric.getCount() != null && metric.getCount() < 1) {
-      problems.add(where + ": count must be 1 or more");
-    }
-    for (String condition : new String[] {metric.getSuccessCondition(), metric.getFailureCondition()}) {
-      // A condition still holding a placeholder has an unset arg, already reported.
-      if (condition != null && !PLACEHOLDER.matcher(condition).find()) {
-        MeasurementJudge.problemWith(condition).ifPresent(p -> problems.add(where + ": " + p));
-      }
-    }
-    for (String duration : new String[] {metric.getInterval(), metric.getInitialDelay()}) {
-      if (duration != null) {
-        try {
-          Durations.parse(duration);
-        } catch (IllegalArgumentException e) {
-          problems.add(where + ": " + e.getMessage());
-        }
-      }
-    }
-    if (metric.getProvider() == null || (metric.getProvider().getPrometheus() == null) == (metric.getProvider().getWeb() == null)) {
-      problems.add(where + ": needs exactly one provider, prometheus or web");
-      return;
-    }
-    var prometheus = metric.getProvider().getPrometheus();
-    if (prometheus != null) {
-      if (prometheus.getQuery() == null || prometheus.getQuery().isBlank()) {
-        problems.add(where + ": provider.prometheus.query is empty");
-      }
-      if (prometheus.getAddress() == null) {
-        if (defaultPrometheus.isPresent()) {
-          prometheus.setAddress(defaultPrometheus.get());
-        } else {
-          problems.add(where + ": no Prometheus address: set provider.prometheus.address or run the operator with "
-              + "--prometheus-address");
-        }
-      }
-    }
-    if (metric.getProvider().getWeb() != null && (metric.getProvider().getWeb().getUrl() == null)) {
-      problems.add(where + ": provider.web.url is empty");
-    }
-    if (metric.getMinRequests() != null && prometheus != null && prometheus.getRequestsQuery() == null) {
-      problems.add(where + ": minRequests needs provider.prometheus.requestsQuery");
-    }
-    if (metric.getMinRequests() != null && metric.getProvider().getWeb() != null
-        && metric.getProvider().getWeb().getRequestsJsonPointer() == null) {
-      problems.add(where + ": minRequests needs provider.web.requestsJsonPointer");
+      return metrics;
     }
   }
 
-  /** A copy of the metric with {{args.NAME}} replaced in its provider's fields and its conditions. */
-  private static Metric substitute(Metric metric, Map<String, String> values, Set<String> declared, String where,
+  private static boolean argName(String name) {
+    return name != null && name.length() <= Limits.ARG_NAME && name.matches("[A-Za-z0-9_.-]+");
+  }
+
+  /**
+   * A copy of the metric with {{args.NAME}} filled in its provider's fields, after checking that the
+   * values keep its PromQL queries' structure; its conditions keep their placeholders, whose values
+   * are bound when a measurement is judged.
+   */
+  private static Substituted substitute(Metric metric, Map<String, String> values, Set<String> declared, String where,
       List<String> problems) {
-    ObjectNode tree = JSON.valueToTree(metric);
-    for (String field : new String[] {"provider", "successCondition", "failureCondition"}) {
-      JsonNode node = tree.get(field);
-      if (node != null && node.isTextual()) {
-        tree.set(field, TextNode.valueOf(replace(node.asText(), values, declared, where, problems)));
-      } else if (node != null) {
-        replaceTexts(node, values, declared, where, problems);
+    var prometheus = metric.getProvider() == null ? null : metric.getProvider().getPrometheus();
+    if (prometheus != null) {
+      for (String query : new String[] {prometheus.getQuery(), prometheus.getRequestsQuery()}) {
+        if (query != null) {
+          ArgPlaceholders.checkPromql(query, values, where, problems);
+        }
       }
     }
-    return JSON.convertValue(tree, Metric.class);
+    ObjectNode tree = JSON.valueToTree(metric);
+    JsonNode provider = tree.get("provider");
+    if (provider != null) {
+      fillTexts(provider, values, declared, where, problems);
+    }
+    Map<String, String> conditionArgs = new HashMap<>();
+    for (String condition : new String[] {metric.getSuccessCondition(), metric.getFailureCondition()}) {
+      if (condition == null) {
+        continue;
+      }
+      Matcher m = ArgPlaceholders.PATTERN.matcher(condition);
+      while (m.find()) {
+        String name = m.group(1);
+        if (values.containsKey(name)) {
+          conditionArgs.put(name, values.get(name));
+        } else if (!declared.contains(name)) {
+          problems.add(where + ": {{args." + name + "}} names no declared or built-in arg");
+        }
+      }
+    }
+    return new Substituted(JSON.convertValue(tree, Metric.class), Map.copyOf(conditionArgs));
   }
 
-  private static void replaceTexts(JsonNode node, Map<String, String> values, Set<String> declared, String where,
+  private static void fillTexts(JsonNode node, Map<String, String> values, Set<String> declared, String where,
       List<String> problems) {
     if (node instanceof ObjectNode object) {
       List<String> names = new ArrayList<>();
@@ -236,32 +274,13 @@ public final class AnalysisResolver {
       for (String name : names) {
         JsonNode child = object.get(name);
         if (child.isTextual()) {
-          object.set(name, TextNode.valueOf(replace(child.asText(), values, declared, where, problems)));
+          object.set(name, TextNode.valueOf(ArgPlaceholders.fill(child.asText(), values, declared, where, problems)));
         } else {
-          replaceTexts(child, values, declared, where, problems);
+          fillTexts(child, values, declared, where, problems);
         }
       }
     } else if (node.isArray()) {
-      node.forEach(child -> replaceTexts(child, values, declared, where, problems));
+      node.forEach(child -> fillTexts(child, values, declared, where, problems));
     }
-  }
-
-  private static String replace(String text, Map<String, String> values, Set<String> declared, String where,
-      List<String> problems) {
-    Matcher m = PLACEHOLDER.matcher(text);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      String name = m.group(1);
-      String value = values.get(name);
-      if (value == null) {
-        if (!declared.contains(name)) {
-          problems.add(where + ": {{args." + name + "}} names no declared or built-in arg");
-        }
-        value = m.group();
-      }
-      m.appendReplacement(out, Matcher.quoteReplacement(value));
-    }
-    m.appendTail(out);
-    return out.toString();
   }
 }

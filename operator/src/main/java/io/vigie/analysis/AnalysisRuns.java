@@ -40,7 +40,7 @@ public final class AnalysisRuns {
     status.setPhase(AnalysisPhase.Running);
     status.setMessage("started");
     List<MetricStatus> metrics = new ArrayList<>();
-    run.metrics().forEach(m -> metrics.add(MetricVerdict.start(m)));
+    run.metrics().forEach(m -> metrics.add(MetricVerdict.start(m, run.argsOf(m))));
     status.setMetrics(metrics);
     return status;
   }
@@ -111,7 +111,7 @@ public final class AnalysisRuns {
   public static void fold(AnalysisRunStatus run, ResolvedAnalysis.Run spec, List<RawMeasurement> measurements) {
     for (Metric metric : spec.metrics()) {
       if (run.getPhase() == AnalysisPhase.Running && metricStatus(run, metric.getName()).isEmpty()) {
-        run.getMetrics().add(MetricVerdict.start(metric));
+        run.getMetrics().add(MetricVerdict.start(metric, spec.argsOf(metric)));
       }
     }
     for (RawMeasurement raw : measurements) {
@@ -121,7 +121,7 @@ public final class AnalysisRuns {
       Optional<Metric> metric = spec.metrics().stream().filter(m -> m.getName().equals(raw.metric())).findFirst();
       Optional<MetricStatus> status = metricStatus(run, raw.metric());
       if (metric.isPresent() && status.isPresent() && status.get().getPhase() == AnalysisPhase.Running) {
-        MetricVerdict.record(status.get(), metric.get(), raw);
+        MetricVerdict.record(status.get(), metric.get(), spec.argsOf(metric.get()), raw);
       }
     }
     judge(run);

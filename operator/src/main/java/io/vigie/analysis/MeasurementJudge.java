@@ -2,8 +2,8 @@ package io.vigie.analysis;
 
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
+import dev.cel.common.types.CelType;
 import dev.cel.common.types.SimpleType;
-import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
@@ -12,9 +12,15 @@ import dev.cel.runtime.CelRuntimeFactory;
 import io.vigie.api.v1alpha1.AnalysisPhase;
 import io.vigie.api.v1alpha1.Metric;
 import io.vigie.api.v1alpha1.ThresholdRange;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Judges one measurement against its metric's rule: thresholdRange, or successCondition /
@@ -25,14 +31,17 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class MeasurementJudge {
   // `result <= 500` must work although 500 is an int and result a double, as Kubernetes' CEL allows.
   private static final CelOptions OPTIONS = CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
-  private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
-      .setOptions(OPTIONS)
-      .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-      .addVar("result", SimpleType.DOUBLE)
-      .setResultType(SimpleType.BOOL)
-      .build();
   private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
-  private static final Map<String, CelRuntime.Program> PROGRAMS = new ConcurrentHashMap<>();
+  private static final Map<String, Compiled> PROGRAMS = new ConcurrentHashMap<>();
+  private static final int PROGRAMS_KEPT = 10_000;
+  private static final Pattern NUMBER = Pattern.compile("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?");
+
+  /**
+   * A condition compiled with each {{args.NAME}} bound as a typed CEL variable (a number, a bool or a
+   * string, as its value reads), never spliced in as source: an arg '0.05 || true' is the string
+   * "0.05 || true", which no comparison with result accepts.
+   */
+  private record Compiled(CelRuntime.Program program, Map<String, String> variableOfArg) {}
 
   private MeasurementJudge() {}
 
@@ -40,15 +49,20 @@ public final class MeasurementJudge {
   public record Judgement(AnalysisPhase phase, String why) {}
 
   public static Judgement judge(Metric metric, RawMeasurement raw) {
+    return judge(metric, Map.of(), raw);
+  }
+
+  /** @param args the values of the args the metric's conditions name */
+  public static Judgement judge(Metric metric, Map<String, String> args, RawMeasurement raw) {
     try {
-      return judgeOrThrow(metric, raw);
+      return judgeOrThrow(metric, args, raw);
     } catch (IllegalArgumentException e) {
       // A condition that fails on this value (e.g. int(result) of +Inf) judges nothing: an error.
       return new Judgement(AnalysisPhase.Error, e.getMessage());
     }
   }
 
-  private static Judgement judgeOrThrow(Metric metric, RawMeasurement raw) {
+  private static Judgement judgeOrThrow(Metric metric, Map<String, String> args, RawMeasurement raw) {
     switch (raw.kind()) {
       case ERROR:
         return new Judgement(AnalysisPhase.Error, raw.note());
@@ -81,51 +95,124 @@ public final class MeasurementJudge {
       }
       return new Judgement(AnalysisPhase.Successful, number(value) + " within " + describe(range));
     }
-    boolean failed = metric.getFailureCondition() != null && evaluate(metric.getFailureCondition(), value);
+    String success = metric.getSuccessCondition() == null ? null : shown(metric.getSuccessCondition(), args);
+    String failure = metric.getFailureCondition() == null ? null : shown(metric.getFailureCondition(), args);
+    boolean failed = metric.getFailureCondition() != null && evaluate(metric.getFailureCondition(), args, value);
     if (failed) {
-      return new Judgement(AnalysisPhase.Failed, number(value) + " meets the failure condition " + metric.getFailureCondition());
+      return new Judgement(AnalysisPhase.Failed, number(value) + " meets the failure condition " + failure);
     }
     if (metric.getSuccessCondition() == null) {
-      return new Judgement(AnalysisPhase.Successful, number(value) + " does not meet " + metric.getFailureCondition());
+      return new Judgement(AnalysisPhase.Successful, number(value) + " does not meet " + failure);
     }
-    if (evaluate(metric.getSuccessCondition(), value)) {
-      return new Judgement(AnalysisPhase.Successful, number(value) + " satisfies " + metric.getSuccessCondition());
+    if (evaluate(metric.getSuccessCondition(), args, value)) {
+      return new Judgement(AnalysisPhase.Successful, number(value) + " satisfies " + success);
     }
     return metric.getFailureCondition() == null
-        ? new Judgement(AnalysisPhase.Failed, number(value) + " does not satisfy " + metric.getSuccessCondition())
-        : new Judgement(AnalysisPhase.Inconclusive, number(value) + ": neither " + metric.getSuccessCondition()
-            + " nor " + metric.getFailureCondition());
+        ? new Judgement(AnalysisPhase.Failed, number(value) + " does not satisfy " + success)
+        : new Judgement(AnalysisPhase.Inconclusive, number(value) + ": neither " + success + " nor " + failure);
+  }
+
+  /** A condition as people read it: each {{args.NAME}} shown as its value. */
+  public static String shown(String condition, Map<String, String> args) {
+    Matcher m = ArgPlaceholders.PATTERN.matcher(condition);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String value = args.get(m.group(1));
+      m.appendReplacement(out, Matcher.quoteReplacement(value == null ? m.group() : value));
+    }
+    return m.appendTail(out).toString();
   }
 
   /** Why a CEL condition cannot be used, or empty when it compiles to a boolean over result. */
   public static Optional<String> problemWith(String condition) {
+    return problemWith(condition, Map.of());
+  }
+
+  /** Why a CEL condition cannot be used with these args' values, or empty when it compiles to a boolean. */
+  public static Optional<String> problemWith(String condition, Map<String, String> args) {
     try {
-      program(condition);
+      compiled(condition, args);
       return Optional.empty();
     } catch (IllegalArgumentException e) {
       return Optional.of(e.getMessage());
     }
   }
 
-  private static boolean evaluate(String condition, double value) {
+  private static boolean evaluate(String condition, Map<String, String> args, double value) {
+    Compiled compiled = compiled(condition, args);
+    Map<String, Object> bindings = new HashMap<>();
+    bindings.put("result", value);
+    compiled.variableOfArg().forEach((arg, variable) -> bindings.put(variable, typed(args.get(arg))));
     try {
-      return Boolean.TRUE.equals(program(condition).eval(Map.of("result", value)));
+      return Boolean.TRUE.equals(compiled.program().eval(bindings));
     } catch (CelEvaluationException e) {
-      throw new IllegalArgumentException("condition '" + condition + "' failed on " + number(value) + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException("condition '" + shown(condition, args) + "' failed on " + number(value) + ": "
+          + e.getMessage(), e);
     }
   }
 
-  private static CelRuntime.Program program(String condition) {
-    return PROGRAMS.computeIfAbsent(condition, c -> {
+  private static Compiled compiled(String condition, Map<String, String> args) {
+    Map<String, String> variableOfArg = new LinkedHashMap<>();
+    Matcher m = ArgPlaceholders.PATTERN.matcher(condition);
+    StringBuilder source = new StringBuilder();
+    StringBuilder key = new StringBuilder(condition);
+    while (m.find()) {
+      String arg = m.group(1);
+      String value = args.get(arg);
+      if (value == null) {
+        throw new IllegalArgumentException("'" + condition + "' names {{args." + arg + "}}, which has no value");
+      }
+      String variable = variableOfArg.computeIfAbsent(arg, a -> "vigie_arg_" + variableOfArg.size());
+      m.appendReplacement(source, variable);
+      key.append('\u0000').append(arg).append('=').append(type(value));
+    }
+    m.appendTail(source);
+    if (PROGRAMS.size() > PROGRAMS_KEPT) {
+      PROGRAMS.clear();
+    }
+    return PROGRAMS.computeIfAbsent(key.toString(), k -> {
+      var compiler = CelCompilerFactory.standardCelCompilerBuilder()
+          .setOptions(OPTIONS)
+          .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+          .addVar("result", SimpleType.DOUBLE)
+          .setResultType(SimpleType.BOOL);
+      variableOfArg.forEach((arg, variable) -> compiler.addVar(variable, type(args.get(arg))));
       try {
-        return RUNTIME.createProgram(COMPILER.compile(c).getAst());
+        return new Compiled(RUNTIME.createProgram(compiler.build().compile(source.toString()).getAst()), Map.copyOf(variableOfArg));
       } catch (CelValidationException e) {
-        throw new IllegalArgumentException("'" + c + "' is not a CEL condition over result: " + e.getMessage().lines()
-            .findFirst().orElse(""), e);
+        String firstLine = e.getMessage().lines().findFirst().orElse("").replaceAll("vigie_arg_\\d+", "an arg")
+            .replaceFirst(" \\(candidates: .*$", "");
+        throw new IllegalArgumentException("'" + condition + "' is not a CEL condition over result"
+            + (variableOfArg.isEmpty() ? "" : " with " + describeArgs(variableOfArg.keySet(), args)) + ": " + firstLine, e);
       } catch (CelEvaluationException e) {
-        throw new IllegalArgumentException("'" + c + "' cannot run: " + e.getMessage(), e);
+        throw new IllegalArgumentException("'" + condition + "' cannot run: " + e.getMessage(), e);
       }
     });
+  }
+
+  private static String describeArgs(java.util.Set<String> names, Map<String, String> args) {
+    List<String> parts = new ArrayList<>();
+    for (String name : names) {
+      String value = args.get(name);
+      CelType type = type(value);
+      parts.add(name + " = '" + value + "' (" + (type == SimpleType.DOUBLE ? "a number" : type == SimpleType.BOOL ? "a bool"
+          : "a string") + ")");
+    }
+    return String.join(", ", parts);
+  }
+
+  /** The CEL type an arg's value reads as: a number, true or false, or else a string. */
+  private static CelType type(String value) {
+    if (NUMBER.matcher(value).matches()) {
+      return SimpleType.DOUBLE;
+    }
+    return value.equals("true") || value.equals("false") ? SimpleType.BOOL : SimpleType.STRING;
+  }
+
+  private static Object typed(String value) {
+    CelType type = type(value);
+    return type == SimpleType.DOUBLE ? (Object) Double.parseDouble(value)
+        : type == SimpleType.BOOL ? (Object) Boolean.parseBoolean(value) : value;
   }
 
   private static String describe(ThresholdRange range) {

@@ -10,6 +10,11 @@ public final class MetricRule {
   private MetricRule() {}
 
   public static String describe(Metric metric) {
+    return describe(metric, java.util.Map.of());
+  }
+
+  /** @param args the values of the args its conditions name, shown in their place */
+  public static String describe(Metric metric, java.util.Map<String, String> args) {
     ThresholdRange range = metric.getThresholdRange();
     if (range != null) {
       return "within [" + (range.getMin() == null ? "-Inf" : MeasurementJudge.number(range.getMin())) + ", "
@@ -17,10 +22,10 @@ public final class MetricRule {
     }
     List<String> parts = new ArrayList<>();
     if (metric.getSuccessCondition() != null) {
-      parts.add("success when " + metric.getSuccessCondition());
+      parts.add("success when " + MeasurementJudge.shown(metric.getSuccessCondition(), args));
     }
     if (metric.getFailureCondition() != null) {
-      parts.add("failure when " + metric.getFailureCondition());
+      parts.add("failure when " + MeasurementJudge.shown(metric.getFailureCondition(), args));
     }
     return String.join("; ", parts);
   }

@@ -21,18 +21,28 @@ public final class MetricVerdict {
   private MetricVerdict() {}
 
   public static MetricStatus start(Metric metric) {
+    return start(metric, java.util.Map.of());
+  }
+
+  /** @param args the values of the args its conditions name */
+  public static MetricStatus start(Metric metric, java.util.Map<String, String> args) {
     MetricStatus status = new MetricStatus();
     status.setName(metric.getName());
     status.setPhase(AnalysisPhase.Running);
     status.setMessage("no measurement yet");
-    status.setRule(MetricRule.describe(metric));
+    status.setRule(MetricRule.describe(metric, args));
     status.setLimits(MetricRule.limits(metric));
     return status;
   }
 
   /** Folds one measurement into the metric's status and judges the metric again. */
   public static void record(MetricStatus status, Metric metric, RawMeasurement raw) {
-    MeasurementJudge.Judgement judgement = MeasurementJudge.judge(metric, raw);
+    record(status, metric, java.util.Map.of(), raw);
+  }
+
+  /** @param args the values of the args its conditions name */
+  public static void record(MetricStatus status, Metric metric, java.util.Map<String, String> args, RawMeasurement raw) {
+    MeasurementJudge.Judgement judgement = MeasurementJudge.judge(metric, args, raw);
     status.setMeasured(status.getMeasured() + 1);
     switch (judgement.phase()) {
       case Successful -> status.setSuccessful(status.getSuccessful() + 1);

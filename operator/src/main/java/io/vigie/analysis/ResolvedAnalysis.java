@@ -14,8 +14,22 @@ import java.util.Optional;
  */
 public record ResolvedAnalysis(Optional<Run> background, Map<Integer, Run> steps) {
 
-  /** The metrics of one analysis and what to do when they cannot be measured. */
-  public record Run(List<Metric> metrics, OnMetricsError onMetricsError) {}
+  /**
+   * The metrics of one analysis and what to do when they cannot be measured.
+   *
+   * @param conditionArgs by metric name, the values of the args its conditions name (bound as CEL
+   *     variables when a measurement is judged)
+   */
+  public record Run(List<Metric> metrics, OnMetricsError onMetricsError, Map<String, Map<String, String>> conditionArgs) {
+    public Run(List<Metric> metrics, OnMetricsError onMetricsError) {
+      this(metrics, onMetricsError, Map.of());
+    }
+
+    /** The values of the args this metric's conditions name. */
+    public Map<String, String> argsOf(Metric metric) {
+      return conditionArgs.getOrDefault(metric.getName(), Map.of());
+    }
+  }
 
   public static ResolvedAnalysis none() {
     return new ResolvedAnalysis(Optional.empty(), Map.of());

@@ -75,8 +75,10 @@ final class StatusView {
     int filled = BAR * done / steps.size();
     field("Steps", "[" + "#".repeat(filled) + "-".repeat(BAR - filled) + "] " + done + "/" + steps.size() + " done"
         + (index >= steps.size() ? ", promoting" : ""));
+    List<Integer> skipped = s.getSkippedSteps() == null ? List.of() : s.getSkippedSteps();
     for (int i = 0; i < steps.size(); i++) {
-      String mark = i < index ? "done" : i == index ? "now " : "    ";
+      // A step a person cut short with vigie.io/promote is not shown as passed.
+      String mark = skipped.contains(i + 1) ? "skip" : i < index ? "done" : i == index ? "now " : "    ";
       line("  " + mark + " " + (i + 1) + ". " + describe(steps.get(i)));
     }
   }

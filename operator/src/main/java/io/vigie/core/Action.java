@@ -7,8 +7,17 @@ package io.vigie.core;
  */
 public sealed interface Action {
 
-  /** Sets spec.paused of the target Deployment. */
+  /**
+   * Sets spec.paused of the target Deployment; pausing also marks it as this Rollout's (annotation
+   * vigie.io/rollout), so that no other Rollout unpauses it.
+   */
   record PauseTarget(boolean paused) implements Action {}
+
+  /**
+   * The Rollout that adopted the target is deleted: the target is unpaused and its mark removed, and
+   * Kubernetes runs it alone again.
+   */
+  record ReleaseTarget() implements Action {}
 
   /**
    * Makes the canary Deployment run this revision with this many replicas: created from the

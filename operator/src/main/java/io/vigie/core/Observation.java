@@ -21,6 +21,8 @@ import java.util.Optional;
  *     canary Services) but that this Rollout does not own, e.g. "Service shop/web-stable"
  * @param analysis the Rollout's analyses resolved, and the measurements just taken
  * @param route what the traffic router reads back from the route, when the Rollout has one
+ * @param stableServiceHash the pod-template-hash the Rollout's own stable Service selects, if it
+ *     selects one: what a lost status is rebuilt from
  */
 public record Observation(
     Instant now,
@@ -31,7 +33,8 @@ public record Observation(
     Optional<PendingControl> control,
     List<String> conflicts,
     Analysis analysis,
-    Optional<Route> route) {
+    Optional<Route> route,
+    Optional<String> stableServiceHash) {
 
   /**
    * @param resolved the metrics of the background analysis and of each analysis step
@@ -57,6 +60,8 @@ public record Observation(
    * @param recreate the Deployment's strategy is Recreate (every pod stops at once on a rollout)
    * @param maxUnavailable how many pods its RollingUpdate may take down at once, resolved
    * @param changesFromStable what differs from the stable pod template (see workload.TemplateDiff)
+   * @param manager which Rollout manages the Deployment, by the mark Vigie puts on it when it adopts it
+   * @param revisionsByHash the revision (Vigie's template hash) of each of its ReplicaSets, by pod-template-hash
    */
   public record Target(
       String revision,
@@ -70,7 +75,13 @@ public record Observation(
       Map<String, String> podLabels,
       boolean recreate,
       int maxUnavailable,
-      List<String> changesFromStable) {}
+      List<String> changesFromStable,
+      Manager manager,
+      Map<String, String> revisionsByHash) {
+
+    /** Who manages a Deployment: no Rollout, this one, or another one that exists. */
+    public enum Manager { NONE, THIS, OTHER }
+  }
 
   /** The user's Service; its selector must select the target's pods. */
   public record Service(Map<String, String> selector, int ports) {}

@@ -57,10 +57,11 @@ final class RollbackReports {
         e.setMetric(m.getName());
         e.setPhase(m.getPhase());
         e.setMeasurements(new ArrayList<>(m.getMeasurements()));
-        Optional<Metric> spec = resolved.run(run.getName())
+        Optional<ResolvedAnalysis.Run> resolvedRun = resolved.run(run.getName());
+        Optional<Metric> spec = resolvedRun
             .flatMap(r -> r.metrics().stream().filter(x -> x.getName().equals(m.getName())).findFirst());
         spec.ifPresent(metric -> {
-          e.setRule(MetricRule.describe(metric));
+          e.setRule(MetricRule.describe(metric, resolvedRun.get().argsOf(metric)));
           e.setLimits(MetricRule.limits(metric));
         });
         evidence.add(e);

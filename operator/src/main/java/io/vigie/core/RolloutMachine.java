@@ -51,16 +51,32 @@ public final class RolloutMachine {
   private RolloutMachine() {}
 
   public static Decision decide(String namespace, RolloutSpec spec, RolloutStatus status, Observation observation) {
-    return new Run(namespace, spec, copy(status), observation).decide();
+    // A status that could not be read is lost: the decision rebuilds it from the cluster.
+    String lost = status == null ? null : status.getReadProblem();
+    try {
+      return new Run(namespace, spec, lost != null ? new RolloutStatus() : copy(status), observation, lost).decide();
+    } catch (RuntimeException e) {
+      // Whatever input the validation missed must not leave the Rollout in a retry loop with a
+      // stale status, nor its Deployment unguarded: Invalid, saying what failed, and nothing else.
+      return InvalidDecision.of(spec, lost != null ? new RolloutStatus() : copy(status), observation,
+          "Vigie cannot decide on this Rollout (" + e.getClass().getSimpleName() + ": " + e.getMessage() + "): check the "
+              + "values of its spec against the limits in docs/operations.md");
+    }
   }
 
-  /** What to write when the Rollout is deleted: the Deployment becomes plain Kubernetes again. */
-  public static List<Action> cleanup(Observation observation) {
+  /**
+   * What to write when the Rollout is deleted: the Deployment becomes plain Kubernetes again, if this
+   * Rollout is the one that adopted it (a duplicate Rollout's deletion must not unguard another's).
+   */
+  public static List<Action> cleanup(RolloutStatus status, Observation observation) {
     List<Action> actions = new ArrayList<>();
     // A route that cannot be read or written (deleted, edited) must not block the deletion.
     observation.route().filter(r -> r.problems().isEmpty()).ifPresent(r -> actions.add(new Action.ReleaseRoute()));
     actions.add(new Action.RemoveVigieObjects(observation.route().isPresent()));
-    observation.target().filter(Target::paused).ifPresent(t -> actions.add(new PauseTarget(false)));
+    boolean adopted = status != null && status.getStableRevision() != null;
+    observation.target()
+        .filter(t -> t.manager() == Target.Manager.THIS || (t.manager() == Target.Manager.NONE && adopted && t.paused()))
+        .ifPresent(t -> actions.add(new Action.ReleaseTarget()));
     return actions;
   }
 
@@ -80,11 +96,14 @@ public final class RolloutMachine {
     private final boolean adopted;
     private final int startWeight;
     private final Optional<HeaderMatch> startHeader;
+    private final String lostStatus;
+    private String progressReason;
     private Duration requeue;
     private boolean promotionLate;
     private String pausedBecause;
 
-    Run(String namespace, RolloutSpec spec, RolloutStatus status, Observation observation) {
+    Run(String namespace, RolloutSpec spec, RolloutStatus status, Observation observation, String lostStatus) {
+      this.lostStatus = lostStatus;
       this.namespace = namespace;
       this.spec = spec;
       this.s = status;
@@ -101,6 +120,7 @@ public final class RolloutMachine {
       if (!problems.isEmpty()) {
         RolloutPhase before = s.getPhase() == Invalid ? phaseBeforeInvalid() : s.getPhase();
         invalid(String.join("; ", problems));
+        InvalidDecision.keepGuarded(s, obs).ifPresent(actions::add);
         obs.control().ifPresent(c -> {
           if (c.control() == PendingControl.Control.ABORT && canAbortWhileInvalid(before)) {
             abortWhileInvalid(c);
@@ -111,6 +131,9 @@ public final class RolloutMachine {
         return finish();
       }
       Target target = obs.target().orElseThrow();
+      if (s.getStableRevision() == null) {
+        recoverStable(target);
+      }
       if (s.getStableRevision() == null) {
         adopt(target);
         if (s.getStableRevision() == null) {
@@ -155,6 +178,7 @@ public final class RolloutMachine {
         s.setCurrentStepIndex(0);
         s.setStepStartedAt(Timestamps.format(now));
         s.setPauseStartedAt(null);
+        s.setSkippedSteps(null);
         s.setAnalysis(new ArrayList<>());
       }
       s.setStepsHash(hash);
@@ -222,6 +246,31 @@ public final class RolloutMachine {
       s.setMessage(message);
     }
 
+    /**
+     * Status lost (unreadable, or wiped) while the Deployment is this Rollout's: the stable revision is
+     * the one the stable Service still selects, so that a canary in flight starts again from step 1
+     * rather than its unverified template being adopted as stable.
+     */
+    private void recoverStable(Target target) {
+      String why = lostStatus != null ? "the status could not be read (" + lostStatus + ")" : "the status is empty";
+      Optional<String> hash = obs.stableServiceHash();
+      String revision = hash.map(h -> target.revisionsByHash().get(h)).orElse(null);
+      if (target.manager() != Target.Manager.THIS || revision == null) {
+        if (lostStatus != null) {
+          events.add(RolloutEvent.warning("StatusRebuilt", why + ": starting afresh from what the cluster shows"));
+        }
+        return;
+      }
+      s.setStableRevision(revision);
+      s.setStablePodTemplateHash(hash.get());
+      s.setCanaryWeight(0);
+      s.setPhase(Healthy);
+      s.setMessage("revision " + revision + " serves all traffic");
+      events.add(RolloutEvent.warning("StatusRebuilt", why + " although Deployment " + targetName() + " is managed by this "
+          + "Rollout: rebuilt from the cluster, stable revision " + revision + " (its Service " + Names.stableService(
+              spec.getService().getName()) + " selects pod-template-hash " + hash.get() + ")"));
+    }
+
     private void adopt(Target target) {
       if (!target.rolledOut() || target.podTemplateHash().isEmpty()) {
         s.setPhase(Progressing);
@@ -232,7 +281,7 @@ public final class RolloutMachine {
         return;
       }
       String hash = target.podTemplateHash().get();
-      actions.add(new PointStableService(hash));
+      pointStable(hash);
       actions.add(new Action.EnsureCanaryService());
       routeAllToStable();
       wantPaused(target, true);
@@ -252,7 +301,7 @@ public final class RolloutMachine {
       s.setDesiredWeight(null);
       s.setCanaryWeight(0);
       if (target.paused()) {
-        actions.add(new PointStableService(s.getStablePodTemplateHash()));
+        pointStable(s.getStablePodTemplateHash());
         s.setPhase(Healthy);
         s.setMessage("revision " + s.getStableRevision() + " serves all traffic");
         return;
@@ -261,12 +310,12 @@ public final class RolloutMachine {
       // interrupted promotion: let it finish, then pause it again.
       if (target.rolledOut() && target.podTemplateHash().isPresent()) {
         s.setStablePodTemplateHash(target.podTemplateHash().get());
-        actions.add(new PointStableService(s.getStablePodTemplateHash()));
+        pointStable(s.getStablePodTemplateHash());
         wantPaused(target, true);
         s.setPhase(Healthy);
         s.setMessage("revision " + s.getStableRevision() + " serves all traffic");
       } else {
-        actions.add(new PointStableService(null));
+        pointStable(null);
         s.setPhase(Progressing);
         s.setMessage("waiting for Deployment " + targetName() + " to finish rolling to the stable revision "
             + s.getStableRevision());
@@ -314,7 +363,15 @@ public final class RolloutMachine {
     private void progress(Target target) {
       wantPaused(target, true);
       actions.add(new Action.EnsureCanaryService());
+      // A hand edit of the stable Service (say, its pod-template-hash dropped) is put back at once.
+      pointStable(s.getStablePodTemplateHash());
       String revision = s.getCanaryRevision();
+      if (target.replicas() == 0) {
+        if (!rollbackForcedByAnalysis(target, revision)) {
+          holdAtZero(target, revision);
+        }
+        return;
+      }
       if (Boolean.TRUE.equals(s.getUserPaused())) {
         // A person's pause holds the steps, not the safety net: a failing analysis still rolls back.
         if (rollbackForcedByAnalysis(target, revision)) {
@@ -370,6 +427,31 @@ public final class RolloutMachine {
         return;
       }
       startPromotion(target);
+    }
+
+    /**
+     * The target was scaled to 0 mid-canary: with nothing to serve beside it, any canary pod would take
+     * all the traffic. The canary holds with no pod until the target is scaled up; the time held does
+     * not count against the step.
+     */
+    private void holdAtZero(Target target, String revision) {
+      routeAllToStable();
+      actions.add(new RunCanary(revision, 0));
+      s.setCanaryWeight(0);
+      s.setStepStartedAt(Timestamps.format(now));
+      if (s.getPhase() != Paused || !"TargetScaledToZero".equals(heldBecause())) {
+        events.add(RolloutEvent.warning("Held", "Deployment " + targetName() + " is scaled to 0 replicas: the canary holds at "
+            + "step " + stepDisplay() + " with no pod until it is scaled up"));
+      }
+      s.setPhase(Paused);
+      pausedBecause = "TargetScaledToZero";
+      s.setMessage("Deployment " + targetName() + " is scaled to 0 replicas: the canary holds at step " + stepDisplay()
+          + " with no pod until the Deployment is scaled up (or abort with vigie.io/abort)");
+    }
+
+    private String heldBecause() {
+      return s.getConditions().stream().filter(c -> Conditions.PAUSED.equals(c.getType())).map(c -> c.getReason())
+          .findFirst().orElse("");
     }
 
     // ---- analysis -----------------------------------------------------------------------------
@@ -535,6 +617,19 @@ public final class RolloutMachine {
 
     /** True when the canary has the ready pods this weight needs. */
     private boolean setWeight(Target target, String revision, int weight) {
+      int earned = earnedWeight(s.getCurrentStepIndex());
+      if (weight > earned) {
+        Optional<String> doubt = newestDoubt();
+        if (doubt.isPresent()) {
+          // More traffic only on good evidence: a failed, inconclusive or missing measurement holds the
+          // weight earned so far (a canary that had started to grow for this step shrinks back to it).
+          s.setDesiredWeight(earned);
+          s.setPhase(Progressing);
+          progressReason = "AwaitingSuccessfulMeasurement";
+          s.setMessage("step " + stepDisplay() + ": setWeight " + weight + " waits for a successful measurement: " + doubt.get());
+          return false;
+        }
+      }
       s.setDesiredWeight(weight);
       if (!canaryHasPods(target, revision, canaryReplicasFor(weight, target), "setWeight " + weight)) {
         return false;
@@ -545,6 +640,26 @@ public final class RolloutMachine {
         observeWeight(target, canaryReady(revision));
       }
       return true;
+    }
+
+    /** Why the newest measurement of a running analysis does not vouch for the canary, if it does not. */
+    private Optional<String> newestDoubt() {
+      for (AnalysisRunStatus run : s.getAnalysis() == null ? List.<AnalysisRunStatus>of() : s.getAnalysis()) {
+        if (run.getPhase() != AnalysisPhase.Running) {
+          continue;
+        }
+        for (MetricStatus metric : run.getMetrics()) {
+          if (metric.getMeasurements().isEmpty()) {
+            continue;
+          }
+          var newest = metric.getMeasurements().get(metric.getMeasurements().size() - 1);
+          if (newest.getPhase() != AnalysisPhase.Successful) {
+            return Optional.of(run.getName() + " metric " + metric.getName() + " was " + newest.getPhase()
+                + (newest.getMessage() == null ? "" : " (" + newest.getMessage() + ")"));
+          }
+        }
+      }
+      return Optional.empty();
     }
 
     /** The header route of this step, once the canary has a ready pod to send those requests to. */
@@ -633,8 +748,8 @@ public final class RolloutMachine {
       s.setPhase(Promoting);
       s.setPromotionStartedAt(Timestamps.format(now));
       s.setCurrentStepIndex(steps().size());
-      events.add(RolloutEvent.normal("Promoting", "all " + steps().size() + " steps passed: rolling Deployment "
-          + targetName() + " to revision " + s.getCanaryRevision()));
+      events.add(RolloutEvent.normal("Promoting", stepsVerdict() + ": rolling Deployment " + targetName() + " to revision "
+          + s.getCanaryRevision()));
       promote(target);
     }
 
@@ -652,7 +767,7 @@ public final class RolloutMachine {
         actions.add(new RunCanary(revision, canary));
         // Old and new pods of the target alike serve as stable while it rolls, so that capacity
         // never falls below the target's replicas and no request finds no endpoint.
-        actions.add(new PointStableService(null));
+        pointStable(null);
         wantPaused(target, false);
         s.setPhase(Promoting);
         Instant due = Timestamps.parse(s.getPromotionStartedAt()).plus(progressDeadline());
@@ -669,11 +784,11 @@ public final class RolloutMachine {
         return;
       }
       String hash = target.podTemplateHash().get();
-      actions.add(new PointStableService(hash));
+      pointStable(hash);
       routeAllToStable();
       actions.add(new ScaleCanary(0));
       wantPaused(target, true);
-      record(revision, Verdict.Promoted, "passed all " + steps().size() + " steps");
+      record(revision, Verdict.Promoted, stepsVerdict());
       events.add(RolloutEvent.normal("Promoted", "revision " + revision + " (" + target.images()
           + ") is stable and serves all traffic"));
       s.setStableRevision(revision);
@@ -688,7 +803,7 @@ public final class RolloutMachine {
           routed() ? (obs.route().get().shows(0, Optional.empty()) ? 0 : 1) : canaryReady(s.getCanaryRevision()), now);
       routeAllToStable();
       obs.canary().filter(c -> c.replicas() > 0).ifPresent(c -> actions.add(new ScaleCanary(0)));
-      actions.add(new PointStableService(s.getStablePodTemplateHash()));
+      pointStable(s.getStablePodTemplateHash());
       wantPaused(target, true);
       s.setCanaryWeight(0);
       s.setPhase(RolledBack);
@@ -709,7 +824,7 @@ public final class RolloutMachine {
       actions.clear();
       routeAllToStable();
       actions.add(new ScaleCanary(0));
-      actions.add(new PointStableService(s.getStablePodTemplateHash()));
+      pointStable(s.getStablePodTemplateHash());
       actions.addAll(before);
       s.setAbort(new AbortStatus(reason, message, s.getCanaryRevision(), Timestamps.format(now)));
       s.setRollbackReport(RollbackReports.of(s, reason, message, obs, now));
@@ -764,13 +879,23 @@ public final class RolloutMachine {
           return "background analysis restarted after: " + background.get().getMessage();
         }
       }
+      int index = s.getCurrentStepIndex();
+      // An indefinite pause waits for exactly a promote: it is passed. Any other step is cut short by a person.
+      boolean release = index < steps().size() && steps().get(index).getPause() != null
+          && steps().get(index).getPause().getDuration() == null;
       if (control.full()) {
+        for (int i = release ? index + 1 : index; i < steps().size(); i++) {
+          skipped(i);
+        }
         s.setCurrentStepIndex(steps().size());
         return "skipped the remaining steps: promoting revision " + s.getCanaryRevision();
       }
       String done = stepDisplay();
-      completeStep("promoted by hand");
-      return "step " + done + " completed by hand";
+      if (!release) {
+        skipped(index);
+      }
+      completeStep(release ? "promoted" : "completed by hand, unchecked");
+      return "step " + done + (release ? " promoted" : " completed by hand");
     }
 
     private String abortControl() {
@@ -789,6 +914,7 @@ public final class RolloutMachine {
       }
       s.setAbort(null);
       s.setAnalysis(new ArrayList<>());
+      s.setSkippedSteps(null);
       s.setCurrentStepIndex(0);
       s.setStepStartedAt(Timestamps.format(now));
       s.setDesiredWeight(0);
@@ -823,6 +949,29 @@ public final class RolloutMachine {
     }
 
     // ---- helpers ------------------------------------------------------------------------------
+
+    /** Records that a person cut step {@code index} short, for the audit trail (history, Events, the CLI). */
+    private void skipped(int index) {
+      if (index >= steps().size()) {
+        return;
+      }
+      List<Integer> skipped = new ArrayList<>(s.getSkippedSteps() == null ? List.of() : s.getSkippedSteps());
+      if (!skipped.contains(index + 1)) {
+        skipped.add(index + 1);
+      }
+      s.setSkippedSteps(skipped);
+    }
+
+    /** "all 4 steps passed", or which steps a person skipped. */
+    private String stepsVerdict() {
+      List<Integer> skipped = s.getSkippedSteps() == null ? List.of() : s.getSkippedSteps();
+      int total = steps().size();
+      if (skipped.isEmpty()) {
+        return "passed all " + total + " steps";
+      }
+      return "passed " + (total - skipped.size()) + " of " + total + " steps; step" + (skipped.size() == 1 ? " " : "s ")
+          + String.join(", ", skipped.stream().map(String::valueOf).toList()) + " skipped by a person (vigie.io/promote)";
+    }
 
     private Decision finish() {
       int total = steps().size();
@@ -861,7 +1010,8 @@ public final class RolloutMachine {
           paused ? s.getMessage() : "", now, gen);
       switch (phase) {
         case Progressing, Paused -> Conditions.set(c, Conditions.PROGRESSING, true,
-            s.getCanaryRevision() == null ? "Adopting" : "CanaryInProgress", s.getMessage(), now, gen);
+            s.getCanaryRevision() == null ? "Adopting" : progressReason != null ? progressReason : "CanaryInProgress",
+            s.getMessage(), now, gen);
         case Promoting -> Conditions.set(c, Conditions.PROGRESSING, !promotionLate,
             promotionLate ? "PromotionDeadlineExceeded" : "Promoting", s.getMessage(), now, gen);
         case RolledBack -> Conditions.set(c, Conditions.PROGRESSING, false, "RolloutAborted", s.getMessage(), now, gen);
@@ -876,11 +1026,19 @@ public final class RolloutMachine {
       });
     }
 
+    /** Where the stable Service points as this decision leaves it: the last word wins, one write at most. */
+    private void pointStable(String podTemplateHash) {
+      PointStableService wanted = new PointStableService(podTemplateHash);
+      actions.removeIf(a -> a instanceof PointStableService && !a.equals(wanted));
+      actions.add(wanted);
+    }
+
     /** The target's paused flag as this decision leaves it: the last word wins, one write at most. */
     private void wantPaused(Target target, boolean paused) {
       actions.remove(new PauseTarget(!paused));
       actions.remove(new PauseTarget(paused));
-      if (target.paused() != paused) {
+      // Pausing also marks the Deployment as this Rollout's (adopted before the mark existed, or its mark lost).
+      if (target.paused() != paused || (paused && target.manager() != Target.Manager.THIS)) {
         actions.add(new PauseTarget(paused));
       }
     }
@@ -976,6 +1134,7 @@ public final class RolloutMachine {
     }
 
     private void clearCanary() {
+      s.setSkippedSteps(null);
       s.setUserPaused(null);
       s.setCanaryRevision(null);
       s.setCurrentStepIndex(null);
@@ -1025,7 +1184,7 @@ public final class RolloutMachine {
     }
 
     private String canaryName() {
-      return targetName() + "-canary";
+      return Names.canaryDeployment(targetName());
     }
   }
 }

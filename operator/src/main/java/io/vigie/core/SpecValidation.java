@@ -3,7 +3,10 @@ package io.vigie.core;
 import io.vigie.api.v1alpha1.CanaryStep;
 import io.vigie.api.v1alpha1.CanaryStrategy;
 import io.vigie.api.v1alpha1.Durations;
+import io.vigie.api.v1alpha1.HeaderRouteStep;
+import io.vigie.api.v1alpha1.Limits;
 import io.vigie.api.v1alpha1.RolloutSpec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,13 +14,13 @@ import java.util.Optional;
 
 /**
  * Checks a Rollout's spec and the objects it references. The CRD schema rejects most bad specs at
- * apply time; this catches the rest (references, and specs stored before the schema was installed)
- * with messages that name the fix.
+ * apply time; this catches the rest (references, and specs stored by an API server without the
+ * schema or without CEL) with messages that name the fix. Every bound of {@link Limits} is checked
+ * here or, for analyses, by the analysis resolver, before anything is written.
  */
 public final class SpecValidation {
-  /** Kubernetes' limit on a Service name (DNS label) and on a label value. */
-  static final int MAX_NAME = 63;
-  private static final String DNS_NAME = "[a-z0-9]([-a-z0-9.]*[a-z0-9])?";
+  private static final String HEADER_NAME = "[A-Za-z0-9!#$%&'*+.^_`|~-]{1,256}";
+  private static final String HEADER_VALUE = "[ -~]{1,256}";
 
   private SpecValidation() {}
 
@@ -34,28 +37,78 @@ public final class SpecValidation {
       return problems;
     }
     String targetName = spec.getTargetRef() == null ? null : spec.getTargetRef().getName();
-    String serviceRefName = spec.getService() == null ? null : spec.getService().getName();
-    for (String[] ref : new String[][] {{"spec.targetRef.name", targetName}, {"spec.service.name", serviceRefName}}) {
-      if (ref[1] != null && !ref[1].isBlank() && !ref[1].matches(DNS_NAME)) {
-        problems.add(ref[0] + " '" + ref[1] + "' is not the name of an object: a Rollout refers to objects of its own "
-            + "namespace by name (lowercase letters, digits and '-')");
-        return problems;
-      }
+    String serviceName = spec.getService() == null ? null : spec.getService().getName();
+    if (!namesProblems(targetName, serviceName, problems)) {
+      return problems;
     }
-    if (targetName == null || targetName.isBlank()) {
+    if (targetName == null || targetName.isEmpty()) {
       problems.add("spec.targetRef.name is missing: name the Deployment to update");
     } else if (spec.getTargetRef().getKind() == null) {
       problems.add("spec.targetRef.kind is missing: set it to Deployment");
     } else if (observation.target().isEmpty()) {
-      problems.add("Deployment " + namespace + "/" + targetName
-          + " not found: create it or fix spec.targetRef.name");
+      problems.add("Deployment " + namespace + "/" + targetName + " not found: create it or fix spec.targetRef.name");
     }
-    String serviceName = spec.getService() == null ? null : spec.getService().getName();
-    if (serviceName == null || serviceName.isBlank()) {
+    if (serviceName == null || serviceName.isEmpty()) {
       problems.add("spec.service.name is missing: name the Service in front of the Deployment");
-    } else if (observation.service().isEmpty()) {
+    } else {
+      serviceProblems(namespace, targetName, serviceName, observation, problems);
+    }
+    observation.target().filter(Observation.Target::recreate).ifPresent(t -> problems.add("Deployment " + namespace + "/"
+        + targetName + " uses strategy Recreate, which stops every pod at once when Vigie promotes: use RollingUpdate"));
+    problems.addAll(observation.conflicts());
+    Integer deadline = spec.getProgressDeadlineSeconds();
+    if (deadline != null && (deadline < 1 || deadline > Limits.PROGRESS_DEADLINE_SECONDS_MAX)) {
+      problems.add("spec.progressDeadlineSeconds is " + deadline + ": use 1 to " + Limits.PROGRESS_DEADLINE_SECONDS_MAX
+          + " (a day)");
+    }
+    stepProblems(spec, problems);
+    observation.route().ifPresent(r -> problems.addAll(r.problems()));
+    problems.addAll(observation.analysis().problems());
+    return problems;
+  }
+
+  /**
+   * The target and Service names, checked before anything else: Vigie looks up no name that the API
+   * server would refuse. False when a name is unusable (nothing else is worth checking).
+   */
+  private static boolean namesProblems(String targetName, String serviceName, List<String> problems) {
+    String[][] refs = {{"spec.targetRef.name", targetName}, {"spec.service.name", serviceName}};
+    for (String[] ref : refs) {
+      if (ref[1] != null && !ref[1].isEmpty() && !ref[1].matches("[a-z0-9][-a-z0-9.]*")) {
+        problems.add(ref[0] + " " + Names.quote(ref[1]) + " is not the name of an object: a Rollout refers to objects of its "
+            + "own namespace by name (lowercase letters, digits and '-')");
+        return false;
+      }
+    }
+    if (targetName != null && targetName.length() > Limits.TARGET_NAME) {
+      problems.add("spec.targetRef.name " + Names.quote(targetName) + " is longer than " + Limits.TARGET_NAME
+          + " characters: Vigie names the canary Deployment <name>" + Limits.CANARY_SUFFIX + " (and <name>"
+          + Limits.BASELINE_SUFFIX + "), at most " + Limits.DNS_LABEL);
+    }
+    if (serviceName != null && serviceName.length() > Limits.SERVICE_NAME) {
+      problems.add("spec.service.name " + Names.quote(serviceName) + " is longer than " + Limits.SERVICE_NAME
+          + " characters: Vigie names its Services <name>" + Limits.STABLE_SUFFIX + " and <name>" + Limits.CANARY_SUFFIX
+          + ", at most " + Limits.DNS_LABEL);
+    }
+    if (targetName != null && !targetName.isEmpty() && targetName.length() <= Limits.TARGET_NAME && !Names.isTargetName(targetName)) {
+      problems.add("spec.targetRef.name " + Names.quote(targetName) + " is not a Deployment name Vigie can derive names from: "
+          + "lowercase letters, digits and '-', starting and ending with a letter or digit");
+    }
+    if (serviceName != null && !serviceName.isEmpty() && serviceName.length() <= Limits.SERVICE_NAME
+        && !Names.isServiceName(serviceName)) {
+      problems.add("spec.service.name " + Names.quote(serviceName) + " is not a Service name: lowercase letters, digits and "
+          + "'-', starting and ending with a letter or digit");
+    }
+    return problems.isEmpty();
+  }
+
+  private static void serviceProblems(String namespace, String targetName, String serviceName, Observation observation,
+      List<String> problems) {
+    if (observation.service().isEmpty()) {
       problems.add("Service " + namespace + "/" + serviceName + " not found: create it or fix spec.service.name");
-    } else if (observation.target().isPresent()) {
+      return;
+    }
+    if (observation.target().isPresent()) {
       Map<String, String> selector = observation.service().get().selector();
       Map<String, String> labels = observation.target().get().podLabels();
       if (selector.isEmpty() || !labels.entrySet().containsAll(selector.entrySet())) {
@@ -64,32 +117,10 @@ public final class SpecValidation {
             + ": fix the Service's selector or spec.service.name");
       }
     }
-    observation.target().filter(Observation.Target::recreate).ifPresent(t -> problems.add("Deployment " + namespace + "/"
-        + targetName + " uses strategy Recreate, which stops every pod at once when Vigie promotes: use RollingUpdate"));
-    observation.service().filter(s -> s.ports() == 0).ifPresent(s -> problems.add("Service " + namespace + "/" + serviceName
-        + " has no ports: Vigie copies them to its stable and canary Services; give it the port the traffic uses"));
-    if (serviceName != null && serviceName.length() > MAX_NAME - "-stable".length()) {
-      problems.add("spec.service.name '" + serviceName + "' is longer than " + (MAX_NAME - "-stable".length())
-          + " characters: Vigie names its Services <name>-stable and <name>-canary, at most " + MAX_NAME);
+    if (observation.service().get().ports() == 0) {
+      problems.add("Service " + namespace + "/" + serviceName + " has no ports: Vigie copies them to its stable and canary "
+          + "Services; give it the port the traffic uses");
     }
-    if (targetName != null && targetName.length() > MAX_NAME - "-canary".length()) {
-      problems.add("spec.targetRef.name '" + targetName + "' is longer than " + (MAX_NAME - "-canary".length())
-          + " characters: Vigie names the canary Deployment <name>-canary, at most " + MAX_NAME);
-    }
-    for (String conflict : observation.conflicts()) {
-      problems.add(conflict + " exists and is not owned by this Rollout: Vigie needs that name; rename or delete it");
-    }
-    if (spec.getProgressDeadlineSeconds() != null && spec.getProgressDeadlineSeconds() < 1) {
-      problems.add("spec.progressDeadlineSeconds is " + spec.getProgressDeadlineSeconds() + ": use 1 or more");
-    }
-    stepProblems(spec, problems);
-    observation.route().ifPresent(r -> problems.addAll(r.problems()));
-    problems.addAll(observation.analysis().problems());
-    return problems;
-  }
-
-  private static boolean blank(String value) {
-    return value == null || value.isBlank();
   }
 
   private static void stepProblems(RolloutSpec spec, List<String> problems) {
@@ -101,41 +132,47 @@ public final class SpecValidation {
       problems.add("spec.strategy.canary.steps is empty: give at least one step, e.g. - setWeight: 20");
       return;
     }
-    if (steps.size() > CanaryStrategy.MAX_STEPS) {
-      problems.add("spec.strategy.canary.steps has " + steps.size() + " steps: at most "
-          + CanaryStrategy.MAX_STEPS + " are allowed");
+    if (steps.size() > Limits.STEPS) {
+      problems.add("spec.strategy.canary.steps has " + steps.size() + " steps: at most " + Limits.STEPS + " are allowed");
       return;
     }
     for (int i = 0; i < steps.size(); i++) {
-      String where = "spec.strategy.canary.steps[" + i + "]";
-      CanaryStep step = steps.get(i);
-      if (step == null) {
-        problems.add(where + " is empty: give one of setWeight, pause, analysis or setHeaderRoute");
-        continue;
-      }
-      int actions = step.actionCount();
-      if (actions != 1) {
-        problems.add(where + " has " + actions + " actions: a step has exactly one of setWeight, pause, analysis or "
-            + "setHeaderRoute");
-        continue;
-      }
-      if (step.getSetHeaderRoute() != null && spec.getTrafficRouting() == null) {
-        problems.add(where + ".setHeaderRoute needs spec.trafficRouting (gatewayAPI, istio or nginx): with replica-ratio "
-            + "routing the user's Service cannot send requests by header");
-      }
-      if (step.getSetHeaderRoute() != null && (blank(step.getSetHeaderRoute().getHeader())
-          || blank(step.getSetHeaderRoute().getValue()))) {
-        problems.add(where + ".setHeaderRoute needs a header and a value, e.g. {header: x-canary, value: \"true\"}");
-      }
-      if (step.getSetWeight() != null && (step.getSetWeight() < 0 || step.getSetWeight() > 100)) {
-        problems.add(where + ".setWeight is " + step.getSetWeight() + ": use a percentage from 0 to 100");
-      }
-      if (step.getPause() != null && step.getPause().getDuration() != null) {
-        try {
-          Durations.parse(step.getPause().getDuration());
-        } catch (IllegalArgumentException e) {
-          problems.add(where + ".pause.duration: " + e.getMessage());
-        }
+      stepProblems(spec, "spec.strategy.canary.steps[" + i + "]", steps.get(i), problems);
+    }
+  }
+
+  private static void stepProblems(RolloutSpec spec, String where, CanaryStep step, List<String> problems) {
+    if (step == null) {
+      problems.add(where + " is empty: give one of setWeight, pause, analysis or setHeaderRoute");
+      return;
+    }
+    int actions = step.actionCount();
+    if (actions != 1) {
+      problems.add(where + " has " + actions + " actions: a step has exactly one of setWeight, pause, analysis or "
+          + "setHeaderRoute");
+      return;
+    }
+    HeaderRouteStep header = step.getSetHeaderRoute();
+    if (header != null && spec.getTrafficRouting() == null) {
+      problems.add(where + ".setHeaderRoute needs spec.trafficRouting (gatewayAPI, istio or nginx): with replica-ratio "
+          + "routing the user's Service cannot send requests by header");
+    }
+    if (header != null && (header.getHeader() == null || header.getValue() == null)) {
+      problems.add(where + ".setHeaderRoute needs a header and a value, e.g. {header: x-canary, value: \"true\"}");
+    } else if (header != null && !header.getHeader().matches(HEADER_NAME)) {
+      problems.add(where + ".setHeaderRoute.header " + Names.quote(header.getHeader()) + " is not an HTTP header name "
+          + "(letters, digits and !#$%&'*+.^_`|~-, at most 256)");
+    } else if (header != null && !header.getValue().matches(HEADER_VALUE)) {
+      problems.add(where + ".setHeaderRoute.value must be 1 to 256 printable ASCII characters");
+    }
+    if (step.getSetWeight() != null && (step.getSetWeight() < 0 || step.getSetWeight() > 100)) {
+      problems.add(where + ".setWeight is " + step.getSetWeight() + ": use a percentage from 0 to 100");
+    }
+    if (step.getPause() != null && step.getPause().getDuration() != null) {
+      try {
+        Durations.parseWithin(step.getPause().getDuration(), Duration.ZERO, Limits.PAUSE_MAX);
+      } catch (IllegalArgumentException e) {
+        problems.add(where + ".pause.duration: " + e.getMessage());
       }
     }
   }

@@ -3,13 +3,12 @@ package io.vigie.reconciler;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.core.Action;
 import io.vigie.traffic.RouteTarget;
 import io.vigie.traffic.TrafficRouters;
 import io.vigie.workload.CanaryDeployments;
+import io.vigie.workload.TargetDeployments;
 import io.vigie.workload.VigieServices;
 import java.util.List;
 import java.util.Optional;
@@ -24,13 +23,13 @@ import org.slf4j.LoggerFactory;
 final class ActionExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(ActionExecutor.class);
 
-  private final KubernetesClient client;
+  private final TargetDeployments targets;
   private final CanaryDeployments canaries;
   private final VigieServices services;
   private final TrafficRouters routers;
 
   ActionExecutor(KubernetesClient client, CanaryDeployments canaries, VigieServices services, TrafficRouters routers) {
-    this.client = client;
+    this.targets = new TargetDeployments(client);
     this.canaries = canaries;
     this.services = services;
     this.routers = routers;
@@ -61,14 +60,9 @@ final class ActionExecutor {
     String targetName = rollout.getSpec().getTargetRef().getName();
     LOG.debug("apply rollout={}/{} action={}", namespace, rollout.getMetadata().getName(), action);
     if (action instanceof Action.PauseTarget p) {
-      Deployment target = snapshot.target().orElseThrow();
-      if (Boolean.TRUE.equals(target.getSpec().getPaused()) != p.paused()) {
-        // Only on the Deployment the decision saw: if its template changed since, the test fails
-        // and the next reconcile decides again, rather than unpausing a template never canaried.
-        client.apps().deployments().inNamespace(namespace).withName(targetName).patch(PatchContext.of(PatchType.JSON),
-            "[{\"op\":\"test\",\"path\":\"/metadata/generation\",\"value\":" + target.getMetadata().getGeneration()
-                + "},{\"op\":\"add\",\"path\":\"/spec/paused\",\"value\":" + p.paused() + "}]");
-      }
+      targets.pause(rollout, snapshot.target().orElseThrow(), p.paused());
+    } else if (action instanceof Action.ReleaseTarget) {
+      targets.release(rollout, snapshot.target().orElseThrow());
     } else if (action instanceof Action.RunCanary r) {
       written.canary = canaries.run(rollout, snapshot.target().orElseThrow(), r.revision(), r.replicas(), written.canary);
     } else if (action instanceof Action.ScaleCanary s) {

@@ -7,6 +7,7 @@ import io.vigie.analysis.AnalysisResolver;
 import io.vigie.analysis.AnalysisRuns;
 import io.vigie.analysis.RawMeasurement;
 import io.vigie.analysis.ResolvedAnalysis;
+import io.vigie.analysis.provider.MeasurementRunner;
 import io.vigie.analysis.provider.MetricProviders;
 import io.vigie.analysis.provider.SecretReader;
 import io.vigie.api.v1alpha1.AnalysisRunStatus;
@@ -38,11 +39,14 @@ import java.util.Optional;
 final class AnalysisObserver {
   private final KubernetesClient client;
   private final MetricProviders providers;
+  private final MeasurementRunner runner;
   private final Optional<String> defaultPrometheus;
 
-  AnalysisObserver(KubernetesClient client, MetricProviders providers, Optional<String> defaultPrometheus) {
+  AnalysisObserver(KubernetesClient client, MetricProviders providers, MeasurementRunner runner,
+      Optional<String> defaultPrometheus) {
     this.client = client;
     this.providers = providers;
+    this.runner = runner;
     this.defaultPrometheus = defaultPrometheus;
   }
 
@@ -59,8 +63,14 @@ final class AnalysisObserver {
         ref -> (Boolean.TRUE.equals(ref.getClusterScope()) ? "ClusterAnalysisTemplate " : "AnalysisTemplate " + namespace + "/")
             + ref.getName(),
         defaultPrometheus);
-    if (!resolution.problems().isEmpty() || status.getCanaryRevision() == null) {
-      return new Observation.Analysis(resolution.analysis(), resolution.problems(), List.of());
+    List<String> problems = new ArrayList<>(resolution.problems());
+    if (problems.isEmpty()) {
+      // Every request is built before any traffic moves: a URL or a header that cannot be sent is
+      // Invalid now, not an error measured at 20%.
+      problems.addAll(requestProblems(resolution.analysis(), secrets));
+    }
+    if (!problems.isEmpty() || status.getCanaryRevision() == null) {
+      return new Observation.Analysis(resolution.analysis(), List.copyOf(problems), List.of());
     }
     boolean running = status.getPhase() == RolloutPhase.Progressing || status.getPhase() == RolloutPhase.Paused;
     if (!running) {
@@ -70,11 +80,26 @@ final class AnalysisObserver {
     String currentStep = status.getCurrentStepIndex() == null ? "" : AnalysisRuns.stepRun(status.getCurrentStepIndex());
     List<AnalysisRunStatus> live = (status.getAnalysis() == null ? List.<AnalysisRunStatus>of() : status.getAnalysis())
         .stream().filter(r -> AnalysisRuns.BACKGROUND.equals(r.getName()) || currentStep.equals(r.getName())).toList();
-    List<RawMeasurement> measurements = new ArrayList<>();
-    for (AnalysisRuns.Due due : AnalysisRuns.due(live, resolution.analysis(), now)) {
-      measurements.add(providers.measure(due.run(), due.metric(), now, secrets));
-    }
-    return new Observation.Analysis(resolution.analysis(), List.of(), List.copyOf(measurements));
+    Map<String, String> started = new HashMap<>();
+    live.forEach(r -> started.put(r.getName(), r.getStartedAt()));
+    List<MeasurementRunner.Due> due = AnalysisRuns.due(live, resolution.analysis(), now).stream()
+        .map(d -> new MeasurementRunner.Due(d.run(), started.get(d.run()), d.metric())).toList();
+    String key = namespace + "/" + rollout.getMetadata().getName();
+    // A measurement of a run that has since ended or started again (a new revision) is dropped.
+    List<RawMeasurement> measurements = runner.exchange(key, due, now, secrets).stream()
+        .filter(f -> f.runStartedAt() != null && f.runStartedAt().equals(started.get(f.measurement().run())))
+        .map(MeasurementRunner.Finished::measurement)
+        .toList();
+    return new Observation.Analysis(resolution.analysis(), List.of(), measurements);
+  }
+
+  private List<String> requestProblems(ResolvedAnalysis analysis, SecretReader secrets) {
+    List<String> problems = new ArrayList<>();
+    analysis.background().ifPresent(run -> run.metrics().forEach(m -> providers.problem(m, secrets)
+        .ifPresent(p -> problems.add("spec.analysis metric " + m.getName() + ": " + p))));
+    new java.util.TreeMap<>(analysis.steps()).forEach((index, run) -> run.metrics().forEach(m -> providers.problem(m, secrets)
+        .ifPresent(p -> problems.add("spec.strategy.canary.steps[" + index + "].analysis metric " + m.getName() + ": " + p))));
+    return problems;
   }
 
   private static boolean usesAnalysis(RolloutSpec spec) {
@@ -82,7 +107,7 @@ final class AnalysisObserver {
       return true;
     }
     List<CanaryStep> steps = spec.getStrategy() == null || spec.getStrategy().getCanary() == null
-        ? List.of() : spec.getStrategy().getCanary().getSteps();
+        || spec.getStrategy().getCanary().getSteps() == null ? List.of() : spec.getStrategy().getCanary().getSteps();
     return steps.stream().anyMatch(step -> step != null && step.getAnalysis() != null);
   }
 

@@ -4,12 +4,17 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.vigie.analysis.ResolvedAnalysis;
 import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.api.v1alpha1.RolloutSpec;
+import io.vigie.core.Names;
 import io.vigie.core.Observation;
+import io.vigie.core.Observation.Target.Manager;
 import io.vigie.traffic.RouteTarget;
 import io.vigie.traffic.TrafficRouters;
 import io.vigie.workload.CanaryDeployments;
+import io.vigie.workload.Labels;
 import io.vigie.workload.Ownership;
 import io.vigie.workload.TargetView;
 import io.vigie.workload.VigieServices;
@@ -18,23 +23,32 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 
 /**
  * Reads, straight from the API server, what one Rollout's decision depends on. Reading fresh
  * objects rather than informer caches means a decision never rests on a write it has not seen;
- * each object is read once per reconcile, and the writes start from what was read here.
+ * each object is read once per reconcile, and the writes start from what was read here. A name the
+ * API server would refuse (too long, not a name) is never looked up: the validation reports it.
  */
 final class ClusterObserver {
   private final KubernetesClient client;
   private final CanaryDeployments canaries;
   private final AnalysisObserver analysis;
   private final TrafficRouters routers;
+  private final BiPredicate<String, String> rolloutExists;
 
-  ClusterObserver(KubernetesClient client, CanaryDeployments canaries, AnalysisObserver analysis, TrafficRouters routers) {
+  /**
+   * @param rolloutExists whether a Rollout of this namespace and name exists (from the informer's
+   *     cache): a Deployment marked by a Rollout that is gone may be adopted by another
+   */
+  ClusterObserver(KubernetesClient client, CanaryDeployments canaries, AnalysisObserver analysis, TrafficRouters routers,
+      BiPredicate<String, String> rolloutExists) {
     this.client = client;
     this.canaries = canaries;
     this.analysis = analysis;
     this.routers = routers;
+    this.rolloutExists = rolloutExists;
   }
 
   ClusterSnapshot observe(Rollout rollout, Instant now) {
@@ -49,57 +63,102 @@ final class ClusterObserver {
   private ClusterSnapshot observe(Rollout rollout, Instant now, boolean withAnalysis) {
     String namespace = rollout.getMetadata().getNamespace();
     RolloutSpec spec = rollout.getSpec();
-    Optional<Deployment> target = Optional.ofNullable(spec == null || spec.getTargetRef() == null ? null : spec.getTargetRef().getName())
-        .filter(ClusterObserver::isName)
-        .map(n -> client.apps().deployments().inNamespace(namespace).withName(n).get());
-    Optional<Service> service = Optional.ofNullable(spec == null || spec.getService() == null ? null : spec.getService().getName())
-        .filter(ClusterObserver::isName)
-        .map(n -> client.services().inNamespace(namespace).withName(n).get());
-    Optional<String> stableHash = Optional.ofNullable(rollout.getStatus()).map(s -> s.getStablePodTemplateHash());
-    Optional<Observation.Target> targetView = target.map(d -> TargetView.of(d, replicaSetsOf(d), stableHash));
+    Optional<String> targetName = Optional.ofNullable(spec == null || spec.getTargetRef() == null ? null
+        : spec.getTargetRef().getName()).filter(Names::isTargetName);
+    Optional<String> serviceName = Optional.ofNullable(spec == null || spec.getService() == null ? null
+        : spec.getService().getName()).filter(Names::isServiceName);
+    Optional<Deployment> target = targetName.map(n -> client.apps().deployments().inNamespace(namespace).withName(n).get());
+    Optional<Service> service = serviceName.map(n -> client.services().inNamespace(namespace).withName(n).get());
     List<String> conflicts = new ArrayList<>();
+    Manager manager = target.map(d -> manager(d, rollout, conflicts)).orElse(Manager.NONE);
+    Optional<String> stableHash = Optional.ofNullable(rollout.getStatus()).map(s -> s.getStablePodTemplateHash());
+    Optional<Observation.Target> targetView = target.map(d -> TargetView.of(d, replicaSetsOf(d), stableHash, manager));
     Optional<Deployment> canaryDeployment = target.flatMap(d -> canaries.get(namespace, d.getMetadata().getName()));
-    canaryDeployment.filter(c -> !Ownership.ownedBy(c, rollout))
-        .ifPresent(c -> conflicts.add("Deployment " + namespace + "/" + c.getMetadata().getName()));
+    canaryDeployment.filter(c -> !Ownership.ownedBy(c, rollout)).ifPresent(c -> conflicts.add(notOwned("Deployment "
+        + namespace + "/" + c.getMetadata().getName())));
     Optional<Observation.Canary> canary = canaryDeployment.filter(c -> Ownership.ownedBy(c, rollout)).map(CanaryDeployments::view);
     Optional<Service> stableService = service.map(s -> client.services().inNamespace(namespace)
-        .withName(VigieServices.stableName(s.getMetadata().getName())).get());
+        .withName(Names.stableService(s.getMetadata().getName())).get());
     Optional<Service> canaryService = service.map(s -> client.services().inNamespace(namespace)
-        .withName(VigieServices.canaryName(s.getMetadata().getName())).get());
+        .withName(Names.canaryService(s.getMetadata().getName())).get());
     for (Optional<Service> vigieService : List.of(stableService, canaryService)) {
       vigieService.filter(owned -> !Ownership.ownedBy(owned, rollout) && !VigieServices.released(owned))
-          .ifPresent(owned -> conflicts.add("Service " + namespace + "/" + owned.getMetadata().getName()));
+          .ifPresent(owned -> conflicts.add(notOwned("Service " + namespace + "/" + owned.getMetadata().getName())));
+    }
+    if (manager == Manager.OTHER) {
+      // Its Services are the other Rollout's too: one sentence says it all.
+      conflicts.subList(1, conflicts.size()).clear();
     }
     Optional<Observation.Service> serviceView = service.map(s -> new Observation.Service(
         Optional.ofNullable(s.getSpec().getSelector()).map(Map::copyOf).orElse(Map.of()),
         s.getSpec().getPorts() == null ? 0 : s.getSpec().getPorts().size()));
+    Optional<String> stableServiceHash = stableService.filter(s -> Ownership.ownedBy(s, rollout))
+        .flatMap(s -> Optional.ofNullable(s.getSpec().getSelector()).map(sel -> sel.get(Labels.POD_TEMPLATE_HASH)));
     long generation = Optional.ofNullable(rollout.getMetadata().getGeneration()).orElse(0L);
     Observation observation = new Observation(now, generation, targetView, serviceView, canary, ControlIntake.pending(rollout),
         List.copyOf(conflicts),
-        withAnalysis ? analysis.observe(rollout, targetView.map(Observation.Target::revision), now) : Observation.Analysis.none(),
-        route(rollout));
+        withAnalysis ? analysis(rollout, targetView.map(Observation.Target::revision), now) : Observation.Analysis.none(),
+        serviceName.isPresent() ? route(rollout) : Optional.empty(), stableServiceHash);
     // Only Vigie's own canary is written from: a same-named Deployment of someone else's is a conflict, never touched.
     return new ClusterSnapshot(observation, target, service, canaryDeployment.filter(c -> Ownership.ownedBy(c, rollout)),
         stableService, canaryService);
   }
 
-  /** What the Rollout's route shows, when it has one and names a Service to route for. */
+  /** Which Rollout manages the Deployment; another one that exists is a conflict, named. */
+  private Manager manager(Deployment deployment, Rollout rollout, List<String> conflicts) {
+    Optional<String> marked = TargetView.manager(deployment);
+    if (marked.isEmpty()) {
+      return Manager.NONE;
+    }
+    if (marked.get().equals(rollout.getMetadata().getName())) {
+      return Manager.THIS;
+    }
+    if (!rolloutExists.test(rollout.getMetadata().getNamespace(), marked.get())) {
+      // Marked by a Rollout that is gone (deleted while no operator ran): free to adopt.
+      return Manager.NONE;
+    }
+    conflicts.add("Deployment " + deployment.getMetadata().getName() + " is already managed by Rollout " + marked.get()
+        + ": a Deployment has one Rollout; delete this one or point its spec.targetRef at another Deployment");
+    return Manager.OTHER;
+  }
+
+  private static String notOwned(String object) {
+    return object + " exists and is not owned by this Rollout: Vigie needs that name; rename or delete it";
+  }
+
+  /**
+   * The analyses resolved and measured. An input they cannot handle (a bug the validation missed) is
+   * a problem of this Rollout, never a reconcile that fails again and again; API errors are retried.
+   */
+  private Observation.Analysis analysis(Rollout rollout, Optional<String> revision, Instant now) {
+    try {
+      return analysis.observe(rollout, revision, now);
+    } catch (KubernetesClientException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      return new Observation.Analysis(ResolvedAnalysis.none(), List.of("the analyses cannot be resolved (" + e
+          + "): check their templates and args against docs/analysis.md"), List.of());
+    }
+  }
+
+  /** What the Rollout's route shows, when it has one. */
   private Optional<Observation.Route> route(Rollout rollout) {
     RolloutSpec spec = rollout.getSpec();
-    if (spec == null || spec.getTrafficRouting() == null || spec.getService() == null || spec.getService().getName() == null
-        || !isName(spec.getService().getName())) {
+    if (spec.getTrafficRouting() == null) {
       return Optional.empty();
     }
     Optional<String> problem = TrafficRouters.problem(spec.getTrafficRouting());
     if (problem.isPresent()) {
       return Optional.of(Observation.Route.unusable(spec.getTrafficRouting().fieldPath(), problem.get()));
     }
-    return Optional.of(routers.of(spec.getTrafficRouting()).observe(RouteTarget.of(rollout)));
-  }
-
-  /** Only a plain name is looked up: anything else ("other/web") is for the validation to refuse. */
-  private static boolean isName(String name) {
-    return name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+    try {
+      return Optional.of(routers.of(spec.getTrafficRouting()).observe(RouteTarget.of(rollout)));
+    } catch (KubernetesClientException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      return Optional.of(Observation.Route.unusable(spec.getTrafficRouting().fieldPath(), "the route cannot be read (" + e
+          + "): check it against docs/traffic.md"));
+    }
   }
 
   private List<ReplicaSet> replicaSetsOf(Deployment deployment) {

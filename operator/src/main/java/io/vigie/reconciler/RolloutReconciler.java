@@ -20,7 +20,12 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.vigie.analysis.provider.MeasurementRunner;
 import io.vigie.analysis.provider.MetricProviders;
+import io.vigie.api.v1alpha1.RolloutSpec;
+import io.vigie.core.Action;
+import io.vigie.core.Names;
 import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.api.v1alpha1.RolloutStatus;
 import io.vigie.core.Decision;
@@ -50,12 +55,14 @@ import org.slf4j.MDC;
     name = RolloutReconciler.NAME,
     generationAwareEventProcessing = false,
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 60, timeUnit = TimeUnit.SECONDS))
-public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> {
+public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>, AutoCloseable {
   public static final String NAME = "rollout";
   static final String TARGET_INDEX = "vigie-target";
   static final String SERVICE_INDEX = "vigie-service";
   private static final Logger LOG = LoggerFactory.getLogger(RolloutReconciler.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Measurements in flight for all Rollouts at most (each bounded by its provider's timeout, at most 60s). */
+  private static final int MEASUREMENT_THREADS = 32;
 
   private final KubernetesClient client;
   private final Clock clock;
@@ -65,6 +72,10 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
   private final EventRecorder events;
   private final double clockSpeed;
   private final RolloutMetrics metrics;
+  private final MeasurementRunner measurements;
+  // Set when JOSDK asks for the event sources, after construction.
+  private volatile SimpleInboundEventSource<Rollout> measured;
+  private volatile IndexerResourceCache<Rollout> rollouts;
 
   public RolloutReconciler(KubernetesClient client, Clock clock, OperatorSettings settings) {
     this(client, clock, settings, new RolloutMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
@@ -76,17 +87,34 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
     this.clock = clock;
     CanaryDeployments canaries = new CanaryDeployments(client);
     TrafficRouters routers = new TrafficRouters(client);
+    MetricProviders providers = new MetricProviders();
+    this.measurements = new MeasurementRunner(providers, MEASUREMENT_THREADS, this::measured);
     this.observer = new ClusterObserver(client, canaries,
-        new AnalysisObserver(client, new MetricProviders(), settings.prometheusAddress()), routers);
+        new AnalysisObserver(client, providers, measurements, settings.prometheusAddress()), routers, this::rolloutExists);
     this.executor = new ActionExecutor(client, canaries, new VigieServices(client), routers);
     this.controls = new ControlIntake(client);
     this.events = new EventRecorder(client, clock, settings.instance());
     this.clockSpeed = settings.clockSpeed() > 0 ? settings.clockSpeed() : 1;
   }
 
+  /** A measurement of this Rollout ("namespace/name") finished: look at it again. */
+  private void measured(String key) {
+    SimpleInboundEventSource<Rollout> source = measured;
+    int slash = key.indexOf('/');
+    if (source != null) {
+      source.propagateEvent(new ResourceID(key.substring(slash + 1), key.substring(0, slash)));
+    }
+  }
+
+  private boolean rolloutExists(String namespace, String name) {
+    IndexerResourceCache<Rollout> cache = rollouts;
+    return cache == null || cache.get(new ResourceID(name, namespace)).isPresent();
+  }
+
   @Override
   public List<EventSource<?, Rollout>> prepareEventSources(EventSourceContext<Rollout> context) {
     IndexerResourceCache<Rollout> rollouts = context.getPrimaryCache();
+    this.rollouts = rollouts;
     rollouts.addIndexer(TARGET_INDEX, r -> r.getSpec() == null || r.getSpec().getTargetRef() == null
         ? List.of() : List.of(key(r.getMetadata().getNamespace(), r.getSpec().getTargetRef().getName())));
     rollouts.addIndexer(SERVICE_INDEX, r -> r.getSpec() == null || r.getSpec().getService() == null
@@ -99,7 +127,9 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
         .withName("services")
         .withSecondaryToPrimaryMapper(s -> rolloutsOf(s, rollouts, SERVICE_INDEX, name -> name))
         .build();
-    return List.of(new InformerEventSource<>(deployments, context), new InformerEventSource<>(services, context));
+    SimpleInboundEventSource<Rollout> measured = new SimpleInboundEventSource<>("measurements");
+    this.measured = measured;
+    return List.of(new InformerEventSource<>(deployments, context), new InformerEventSource<>(services, context), measured);
   }
 
   /** The Rollouts that own this object, or that reference it by name. */
@@ -132,6 +162,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
           .withName(resource.getMetadata().getName()).get();
       if (current == null || current.getMetadata().getDeletionTimestamp() != null) {
         metrics.removed(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
+        measurements.forget(key(resource.getMetadata().getNamespace(), resource.getMetadata().getName()));
         return UpdateControl.noUpdate();
       }
       Rollout rollout = controls.accept(current);
@@ -195,14 +226,26 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout> 
 
   @Override
   public DeleteControl cleanup(Rollout rollout, Context<Rollout> context) {
-    metrics.removed(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName());
-    if (rollout.getSpec() == null || rollout.getSpec().getTargetRef() == null || rollout.getSpec().getService() == null) {
+    String namespace = rollout.getMetadata().getNamespace();
+    metrics.removed(namespace, rollout.getMetadata().getName());
+    measurements.forget(key(namespace, rollout.getMetadata().getName()));
+    RolloutSpec spec = rollout.getSpec();
+    // A Rollout that names no usable target or Service never wrote anything: nothing to give back.
+    if (spec == null || spec.getTargetRef() == null || spec.getService() == null
+        || !Names.isTargetName(spec.getTargetRef().getName()) || !Names.isServiceName(spec.getService().getName())) {
       return DeleteControl.defaultDelete();
     }
     ClusterSnapshot snapshot = observer.observeForCleanup(rollout, clock.instant());
-    executor.apply(rollout, snapshot, RolloutMachine.cleanup(snapshot.observation()));
-    LOG.info("cleanup rollout={}/{}: Vigie objects removed, Deployment {} unpaused", rollout.getMetadata().getNamespace(),
-        rollout.getMetadata().getName(), rollout.getSpec().getTargetRef().getName());
+    List<Action> actions = RolloutMachine.cleanup(rollout.getStatus(), snapshot.observation());
+    executor.apply(rollout, snapshot, actions);
+    boolean released = actions.stream().anyMatch(a -> a instanceof Action.ReleaseTarget);
+    LOG.info("cleanup rollout={}/{}: Vigie objects removed, Deployment {} {}", namespace, rollout.getMetadata().getName(),
+        spec.getTargetRef().getName(), released ? "unpaused" : "left as it is (this Rollout did not adopt it)");
     return DeleteControl.defaultDelete();
+  }
+
+  @Override
+  public void close() {
+    measurements.close();
   }
 }

@@ -20,12 +20,15 @@ public final class VigieOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VigieOperator.class);
 
   private final Operator operator;
+  private final RolloutReconciler reconciler;
   private final OperatorMetrics metrics;
   private final OperatorHealth health;
   private final AtomicBoolean stopping;
 
-  private VigieOperator(Operator operator, OperatorMetrics metrics, OperatorHealth health, AtomicBoolean stopping) {
+  private VigieOperator(Operator operator, RolloutReconciler reconciler, OperatorMetrics metrics, OperatorHealth health,
+      AtomicBoolean stopping) {
     this.operator = operator;
+    this.reconciler = reconciler;
     this.metrics = metrics;
     this.health = health;
     this.stopping = stopping;
@@ -50,6 +53,14 @@ public final class VigieOperator implements AutoCloseable {
           .withMetrics(metrics.reconciles())
           .withCloseClientOnStop(false)
           .withUseSSAToPatchPrimaryResource(false)
+          // JOSDK's default exits the process when an informer stops after its first sync. Every
+          // Rollout reads (its spec and status leniently), so that is not one bad object; the
+          // health check reports the stopped informer and the liveness probe restarts the pod.
+          .withInformerStoppedHandler((informer, error) -> {
+            if (error != null && informer.hasSynced()) {
+              LOG.error("an informer stopped ({}): the operator reports itself unhealthy until it is restarted", error.toString());
+            }
+          })
           .withReconciliationTerminationTimeout(settings.stopTimeout());
       settings.leaderElection().ifPresent(le -> o.withLeaderElectionConfiguration(
           LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(le.leaseName())
@@ -74,7 +85,8 @@ public final class VigieOperator implements AutoCloseable {
     GenericRetry retry = new GenericRetry().setInitialInterval(500).setIntervalMultiplier(2).setMaxInterval(60_000)
         .withoutMaxAttempts();
     health.watch(operator);
-    operator.register(new RolloutReconciler(client, clock, settings, metrics.rollouts()), c -> {
+    RolloutReconciler reconciler = new RolloutReconciler(client, clock, settings, metrics.rollouts());
+    operator.register(reconciler, c -> {
       c.withRetry(retry);
       if (namespaces.isEmpty()) {
         c.watchingAllNamespaces();
@@ -86,7 +98,7 @@ public final class VigieOperator implements AutoCloseable {
     LOG.info("operator started instance={} namespaces={} prometheus={} leaderElection={}", settings.instance(),
         namespaces.isEmpty() ? "all" : namespaces, settings.prometheusAddress().orElse("(none)"),
         settings.leaderElection().map(le -> le.leaseNamespace() + "/" + le.leaseName()).orElse("off"));
-    return new VigieOperator(operator, metrics, health, stopping);
+    return new VigieOperator(operator, reconciler, metrics, health, stopping);
   }
 
   public OperatorMetrics metrics() {
@@ -101,5 +113,6 @@ public final class VigieOperator implements AutoCloseable {
   public void close() {
     stopping.set(true);
     operator.stop();
+    reconciler.close();
   }
 }

@@ -1,7 +1,10 @@
 package io.vigie.traffic;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vigie.api.v1alpha1.Limits;
 import io.vigie.api.v1alpha1.TrafficRouting;
+import io.vigie.core.Names;
+import java.util.List;
 import java.util.Optional;
 
 /** Picks the router that {@code spec.trafficRouting} names. */
@@ -28,6 +31,18 @@ public final class TrafficRouters {
     }
     if (routing.getNginx() != null && routing.getNginx().getStableIngress() == null) {
       return Optional.of("spec.trafficRouting.nginx.stableIngress is missing: name the Ingress that serves <service>-stable");
+    }
+    // Names are checked before any lookup: the API server would refuse them, or another namespace's.
+    List<String> names = routing.getGatewayAPI() != null ? routing.getGatewayAPI().routeNames()
+        : routing.getIstio() != null ? List.of(routing.getIstio().getVirtualService().getName())
+        : List.of(routing.getNginx().getStableIngress());
+    int max = routing.getNginx() != null ? Limits.DNS_SUBDOMAIN - Limits.CANARY_SUFFIX.length() : Limits.DNS_SUBDOMAIN;
+    for (String name : names) {
+      if (!Names.isObjectName(name, max)) {
+        return Optional.of(routing.fieldPath() + " names " + (name == null ? "nothing" : Names.quote(name))
+            + ", not an object of the Rollout's namespace: use its name (lowercase letters, digits, '-' and '.', at most "
+            + max + ")");
+      }
     }
     return Optional.empty();
   }

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.vigie.api.v1alpha1.Rollout;
+import io.vigie.core.Names;
 import io.vigie.core.Observation;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,7 +28,7 @@ public final class CanaryDeployments {
   }
 
   public static String nameFor(String target) {
-    return target + "-canary";
+    return Names.canaryDeployment(target);
   }
 
   public Optional<Deployment> get(String namespace, String target) {

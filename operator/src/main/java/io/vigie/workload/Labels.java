@@ -4,6 +4,10 @@ package io.vigie.workload;
 public final class Labels {
   public static final String ROLE = "vigie.io/role";
   public static final String REVISION = "vigie.io/revision";
+  /**
+   * On Vigie's objects, the label naming their Rollout; on a user's Deployment, the annotation naming
+   * the Rollout that adopted it (the only one that may pause and unpause it).
+   */
   public static final String ROLLOUT = "vigie.io/rollout";
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String POD_TEMPLATE_HASH = "pod-template-hash";

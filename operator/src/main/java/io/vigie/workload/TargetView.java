@@ -20,7 +20,8 @@ public final class TargetView {
    * @param stableHash the pod-template-hash of the stable revision, to tell what the current
    *     template changes from it
    */
-  public static Observation.Target of(Deployment deployment, List<ReplicaSet> replicaSets, Optional<String> stableHash) {
+  public static Observation.Target of(Deployment deployment, List<ReplicaSet> replicaSets, Optional<String> stableHash,
+      Observation.Target.Manager manager) {
     String revision = TemplateHash.revisionOf(deployment.getSpec().getTemplate());
     int replicas = Optional.ofNullable(deployment.getSpec().getReplicas()).orElse(1);
     DeploymentStatus status = Optional.ofNullable(deployment.getStatus()).orElseGet(DeploymentStatus::new);
@@ -47,7 +48,23 @@ public final class TargetView {
     return new Observation.Target(revision, TemplateHash.imagesOf(deployment.getSpec().getTemplate()), podTemplateHash,
         replicas, Boolean.TRUE.equals(deployment.getSpec().getPaused()), zeroIfNull(status.getReadyReplicas()),
         available, rolledOut, Map.copyOf(podLabels), recreate, maxUnavailable(strategy, replicas),
-        changesFromStable(deployment, owned, stableHash));
+        changesFromStable(deployment, owned, stableHash), manager, revisionsByHash(owned));
+  }
+
+  /** The name of the Rollout that marked the Deployment as its own when it adopted it, if any. */
+  public static Optional<String> manager(Deployment deployment) {
+    return Optional.ofNullable(deployment.getMetadata().getAnnotations()).map(a -> a.get(Labels.ROLLOUT));
+  }
+
+  private static Map<String, String> revisionsByHash(List<ReplicaSet> owned) {
+    Map<String, String> revisions = new java.util.HashMap<>();
+    for (ReplicaSet rs : owned) {
+      String hash = rs.getMetadata().getLabels() == null ? null : rs.getMetadata().getLabels().get(Labels.POD_TEMPLATE_HASH);
+      if (hash != null) {
+        revisions.put(hash, TemplateHash.revisionOf(rs.getSpec().getTemplate()));
+      }
+    }
+    return Map.copyOf(revisions);
   }
 
   private static List<String> changesFromStable(Deployment deployment, List<ReplicaSet> owned, Optional<String> stableHash) {

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vigie.api.v1alpha1.Rollout;
+import io.vigie.core.Names;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,11 +29,11 @@ public final class VigieServices {
   }
 
   public static String stableName(String service) {
-    return service + "-stable";
+    return Names.stableService(service);
   }
 
   public static String canaryName(String service) {
-    return service + "-canary";
+    return Names.canaryService(service);
   }
 
   /**

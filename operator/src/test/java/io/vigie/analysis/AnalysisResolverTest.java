@@ -77,7 +77,10 @@ class AnalysisResolverTest {
     assertThat(r.problems()).isEmpty();
     Metric metric = r.analysis().steps().get(1).metrics().get(0);
     assertThat(metric.getProvider().getPrometheus().getQuery()).isEqualTo("rate(x{service=\"web-canary\"}[2m])");
-    assertThat(metric.getSuccessCondition()).isEqualTo("result <= 0.02");
+    // Conditions take args as typed CEL variables, never as text: the placeholder stays, its value is bound.
+    assertThat(metric.getSuccessCondition()).isEqualTo("result <= {{args.max}}");
+    assertThat(r.analysis().steps().get(1).argsOf(metric)).isEqualTo(Map.of("max", "0.02"));
+    assertThat(MetricRule.describe(metric, r.analysis().steps().get(1).argsOf(metric))).isEqualTo("success when result <= 0.02");
   }
 
   @Test
@@ -159,7 +162,7 @@ class AnalysisResolverTest {
     assertThat(resolve(withStepAnalysis(analysis), Map.of(), Map.of()).problems()).containsExactly(
         "spec.strategy.canary.steps[1].analysis metric a: thresholdRange has neither min nor max, so nothing could fail: give one",
         "spec.strategy.canary.steps[1].analysis metric b: thresholdRange min 0.5 is above max 0.1",
-        "spec.strategy.canary.steps[1].analysis metric c: minSamples must be 1 or more, or no measurement would be needed to pass");
+        "spec.strategy.canary.steps[1].analysis metric c: minSamples is 0: use 1 to 10000");
 
     RolloutAnalysis none = new RolloutAnalysis();
     none.setTemplates(List.of(ref("empty")));
@@ -182,5 +185,90 @@ class AnalysisResolverTest {
     assertThat(r.problems()).isEmpty();
     assertThat(r.analysis().background().orElseThrow().metrics().get(0).getCount()).isNull();
     assertThat(r.analysis().steps().get(1).metrics().get(0).getCount()).isEqualTo(5);
+  }
+
+  private static List<String> inlineProblems(Metric... metrics) {
+    RolloutAnalysis analysis = new RolloutAnalysis();
+    analysis.setMetrics(List.of(metrics));
+    return resolve(withStepAnalysis(analysis), Map.of(), Map.of()).problems();
+  }
+
+  /** Issue 13, findings 2, 5 and 14: numbers and durations past their bounds are named, zero intervals and timeouts too. */
+  @Test
+  void refusesNumbersAndDurationsPastTheirBounds() {
+    Metric hot = Metrics.withMax("hot", 0.1);
+    hot.setInterval("0s");
+    Metric noWait = Metrics.withMax("no-wait", 0.1);
+    noWait.getProvider().getPrometheus().setTimeout("0s");
+    Metric forever = Metrics.withMax("forever", 0.1);
+    forever.getProvider().getPrometheus().setTimeout("99999h");
+    Metric negative = Metrics.withMax("negative", 0.1);
+    negative.setFailureLimit(-1);
+    Metric many = Metrics.withMax("many", 0.1);
+    many.setCount(3);
+    many.setMinSamples(5);
+    Metric late = Metrics.withMax("late", 0.1);
+    late.setInitialDelay("9999999999999h");
+    assertThat(inlineProblems(hot, noWait, forever, negative, many, late)).containsExactly(
+        "spec.strategy.canary.steps[1].analysis metric hot: interval '0s' is below the minimum 1s",
+        "spec.strategy.canary.steps[1].analysis metric no-wait: provider.prometheus.timeout '0s' is below the minimum 1s",
+        "spec.strategy.canary.steps[1].analysis metric forever: provider.prometheus.timeout '99999h' is above the maximum 1m",
+        "spec.strategy.canary.steps[1].analysis metric negative: failureLimit is -1: use 0 to 10000",
+        "spec.strategy.canary.steps[1].analysis metric many: minSamples 5 is above count 3, so the metric could never pass",
+        "spec.strategy.canary.steps[1].analysis metric late: initialDelay '9999999999999h' is longer than any duration Vigie "
+            + "accepts (see the limits in docs/operations.md)");
+  }
+
+  /** Issue 13, finding 8: args reach a condition as typed CEL variables, never as source text. */
+  @Test
+  void anArgIsBoundInAConditionAsATypedValueNeverAsText() {
+    RolloutAnalysis analysis = new RolloutAnalysis();
+    analysis.setTemplates(List.of(ref("errors")));
+    analysis.setArgs(List.of(arg("max", "0.05 || true"), arg("prometheus", "http://prom:9090")));
+    List<String> problems = resolve(withStepAnalysis(analysis), Map.of("errors", template("up", "max", "prometheus")), Map.of())
+        .problems();
+    assertThat(problems).containsExactly("spec.strategy.canary.steps[1].analysis metric error-rate: successCondition "
+        + "'result <= {{args.max}}' is not a CEL condition over result with max = '0.05 || true' (a string): ERROR: "
+        + "<input>:1:8: found no matching overload for '_<=_' applied to '(double, string)'");
+  }
+
+  /** Issue 13, finding 7: a self-referencing arg and a value that would change a PromQL query are refused. */
+  @Test
+  void argValuesAreUsedAsTheyAreAndCannotChangeAQuery() {
+    RolloutAnalysis analysis = new RolloutAnalysis();
+    analysis.setTemplates(List.of(ref("errors")));
+    analysis.setArgs(List.of(arg("max", "0.05"), arg("prometheus", "{{args.prometheus}}"),
+        arg("service", "web\"} or vector(0) #"), arg("window", "5m]) or vector(0")));
+    List<String> problems = resolve(withStepAnalysis(analysis), Map.of("errors",
+        template("rate(x{service=\"{{args.service}}\"}[{{args.window}}])", "max", "prometheus", "service", "window")),
+        Map.of()).problems();
+    String where = "spec.strategy.canary.steps[1].analysis.templates[0] (AnalysisTemplate shop/errors) metric error-rate: ";
+    assertThat(problems).containsExactly(
+        where + "arg service is 'web\"} or vector(0) #', placed in a quoted string of the query, where it may hold no quote, "
+            + "backslash or line break: a value must not change the query",
+        where + "arg window is '5m]) or vector(0', placed outside quotes in the query, where only a name, a number or a "
+            + "duration (e.g. 5m) may go: a value must not change the query",
+        where + "arg prometheus is '{{args.prometheus}}', which holds a placeholder: an arg's value is used as it is, never "
+            + "expanded again; give the value itself");
+  }
+
+  @Test
+  void aTemplateReferenceOrArgThatIsNoNameIsNamedBeforeAnyLookup() {
+    RolloutAnalysis analysis = new RolloutAnalysis();
+    analysis.setTemplates(java.util.Arrays.asList(ref(""), null, ref("x".repeat(300))));
+    analysis.setArgs(java.util.Arrays.asList(arg("a b", "1"), null));
+    List<String> looked = new java.util.ArrayList<>();
+    AnalysisResolver.Resolution r = AnalysisResolver.resolve(withStepAnalysis(analysis), BUILTINS,
+        t -> { looked.add(t.getName()); return Optional.empty(); }, s -> Optional.empty(),
+        t -> "AnalysisTemplate shop/" + t.getName(), Optional.empty());
+    assertThat(looked).isEmpty();
+    assertThat(r.problems()).containsExactly(
+        "spec.strategy.canary.steps[1].analysis.args[0]: name 'a b' is not an arg name (letters, digits, '_', '.' and '-', at "
+            + "most 63)",
+        "spec.strategy.canary.steps[1].analysis.args[1]: an arg needs a name",
+        "spec.strategy.canary.steps[1].analysis.templates[0]: name a template (lowercase letters, digits, '-' and '.')",
+        "spec.strategy.canary.steps[1].analysis.templates[1]: name a template (lowercase letters, digits, '-' and '.')",
+        "spec.strategy.canary.steps[1].analysis.templates[2]: name 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' (300 "
+            + "characters) is not the name of an analysis template (lowercase letters, digits, '-' and '.')");
   }
 }

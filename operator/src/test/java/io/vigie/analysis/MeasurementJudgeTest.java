@@ -9,7 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigie.analysis.MeasurementJudge.Judgement;
 import io.vigie.api.v1alpha1.Metric;
 
+import io.vigie.api.v1alpha1.AnalysisPhase;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MeasurementJudgeTest {
@@ -94,4 +96,18 @@ class MeasurementJudgeTest {
     assertThat(MeasurementJudge.number(Double.NEGATIVE_INFINITY)).isEqualTo("-Inf");
   }
 
+
+  @Test
+  void anArgInAConditionIsAVariableOfTheTypeItsValueReads() {
+    Metric metric = new Metric();
+    metric.setName("error-rate");
+    metric.setSuccessCondition("result <= {{args.max}} && {{args.strict}}");
+    Map<String, String> args = Map.of("max", "0.05", "strict", "true");
+    assertThat(MeasurementJudge.judge(metric, args, RawMeasurement.value("r", "error-rate", T, 0.01, null)))
+        .isEqualTo(new Judgement(AnalysisPhase.Successful, "0.01 satisfies result <= 0.05 && true"));
+    assertThat(MeasurementJudge.judge(metric, args, RawMeasurement.value("r", "error-rate", T, 0.5, null)).phase())
+        .isEqualTo(AnalysisPhase.Failed);
+    assertThat(MeasurementJudge.problemWith(metric.getSuccessCondition(), Map.of("max", "0.05 || true", "strict", "true")))
+        .get().asString().contains("with max = '0.05 || true' (a string), strict = 'true' (a bool)");
+  }
 }

@@ -191,7 +191,7 @@ class CliTest {
 
     assertThat(promote.code()).as(promote.err()).isZero();
     assertThat(promote.out()).contains("shop/web: requested vigie.io/promote=true")
-        .contains("shop/web: step 2/4 completed by hand");
+        .contains("shop/web: step 2/4 promoted");
     k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.Paused && "4/4".equals(s.getStep()));
 
     Run full = vigie("promote", "web", "--full");

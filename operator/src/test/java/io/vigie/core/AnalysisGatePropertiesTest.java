@@ -29,7 +29,7 @@ import net.jqwik.api.constraints.Size;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * Invariant 2 of DESIGN.md section 3 over random measurement streams: no promotion unless every
+ * Invariant 2 of docs/design.md section 3 over random measurement streams: no promotion unless every
  * required analysis passed, and missing or errored data never passes. Measurements are random
  * mixes of good values, bad values, NaN, empty results and provider errors; no person intervenes.
  */

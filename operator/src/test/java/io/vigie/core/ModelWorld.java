@@ -22,6 +22,8 @@ final class ModelWorld {
   String image = "v1";
   int replicas = 4;
   boolean paused;
+  /** The mark (annotation vigie.io/rollout) naming the Rollout that adopted it. */
+  boolean marked;
   final Map<String, Integer> replicaSets = new HashMap<>();
   boolean newPodsBecomeReady = true;
 
@@ -64,13 +66,21 @@ final class ModelWorld {
     Optional<String> hash = replicaSets.containsKey(image) ? Optional.of("hash-" + image) : Optional.empty();
     Observation.Target target = new Observation.Target(revisionOf(image), "app=" + image, hash, replicas, paused,
         ready, ready, rolledOut, Map.of("app", "web"), false, 1,
-        image.equals("v1") ? List.of() : List.of("container app: image v1 → " + image));
+        image.equals("v1") ? List.of() : List.of("container app: image v1 → " + image),
+        marked ? Observation.Target.Manager.THIS : Observation.Target.Manager.NONE, revisionsByHash());
     Optional<Observation.Canary> canary = canaryRevision == null ? Optional.empty()
         : Optional.of(new Observation.Canary(canaryRevision, canaryReplicas, canaryReady));
     return new Observation(now, 1, Optional.of(target), Optional.of(new Observation.Service(Map.of("app", "web"), 1)),
         canary, control, List.of(), analysis,
         routed ? Optional.of(new Observation.Route("HTTPRoute shop/web", Optional.of(routeWeight), routeHeader, List.of()))
-            : Optional.empty());
+            : Optional.empty(),
+        stableServiceHash.startsWith("hash-") ? Optional.of(stableServiceHash) : Optional.empty());
+  }
+
+  private Map<String, String> revisionsByHash() {
+    Map<String, String> revisions = new HashMap<>();
+    replicaSets.keySet().forEach(img -> revisions.put("hash-" + img, revisionOf(img)));
+    return revisions;
   }
 
   /** Kubernetes' controllers and kubelet catching up with the spec. */
@@ -91,8 +101,13 @@ final class ModelWorld {
   void apply(Action action) {
     boolean changed;
     if (action instanceof PauseTarget p) {
-      changed = paused != p.paused();
+      changed = paused != p.paused() || (p.paused() && !marked);
       paused = p.paused();
+      marked |= p.paused();
+    } else if (action instanceof Action.ReleaseTarget) {
+      changed = paused || marked;
+      paused = false;
+      marked = false;
     } else if (action instanceof RunCanary r) {
       changed = !r.revision().equals(canaryRevision) || r.replicas() != canaryReplicas;
       if (!r.revision().equals(canaryRevision)) {

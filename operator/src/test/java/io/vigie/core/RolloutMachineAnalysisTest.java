@@ -225,4 +225,54 @@ class RolloutMachineAnalysisTest {
     status = step(spec, status);
     assertThat(status.getPhase()).isEqualTo(RolloutPhase.Promoting);
   }
+
+  /** Issue 13, finding 11: with failureLimit 1, a failed measurement did not stop the next step from raising the weight. */
+  @Test
+  void noWeightIncreaseWhileTheNewestMeasurementIsNotASuccess() {
+    RolloutSpec spec = Specs.canary(CanaryStep.weight(20), CanaryStep.weight(50), CanaryStep.pauseUntilPromoted());
+    Metric tolerant = errorRate(null);
+    tolerant.setFailureLimit(1);
+    world.replicas = 4;
+    resolved(Optional.of(new ResolvedAnalysis.Run(List.of(tolerant), OnMetricsError.Pause)), Map.of());
+    RolloutStatus status = step(spec, null);
+    world.image = "v2";
+    status = step(spec, status);
+    status = step(spec, status);
+    assertThat(status.getStep()).isEqualTo("2/3");
+    assertThat(status.getCanaryWeight()).isEqualTo(20);
+
+    measured("background", 0.12);
+    status = step(spec, status);
+    status = step(spec, status);
+    assertThat(status.getPhase()).isEqualTo(RolloutPhase.Progressing);
+    assertThat(status.getStep()).isEqualTo("2/3");
+    assertThat(status.getCanaryWeight()).as("the weight holds on a failed measurement").isEqualTo(20);
+    assertThat(status.getMessage()).isEqualTo("step 2/3: setWeight 50 waits for a successful measurement: background metric "
+        + "error-rate was Failed (0.12 > max 0.05)");
+    assertThat(status.getConditions()).anySatisfy(c -> {
+      assertThat(c.getType()).isEqualTo("Progressing");
+      assertThat(c.getReason()).isEqualTo("AwaitingSuccessfulMeasurement");
+    });
+    assertThat(world.canaryReplicas).isEqualTo(1);
+
+    world.now = world.now.plusSeconds(30);
+    measured("background", 0.01);
+    status = step(spec, status);
+    status = step(spec, status);
+    assertThat(status.getStep()).isEqualTo("3/3");
+    assertThat(status.getCanaryWeight()).isEqualTo(50);
+  }
+
+  @Test
+  void aMetricsOutageHoldsTheWeightToo() {
+    RolloutSpec spec = Specs.canary(CanaryStep.weight(20), CanaryStep.weight(50), CanaryStep.pauseUntilPromoted());
+    RolloutStatus status = servingWithBackgroundAnalysis(spec);
+    world.analysis = new Observation.Analysis(world.analysis.resolved(), List.of(),
+        List.of(RawMeasurement.error("background", "error-rate", world.now, "cannot reach Prometheus: connection refused")));
+    status = step(spec, status);
+    status = step(spec, status);
+
+    assertThat(status.getCanaryWeight()).isEqualTo(20);
+    assertThat(status.getMessage()).endsWith("was Error (cannot reach Prometheus: connection refused)");
+  }
 }

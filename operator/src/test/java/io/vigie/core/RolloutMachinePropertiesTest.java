@@ -22,14 +22,15 @@ import net.jqwik.api.constraints.Size;
 /**
  * Random sequences of what can happen to a Rollout (template changes, readiness changes, clock
  * jumps, manual controls, operator crashes mid-decision, controller progress), with the
- * invariants of DESIGN.md section 3 checked after every step:
+ * invariants of docs/design.md section 3 checked after every step:
  * 1. weights sum to 100 and the canary has weight only with ready pods;
  * 3. an abort's first write takes traffic off the canary;
  * 4. a crash after any of a decision's cluster writes (before its status write), followed by a
  *    fresh operator, ends in the same status, history and cluster as no crash: no duplicate or
  *    lost step, and no traffic flap;
  * 5. the target's replicas and template are never written (only its image events change them);
- * 6. applying a decision twice changes nothing; a decision that changed nothing is a fixpoint.
+ * 6. applying a decision twice changes nothing; a decision that changed nothing is a fixpoint;
+ * 7. an adopted target is unpaused only by a promotion.
  */
 class RolloutMachinePropertiesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -80,6 +81,13 @@ class RolloutMachinePropertiesTest {
         status = reconcile(spec, status, world);
       }
       assertThat(world.image).isIn("v1", "v2", "v3");
+      // Unpaused after adoption: a promotion, or its end when the template went back to stable mid-promotion
+      // (the target rolls back to the verified template, and is paused again once there).
+      if (event instanceof Reconcile && status.getStableRevision() != null && !world.paused
+          && !ModelWorld.revisionOf(world.image).equals(status.getStableRevision())) {
+        assertThat(status.getPhase()).as("invariant 7: an adopted target is left unpaused only by a promotion")
+            .isEqualTo(RolloutPhase.Promoting);
+      }
       assertThat(world.replicas).as("invariant 5: the target's replicas are never written").isEqualTo(4);
     }
   }
@@ -110,6 +118,7 @@ class RolloutMachinePropertiesTest {
     }
     int writes = world.writes.size();
     decision.actions().forEach(world::apply);
+    checkGuarded(decision);
     if (world.routed) {
       checkRoute(decision.status(), observation, world);
     }
@@ -193,6 +202,21 @@ class RolloutMachinePropertiesTest {
     if (status.getPhase() == RolloutPhase.Healthy || status.getPhase() == RolloutPhase.RolledBack) {
       assertThat(world.routeWeight).isZero();
       assertThat(world.routeHeader).isEmpty();
+    }
+  }
+
+  /**
+   * Invariant 7: an adopted Deployment is unpaused only by a promotion (or by the deletion of the
+   * Rollout that adopted it, which no decision does): no decision of another phase writes
+   * {@code paused: false}, and once adopted the target is left unpaused only while Promoting.
+   */
+  private static void checkGuarded(Decision decision) {
+    RolloutStatus status = decision.status();
+    for (Action action : decision.actions()) {
+      assertThat(action).as("invariant 7: only a deletion releases the target").isNotInstanceOf(Action.ReleaseTarget.class);
+      if (action instanceof Action.PauseTarget p && !p.paused()) {
+        assertThat(status.getPhase()).as("invariant 7: the target is unpaused only by a promotion").isEqualTo(RolloutPhase.Promoting);
+      }
     }
   }
 

@@ -62,7 +62,8 @@ class RolloutMachineRoutingTest {
     Observation seen = world.observe();
     Observation broken = new Observation(seen.now(), seen.generation(), seen.target(), seen.service(), seen.canary(),
         Optional.of(new PendingControl(PendingControl.Control.ABORT, "true", "id-1")), seen.conflicts(), seen.analysis(),
-        Optional.of(Observation.Route.unusable("HTTPRoute shop/web (and 1 more)", "HTTPRoute shop/web-internal not found")));
+        Optional.of(Observation.Route.unusable("HTTPRoute shop/web (and 1 more)", "HTTPRoute shop/web-internal not found")),
+        seen.stableServiceHash());
 
     Decision decision = RolloutMachine.decide("shop", spec, status, broken);
 

@@ -186,4 +186,93 @@ class RolloutMachineTest {
     assertThat(done.status().getStableRevision()).isEqualTo("rev-v2");
     assertThat(done.actions()).containsExactly(new PointStableService("hash-v2"), new ScaleCanary(0), new PauseTarget(true));
   }
+
+  /** Issue 13, finding 12: after `promote --full` the history said "passed all 4 steps". */
+  @Test
+  void stepsAPersonSkippedAreRecordedAsSkipped() {
+    RolloutSpec spec = spec(CanaryStep.weight(20), CanaryStep.pauseUntilPromoted(), CanaryStep.pauseFor("10m"),
+        CanaryStep.weight(50));
+    RolloutStatus status = step(spec, null).status();
+    world.image = "v2";
+    status = step(spec, status).status();
+    status = step(spec, status).status();
+    assertThat(status.getStep()).isEqualTo("2/4");
+
+    world.control = Optional.of(new PendingControl(Control.PROMOTE, "true", "c1"));
+    status = step(spec, status).status();
+    assertThat(status.getStep()).isEqualTo("3/4");
+    assertThat(status.getSkippedSteps()).as("an indefinite pause released by a promote is passed").isNull();
+    world.control = Optional.of(new PendingControl(Control.PROMOTE, "full", "c2"));
+    Decision promoting = step(spec, status);
+    assertThat(promoting.status().getSkippedSteps()).containsExactly(3, 4);
+    assertThat(promoting.events()).anySatisfy(e -> assertThat(e.message()).startsWith("passed 2 of 4 steps; steps 3, 4 "
+        + "skipped by a person (vigie.io/promote): rolling Deployment web"));
+    status = promoting.status();
+    while (status.getPhase() != RolloutPhase.Healthy) {
+      status = step(spec, status).status();
+    }
+    assertThat(status.getHistory()).singleElement().satisfies(h -> assertThat(h.getReason())
+        .isEqualTo("passed 2 of 4 steps; steps 3, 4 skipped by a person (vigie.io/promote)"));
+    assertThat(status.getSkippedSteps()).isNull();
+  }
+
+  /** Invariant 7 under Invalid: a spec that turns Invalid leaves the adopted target paused, and pauses it again if resumed. */
+  @Test
+  void anInvalidRolloutKeepsItsAdoptedDeploymentPaused() {
+    RolloutSpec spec = spec(CanaryStep.weight(20));
+    RolloutStatus status = step(spec, null).status();
+    RolloutSpec broken = spec(CanaryStep.pauseFor("9999999999999h"));
+    world.paused = false;
+
+    Decision invalid = step(broken, status);
+
+    assertThat(invalid.status().getPhase()).isEqualTo(RolloutPhase.Invalid);
+    assertThat(invalid.status().getMessage()).contains("'9999999999999h' is longer than any duration Vigie accepts");
+    assertThat(invalid.actions()).containsExactly(new PauseTarget(true));
+  }
+
+  /** A decision that throws (an input the validation missed) is Invalid with what failed: never a retry loop. */
+  @Test
+  void aDecisionThatFailsIsInvalidAndStillGuardsTheDeployment() {
+    RolloutSpec spec = spec(CanaryStep.weight(20));
+    RolloutStatus status = step(spec, null).status();
+    world.image = "v2";
+    world.paused = false;
+    Observation observed = world.observe();
+    // A status no Vigie writes (by hand, through the status subresource): a step start that is no time.
+    status.setCanaryRevision("rev-v2");
+    status.setPhase(RolloutPhase.Progressing);
+    status.setCurrentStepIndex(0);
+    status.setStepStartedAt("not a time");
+
+    Decision decision = RolloutMachine.decide("shop", spec, status, observed);
+
+    assertThat(decision.status().getPhase()).isEqualTo(RolloutPhase.Invalid);
+    assertThat(decision.status().getMessage()).startsWith("Vigie cannot decide on this Rollout (DateTimeParseException: "
+        + "Text 'not a time' could not be parsed");
+    assertThat(decision.actions()).containsExactly(new PauseTarget(true));
+  }
+
+  /** Issue 13, finding 1: a status that cannot be read is rebuilt from what the stable Service selects. */
+  @Test
+  void aLostStatusIsRebuiltFromTheStableService() {
+    RolloutSpec spec = spec(CanaryStep.weight(25), CanaryStep.pauseUntilPromoted());
+    RolloutStatus status = step(spec, null).status();
+    world.image = "v2";
+    status = step(spec, status).status();
+    status = step(spec, status).status();
+    assertThat(status.getPhase()).isEqualTo(RolloutPhase.Paused);
+    RolloutStatus lost = new RolloutStatus();
+    lost.setReadProblem("Numeric value (3000000000) out of range of int");
+
+    Decision rebuilt = step(spec, lost);
+
+    assertThat(rebuilt.status().getStableRevision()).isEqualTo("rev-v1");
+    assertThat(rebuilt.status().getCanaryRevision()).isEqualTo("rev-v2");
+    assertThat(rebuilt.events()).extracting(RolloutEvent::reason).contains("StatusRebuilt", "NewRevision");
+    assertThat(rebuilt.events().get(0).message()).startsWith("the status could not be read (Numeric value (3000000000) out "
+        + "of range of int) although Deployment web is managed by this Rollout: rebuilt from the cluster, stable revision "
+        + "rev-v1");
+    assertThat(world.paused).isTrue();
+  }
 }

@@ -52,4 +52,40 @@ class SpecValidationTest {
   void refusesAMissingSpec() {
     assertThat(SpecValidation.problems("shop", null, observation)).singleElement().asString().startsWith("spec is missing");
   }
+
+  @Test
+  void refusesDurationsNumbersAndNamesPastTheirLimits() {
+    assertThat(SpecValidation.problems("shop", spec(List.of(CanaryStep.pauseFor("2562047788015216h"))), observation))
+        .containsExactly("spec.strategy.canary.steps[0].pause.duration: '2562047788015216h' is longer than any duration "
+            + "Vigie accepts (see the limits in docs/operations.md)");
+    assertThat(SpecValidation.problems("shop", spec(List.of(CanaryStep.pauseFor("721h"))), observation))
+        .containsExactly("spec.strategy.canary.steps[0].pause.duration: '721h' is above the maximum 720h");
+    assertThat(SpecValidation.problems("shop", spec(List.of(CanaryStep.pauseFor("720h"), CanaryStep.pauseFor("0s"))), observation))
+        .isEmpty();
+    RolloutSpec deadline = spec(List.of(CanaryStep.weight(10)));
+    deadline.setProgressDeadlineSeconds(86_401);
+    assertThat(SpecValidation.problems("shop", deadline, observation))
+        .containsExactly("spec.progressDeadlineSeconds is 86401: use 1 to 86400 (a day)");
+    RolloutSpec longName = spec(List.of(CanaryStep.weight(10)));
+    longName.getTargetRef().setName("a".repeat(55));
+    assertThat(SpecValidation.problems("shop", longName, observation)).singleElement().asString()
+        .endsWith("is longer than 54 characters: Vigie names the canary Deployment <name>-canary (and <name>-baseline), at most 63");
+    RolloutSpec longService = spec(List.of(CanaryStep.weight(10)));
+    longService.getService().setName("s".repeat(10_000));
+    assertThat(SpecValidation.problems("shop", longService, observation)).singleElement().asString()
+        .startsWith("spec.service.name 'ssss").contains("(10000 characters) is longer than 55 characters");
+  }
+
+  @Test
+  void aStepListWithHolesIsNamedNotThrown() {
+    List<CanaryStep> steps = new ArrayList<>();
+    steps.add(CanaryStep.weight(10));
+    steps.add(null);
+    RolloutSpec spec = spec(steps);
+    assertThat(SpecValidation.problems("shop", spec, observation)).containsExactly(
+        "spec.strategy.canary.steps[1] is empty: give one of setWeight, pause, analysis or setHeaderRoute");
+    spec.getStrategy().getCanary().setSteps(null);
+    assertThat(SpecValidation.problems("shop", spec, observation)).containsExactly(
+        "spec.strategy.canary.steps is empty: give at least one step, e.g. - setWeight: 20");
+  }
 }

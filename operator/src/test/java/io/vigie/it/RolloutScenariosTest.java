@@ -69,6 +69,9 @@ class RolloutScenariosTest {
     RolloutStatus healthy = k8s.awaitPhase("web", RolloutPhase.Healthy);
     assertThat(healthy.getStableRevision()).isEqualTo(v2);
     assertThat(healthy.getLastControl().getResult()).contains("skipped the remaining steps");
+    // The audit trail says a person skipped steps 3 and 4 (the indefinite pause at 2 was released, as it asks).
+    assertThat(healthy.getHistory()).last().satisfies(h -> assertThat(h.getReason())
+        .isEqualTo("passed 2 of 4 steps; steps 3, 4 skipped by a person (vigie.io/promote)"));
   }
 
   @Test

@@ -92,6 +92,13 @@ public final class RecordingDispatcher extends KubernetesCrudDispatcher {
     return operatorReads.getOrDefault(path, 0);
   }
 
+  /** Every path the operator read (query left out) or wrote. */
+  public synchronized Set<String> operatorPaths() {
+    Set<String> paths = new java.util.HashSet<>(operatorReads.keySet());
+    writes.stream().filter(Write::byOperator).forEach(w -> paths.add(w.path()));
+    return paths;
+  }
+
   public synchronized List<Write> writes() {
     return List.copyOf(writes);
   }

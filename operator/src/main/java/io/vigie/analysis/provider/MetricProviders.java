@@ -6,8 +6,26 @@ import java.time.Instant;
 
 /** Picks the provider a metric names. */
 public final class MetricProviders {
-  private final MetricProvider prometheus = new PrometheusMetricProvider();
-  private final MetricProvider web = new WebMetricProvider();
+  private final PrometheusMetricProvider prometheus = new PrometheusMetricProvider();
+  private final WebMetricProvider web = new WebMetricProvider();
+
+  /**
+   * Why this metric's request cannot be sent (a bad URL, a header the HTTP client refuses, a missing
+   * Secret, a CA that is not PEM, a bad JSON pointer), built as a measurement would build it but not
+   * sent; empty when it can be.
+   */
+  public java.util.Optional<String> problem(Metric metric, SecretReader secrets) {
+    try {
+      if (metric.getProvider().getPrometheus() != null) {
+        prometheus.check(metric.getProvider().getPrometheus(), secrets);
+      } else {
+        web.check(metric.getProvider().getWeb(), secrets);
+      }
+      return java.util.Optional.empty();
+    } catch (MeasurementException | IllegalArgumentException e) {
+      return java.util.Optional.of(e.getMessage());
+    }
+  }
 
   public RawMeasurement measure(String run, Metric metric, Instant at, SecretReader secrets) {
     try {

@@ -3,11 +3,9 @@ package io.vigie.analysis.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigie.analysis.RawMeasurement;
-import io.vigie.api.v1alpha1.Durations;
 import io.vigie.api.v1alpha1.HttpAuth;
 import io.vigie.api.v1alpha1.Metric;
 import io.vigie.api.v1alpha1.PrometheusProvider;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -47,24 +45,38 @@ public final class PrometheusMetricProvider implements MetricProvider {
     }
   }
 
-  private Double query(PrometheusProvider p, String promql, SecretReader secrets) {
-    Duration timeout = p.getTimeout() == null ? DEFAULT_TIMEOUT : Durations.parse(p.getTimeout());
-    String address = p.getAddress().replaceAll("/+$", "");
-    String what = "Prometheus at " + address;
-    HttpRequest.Builder request;
-    try {
-      request = HttpRequest.newBuilder(URI.create(address + "/api/v1/query"));
-    } catch (IllegalArgumentException e) {
-      throw new MeasurementException("Prometheus address '" + address + "' is not a URL: " + e.getMessage(), e);
+  /** Builds the requests a measurement sends, without sending them: throws what would go wrong. */
+  void check(PrometheusProvider p, SecretReader secrets) {
+    request(p, p.getQuery(), secrets);
+    if (p.getRequestsQuery() != null) {
+      request(p, p.getRequestsQuery(), secrets);
     }
+    clients.forTls(p.getTls(), secrets);
+  }
+
+  private Double query(PrometheusProvider p, String promql, SecretReader secrets) {
+    Duration timeout = HttpCalls.timeout(p.getTimeout());
+    String what = "Prometheus at " + address(p);
+    HttpResponse<String> response = HttpCalls.send(clients.forTls(p.getTls(), secrets), request(p, promql, secrets), what, timeout);
+    return parse(response.statusCode(), response.body(), what);
+  }
+
+  private static String address(PrometheusProvider p) {
+    return p.getAddress().replaceAll("/+$", "");
+  }
+
+  private static HttpRequest request(PrometheusProvider p, String promql, SecretReader secrets) {
+    Duration timeout = HttpCalls.timeout(p.getTimeout());
+    String address = address(p);
+    HttpRequest.Builder request = HttpRequest.newBuilder(HttpCalls.uri(address + "/api/v1/query",
+        "provider.prometheus.address '" + address + "'"));
     request.timeout(timeout)
         .header("Content-Type", "application/x-www-form-urlencoded")
         .header("Accept", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
             + "&timeout=" + timeout.toSeconds() + "s"));
     authorize(request, p.getAuth(), secrets);
-    HttpResponse<String> response = HttpCalls.send(clients.forTls(p.getTls(), secrets), request.build(), what, timeout);
-    return parse(response.statusCode(), response.body(), what);
+    return request.build();
   }
 
   private static void authorize(HttpRequest.Builder request, HttpAuth auth, SecretReader secrets) {

@@ -4,11 +4,9 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigie.analysis.RawMeasurement;
-import io.vigie.api.v1alpha1.Durations;
 import io.vigie.api.v1alpha1.Metric;
 import io.vigie.api.v1alpha1.WebHeader;
 import io.vigie.api.v1alpha1.WebProvider;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -41,18 +39,28 @@ public final class WebMetricProvider implements MetricProvider {
     }
   }
 
-  private JsonNode fetch(WebProvider web, SecretReader secrets) {
-    Duration timeout = web.getTimeout() == null ? PrometheusMetricProvider.DEFAULT_TIMEOUT : Durations.parse(web.getTimeout());
-    HttpRequest.Builder request;
-    try {
-      request = HttpRequest.newBuilder(URI.create(web.getUrl())).timeout(timeout).header("Accept", "application/json");
-    } catch (IllegalArgumentException e) {
-      throw new MeasurementException("'" + web.getUrl() + "' is not a URL: " + e.getMessage(), e);
+  /** Builds the request a measurement sends, without sending it: throws what would go wrong. */
+  void check(WebProvider web, SecretReader secrets) {
+    request(web, secrets);
+    clients.forTls(web.getTls(), secrets);
+    for (String pointer : new String[] {web.getJsonPointer(), web.getRequestsJsonPointer()}) {
+      if (pointer != null) {
+        compile(pointer);
+      }
     }
+  }
+
+  private static HttpRequest request(WebProvider web, SecretReader secrets) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(HttpCalls.uri(web.getUrl(), "provider.web.url '" + web.getUrl() + "'"))
+        .timeout(HttpCalls.timeout(web.getTimeout())).header("Accept", "application/json");
     for (WebHeader header : Optional.ofNullable(web.getHeaders()).orElse(List.of())) {
       String value = header.getValue() != null ? header.getValue()
           : secrets.require(header.getValueFrom().getSecretKeyRef(), "header " + header.getName());
-      request.header(header.getName(), value);
+      try {
+        request.header(header.getName(), value);
+      } catch (IllegalArgumentException e) {
+        throw new MeasurementException("header " + header.getName() + " cannot be sent: " + e.getMessage(), e);
+      }
     }
     if ("POST".equals(web.getMethod())) {
       request.header("Content-Type", "application/json")
@@ -60,7 +68,12 @@ public final class WebMetricProvider implements MetricProvider {
     } else {
       request.GET();
     }
-    HttpResponse<String> response = HttpCalls.send(clients.forTls(web.getTls(), secrets), request.build(), web.getUrl(), timeout);
+    return request.build();
+  }
+
+  private JsonNode fetch(WebProvider web, SecretReader secrets) {
+    Duration timeout = HttpCalls.timeout(web.getTimeout());
+    HttpResponse<String> response = HttpCalls.send(clients.forTls(web.getTls(), secrets), request(web, secrets), web.getUrl(), timeout);
     if (response.statusCode() / 100 != 2) {
       throw new MeasurementException(web.getUrl() + " answered HTTP " + response.statusCode());
     }
@@ -73,15 +86,19 @@ public final class WebMetricProvider implements MetricProvider {
 
   private static JsonNode at(JsonNode body, String pointer, String url) {
     JsonNode value;
-    try {
-      value = body.at(JsonPointer.compile(pointer(pointer)));
-    } catch (IllegalArgumentException e) {
-      throw new MeasurementException("'" + pointer + "' is not a JSON pointer (RFC 6901), e.g. /data/errorRate", e);
-    }
+    value = body.at(compile(pointer));
     if (value.isMissingNode()) {
       throw new MeasurementException("the answer of " + url + " has nothing at " + pointer(pointer));
     }
     return value;
+  }
+
+  private static JsonPointer compile(String pointer) {
+    try {
+      return JsonPointer.compile(pointer(pointer));
+    } catch (IllegalArgumentException e) {
+      throw new MeasurementException("'" + pointer + "' is not a JSON pointer (RFC 6901), e.g. /data/errorRate", e);
+    }
   }
 
   private static String pointer(String pointer) {

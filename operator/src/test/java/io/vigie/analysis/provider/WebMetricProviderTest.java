@@ -80,7 +80,8 @@ class WebMetricProviderTest {
     metric.getProvider().getWeb().setHeaders(List.of(host));
     RawMeasurement m = new MetricProviders().measure("step-1", metric, T, ref -> Optional.empty());
     assertThat(m.kind()).isEqualTo(Kind.ERROR);
-    assertThat(m.note()).startsWith("the measurement failed: java.lang.IllegalArgumentException").contains("Host");
+    assertThat(m.note()).startsWith("header Host cannot be sent: ").contains("Host");
+    assertThat(new MetricProviders().problem(metric, ref -> Optional.empty())).hasValue(m.note());
   }
 
   @Test
