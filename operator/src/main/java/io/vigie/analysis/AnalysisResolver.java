@@ -12,6 +12,8 @@ import io.vigie.api.v1alpha1.Metric;
 import io.vigie.api.v1alpha1.RolloutAnalysis;
 import io.vigie.api.v1alpha1.RolloutAnalysis.OnMetricsError;
 import io.vigie.api.v1alpha1.RolloutSpec;
+import io.vigie.analysis.provider.MeasurementException;
+import io.vigie.analysis.provider.SecretReader;
 import io.vigie.api.v1alpha1.SecretKeyRef;
 import io.vigie.api.v1alpha1.TemplateArg;
 import io.vigie.api.v1alpha1.TemplateRef;
@@ -45,18 +47,25 @@ public final class AnalysisResolver {
   /** The analyses, or the problems that keep them from running. */
   public record Resolution(ResolvedAnalysis analysis, List<String> problems) {}
 
-  /** A metric with its provider's args filled in, and the values of the args its conditions name. */
-  private record Substituted(Metric metric, Map<String, String> conditionArgs) {}
+  /**
+   * A metric with its provider's args filled in, the values of the args its conditions name, and
+   * whether it comes from a ClusterAnalysisTemplate (the admin's).
+   */
+  private record Substituted(Metric metric, Map<String, String> conditionArgs, boolean admin) {}
+
+  /** Where an arg's value may go and where it comes from. */
+  private record Args(Map<String, String> values, Set<String> declared, Set<String> fromSecrets) {}
 
   /**
    * @param builtins the built-in args (namespace, rollout, service, stable-service, ...)
    * @param templates finds a referenced template's spec
-   * @param secrets reads a Secret key of the Rollout's namespace; empty when absent
+   * @param secrets reads a Secret key of the Rollout's namespace for the Rollout's args (empty when
+   *     absent; throws when Vigie may not read that Secret)
    * @param templateName how to name a template reference in messages ("AnalysisTemplate shop/x")
    * @param defaultPrometheus the operator's --prometheus-address, empty when unset
    */
   public static Resolution resolve(RolloutSpec spec, Map<String, String> builtins,
-      Function<TemplateRef, Optional<AnalysisTemplateSpec>> templates, Function<SecretKeyRef, Optional<String>> secrets,
+      Function<TemplateRef, Optional<AnalysisTemplateSpec>> templates, SecretReader secrets,
       Function<TemplateRef, String> templateName, Optional<String> defaultPrometheus) {
     Context context = new Context(builtins, templates, secrets, templateName, defaultPrometheus, new ArrayList<>());
     Optional<ResolvedAnalysis.Run> background = Optional.empty();
@@ -76,16 +85,22 @@ public final class AnalysisResolver {
         steps.put(i, context.run("spec.strategy.canary.steps[" + i + "].analysis", step.getAnalysis()));
       }
     }
+    int total = background.map(r -> r.metrics().size()).orElse(0) + steps.values().stream().mapToInt(r -> r.metrics().size()).sum();
+    if (total > Limits.METRICS_PER_ROLLOUT) {
+      context.problems().add("the analyses of this Rollout run " + total + " metrics: at most " + Limits.METRICS_PER_ROLLOUT
+          + ", all analyses together");
+    }
     return new Resolution(new ResolvedAnalysis(background, Map.copyOf(steps)), List.copyOf(context.problems()));
   }
 
   private record Context(Map<String, String> builtins, Function<TemplateRef, Optional<AnalysisTemplateSpec>> templates,
-      Function<SecretKeyRef, Optional<String>> secrets, Function<TemplateRef, String> templateName,
+      SecretReader secrets, Function<TemplateRef, String> templateName,
       Optional<String> defaultPrometheus, List<String> problems) {
 
     ResolvedAnalysis.Run run(String where, RolloutAnalysis analysis) {
       int problemsBefore = problems.size();
-      Map<String, String> given = givenArgs(where, analysis);
+      Set<String> fromSecrets = new HashSet<>();
+      Map<String, String> given = givenArgs(where, analysis, fromSecrets);
       List<Substituted> metrics = new ArrayList<>();
       List<TemplateRef> refs = Optional.ofNullable(analysis.getTemplates()).orElse(List.of());
       if (refs.size() > Limits.TEMPLATES) {
@@ -93,7 +108,7 @@ public final class AnalysisResolver {
         refs = List.of();
       }
       for (int i = 0; i < refs.size(); i++) {
-        metrics.addAll(templateMetrics(where + ".templates[" + i + "]", refs.get(i), given));
+        metrics.addAll(templateMetrics(where + ".templates[" + i + "]", refs.get(i), given, fromSecrets));
       }
       List<Metric> inline = Optional.ofNullable(analysis.getMetrics()).orElse(List.of());
       if (inline.size() > Limits.METRICS) {
@@ -107,7 +122,8 @@ public final class AnalysisResolver {
           problems.add(where + ".metrics[" + i + "] is empty: give a metric");
           continue;
         }
-        metrics.add(substitute(inline.get(i), given, known, where + ".metrics[" + i + "]", problems));
+        metrics.add(substitute(inline.get(i), new Args(given, known, fromSecrets), false, where + ".metrics[" + i + "]",
+            problems));
       }
       if (metrics.size() > Limits.METRICS_PER_ANALYSIS) {
         problems.add(where + " runs " + metrics.size() + " metrics: at most " + Limits.METRICS_PER_ANALYSIS
@@ -116,6 +132,7 @@ public final class AnalysisResolver {
       }
       Set<String> names = new HashSet<>();
       Map<String, Map<String, String>> conditionArgs = new HashMap<>();
+      Set<String> admin = new HashSet<>();
       for (Substituted s : metrics) {
         Metric metric = s.metric();
         if (metric.getName() != null && !names.add(metric.getName())) {
@@ -124,6 +141,9 @@ public final class AnalysisResolver {
         MetricValidation.check(where + " metric " + metric.getName(), metric, s.conditionArgs(), defaultPrometheus, problems);
         if (metric.getName() != null) {
           conditionArgs.put(metric.getName(), s.conditionArgs());
+          if (s.admin()) {
+            admin.add(metric.getName());
+          }
         }
       }
       if (metrics.isEmpty() && problems.size() == problemsBefore) {
@@ -131,11 +151,12 @@ public final class AnalysisResolver {
             + "without a metric would pass on nothing");
       }
       OnMetricsError onError = analysis.getOnMetricsError() == null ? OnMetricsError.Pause : analysis.getOnMetricsError();
-      return new ResolvedAnalysis.Run(metrics.stream().map(Substituted::metric).toList(), onError, Map.copyOf(conditionArgs));
+      return new ResolvedAnalysis.Run(metrics.stream().map(Substituted::metric).toList(), onError, Map.copyOf(conditionArgs),
+          Set.copyOf(admin));
     }
 
     /** The Rollout's args with their values (Secrets read), over the built-in ones. */
-    private Map<String, String> givenArgs(String where, RolloutAnalysis analysis) {
+    private Map<String, String> givenArgs(String where, RolloutAnalysis analysis, Set<String> fromSecrets) {
       Map<String, String> given = new HashMap<>(builtins);
       List<AnalysisArg> args = Optional.ofNullable(analysis.getArgs()).orElse(List.of());
       if (args.size() > Limits.ARGS) {
@@ -160,9 +181,16 @@ public final class AnalysisResolver {
           int before = problems.size();
           MetricValidation.secret(at, "valueFrom.secretKeyRef", ref, problems);
           if (problems.size() == before) {
-            Optional<String> value = secrets.apply(ref);
+            Optional<String> value;
+            try {
+              value = secrets.read(ref);
+            } catch (MeasurementException e) {
+              problems.add(at + ": " + e.getMessage());
+              continue;
+            }
             if (value.isPresent()) {
               given.put(arg.getName(), value.get());
+              fromSecrets.add(arg.getName());
             } else {
               problems.add(at + ": Secret " + builtins.get("namespace") + "/" + ref.getName() + " has no key '" + ref.getKey()
                   + "': create it or fix the secretKeyRef");
@@ -175,7 +203,7 @@ public final class AnalysisResolver {
       return given;
     }
 
-    private List<Substituted> templateMetrics(String at, TemplateRef ref, Map<String, String> given) {
+    private List<Substituted> templateMetrics(String at, TemplateRef ref, Map<String, String> given, Set<String> fromSecrets) {
       if (ref == null || !Names.isObjectName(ref.getName(), Limits.DNS_SUBDOMAIN)) {
         problems.add(at + ": " + (ref == null || ref.getName() == null || ref.getName().isEmpty() ? "name a template"
             : "name " + Names.quote(ref.getName()) + " is not the name of an analysis template") + " (lowercase letters, "
@@ -194,6 +222,7 @@ public final class AnalysisResolver {
       }
       Map<String, String> values = new HashMap<>(builtins);
       Set<String> declared = new HashSet<>(BUILTINS);
+      Set<String> givenByRollout = new HashSet<>();
       List<TemplateArg> args = Optional.ofNullable(template.get().getArgs()).orElse(List.of());
       for (TemplateArg arg : args) {
         if (arg == null || !argName(arg.getName())) {
@@ -202,6 +231,9 @@ public final class AnalysisResolver {
         }
         declared.add(arg.getName());
         String value = given.containsKey(arg.getName()) ? given.get(arg.getName()) : arg.getValue();
+        if (given.containsKey(arg.getName()) && !BUILTINS.contains(arg.getName())) {
+          givenByRollout.add(arg.getName());
+        }
         if (value == null) {
           problems.add(at + ": arg '" + arg.getName() + "' of " + templateName.apply(ref) + " has no value: set it in "
               + at.replaceAll("\\.templates\\[\\d+]$", "") + ".args");
@@ -217,8 +249,12 @@ public final class AnalysisResolver {
           problems.add(at + ": " + templateName.apply(ref) + " has an empty metric at spec.metrics[" + i + "]");
           continue;
         }
-        metrics.add(substitute(metric, values, declared, at + " (" + templateName.apply(ref) + ") metric " + metric.getName(),
-            problems));
+        String where = at + " (" + templateName.apply(ref) + ") metric " + metric.getName();
+        boolean admin = Boolean.TRUE.equals(ref.getClusterScope());
+        if (admin) {
+          adminCredentialsStayHome(where, metric, givenByRollout, problems);
+        }
+        metrics.add(substitute(metric, new Args(values, declared, fromSecrets), admin, where, problems));
       }
       return metrics;
     }
@@ -233,8 +269,25 @@ public final class AnalysisResolver {
    * values keep its PromQL queries' structure; its conditions keep their placeholders, whose values
    * are bound when a measurement is judged.
    */
-  private static Substituted substitute(Metric metric, Map<String, String> values, Set<String> declared, String where,
-      List<String> problems) {
+  private static Substituted substitute(Metric metric, Args args, boolean admin, String where, List<String> problems) {
+    Map<String, String> values = args.values();
+    Set<String> declared = args.declared();
+    ObjectNode tree = JSON.valueToTree(metric);
+    JsonNode provider = tree.get("provider");
+    int before = problems.size();
+    if (provider != null) {
+      secretsStayInHeaders(provider, "", args.fromSecrets(), where, problems);
+    }
+    for (String condition : new String[] {metric.getSuccessCondition(), metric.getFailureCondition()}) {
+      if (condition != null) {
+        ArgPlaceholders.PATTERN.matcher(condition).results().map(r -> r.group(1)).filter(args.fromSecrets()::contains)
+            .distinct().forEach(name -> problems.add(secretMisplaced(where, name, "a condition")));
+      }
+    }
+    if (problems.size() > before) {
+      // A Secret's value never goes further, not even into a message.
+      return new Substituted(metric, Map.of(), admin);
+    }
     var prometheus = metric.getProvider() == null ? null : metric.getProvider().getPrometheus();
     if (prometheus != null) {
       for (String query : new String[] {prometheus.getQuery(), prometheus.getRequestsQuery()}) {
@@ -243,10 +296,8 @@ public final class AnalysisResolver {
         }
       }
     }
-    ObjectNode tree = JSON.valueToTree(metric);
-    JsonNode provider = tree.get("provider");
     if (provider != null) {
-      fillTexts(provider, values, declared, where, problems);
+      fillTexts(provider, args, where, problems);
     }
     Map<String, String> conditionArgs = new HashMap<>();
     for (String condition : new String[] {metric.getSuccessCondition(), metric.getFailureCondition()}) {
@@ -263,24 +314,76 @@ public final class AnalysisResolver {
         }
       }
     }
-    return new Substituted(JSON.convertValue(tree, Metric.class), Map.copyOf(conditionArgs));
+    return new Substituted(JSON.convertValue(tree, Metric.class), Map.copyOf(conditionArgs), admin);
   }
 
-  private static void fillTexts(JsonNode node, Map<String, String> values, Set<String> declared, String where,
+  /**
+   * An arg read from a Secret may go only in a web provider's header value or body: a URL, a query
+   * or a condition would carry it into requests' logs, status and Events.
+   */
+  private static void secretsStayInHeaders(JsonNode node, String path, Set<String> fromSecrets, String where,
       List<String> problems) {
+    if (fromSecrets.isEmpty()) {
+      return;
+    }
+    if (node.isTextual()) {
+      boolean allowed = path.matches("\\.web\\.headers\\[\\d+]\\.value") || path.equals(".web.body");
+      if (!allowed) {
+        ArgPlaceholders.PATTERN.matcher(node.asText()).results().map(r -> r.group(1)).filter(fromSecrets::contains).distinct()
+            .forEach(name -> problems.add(secretMisplaced(where, name, "provider" + path)));
+      }
+    } else if (node instanceof ObjectNode object) {
+      object.properties().forEach(e -> secretsStayInHeaders(e.getValue(), path + "." + e.getKey(), fromSecrets, where, problems));
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        secretsStayInHeaders(node.get(i), path + "[" + i + "]", fromSecrets, where, problems);
+      }
+    }
+  }
+
+  private static String secretMisplaced(String where, String arg, String field) {
+    return where + ": arg " + arg + " comes from a Secret, and " + field + " is no place for it: a Secret's value may go only "
+        + "in a web provider's header value or body, never in a URL, a query or a condition";
+  }
+
+  /**
+   * A ClusterAnalysisTemplate's metric that sends credentials (a Secret in its auth, TLS or headers)
+   * sends them where the admin wrote: its address or URL may take no arg the Rollout gives, or a
+   * Rollout's author could have the admin's credentials sent to an address of their choosing.
+   */
+  private static void adminCredentialsStayHome(String where, Metric metric, Set<String> givenByRollout, List<String> problems) {
+    if (metric.getProvider() == null || givenByRollout.isEmpty()) {
+      return;
+    }
+    var p = metric.getProvider().getPrometheus();
+    var w = metric.getProvider().getWeb();
+    boolean credentials = (p != null && (p.getAuth() != null || p.getTls() != null))
+        || (w != null && (w.getTls() != null || (w.getHeaders() != null && w.getHeaders().stream()
+            .anyMatch(h -> h != null && h.getValueFrom() != null))));
+    String target = p != null ? p.getAddress() : w != null ? w.getUrl() : null;
+    if (!credentials || target == null) {
+      return;
+    }
+    ArgPlaceholders.PATTERN.matcher(target).results().map(r -> r.group(1)).filter(givenByRollout::contains).distinct()
+        .forEach(name -> problems.add(where + ": arg " + name + " is given by the Rollout but sets the address to which this "
+            + "ClusterAnalysisTemplate's metric sends its credentials: only the template may set it"));
+  }
+
+  private static void fillTexts(JsonNode node, Args args, String where, List<String> problems) {
     if (node instanceof ObjectNode object) {
       List<String> names = new ArrayList<>();
       object.fieldNames().forEachRemaining(names::add);
       for (String name : names) {
         JsonNode child = object.get(name);
         if (child.isTextual()) {
-          object.set(name, TextNode.valueOf(ArgPlaceholders.fill(child.asText(), values, declared, where, problems)));
+          object.set(name, TextNode.valueOf(ArgPlaceholders.fill(child.asText(), args.values(), args.declared(),
+              args.fromSecrets(), where, problems)));
         } else {
-          fillTexts(child, values, declared, where, problems);
+          fillTexts(child, args, where, problems);
         }
       }
     } else if (node.isArray()) {
-      node.forEach(child -> fillTexts(child, values, declared, where, problems));
+      node.forEach(child -> fillTexts(child, args, where, problems));
     }
   }
 }

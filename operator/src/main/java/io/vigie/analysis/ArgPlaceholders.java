@@ -23,7 +23,8 @@ final class ArgPlaceholders {
    * The text with each placeholder replaced by its value. A name neither declared nor built in is a
    * problem; a declared one without a value stays as it is (its absence is reported where it is declared).
    */
-  static String fill(String text, Map<String, String> values, Set<String> declared, String where, List<String> problems) {
+  static String fill(String text, Map<String, String> values, Set<String> declared, Set<String> secret, String where,
+      List<String> problems) {
     Matcher m = PATTERN.matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
@@ -34,7 +35,7 @@ final class ArgPlaceholders {
           problems.add(where + ": {{args." + name + "}} names no declared or built-in arg");
         }
         value = m.group();
-      } else if (PATTERN.matcher(value).find()) {
+      } else if (PATTERN.matcher(value).find() && !secret.contains(name)) {
         problems.add(where + ": arg " + name + " is '" + shorten(value) + "', which holds a placeholder: an arg's value is "
             + "used as it is, never expanded again; give the value itself");
       }

@@ -30,7 +30,10 @@ import java.util.regex.Pattern;
  */
 public final class MeasurementJudge {
   // `result <= 500` must work although 500 is an int and result a double, as Kubernetes' CEL allows.
-  private static final CelOptions OPTIONS = CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
+  // A condition's cost is bounded whatever its author writes: loops of at most 1,000 iterations,
+  // regular expressions of a bounded size, a bounded nesting (and 1,024 characters, see MetricValidation).
+  private static final CelOptions OPTIONS = CelOptions.current().enableHeterogeneousNumericComparisons(true)
+      .comprehensionMaxIterations(1_000).maxRegexProgramSize(1_000).maxParseRecursionDepth(50).build();
   private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
   private static final Map<String, Compiled> PROGRAMS = new ConcurrentHashMap<>();
   private static final int PROGRAMS_KEPT = 10_000;

@@ -19,10 +19,18 @@ public record ResolvedAnalysis(Optional<Run> background, Map<Integer, Run> steps
    *
    * @param conditionArgs by metric name, the values of the args its conditions name (bound as CEL
    *     variables when a measurement is judged)
+   * @param adminMetrics the metrics that come from a ClusterAnalysisTemplate, the cluster admin's: the
+   *     Secrets they name are read without the label a Rollout's author needs
    */
-  public record Run(List<Metric> metrics, OnMetricsError onMetricsError, Map<String, Map<String, String>> conditionArgs) {
+  public record Run(List<Metric> metrics, OnMetricsError onMetricsError, Map<String, Map<String, String>> conditionArgs,
+      java.util.Set<String> adminMetrics) {
     public Run(List<Metric> metrics, OnMetricsError onMetricsError) {
-      this(metrics, onMetricsError, Map.of());
+      this(metrics, onMetricsError, Map.of(), java.util.Set.of());
+    }
+
+    /** True when the metric comes from a ClusterAnalysisTemplate. */
+    public boolean fromAdmin(Metric metric) {
+      return adminMetrics.contains(metric.getName());
     }
 
     /** The values of the args this metric's conditions name. */

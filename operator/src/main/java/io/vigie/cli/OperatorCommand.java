@@ -46,6 +46,12 @@ final class OperatorCommand implements Callable<Integer> {
       description = "Prometheus API used by metrics that name no address, e.g. http://prometheus.monitoring:9090.")
   String prometheusAddress;
 
+  @Option(names = "--allowed-provider-hosts", paramLabel = "HOST", split = ",",
+      description = "Host names, IP addresses or CIDR ranges that metric providers may reach although Vigie refuses them by "
+          + "default (loopback, link-local, cloud metadata services), e.g. 127.0.0.1,prometheus.local. The API server is "
+          + "always refused.")
+  List<String> allowedProviderHosts = new java.util.ArrayList<>();
+
   @Option(names = "--leader-election", negatable = true, defaultValue = "false",
       description = "Take part in leader election on a Lease, so that of several replicas one acts (needed with 2 or more). "
           + "The Lease lives in POD_NAMESPACE (or --lease-namespace); the identity is POD_NAME.")
@@ -89,7 +95,8 @@ final class OperatorCommand implements Callable<Integer> {
       }
     }
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-    OperatorSettings settings = new OperatorSettings(Set.copyOf(watched), instance(), java.util.Optional.ofNullable(prometheusAddress));
+    OperatorSettings settings = new OperatorSettings(Set.copyOf(watched), instance(), java.util.Optional.ofNullable(prometheusAddress))
+        .withAllowedProviderHosts(allowedProviderHosts);
     if (leaderElection) {
       String ns = leaseNamespace != null ? leaseNamespace
           : java.util.Optional.ofNullable(System.getenv("POD_NAMESPACE")).filter(n -> !n.isBlank()).orElse("default");

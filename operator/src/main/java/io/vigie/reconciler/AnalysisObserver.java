@@ -1,6 +1,5 @@
 package io.vigie.reconciler;
 
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vigie.analysis.AnalysisResolver;
@@ -19,14 +18,11 @@ import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.api.v1alpha1.RolloutSpec;
 import io.vigie.api.v1alpha1.RolloutStatus;
-import io.vigie.api.v1alpha1.SecretKeyRef;
 import io.vigie.api.v1alpha1.TemplateRef;
 import io.vigie.core.Observation;
 import io.vigie.workload.VigieServices;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,13 +53,13 @@ final class AnalysisObserver {
     }
     String namespace = rollout.getMetadata().getNamespace();
     RolloutStatus status = rollout.getStatus() == null ? new RolloutStatus() : rollout.getStatus();
-    SecretReader secrets = secretsOf(namespace);
+    AnalysisSecrets secrets = AnalysisSecrets.of(client, namespace);
     AnalysisResolver.Resolution resolution = AnalysisResolver.resolve(spec, builtins(rollout, status, targetRevision),
-        ref -> template(namespace, ref), secrets::read,
+        ref -> template(namespace, ref), secrets,
         ref -> (Boolean.TRUE.equals(ref.getClusterScope()) ? "ClusterAnalysisTemplate " : "AnalysisTemplate " + namespace + "/")
             + ref.getName(),
         defaultPrometheus);
-    List<String> problems = new ArrayList<>(resolution.problems());
+    List<String> problems = new ArrayList<>(resolution.problems().stream().map(secrets::redact).toList());
     if (problems.isEmpty()) {
       // Every request is built before any traffic moves: a URL or a header that cannot be sent is
       // Invalid now, not an error measured at 20%.
@@ -83,23 +79,31 @@ final class AnalysisObserver {
     Map<String, String> started = new HashMap<>();
     live.forEach(r -> started.put(r.getName(), r.getStartedAt()));
     List<MeasurementRunner.Due> due = AnalysisRuns.due(live, resolution.analysis(), now).stream()
-        .map(d -> new MeasurementRunner.Due(d.run(), started.get(d.run()), d.metric())).toList();
+        .map(d -> new MeasurementRunner.Due(d.run(), started.get(d.run()), d.metric(),
+            readerFor(resolution.analysis().run(d.run()), d.metric(), secrets))).toList();
     String key = namespace + "/" + rollout.getMetadata().getName();
     // A measurement of a run that has since ended or started again (a new revision) is dropped.
-    List<RawMeasurement> measurements = runner.exchange(key, due, now, secrets).stream()
+    List<RawMeasurement> measurements = runner.exchange(key, due, now).stream()
         .filter(f -> f.runStartedAt() != null && f.runStartedAt().equals(started.get(f.measurement().run())))
         .map(MeasurementRunner.Finished::measurement)
         .toList();
     return new Observation.Analysis(resolution.analysis(), List.of(), measurements);
   }
 
-  private List<String> requestProblems(ResolvedAnalysis analysis, SecretReader secrets) {
+  private List<String> requestProblems(ResolvedAnalysis analysis, AnalysisSecrets secrets) {
     List<String> problems = new ArrayList<>();
-    analysis.background().ifPresent(run -> run.metrics().forEach(m -> providers.problem(m, secrets)
+    analysis.background().ifPresent(run -> run.metrics().forEach(m -> providers.problem(m, readerFor(Optional.of(run), m, secrets))
         .ifPresent(p -> problems.add("spec.analysis metric " + m.getName() + ": " + p))));
-    new java.util.TreeMap<>(analysis.steps()).forEach((index, run) -> run.metrics().forEach(m -> providers.problem(m, secrets)
+    new java.util.TreeMap<>(analysis.steps()).forEach((index, run) -> run.metrics().forEach(m -> providers.problem(m,
+            readerFor(Optional.of(run), m, secrets))
         .ifPresent(p -> problems.add("spec.strategy.canary.steps[" + index + "].analysis metric " + m.getName() + ": " + p))));
     return problems;
+  }
+
+  /** The Secrets a metric's provider may read: any its admin's ClusterAnalysisTemplate names, else labelled ones. */
+  private static SecretReader readerFor(Optional<ResolvedAnalysis.Run> run, io.vigie.api.v1alpha1.Metric metric,
+      AnalysisSecrets secrets) {
+    return run.map(r -> r.fromAdmin(metric)).orElse(false) ? secrets.forAdminTemplate() : secrets;
   }
 
   private static boolean usesAnalysis(RolloutSpec spec) {
@@ -154,23 +158,5 @@ final class AnalysisObserver {
     }
   }
 
-  /** Reads Secret keys of the namespace, each Secret once per reconcile. */
-  private SecretReader secretsOf(String namespace) {
-    Map<String, Optional<Secret>> read = new HashMap<>();
-    return (SecretKeyRef ref) -> {
-      Optional<Secret> secret = read.computeIfAbsent(ref.getName(),
-          name -> Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get()));
-      return secret.flatMap(s -> value(s, ref.getKey()));
-    };
-  }
 
-  private static Optional<String> value(Secret secret, String key) {
-    if (secret.getStringData() != null && secret.getStringData().containsKey(key)) {
-      return Optional.of(secret.getStringData().get(key));
-    }
-    if (secret.getData() != null && secret.getData().containsKey(key)) {
-      return Optional.of(new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8));
-    }
-    return Optional.empty();
-  }
 }

@@ -13,9 +13,12 @@ import java.util.Set;
  * @param leaderElection when present, only the holder of this Lease reconciles
  * @param clockSpeed how much faster than real time the operator's Clock runs: 1 in a cluster; the
  *     playground compresses time, so a wait of 30s on its clock is a requeue of 30s / speed
+ * @param allowedProviderHosts host names, addresses or CIDR ranges that providers may reach although
+ *     the default address policy refuses them (loopback, link-local, metadata services)
  */
 public record OperatorSettings(Set<String> namespaces, String instance, Optional<String> prometheusAddress,
-    java.time.Duration stopTimeout, Optional<LeaderElection> leaderElection, double clockSpeed) {
+    java.time.Duration stopTimeout, Optional<LeaderElection> leaderElection, double clockSpeed,
+    java.util.List<String> allowedProviderHosts) {
   public static final java.time.Duration DEFAULT_STOP_TIMEOUT = java.time.Duration.ofSeconds(10);
 
   /**
@@ -32,7 +35,7 @@ public record OperatorSettings(Set<String> namespaces, String instance, Optional
   }
 
   public OperatorSettings(Set<String> namespaces, String instance, Optional<String> prometheusAddress) {
-    this(namespaces, instance, prometheusAddress, DEFAULT_STOP_TIMEOUT, Optional.empty(), 1);
+    this(namespaces, instance, prometheusAddress, DEFAULT_STOP_TIMEOUT, Optional.empty(), 1, java.util.List.of());
   }
 
   public static OperatorSettings defaults(String instance) {
@@ -40,19 +43,31 @@ public record OperatorSettings(Set<String> namespaces, String instance, Optional
   }
 
   public OperatorSettings withPrometheus(String address) {
-    return new OperatorSettings(namespaces, instance, Optional.ofNullable(address), stopTimeout, leaderElection, clockSpeed);
+    return new OperatorSettings(namespaces, instance, Optional.ofNullable(address), stopTimeout, leaderElection, clockSpeed, allowedProviderHosts);
   }
 
   public OperatorSettings withStopTimeout(java.time.Duration timeout) {
-    return new OperatorSettings(namespaces, instance, prometheusAddress, timeout, leaderElection, clockSpeed);
+    return new OperatorSettings(namespaces, instance, prometheusAddress, timeout, leaderElection, clockSpeed, allowedProviderHosts);
   }
 
   public OperatorSettings withLeaderElection(LeaderElection election) {
-    return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, Optional.of(election), clockSpeed);
+    return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, Optional.of(election), clockSpeed, allowedProviderHosts);
+  }
+
+  /** An operator that watches only these namespaces (a namespaced install). */
+  public OperatorSettings withNamespaces(Set<String> watched) {
+    return new OperatorSettings(Set.copyOf(watched), instance, prometheusAddress, stopTimeout, leaderElection, clockSpeed,
+        allowedProviderHosts);
+  }
+
+  /** Providers may also reach these hosts, addresses or CIDR ranges (an admin's allowlist). */
+  public OperatorSettings withAllowedProviderHosts(java.util.List<String> hosts) {
+    return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, leaderElection, clockSpeed,
+        java.util.List.copyOf(hosts));
   }
 
   /** An operator whose Clock runs {@code speed} times faster than real time (the playground's). */
   public OperatorSettings withClockSpeed(double speed) {
-    return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, leaderElection, speed);
+    return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, leaderElection, speed, allowedProviderHosts);
   }
 }

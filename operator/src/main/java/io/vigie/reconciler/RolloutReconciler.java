@@ -21,6 +21,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.vigie.analysis.provider.AddressPolicy;
 import io.vigie.analysis.provider.MeasurementRunner;
 import io.vigie.analysis.provider.MetricProviders;
 import io.vigie.api.v1alpha1.RolloutSpec;
@@ -40,6 +41,7 @@ import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -87,7 +89,8 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
     this.clock = clock;
     CanaryDeployments canaries = new CanaryDeployments(client);
     TrafficRouters routers = new TrafficRouters(client);
-    MetricProviders providers = new MetricProviders();
+    MetricProviders providers = new MetricProviders(AddressPolicy.of(settings.allowedProviderHosts(),
+        Optional.ofNullable(client.getConfiguration().getMasterUrl()).map(java.net.URI::create)));
     this.measurements = new MeasurementRunner(providers, MEASUREMENT_THREADS, this::measured);
     this.observer = new ClusterObserver(client, canaries,
         new AnalysisObserver(client, providers, measurements, settings.prometheusAddress()), routers, this::rolloutExists);

@@ -271,4 +271,25 @@ class AnalysisResolverTest {
         "spec.strategy.canary.steps[1].analysis.templates[2]: name 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' (300 "
             + "characters) is not the name of an analysis template (lowercase letters, digits, '-' and '.')");
   }
+
+  /** docs/security.md, threat 3: a Rollout runs at most 100 metrics, all its analyses together. */
+  @Test
+  void aRolloutRunsAtMostAHundredMetrics() {
+    List<CanaryStep> steps = new java.util.ArrayList<>();
+    for (int s = 0; s < 6; s++) {
+      RolloutAnalysis analysis = new RolloutAnalysis();
+      List<Metric> metrics = new java.util.ArrayList<>();
+      for (int m = 0; m < 20; m++) {
+        metrics.add(Metrics.withMax("m" + m, 0.1));
+      }
+      analysis.setMetrics(metrics);
+      CanaryStep step = new CanaryStep();
+      step.setAnalysis(analysis);
+      steps.add(step);
+    }
+    RolloutSpec spec = withStepAnalysis(new RolloutAnalysis());
+    spec.getStrategy().getCanary().setSteps(steps);
+    assertThat(resolve(spec, Map.of(), Map.of()).problems())
+        .containsExactly("the analyses of this Rollout run 120 metrics: at most 100, all analyses together");
+  }
 }

@@ -110,4 +110,17 @@ class MeasurementJudgeTest {
     assertThat(MeasurementJudge.problemWith(metric.getSuccessCondition(), Map.of("max", "0.05 || true", "strict", "true")))
         .get().asString().contains("with max = '0.05 || true' (a string), strict = 'true' (a bool)");
   }
+
+  /** docs/security.md, threat 3: a condition's cost is bounded, whatever its author writes. */
+  @Test
+  void aConditionThatLoopsTooLongIsAnErrorNotABusyOperator() {
+    Metric metric = new Metric();
+    metric.setName("loops");
+    String ten = "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]";
+    metric.setSuccessCondition("size(" + ten + ".map(a, " + ten + ".map(b, " + ten + ".map(c, " + ten + ".map(d, result))))) > 0");
+    assertThat(MeasurementJudge.problemWith(metric.getSuccessCondition())).isEmpty();
+    Judgement judgement = MeasurementJudge.judge(metric, RawMeasurement.value("r", "loops", T, 0.5, null));
+    assertThat(judgement.phase()).isEqualTo(AnalysisPhase.Error);
+    assertThat(judgement.why()).contains("failed on 0.5").containsIgnoringCase("iteration");
+  }
 }

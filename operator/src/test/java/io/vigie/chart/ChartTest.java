@@ -42,6 +42,13 @@ class ChartTest {
       "image", Map.of("repository", "registry.example.com/vigie", "tag", "0.1.0-rc1", "pullPolicy", "Always"),
       "metrics", Map.of("port", 9102));
 
+  static final Map<String, Object> LOCKED_DOWN = Map.of("allowedProviderHosts", List.of("prometheus.internal.example", "10.20.0.0/16"),
+      "networkPolicy", Map.of("enabled", true, "apiServer", Map.of("cidrs", List.of("10.96.0.1/32"), "port", 443),
+          "providerEgress", List.of(Map.of("to", List.of(Map.of("namespaceSelector", Map.of("matchLabels",
+              Map.of("kubernetes.io/metadata.name", "monitoring")))), "ports", List.of(Map.of("port", 9090, "protocol", "TCP")))),
+          "metricsFrom", List.of(Map.of("namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name",
+              "monitoring"))))));
+
   static Stream<Arguments> matrix() {
     return Stream.of(
         Arguments.of("defaults", Map.of()),
@@ -49,7 +56,8 @@ class ChartTest {
         Arguments.of("serviceMonitor", SERVICE_MONITOR),
         Arguments.of("two replicas with leader election", TWO_REPLICAS),
         Arguments.of("all at once", HelmChart.merge(HelmChart.merge(HelmChart.merge(NAMESPACED, SERVICE_MONITOR), TWO_REPLICAS), TUNED)),
-        Arguments.of("prometheus, text logs, own image and port", TUNED));
+        Arguments.of("prometheus, text logs, own image and port", TUNED),
+        Arguments.of("locked down: provider allowlist and NetworkPolicy", LOCKED_DOWN));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -103,6 +111,32 @@ class ChartTest {
     });
     assertThat(chart.one(PodDisruptionBudget.class).getSpec().getSelector().getMatchLabels())
         .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+  }
+
+  /** docs/security.md: the admin's allowlist reaches the operator, and the NetworkPolicy lets it talk to nothing else. */
+  @Test
+  void theProviderAllowlistAndTheNetworkPolicyLockTheOperatorsTrafficDown() {
+    Rendered chart = HelmChart.render(LOCKED_DOWN);
+    assertThat(chart.args()).contains("--allowed-provider-hosts=prometheus.internal.example,10.20.0.0/16");
+    io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy policy =
+        chart.one(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
+    assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isEqualTo(chart.deployment().getSpec().getSelector().getMatchLabels());
+    assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
+    assertThat(policy.getSpec().getIngress()).singleElement().satisfies(in -> {
+      assertThat(in.getPorts()).singleElement().satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(8080));
+      assertThat(in.getFrom()).singleElement().satisfies(f -> assertThat(f.getNamespaceSelector().getMatchLabels())
+          .containsEntry("kubernetes.io/metadata.name", "monitoring"));
+    });
+    assertThat(policy.getSpec().getEgress()).hasSize(3);
+    assertThat(policy.getSpec().getEgress().get(0).getTo()).singleElement()
+        .satisfies(t -> assertThat(t.getIpBlock().getCidr()).isEqualTo("10.96.0.1/32"));
+    assertThat(policy.getSpec().getEgress().get(0).getPorts()).singleElement()
+        .satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(443));
+    assertThat(policy.getSpec().getEgress().get(1).getPorts()).extracting(p -> p.getPort().getIntVal()).containsOnly(53);
+    assertThat(policy.getSpec().getEgress().get(2).getPorts()).singleElement()
+        .satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(9090));
+    assertThat(HelmChart.render(Map.of()).ofKind("NetworkPolicy")).as("off by default").isEmpty();
+    assertThatThrownBy(() -> HelmChart.render(Map.of("allowedProviderHosts", List.of("")))).hasMessageContaining("allowedProviderHosts");
   }
 
   @Test

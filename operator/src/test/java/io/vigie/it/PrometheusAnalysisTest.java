@@ -58,7 +58,8 @@ class PrometheusAnalysisTest {
     app = new TrafficExporter();
     app.set("web-stable", HEALTHY);
     prometheus = PrometheusServer.start(app.target());
-    k8s = OperatorHarness.startInRealTime(OperatorSettings.defaults("test-operator").withPrometheus(prometheus.address()));
+    k8s = OperatorHarness.startInRealTime(OperatorSettings.defaults("test-operator").withPrometheus(prometheus.address())
+        .withAllowedProviderHosts(OperatorHarness.LOOPBACK));
     k8s.createDeployment("web", "shop/web:v1", 4);
     k8s.createService("web", "web");
     applyTemplates();
@@ -193,7 +194,8 @@ class PrometheusAnalysisTest {
 
   @Test
   void everyReadyMadeTemplateQueryIsValidPromQl() throws IOException {
-    PrometheusMetricProvider provider = new PrometheusMetricProvider();
+    PrometheusMetricProvider provider = new PrometheusMetricProvider(io.vigie.analysis.provider.AddressPolicy.of(
+        OperatorHarness.LOOPBACK, Optional.empty()));
     Map<String, String> builtins = Map.of("namespace", NS, "canary-service", "web-canary", "stable-service", "web-stable");
     int queries = 0;
     try (var files = Files.list(TEMPLATES.getParent())) {

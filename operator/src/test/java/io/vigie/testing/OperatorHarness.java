@@ -40,6 +40,11 @@ import java.util.function.Predicate;
 public final class OperatorHarness implements AutoCloseable {
   public static final String NS = "shop";
   public static final Duration WAIT = Duration.ofSeconds(20);
+  /**
+   * The tests' metric endpoints are on loopback, which the operator refuses by default: the tests
+   * allow it as an admin would, with --allowed-provider-hosts.
+   */
+  public static final List<String> LOOPBACK = List.of("127.0.0.1");
 
   private final MockCluster cluster;
   private final SimulatedDeploymentController controller;
@@ -49,7 +54,8 @@ public final class OperatorHarness implements AutoCloseable {
   private final AtomicInteger operatorsStarted = new AtomicInteger();
   private Duration operatorRequestTimeout = Duration.ofSeconds(5);
   private KubernetesClient operatorClient;
-  private OperatorSettings settings = OperatorSettings.defaults("test-operator").withStopTimeout(Duration.ofMillis(500));
+  private OperatorSettings settings = OperatorSettings.defaults("test-operator").withStopTimeout(Duration.ofMillis(500))
+      .withAllowedProviderHosts(LOOPBACK);
   private VigieOperator operator;
 
   private OperatorHarness(Clock clock) {

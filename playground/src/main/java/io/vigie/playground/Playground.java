@@ -225,7 +225,9 @@ final class Playground implements AutoCloseable {
 
   /** The real operator, in this process, on the playground's clock. */
   void startOperator() {
-    OperatorSettings operatorSettings = OperatorSettings.defaults("playground-operator").withClockSpeed(settings.speed());
+    // The data plane and Prometheus listen on loopback: allowed as an admin would allow an in-house address.
+    OperatorSettings operatorSettings = OperatorSettings.defaults("playground-operator").withClockSpeed(settings.speed())
+        .withAllowedProviderHosts(java.util.List.of("127.0.0.1"));
     operator = VigieOperator.start(server.createClient(), clock, operatorSettings);
   }
 

@@ -32,6 +32,8 @@ public final class Limits {
   public static final int METRICS = 20;
   /** Metrics of one analysis, its templates' and its own together. */
   public static final int METRICS_PER_ANALYSIS = 50;
+  /** Metrics of one Rollout, all its analyses together: with intervals of at least 1s, at most 100 measurements a second. */
+  public static final int METRICS_PER_ROLLOUT = 100;
   public static final int TEMPLATES = 10;
   public static final int ARGS = 50;
   public static final int HEADERS = 20;

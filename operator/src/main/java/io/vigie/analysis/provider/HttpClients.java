@@ -27,8 +27,9 @@ final class HttpClients {
     return byCa.computeIfAbsent(pem, p -> builder().sslContext(trusting(p)).build());
   }
 
+  // Redirects are followed by HttpCalls, which checks each address and keeps credentials to one origin.
   private static HttpClient.Builder builder() {
-    return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NORMAL);
+    return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER);
   }
 
   private static SSLContext trusting(String pem) {

@@ -40,8 +40,8 @@ public final class MeasurementRunner implements AutoCloseable {
   /** One measurement of one metric of one analysis run, the run known by its start. */
   public record Key(String run, String runStartedAt, String metric) {}
 
-  /** A metric to measure now, for the run that started at {@code runStartedAt}. */
-  public record Due(String run, String runStartedAt, Metric metric) {
+  /** A metric to measure now, for the run that started at {@code runStartedAt}, reading Secrets with this reader. */
+  public record Due(String run, String runStartedAt, Metric metric, SecretReader secrets) {
     Key key() {
       return new Key(run, runStartedAt, metric.getName());
     }
@@ -77,7 +77,7 @@ public final class MeasurementRunner implements AutoCloseable {
    * @param rollout the Rollout's key, namespace/name
    * @param due what the Rollout's status says is due now (before folding what is returned)
    */
-  public synchronized List<Finished> exchange(String rollout, List<Due> due, Instant now, SecretReader secrets) {
+  public synchronized List<Finished> exchange(String rollout, List<Due> due, Instant now) {
     List<Finished> done = finished.containsKey(rollout) ? finished.remove(rollout) : List.of();
     Set<Key> answered = done.stream().map(Finished::key).collect(Collectors.toSet());
     Map<Key, Future<?>> running = inFlight.computeIfAbsent(rollout, k -> new HashMap<>());
@@ -92,7 +92,7 @@ public final class MeasurementRunner implements AutoCloseable {
       running.put(key, pool.submit(() -> {
         RawMeasurement m;
         try {
-          m = providers.measure(d.run(), d.metric(), now, secrets);
+          m = providers.measure(d.run(), d.metric(), now, d.secrets());
         } catch (RuntimeException | Error e) {
           m = RawMeasurement.error(d.run(), d.metric().getName(), now, "the measurement failed: " + e);
         }

@@ -6,8 +6,18 @@ import java.time.Instant;
 
 /** Picks the provider a metric names. */
 public final class MetricProviders {
-  private final PrometheusMetricProvider prometheus = new PrometheusMetricProvider();
-  private final WebMetricProvider web = new WebMetricProvider();
+  private final PrometheusMetricProvider prometheus;
+  private final WebMetricProvider web;
+
+  /** Providers that send requests only where the default {@link AddressPolicy} allows. */
+  public MetricProviders() {
+    this(AddressPolicy.defaults());
+  }
+
+  public MetricProviders(AddressPolicy policy) {
+    this.prometheus = new PrometheusMetricProvider(policy);
+    this.web = new WebMetricProvider(policy);
+  }
 
   /**
    * Why this metric's request cannot be sent (a bad URL, a header the HTTP client refuses, a missing
@@ -23,21 +33,25 @@ public final class MetricProviders {
       }
       return java.util.Optional.empty();
     } catch (MeasurementException | IllegalArgumentException e) {
-      return java.util.Optional.of(e.getMessage());
+      return java.util.Optional.of(secrets.redact(e.getMessage()));
     }
   }
 
+  /** A measurement of the metric; its note never holds a value read from a Secret (an answer may echo one). */
   public RawMeasurement measure(String run, Metric metric, Instant at, SecretReader secrets) {
+    RawMeasurement m;
     try {
-      return metric.getProvider().getPrometheus() != null
+      m = metric.getProvider().getPrometheus() != null
           ? prometheus.measure(run, metric, at, secrets)
           : web.measure(run, metric, at, secrets);
     } catch (MeasurementException e) {
-      return RawMeasurement.error(run, metric.getName(), at, e.getMessage());
+      m = RawMeasurement.error(run, metric.getName(), at, e.getMessage());
     } catch (RuntimeException e) {
       // Whatever goes wrong in one measurement (a header the HTTP client refuses, a Secret it may
       // not read) is that measurement's error: it must never keep the Rollout from being decided.
-      return RawMeasurement.error(run, metric.getName(), at, "the measurement failed: " + e);
+      m = RawMeasurement.error(run, metric.getName(), at, "the measurement failed: " + e);
     }
+    return m.note() == null ? m : new RawMeasurement(m.run(), m.metric(), m.at(), m.kind(), m.value(), m.requests(),
+        secrets.redact(m.note()));
   }
 }

@@ -20,10 +20,18 @@ import java.util.Base64;
  * query must aggregate). NaN and infinities pass through as values for the judge.
  */
 public final class PrometheusMetricProvider implements MetricProvider {
-  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClients clients = new HttpClients();
+  private final HttpCalls calls;
+
+  public PrometheusMetricProvider() {
+    this(AddressPolicy.defaults());
+  }
+
+  public PrometheusMetricProvider(AddressPolicy policy) {
+    this.calls = new HttpCalls(policy);
+  }
 
   @Override
   public RawMeasurement measure(String run, Metric metric, Instant at, SecretReader secrets) {
@@ -47,7 +55,10 @@ public final class PrometheusMetricProvider implements MetricProvider {
 
   /** Builds the requests a measurement sends, without sending them: throws what would go wrong. */
   void check(PrometheusProvider p, SecretReader secrets) {
-    request(p, p.getQuery(), secrets);
+    HttpRequest request = request(p, p.getQuery(), secrets);
+    calls.refusalWithoutDns(request.uri(), "provider.prometheus.address '" + address(p) + "'").ifPresent(why -> {
+      throw new MeasurementException(why);
+    });
     if (p.getRequestsQuery() != null) {
       request(p, p.getRequestsQuery(), secrets);
     }
@@ -57,7 +68,7 @@ public final class PrometheusMetricProvider implements MetricProvider {
   private Double query(PrometheusProvider p, String promql, SecretReader secrets) {
     Duration timeout = HttpCalls.timeout(p.getTimeout());
     String what = "Prometheus at " + address(p);
-    HttpResponse<String> response = HttpCalls.send(clients.forTls(p.getTls(), secrets), request(p, promql, secrets), what, timeout);
+    HttpResponse<String> response = calls.send(clients.forTls(p.getTls(), secrets), request(p, promql, secrets), what, timeout);
     return parse(response.statusCode(), response.body(), what);
   }
 
@@ -89,8 +100,9 @@ public final class PrometheusMetricProvider implements MetricProvider {
       String secret = auth.getBasic().getName();
       String user = secrets.require(ref(secret, "username"), "auth.basic");
       String password = secrets.require(ref(secret, "password"), "auth.basic");
-      request.header("Authorization", "Basic " + Base64.getEncoder()
-          .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+      String credentials = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+      secrets.reveal(credentials);
+      request.header("Authorization", "Basic " + credentials);
     }
   }
 

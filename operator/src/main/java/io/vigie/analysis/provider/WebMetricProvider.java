@@ -18,6 +18,15 @@ import java.util.Optional;
 public final class WebMetricProvider implements MetricProvider {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClients clients = new HttpClients();
+  private final HttpCalls calls;
+
+  public WebMetricProvider() {
+    this(AddressPolicy.defaults());
+  }
+
+  public WebMetricProvider(AddressPolicy policy) {
+    this.calls = new HttpCalls(policy);
+  }
 
   @Override
   public RawMeasurement measure(String run, Metric metric, Instant at, SecretReader secrets) {
@@ -41,7 +50,10 @@ public final class WebMetricProvider implements MetricProvider {
 
   /** Builds the request a measurement sends, without sending it: throws what would go wrong. */
   void check(WebProvider web, SecretReader secrets) {
-    request(web, secrets);
+    HttpRequest request = request(web, secrets);
+    calls.refusalWithoutDns(request.uri(), "provider.web.url '" + web.getUrl() + "'").ifPresent(why -> {
+      throw new MeasurementException(why);
+    });
     clients.forTls(web.getTls(), secrets);
     for (String pointer : new String[] {web.getJsonPointer(), web.getRequestsJsonPointer()}) {
       if (pointer != null) {
@@ -73,7 +85,7 @@ public final class WebMetricProvider implements MetricProvider {
 
   private JsonNode fetch(WebProvider web, SecretReader secrets) {
     Duration timeout = HttpCalls.timeout(web.getTimeout());
-    HttpResponse<String> response = HttpCalls.send(clients.forTls(web.getTls(), secrets), request(web, secrets), web.getUrl(), timeout);
+    HttpResponse<String> response = calls.send(clients.forTls(web.getTls(), secrets), request(web, secrets), web.getUrl(), timeout);
     if (response.statusCode() / 100 != 2) {
       throw new MeasurementException(web.getUrl() + " answered HTTP " + response.statusCode());
     }

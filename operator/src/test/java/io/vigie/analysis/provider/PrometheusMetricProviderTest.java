@@ -19,9 +19,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class PrometheusMetricProviderTest {
+  /** The test servers are on loopback, which providers refuse unless an admin allows it. */
+  private static final AddressPolicy LOOPBACK = AddressPolicy.of(java.util.List.of("127.0.0.1"), java.util.Optional.empty());
   private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
   private final FakeHttpServer prometheus = new FakeHttpServer();
-  private final PrometheusMetricProvider provider = new PrometheusMetricProvider();
+  private final PrometheusMetricProvider provider = new PrometheusMetricProvider(LOOPBACK);
   private final Map<String, String> secrets = new java.util.HashMap<>();
   private final SecretReader reader = ref -> Optional.ofNullable(secrets.get(ref.getName() + "/" + ref.getKey()));
 

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A Prometheus behind TLS with its own CA: trusted through tls.ca, refused without it. */
 class TlsPrometheusTest {
+  /** The test servers are on loopback, which providers refuse unless an admin allows it. */
+  private static final AddressPolicy LOOPBACK = AddressPolicy.of(java.util.List.of("127.0.0.1"), java.util.Optional.empty());
   @TempDir
   Path dir;
   private HttpsServer server;
@@ -100,7 +102,7 @@ class TlsPrometheusTest {
 
   @Test
   void trustsTheServerThroughTheCaBundleOfASecret() {
-    RawMeasurement m = new PrometheusMetricProvider().measure("step-1", metric(true), Instant.now(),
+    RawMeasurement m = new PrometheusMetricProvider(LOOPBACK).measure("step-1", metric(true), Instant.now(),
         ref -> "prometheus-ca".equals(ref.getName()) && "ca.crt".equals(ref.getKey()) ? Optional.of(caPem) : Optional.empty());
     assertThat(m.note()).isNull();
     assertThat(m.value()).isEqualTo(0.5);
@@ -108,14 +110,14 @@ class TlsPrometheusTest {
 
   @Test
   void refusesAServerItCannotVerify() {
-    RawMeasurement m = new PrometheusMetricProvider().measure("step-1", metric(false), Instant.now(), ref -> Optional.empty());
+    RawMeasurement m = new PrometheusMetricProvider(LOOPBACK).measure("step-1", metric(false), Instant.now(), ref -> Optional.empty());
     assertThat(m.kind()).isEqualTo(RawMeasurement.Kind.ERROR);
     assertThat(m.note()).startsWith("cannot reach Prometheus at https://127.0.0.1:").contains("PKIX");
   }
 
   @Test
   void aCaBundleThatIsNotPemIsNamed() {
-    RawMeasurement m = new PrometheusMetricProvider().measure("step-1", metric(true), Instant.now(),
+    RawMeasurement m = new PrometheusMetricProvider(LOOPBACK).measure("step-1", metric(true), Instant.now(),
         ref -> Optional.of("not a certificate"));
     assertThat(m.note()).startsWith("tls.ca");
   }

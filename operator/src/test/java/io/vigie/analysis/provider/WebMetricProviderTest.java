@@ -17,9 +17,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class WebMetricProviderTest {
+  /** The test servers are on loopback, which providers refuse unless an admin allows it. */
+  private static final AddressPolicy LOOPBACK = AddressPolicy.of(java.util.List.of("127.0.0.1"), java.util.Optional.empty());
   private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
   private final FakeHttpServer server = new FakeHttpServer();
-  private final WebMetricProvider provider = new WebMetricProvider();
+  private final WebMetricProvider provider = new WebMetricProvider(LOOPBACK);
 
   @AfterEach
   void stop() {
@@ -78,10 +80,10 @@ class WebMetricProviderTest {
     host.setName("Host");
     host.setValue("example.com");
     metric.getProvider().getWeb().setHeaders(List.of(host));
-    RawMeasurement m = new MetricProviders().measure("step-1", metric, T, ref -> Optional.empty());
+    RawMeasurement m = new MetricProviders(LOOPBACK).measure("step-1", metric, T, ref -> Optional.empty());
     assertThat(m.kind()).isEqualTo(Kind.ERROR);
     assertThat(m.note()).startsWith("header Host cannot be sent: ").contains("Host");
-    assertThat(new MetricProviders().problem(metric, ref -> Optional.empty())).hasValue(m.note());
+    assertThat(new MetricProviders(LOOPBACK).problem(metric, ref -> Optional.empty())).hasValue(m.note());
   }
 
   @Test
@@ -95,5 +97,20 @@ class WebMetricProviderTest {
     assertThat(measure(metric("/v")).note()).isEqualTo(server.url() + "/stats answered HTTP 503");
     server.answer(200, "<html>");
     assertThat(measure(metric("/v")).note()).isEqualTo(server.url() + "/stats did not answer JSON");
+  }
+
+  /** docs/security.md: an answer larger than 1 MiB is an error, read no further than the limit. */
+  @Test
+  void anAnswerOverAMebibyteIsAnError() {
+    byte[] huge = new byte[2 << 20];
+    java.util.Arrays.fill(huge, (byte) ' ');
+    try (io.vigie.testing.HttpStub flood = io.vigie.testing.HttpStub.answering(
+        r -> new io.vigie.testing.HttpStub.Response(200, java.util.Map.of(), huge))) {
+      Metric metric = metric("/v");
+      metric.getProvider().getWeb().setUrl(flood.url("/big"));
+      RawMeasurement m = provider.measure("step-1", metric, T, ref -> Optional.empty());
+      assertThat(m.kind()).isEqualTo(Kind.ERROR);
+      assertThat(m.note()).isEqualTo(flood.url("/big") + " answered more than 1 MiB: a metric is one number; query less");
+    }
   }
 }
