@@ -38,12 +38,18 @@ public sealed interface Action {
   record EnsureCanaryService() implements Action {}
 
   /**
-   * Sets the route's weights (the canary gets {@code canaryWeight}, the stable Service the rest, so
-   * they sum to 100) and its header route, in every rule Vigie manages. Only with a traffic router.
+   * Sets the route's weights (the stable and the canary Service's, which sum to 100: invariant 1,
+   * checked by the tests on what is written) and its header route, in every rule Vigie manages.
+   * Only with a traffic router.
    */
-  record SetRoute(int canaryWeight, java.util.Optional<HeaderMatch> header) implements Action {
+  record SetRoute(int stableWeight, int canaryWeight, java.util.Optional<HeaderMatch> header) implements Action {
+    /** This weight to the canary, the rest of 100 to stable. */
+    public static SetRoute of(int canaryWeight, java.util.Optional<HeaderMatch> header) {
+      return new SetRoute(100 - canaryWeight, canaryWeight, header);
+    }
+
     public static SetRoute allToStable() {
-      return new SetRoute(0, java.util.Optional.empty());
+      return of(0, java.util.Optional.empty());
     }
   }
 

@@ -1083,7 +1083,7 @@ public final class RolloutMachine {
       Observation.Route seen = obs.route().orElseThrow();
       // The last word wins, one write at most: two steps passed in one decision set the route once.
       // The same word again keeps its place (an abort's route to stable stays the first write).
-      Action.SetRoute wanted = new Action.SetRoute(weight, header);
+      Action.SetRoute wanted = Action.SetRoute.of(weight, header);
       actions.removeIf(a -> a instanceof Action.SetRoute && !a.equals(wanted));
       if (!seen.shows(weight, header)) {
         actions.add(wanted);

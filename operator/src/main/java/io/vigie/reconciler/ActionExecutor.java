@@ -74,7 +74,7 @@ final class ActionExecutor {
       written.canaryService = Optional.of(services.ensureCanary(rollout, userService(snapshot), written.canaryService));
     } else if (action instanceof Action.SetRoute r) {
       if (TrafficRouters.problem(rollout.getSpec().getTrafficRouting()).isEmpty()) {
-        routers.of(rollout.getSpec().getTrafficRouting()).apply(RouteTarget.of(rollout), r.canaryWeight(), r.header());
+        routers.of(rollout.getSpec().getTrafficRouting()).apply(RouteTarget.of(rollout), r.stableWeight(), r.canaryWeight(), r.header());
       }
     } else if (action instanceof Action.ReleaseRoute) {
       try {

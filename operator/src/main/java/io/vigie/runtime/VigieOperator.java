@@ -114,5 +114,6 @@ public final class VigieOperator implements AutoCloseable {
     stopping.set(true);
     operator.stop();
     reconciler.close();
+    LOG.info("operator stopped: no reconcile in flight, measurements cancelled");
   }
 }

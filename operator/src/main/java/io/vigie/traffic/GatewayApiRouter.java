@@ -77,7 +77,7 @@ final class GatewayApiRouter implements TrafficRouter {
   }
 
   @Override
-  public void apply(RouteTarget target, int canaryWeight, Optional<HeaderMatch> header) {
+  public void apply(RouteTarget target, int stableWeight, int canaryWeight, Optional<HeaderMatch> header) {
     for (String name : routes) {
       HTTPRoute route = client.resources(HTTPRoute.class).inNamespace(target.namespace()).withName(name).get();
       if (route == null) {
@@ -100,7 +100,7 @@ final class GatewayApiRouter implements TrafficRouter {
         }
         for (HTTPBackendRef ref : rule.getBackendRefs()) {
           if (isService(ref, target, target.stableService())) {
-            ref.setWeight(100 - canaryWeight);
+            ref.setWeight(stableWeight);
           } else if (isService(ref, target, target.canaryService())) {
             ref.setWeight(canaryWeight);
           }

@@ -83,7 +83,7 @@ public final class IstioRouter implements TrafficRouter {
   }
 
   @Override
-  public void apply(RouteTarget target, int canaryWeight, Optional<HeaderMatch> header) {
+  public void apply(RouteTarget target, int stableWeight, int canaryWeight, Optional<HeaderMatch> header) {
     var resource = client.genericKubernetesResources(VIRTUAL_SERVICE).inNamespace(target.namespace()).withName(name);
     GenericKubernetesResource vs = resource.get();
     if (vs == null && canaryWeight == 0 && header.isEmpty()) {
@@ -104,7 +104,7 @@ public final class IstioRouter implements TrafficRouter {
         header.ifPresent(h -> http.add(headerRoute(route, target, h, http.size())));
         for (Map<String, Object> destination : destinations(route)) {
           String host = host(destination);
-          destination.put("weight", matches(host, target.stableService(), target) ? 100 - canaryWeight : canaryWeight);
+          destination.put("weight", matches(host, target.stableService(), target) ? stableWeight : canaryWeight);
         }
       }
       http.add(route);

@@ -87,7 +87,7 @@ final class NginxRouter implements TrafficRouter {
   }
 
   @Override
-  public void apply(RouteTarget target, int canaryWeight, Optional<HeaderMatch> header) {
+  public void apply(RouteTarget target, int stableWeight, int canaryWeight, Optional<HeaderMatch> header) {
     Ingress existing = ingresses(target).withName(canaryName(stableIngress)).get();
     if (canaryWeight == 0 && header.isEmpty()) {
       if (existing != null && Ownership.ownedBy(existing, target.rollout())) {
@@ -103,7 +103,8 @@ final class NginxRouter implements TrafficRouter {
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(CANARY, "true");
     annotations.put(WEIGHT, Integer.toString(canaryWeight));
-    annotations.put(WEIGHT_TOTAL, "100");
+    // The stable Ingress gets the total less the canary's weight: the total carries the stable side.
+    annotations.put(WEIGHT_TOTAL, Integer.toString(stableWeight + canaryWeight));
     header.ifPresent(h -> {
       annotations.put(BY_HEADER, h.name());
       annotations.put(BY_HEADER_VALUE, h.value());

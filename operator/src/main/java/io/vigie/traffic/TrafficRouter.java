@@ -15,13 +15,14 @@ public interface TrafficRouter {
   Observation.Route observe(RouteTarget target);
 
   /**
-   * Makes the route send {@code canaryWeight}% to the canary and the rest to stable (always 100 in
-   * all), with this header route or none. Writes only when the route shows something else.
+   * Makes the route send these weights to stable and canary (the decision's, both written as given:
+   * the tests check from the writes that they sum to 100), with this header route or none. Writes
+   * only when the route shows something else.
    */
-  void apply(RouteTarget target, int canaryWeight, Optional<HeaderMatch> header);
+  void apply(RouteTarget target, int stableWeight, int canaryWeight, Optional<HeaderMatch> header);
 
   /** The Rollout is deleted: everything to stable, no header route, Vigie's own route objects gone. */
   default void release(RouteTarget target) {
-    apply(target, 0, Optional.empty());
+    apply(target, 100, 0, Optional.empty());
   }
 }

@@ -8,7 +8,9 @@ import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.api.v1alpha1.RolloutAnalysis;
 import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.api.v1alpha1.TemplateRef;
+import io.vigie.testing.CanaryTraffic;
 import io.vigie.testing.JsonEndpoint;
+import io.vigie.testing.Routes;
 import io.vigie.testing.OperatorHarness;
 import io.vigie.testing.RecordingDispatcher;
 import io.vigie.testing.Routes;
@@ -102,13 +104,13 @@ class CliTest {
     k8s.awaitPhase("web", RolloutPhase.Healthy);
   }
 
-  /** A step analysis on an error rate served by a stub: 25% for images tagged bad, else 0. */
+  /**
+   * A step analysis on the error rate of the requests the canary actually served (CanaryTraffic):
+   * a bad image fails a quarter of them; a canary with no traffic gives no evidence.
+   */
   private CanaryStep errorRateAnalysis() throws IOException {
-    metrics = JsonEndpoint.serving(() -> {
-      var canary = k8s.deployment("web-canary");
-      boolean bad = canary != null && canary.getSpec().getTemplate().getSpec().getContainers().get(0).getImage().contains("bad");
-      return "{\"errorRate\": " + (bad ? 0.25 : 0.0) + "}";
-    });
+    CanaryTraffic traffic = new CanaryTraffic(k8s.client(), NS, "web", Routes.REPLICAS, image -> image.contains("bad") ? 0.25 : 0.0);
+    metrics = JsonEndpoint.serving(traffic::scrape);
     k8s.client().load(new ByteArrayInputStream("""
         apiVersion: vigie.io/v1alpha1
         kind: AnalysisTemplate
@@ -117,9 +119,10 @@ class CliTest {
           metrics:
             - name: error-rate
               count: 1
+              minRequests: 1
               thresholdRange: {max: 0.05}
               provider:
-                web: {url: "%s", jsonPointer: /errorRate}
+                web: {url: "%s", jsonPointer: /errorRate, requestsJsonPointer: /requests}
         """.formatted(metrics.url("/errors")).getBytes(StandardCharsets.UTF_8))).inNamespace(NS).create();
     CanaryStep step = new CanaryStep();
     step.setAnalysis(new RolloutAnalysis());

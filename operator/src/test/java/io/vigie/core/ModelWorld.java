@@ -37,6 +37,7 @@ final class ModelWorld {
 
   // The route, when the Rollout has a traffic router (an HTTPRoute, say): what it sends to the canary.
   boolean routed;
+  int routeStable = 100;
   int routeWeight;
   Optional<HeaderMatch> routeHeader = Optional.empty();
   Instant now = Instant.parse("2026-01-01T00:00:00Z");
@@ -127,11 +128,17 @@ final class ModelWorld {
       changed = !Objects.equals(stableServiceHash, hash);
       stableServiceHash = hash;
     } else if (action instanceof Action.SetRoute r) {
-      changed = routeWeight != r.canaryWeight() || !routeHeader.equals(r.header());
+      changed = routeWeight != r.canaryWeight() || routeStable != r.stableWeight() || !routeHeader.equals(r.header());
+      routeStable = r.stableWeight();
       routeWeight = r.canaryWeight();
       routeHeader = r.header();
-    } else {
+    } else if (action instanceof Action.EnsureCanaryService || action instanceof Action.ReleaseRoute
+        || action instanceof Action.RemoveVigieObjects) {
       changed = false;
+    } else {
+      // Invariant 5 holds by the actions' types: none writes the target's replicas or template. An
+      // action this model does not know may, so it is refused until modelled.
+      throw new AssertionError("an action the model does not know (it might write the target): " + action);
     }
     if (changed) {
       writes.add(action);

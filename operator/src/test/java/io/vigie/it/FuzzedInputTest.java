@@ -152,6 +152,8 @@ class FuzzedInputTest {
         client.genericKubernetesResources("vigie.io/v1alpha1", "AnalysisTemplate").inNamespace(ns).delete();
         client.v1().events().inNamespace(ns).delete();
       }
+      // What the operator logs while it is stopped at the end is not about bad input.
+      root.detachAppender(logs);
     } finally {
       root.detachAppender(logs);
       levels.forEach(Logger::setLevel);

@@ -125,8 +125,8 @@ class OperatorMetricsTest {
         .noneMatch(l -> l.contains("resource_name=") || l.contains("resource_namespace=") || l.contains("\"web\""));
 
     // More reconciles of the rolled-back Rollout count nothing again.
-    k8s.nudge("web");
-    k8s.eventually(() -> assertThat(value(scrape(), "vigie_rollbacks_total", Map.of("reason", "AnalysisFailed"))).hasValue(1));
+    k8s.afterReconciles("web", () -> { });
+    assertThat(value(scrape(), "vigie_rollbacks_total", Map.of("reason", "AnalysisFailed"))).hasValue(1);
 
     k8s.client().resources(Rollout.class).inNamespace(NS).withName("web").delete();
     k8s.eventually(() -> {

@@ -2,6 +2,7 @@ package io.vigie.it;
 
 import static io.vigie.testing.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.vigie.analysis.AnalysisResolver;
@@ -20,14 +21,17 @@ import io.vigie.api.v1alpha1.RolloutSpec;
 import io.vigie.api.v1alpha1.RolloutStatus;
 import io.vigie.api.v1alpha1.TemplateRef;
 import io.vigie.reconciler.OperatorSettings;
+import io.vigie.testing.CanaryTraffic;
 import io.vigie.testing.OperatorHarness;
 import io.vigie.testing.PrometheusServer;
+import io.vigie.testing.Routes;
 import io.vigie.testing.TrafficExporter;
 import io.vigie.testing.TrafficExporter.Behaviour;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,19 +42,26 @@ import org.junit.jupiter.api.TestInfo;
 
 /**
  * The analysis through the real operator against a real Prometheus, which scrapes the stable and
- * canary versions of an app every second. The Micrometer templates of examples/analysis are used
- * with their queries as written; only their timing is shortened (a 2 s initial delay, 1 s between
- * measurements, a 10 s rate window, 3 measurements) so that each scenario takes seconds, not minutes.
+ * canary versions of an app every second. Users' requests (40 a second) are split between the two
+ * as the cluster routes them at that moment (the share of ready pods): the canary's series appear
+ * only once its pods serve, and each version answers as it behaves. The Micrometer templates of
+ * examples/analysis are used with their queries as written; only their timing is shortened (a 6 s
+ * initial delay, 1 s between measurements, a 10 s rate window, 3 measurements) so that each
+ * scenario takes seconds, not minutes.
  */
 class PrometheusAnalysisTest {
   private static final Path TEMPLATES = Path.of(System.getProperty("vigie.examples", "../examples"), "analysis", "micrometer.yaml");
-  private static final Behaviour HEALTHY = new Behaviour(40, 0.0, 0.08);
+  private static final double USERS_RPS = 40;
+  private static final Behaviour HEALTHY = new Behaviour(USERS_RPS, 0.0, 0.08);
 
   private TrafficExporter app;
   private PrometheusServer prometheus;
   private OperatorHarness k8s;
   private long started;
   private String scenario;
+  /** How the new version behaves on each request it gets; null: it exports no metrics at all. */
+  private volatile Behaviour canaryVersion = HEALTHY;
+  private java.util.concurrent.ScheduledExecutorService users;
 
   @BeforeEach
   void start(TestInfo test) throws IOException {
@@ -63,10 +74,24 @@ class PrometheusAnalysisTest {
     k8s.createDeployment("web", "shop/web:v1", 4);
     k8s.createService("web", "web");
     applyTemplates();
+    CanaryTraffic routing = new CanaryTraffic(k8s.client(), NS, "web", Routes.REPLICAS, image -> 0.0);
+    users = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    users.scheduleWithFixedDelay(() -> {
+      try {
+        double share = routing.canaryShare() / 100.0;
+        Behaviour canary = canaryVersion;
+        app.set("web-stable", new Behaviour(USERS_RPS * (1 - share), HEALTHY.errorRatio(), HEALTHY.latencySeconds()));
+        app.set("web-canary", new Behaviour(canary == null ? 0 : USERS_RPS * share, canary == null ? 0 : canary.errorRatio(),
+            canary == null ? 0 : canary.latencySeconds()));
+      } catch (RuntimeException e) {
+        // The cluster is going away at the end of the test.
+      }
+    }, 0, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   @AfterEach
   void stop() {
+    users.shutdownNow();
     k8s.close();
     prometheus.close();
     app.close();
@@ -92,7 +117,7 @@ class PrometheusAnalysisTest {
 
   @Test
   void aCanaryWithTwentyPercentErrorsIsRolledBack() {
-    RolloutStatus rolledBack = canaryBehaving(new Behaviour(40, 0.20, 0.08), RolloutPhase.RolledBack);
+    RolloutStatus rolledBack = canaryBehaving(new Behaviour(USERS_RPS, 0.20, 0.08), RolloutPhase.RolledBack);
 
     assertThat(rolledBack.getAbort().getReason()).isEqualTo("AnalysisFailed");
     assertThat(rolledBack.getAbort().getMessage())
@@ -121,7 +146,7 @@ class PrometheusAnalysisTest {
 
   @Test
   void aCanaryWith300MillisecondsMoreAtP99IsRolledBack() {
-    RolloutStatus rolledBack = canaryBehaving(new Behaviour(40, 0.0, 0.38), RolloutPhase.RolledBack);
+    RolloutStatus rolledBack = canaryBehaving(new Behaviour(USERS_RPS, 0.0, 0.38), RolloutPhase.RolledBack);
 
     assertThat(rolledBack.getAbort().getReason()).isEqualTo("AnalysisFailed");
     assertThat(rolledBack.getAbort().getMessage()).startsWith("analysis latency failed: 0.4").contains("result <= 0.3");
@@ -130,8 +155,6 @@ class PrometheusAnalysisTest {
 
   @Test
   void prometheusStoppedMidCanaryPausesAndNeverPromotes() {
-    app.set("web-canary", HEALTHY);
-    prometheus.awaitData("http_server_requests_seconds_count{service=\"web-canary\"}");
     String v1 = startCanary();
     k8s.awaitStatus("web", s -> s.getAnalysis() != null && s.getAnalysis().stream()
         .anyMatch(r -> r.getMetrics().stream().anyMatch(m -> m.getSuccessful() >= 1)));
@@ -149,12 +172,19 @@ class PrometheusAnalysisTest {
     assertThat(step.getMessage()).contains("could not be measured").contains("cannot reach Prometheus at " + prometheus.address())
         .contains("5 errors in a row, consecutiveErrorLimit 4");
     assertThat(paused.getHistory()).isEmpty();
+    // Never promotes: held over several measurement intervals (1 s each), not one snapshot.
+    await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(8)).until(() -> {
+      RolloutStatus s = k8s.status("web");
+      return s.getPhase() == RolloutPhase.Paused && s.getHistory().isEmpty() && v1.equals(s.getStableRevision());
+    });
     report(paused);
   }
 
   @Test
   void aQueryWithAnEmptyResultIsInconclusiveAndPauses() {
-    // The canary serves nothing: no series of it exists, and the queries return an empty vector.
+    // The new version exports no metrics (its instrumentation broke): no series of it exists, though
+    // it serves, and the queries return an empty vector.
+    canaryVersion = null;
     String v1 = startCanary();
 
     RolloutStatus paused = k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.Paused);
@@ -167,8 +197,6 @@ class PrometheusAnalysisTest {
 
   @Test
   void theBackgroundAnalysisRollsBackACanaryThatDegradesDuringAPause() {
-    app.set("web-canary", HEALTHY);
-    prometheus.awaitData("http_server_requests_seconds_count{service=\"web-canary\"}");
     RolloutAnalysis background = new RolloutAnalysis();
     background.setTemplates(List.of(template("micrometer-error-rate")));
     background.setArgs(List.of(arg("window", "5s")));
@@ -178,12 +206,14 @@ class PrometheusAnalysisTest {
       return r;
     });
     String v1 = k8s.awaitPhase("web", RolloutPhase.Healthy).getStableRevision();
+    // Prometheus scrapes the app already (the stable version's series is there) before the canary serves.
+    prometheus.awaitData("http_server_requests_seconds_count{service=\"web-stable\"}");
     started = System.nanoTime();
     k8s.setImage("web", "shop/web:v2");
     k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.Paused && s.getAnalysis().stream()
         .anyMatch(r -> r.getName().equals("background") && r.getMetrics().get(0).getSuccessful() >= 1));
 
-    app.set("web-canary", new Behaviour(40, 0.5, 0.08));
+    canaryVersion = new Behaviour(USERS_RPS, 0.5, 0.08);
 
     RolloutStatus rolledBack = k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.RolledBack);
     assertThat(rolledBack.getStableRevision()).isEqualTo(v1);
@@ -228,8 +258,7 @@ class PrometheusAnalysisTest {
   }
 
   private RolloutStatus canaryBehaving(Behaviour canary, RolloutPhase end) {
-    app.set("web-canary", canary);
-    prometheus.awaitData("http_server_requests_seconds_count{service=\"web-canary\"}");
+    canaryVersion = canary;
     startCanary();
     return k8s.awaitStatus("web", s -> s.getPhase() == end && !s.getHistory().isEmpty());
   }
@@ -267,7 +296,7 @@ class PrometheusAnalysisTest {
         AnalysisTemplate template = k8s.client().getKubernetesSerialization().convertValue(item, AnalysisTemplate.class);
         for (Metric metric : template.getSpec().getMetrics()) {
           metric.setInterval("1s");
-          metric.setInitialDelay("2s");
+          metric.setInitialDelay("6s");
           metric.setCount(3);
           if (metric.getMinRequests() != null) {
             metric.setMinRequests(5.0);

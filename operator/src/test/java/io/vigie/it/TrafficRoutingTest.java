@@ -10,6 +10,7 @@ import io.vigie.api.v1alpha1.RolloutAnalysis;
 import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.api.v1alpha1.RolloutStatus;
 import io.vigie.api.v1alpha1.TemplateRef;
+import io.vigie.testing.CanaryTraffic;
 import io.vigie.testing.JsonEndpoint;
 import io.vigie.testing.OperatorHarness;
 import io.vigie.testing.RecordingDispatcher.Write;
@@ -30,22 +31,23 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The same app released through each of the four routers, by the real operator: a good release ends
  * Healthy, a bad one RolledBack, the route's weights summing to 100 in every write Vigie makes.
- * The app's error rate comes from a metrics endpoint that, like a real one, sees the canary's
- * requests only when the route actually sends it some.
+ * The app's error rate comes from a metrics endpoint that counts the requests the canary actually
+ * served: users' requests split as the route (or the ready pods) sends them, each failing as its
+ * version behaves (CanaryTraffic). A canary that gets no traffic gives no evidence.
  */
 class TrafficRoutingTest {
   private static final Optional<String> HEADER = Optional.of("x-canary=true");
   private OperatorHarness k8s;
   private JsonEndpoint metrics;
-  /** The routing of the test's Rollout, which decides how many requests the canary got. */
-  private volatile Routes routes = Routes.REPLICAS;
+  /** The users' requests, routed as the test's Rollout routes them; none before it exists. */
+  private volatile CanaryTraffic traffic;
 
   @BeforeEach
   void start() throws IOException {
     k8s = OperatorHarness.start();
     k8s.createDeployment("web", "shop/web:v1", 4);
     k8s.createService("web", "web");
-    metrics = JsonEndpoint.serving(this::appMetrics);
+    metrics = JsonEndpoint.serving(() -> traffic == null ? "{\"requests\": 0, \"errorRate\": null}" : traffic.scrape());
     String template = """
         apiVersion: vigie.io/v1alpha1
         kind: AnalysisTemplate
@@ -71,19 +73,10 @@ class TrafficRoutingTest {
     k8s.close();
   }
 
-  /** The canary's error rate as a metrics backend sees it: 25% for images tagged bad, over the requests the route sends. */
-  private String appMetrics() {
-    Deployment canary = k8s.deployment("web-canary");
-    String image = canary == null ? "" : canary.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-    int requests = routes.routed() ? routes.split(k8s.client()).canaryWeight()
-        : canary == null || canary.getStatus() == null || canary.getStatus().getReadyReplicas() == null ? 0
-            : canary.getStatus().getReadyReplicas();
-    return "{\"errorRate\": " + (image.contains("bad") ? 0.25 : 0.0) + ", \"requests\": " + requests + "}";
-  }
-
   private void createRollout(Routes routes) {
     routes.create(k8s.client());
-    this.routes = routes;
+    // The app's versions: a bad image fails a quarter of its requests.
+    this.traffic = new CanaryTraffic(k8s.client(), NS, "web", routes, image -> image.contains("bad") ? 0.25 : 0.0);
     List<CanaryStep> steps = new ArrayList<>();
     steps.add(CanaryStep.weight(20));
     if (routes.routed()) {

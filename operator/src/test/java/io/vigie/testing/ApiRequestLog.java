@@ -24,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ApiRequestLog {
   public static final Path FILE = Path.of(System.getProperty("vigie.rbac.requests", "target/rbac/operator-requests.txt"));
   private static final Set<Request> SEEN = ConcurrentHashMap.newKeySet();
+  /** The file is started afresh by the first request of a test run: requests of an earlier run must not count. */
+  private static boolean started;
 
   /** A request as an RBAC rule matches it. */
   public record Request(String verb, String group, String resource) {
@@ -56,6 +58,10 @@ public final class ApiRequestLog {
       synchronized (ApiRequestLog.class) {
         try {
           Files.createDirectories(FILE.toAbsolutePath().getParent());
+          if (!started) {
+            Files.deleteIfExists(FILE);
+            started = true;
+          }
           Files.writeString(FILE, request.line() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
           throw new UncheckedIOException(e);

@@ -249,6 +249,29 @@ public final class OperatorHarness implements AutoCloseable {
     annotate(rollout, "test.vigie.io/nudge", Integer.toString(nudges.incrementAndGet()));
   }
 
+  /** Reconciles the operator started last has finished (JOSDK's reconcile timer). */
+  public long reconciles() {
+    return operator.metrics().registry().getMeters().stream()
+        .filter(m -> m instanceof io.micrometer.core.instrument.Timer && m.getId().getName().contains("reconcile"))
+        .mapToLong(m -> ((io.micrometer.core.instrument.Timer) m).count()).sum();
+  }
+
+  /**
+   * Does what the test says, touches the Rollout, and waits until the operator has finished two
+   * reconciles since: the first may have started before the action, the second started after it.
+   * For checks that something did not happen, which a status read at once would pass on a stale state.
+   */
+  public void afterReconciles(String rollout, Runnable action) {
+    long before = reconciles();
+    action.run();
+    nudge(rollout);
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> reconciles() > before);
+    // That one may have started before the action; the next starts after this second touch.
+    long mid = reconciles();
+    nudge(rollout);
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> reconciles() > mid);
+  }
+
   /** Moves simulated time and lets the operator see it. */
   public void advance(String rollout, Duration duration) {
     clock().advance(duration);
@@ -302,11 +325,21 @@ public final class OperatorHarness implements AutoCloseable {
         .toList();
   }
 
+  /** A client of the same cluster whose writes are recorded as made by {@code actor}. */
+  public KubernetesClient clientAs(String actor) {
+    return cluster.newClient(actor);
+  }
+
+  /**
+   * Stops everything; then, whatever the test did, checks invariant 5 on every write the API
+   * server recorded: the operator wrote nothing of a user's Deployment but spec.paused and its mark.
+   */
   @Override
   public void close() {
     if (operator != null) {
       stopOperator();
     }
+    List<String> violations = TargetWrites.violations(cluster.dispatcher().writes());
     for (Thread stop : stopping) {
       try {
         stop.join(30_000);
@@ -316,5 +349,8 @@ public final class OperatorHarness implements AutoCloseable {
     }
     controller.close();
     cluster.close();
+    if (!violations.isEmpty()) {
+      throw new AssertionError("invariant 5: the operator wrote more than spec.paused of a user's Deployment: " + violations);
+    }
   }
 }

@@ -78,7 +78,7 @@ class TrafficRoutersTest {
 
     // The second rule has no weights: Gateway API's default of 1 each is 50/50, not what Vigie set.
     assertThat(router.observe(target).canaryWeight()).isEmpty();
-    router.apply(target, 30, Optional.of(HEADER));
+    router.apply(target, 70, 30, Optional.of(HEADER));
 
     Observation.Route seen = router.observe(target);
     assertThat(seen.canaryWeight()).contains(30);
@@ -100,7 +100,7 @@ class TrafficRoutersTest {
     assertThat(route.getSpec().getRules().get(2).getBackendRefs()).singleElement()
         .satisfies(r -> assertThat(r.getName()).isEqualTo("other"));
 
-    router.apply(target, 0, Optional.empty());
+    router.apply(target, 100, 0, Optional.empty());
     assertThat(router.observe(target)).satisfies(r -> {
       assertThat(r.canaryWeight()).contains(0);
       assertThat(r.header()).isEmpty();
@@ -113,10 +113,10 @@ class TrafficRoutersTest {
   void applyingWhatTheRouteAlreadyShowsWritesNothing() {
     create(TWO_RULES);
     TrafficRouter router = routers.of(TrafficRouting.gatewayApi("web"));
-    router.apply(target, 10, Optional.of(HEADER));
+    router.apply(target, 90, 10, Optional.of(HEADER));
     int writes = operatorWrites().size();
 
-    router.apply(target, 10, Optional.of(HEADER));
+    router.apply(target, 90, 10, Optional.of(HEADER));
 
     assertThat(operatorWrites()).hasSize(writes);
   }
@@ -130,7 +130,7 @@ class TrafficRoutersTest {
         + "spec.trafficRouting.gatewayAPI.httpRoutes (and install the Gateway API CRDs if the cluster lacks them)");
 
     create(TWO_RULES.replace("name: web,", "name: web-internal,"));
-    router.apply(target, 40, Optional.empty());
+    router.apply(target, 60, 40, Optional.empty());
     assertThat(router.observe(target).canaryWeight()).contains(40);
     assertThat(cluster.client().resources(HTTPRoute.class).inNamespace("shop").withName("web-internal").get().getSpec()
         .getRules().get(1).getBackendRefs()).extracting(b -> b.getWeight()).containsExactly(60, 40);
@@ -151,7 +151,7 @@ class TrafficRoutersTest {
     }
     create(yaml.toString());
 
-    assertThatThrownBy(() -> routers.of(TrafficRouting.gatewayApi("web")).apply(target, 10, Optional.of(HEADER)))
+    assertThatThrownBy(() -> routers.of(TrafficRouting.gatewayApi("web")).apply(target, 90, 10, Optional.of(HEADER)))
         .hasMessageContaining("would have 18 rules with the header route, more than the 16 Gateway API allows");
   }
 
@@ -184,7 +184,7 @@ class TrafficRoutersTest {
       assertThat(r.canaryWeight()).contains(0);
     });
 
-    router.apply(target, 25, Optional.of(HEADER));
+    router.apply(target, 75, 25, Optional.of(HEADER));
 
     assertThat(router.observe(target).canaryWeight()).contains(25);
     assertThat(router.observe(target).header()).contains(HEADER);
@@ -234,7 +234,7 @@ class TrafficRoutersTest {
     TrafficRouter router = routers.of(TrafficRouting.nginx("web"));
     assertThat(router.observe(target).canaryWeight()).contains(0);
 
-    router.apply(target, 15, Optional.of(HEADER));
+    router.apply(target, 85, 15, Optional.of(HEADER));
 
     var canary = cluster.client().network().v1().ingresses().inNamespace("shop").withName("web-canary").get();
     assertThat(canary.getMetadata().getAnnotations()).containsExactlyInAnyOrderEntriesOf(Map.of(
@@ -259,10 +259,10 @@ class TrafficRoutersTest {
       return i;
     });
     assertThat(router.observe(target).canaryWeight()).isEmpty();
-    router.apply(target, 15, Optional.of(HEADER));
+    router.apply(target, 85, 15, Optional.of(HEADER));
     assertThat(router.observe(target).canaryWeight()).contains(15);
 
-    router.apply(target, 0, Optional.empty());
+    router.apply(target, 100, 0, Optional.empty());
     assertThat(cluster.client().network().v1().ingresses().inNamespace("shop").withName("web-canary").get()).isNull();
   }
 
@@ -308,7 +308,7 @@ class TrafficRoutersTest {
     create(VIRTUAL_SERVICE.replace("match: [{uri: {prefix: /}}]", "match: [{uri: {prefix: /}, headers: {end-user: {exact: jason}}}]"));
     TrafficRouter router = routers.of(TrafficRouting.istio("web", "primary"));
 
-    router.apply(target, 10, Optional.of(HEADER));
+    router.apply(target, 90, 10, Optional.of(HEADER));
 
     assertThat(router.observe(target)).satisfies(r -> {
       assertThat(r.canaryWeight()).contains(10);
@@ -329,7 +329,7 @@ class TrafficRoutersTest {
     create(INGRESS.replace("  ingressClassName: nginx\n", "").replace("annotations: {", "annotations: {kubernetes.io/ingress.class: nginx, "));
     TrafficRouter router = routers.of(TrafficRouting.nginx("web"));
 
-    router.apply(target, 20, Optional.empty());
+    router.apply(target, 80, 20, Optional.empty());
 
     assertThat(cluster.client().network().v1().ingresses().inNamespace("shop").withName("web-canary").get().getMetadata()
         .getAnnotations()).containsEntry("kubernetes.io/ingress.class", "nginx");
@@ -341,7 +341,7 @@ class TrafficRoutersTest {
     create(TWO_RULES);
     TrafficRouter router = routers.of(TrafficRouting.gatewayApi("web", "web-internal"));
 
-    router.apply(target, 0, Optional.empty());
+    router.apply(target, 100, 0, Optional.empty());
 
     assertThat(router.observe(target).problems()).singleElement().satisfies(p -> assertThat(p).contains("web-internal not found"));
     assertThat(cluster.client().resources(HTTPRoute.class).inNamespace("shop").withName("web").get().getSpec().getRules().get(1)

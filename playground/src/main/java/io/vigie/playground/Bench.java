@@ -74,39 +74,62 @@ final class Bench implements Callable<Integer> {
     List<Integer> counts = scale != null ? scale : quick ? List.of(50) : List.of(100);
     out.printf(Locale.ROOT, "settings: speed %.0fx, window %ds from the image change, 10 replicas ready 10s after they start, 50 requests/s, steps 5/10/25/50/100 "
         + "with 1m pauses, analysis every 30s (error rate <= 5%%, p99 <= 0.3s, failureLimit 1), metrics scraped every 15s from %s, "
-        + "runs %d, seeds 1..%d; scale: real time, the operator in its own JVM watching all namespaces, %d Rollouts per "
+        + "runs %d, seeds 1..%d; bad releases v2-errors (20%% 5xx) and v2-slow (+400ms), obvious, and v2-errors-1pct, "
+        + "v2-p99-20pct, v2-endpoint-2pct (2%% of one endpoint), subtle; good releases %d in a row on a quiet app (v2) and %d on "
+        + "a noisy one (v2-noisy: 6%% error bursts 20s every 5m, GC spikes, 60s warm-up of new pods, traffic +-50%% over a "
+        + "20-minute day); scale: real time, the operator in its own JVM watching all namespaces, %d Rollouts per "
         + "namespace, each next to a 1-pod Deployment, steps setWeight 50 then pause%n", speed, window.toSeconds(), backend, n, n,
-        ScaleBench.ROLLOUTS_PER_NAMESPACE);
-    for (String image : scaleOnly ? List.<String>of() : List.of("ghcr.io/example/web:v2-errors", "ghcr.io/example/web:v2-slow")) {
-      String tag = image.substring(image.lastIndexOf(':') + 1);
+        quick ? 1 : GOOD_RELEASES_PER_KIND, quick ? 1 : GOOD_RELEASES_PER_KIND, ScaleBench.ROLLOUTS_PER_NAMESPACE);
+    List<String> failures = new ArrayList<>();
+    for (BadRelease release : scaleOnly ? List.<BadRelease>of() : BadRelease.ALL) {
       List<Double> rolling = new ArrayList<>();
       List<Double> vigie = new ArrayList<>();
       List<Double> toRollback = new ArrayList<>();
+      int caught = 0;
       for (int seed = 1; seed <= n; seed++) {
-        rolling.add((double) badRequests(image, false, window, seed).bad());
-        Harm withVigie = badRequests(image, true, window, seed);
+        rolling.add((double) badRequests(release.image(), false, window, seed).bad());
+        Harm withVigie = badRequests(release.image(), true, window, seed);
         vigie.add((double) withVigie.bad());
-        toRollback.add(withVigie.secondsToRollback());
+        out.println("run{release=" + release.tag() + ",seed=" + seed + "}: " + withVigie.verdict());
+        if (withVigie.verdict() == RolloutPhase.RolledBack) {
+          caught++;
+          withVigie.secondsToRollback().ifPresent(toRollback::add);
+        } else if (release.obvious()) {
+          failures.add(release.tag() + " seed " + seed + " ended " + withVigie.verdict() + ", not RolledBack");
+        }
       }
-      line("bad_requests_rolling_update{release=" + tag + "}", median(rolling), "%.0f");
-      line("bad_requests_vigie{release=" + tag + "}", median(vigie), "%.0f");
-      line("blast_radius_ratio{release=" + tag + "}", median(vigie) / Math.max(1, median(rolling)), "%.4f");
-      line("time_to_rollback_s{release=" + tag + "}", median(toRollback), "%.0f");
-    }
-    List<Double> promote = new ArrayList<>();
-    int falseRollbacks = 0;
-    int goodReleases = scaleOnly ? 0 : quick ? 1 : Math.max(n, 5);
-    for (int seed = 1; seed <= goodReleases; seed++) {
-      Promotion p = goodRelease(seed);
-      if (p.phase() == RolloutPhase.Healthy) {
-        promote.add(p.seconds());
+      line("bad_requests_rolling_update{release=" + release.tag() + "}", median(rolling), "%.0f");
+      line("bad_requests_vigie{release=" + release.tag() + "}", median(vigie), "%.0f");
+      line("blast_radius_ratio{release=" + release.tag() + "}", median(vigie) / Math.max(1, median(rolling)), "%.4f");
+      if (toRollback.isEmpty()) {
+        out.println("time_to_rollback_s{release=" + release.tag() + "}: none rolled back");
       } else {
-        falseRollbacks++;
+        line("time_to_rollback_s{release=" + release.tag() + "}", median(toRollback), "%.0f");
       }
+      out.println("caught{release=" + release.tag() + "}: " + caught + " of " + n);
     }
-    if (goodReleases > 0) {
-      line("time_to_promote_s", promote.isEmpty() ? Double.NaN : median(promote), "%.0f");
-      out.println("false_rollbacks: " + falseRollbacks + " of " + goodReleases + " good releases");
+    int goodTotal = 0;
+    int falseTotal = 0;
+    for (GoodRelease release : scaleOnly ? List.<GoodRelease>of() : GoodRelease.ALL) {
+      int count = quick ? 1 : GOOD_RELEASES_PER_KIND;
+      GoodRuns runs = goodReleases(release, count);
+      goodTotal += count;
+      falseTotal += runs.rolledBack();
+      for (int i = 0; i < runs.verdicts().size(); i++) {
+        if (quick || runs.verdicts().get(i) != RolloutPhase.Healthy) {
+          out.println("run{release=" + release.tag() + ",n=" + (i + 1) + "}: " + runs.verdicts().get(i));
+        }
+        if (quick && !release.noisy() && runs.verdicts().get(i) != RolloutPhase.Healthy) {
+          failures.add(release.tag() + " release " + (i + 1) + " ended " + runs.verdicts().get(i) + ", not Healthy");
+        }
+      }
+      line("time_to_promote_s" + (release.noisy() ? "{release=" + release.tag() + "}" : ""),
+          runs.promoteSeconds().isEmpty() ? Double.NaN : median(runs.promoteSeconds()), "%.0f");
+      out.println("false_rollbacks{release=" + release.tag() + "}: " + runs.rolledBack() + " of " + count);
+      out.println("held_for_a_person{release=" + release.tag() + "}: " + runs.held() + " of " + count);
+    }
+    if (goodTotal > 0) {
+      out.println("false_rollbacks: " + falseTotal + " of " + goodTotal + " good releases");
     }
     for (int count : counts) {
       List<ScaleBench.Figures> figures = new ArrayList<>();
@@ -115,10 +138,50 @@ final class Bench implements Callable<Integer> {
       }
       ScaleBench.print(count, figures, out);
     }
+    if (quick && !failures.isEmpty()) {
+      // A figure with the wrong verdict behind it measures nothing: CI fails on it.
+      failures.forEach(f -> out.println("FAILED: " + f));
+      return 1;
+    }
     return 0;
   }
 
-  record Harm(long bad, double secondsToRollback) {}
+  /** A bad release: obvious ones (the threshold judge must catch them) and subtle ones (measured). */
+  record BadRelease(String tag, boolean obvious) {
+    static final List<BadRelease> ALL = List.of(new BadRelease("v2-errors", true), new BadRelease("v2-slow", true),
+        new BadRelease("v2-errors-1pct", false), new BadRelease("v2-p99-20pct", false), new BadRelease("v2-endpoint-2pct", false));
+
+    String image() {
+      return "ghcr.io/example/web:" + tag;
+    }
+  }
+
+  /** A good release, on a quiet app or on a noisy one (bursts, spikes, warm-up, a day's traffic). */
+  record GoodRelease(String tag, boolean noisy) {
+    static final List<GoodRelease> ALL = List.of(new GoodRelease("v2", false), new GoodRelease("v2-noisy", true));
+  }
+
+  /** Good releases of one kind: how each ended, and how long the promoted ones took. */
+  record GoodRuns(List<RolloutPhase> verdicts, List<Double> promoteSeconds) {
+    int rolledBack() {
+      return (int) verdicts.stream().filter(v -> v == RolloutPhase.RolledBack).count();
+    }
+
+    int held() {
+      return (int) verdicts.stream().filter(v -> v != RolloutPhase.RolledBack && v != RolloutPhase.Healthy).count();
+    }
+  }
+
+  /** Good releases per kind for the false-rollback figures: 100 in all. */
+  static final int GOOD_RELEASES_PER_KIND = 50;
+
+  /**
+   * @param verdict how the release ended (RolledBack, or Healthy for a bad release let through, or
+   *     null for the plain rolling update, which no one judges)
+   * @param secondsToRollback from the first bad request the new version served to the moment the
+   *     data plane sent the canary no more traffic (its weight 0), when it was rolled back
+   */
+  record Harm(long bad, RolloutPhase verdict, java.util.Optional<Double> secondsToRollback) {}
 
   /** One bad release in the window: how many requests went wrong, and (with Vigie) how long the bad version served. */
   private Harm badRequests(String image, boolean withVigie, Duration window, long seed) throws Exception {
@@ -135,31 +198,53 @@ final class Bench implements Callable<Integer> {
       playground.release(image);
       sleepUntil(playground, released.plus(window));
       DataPlane.VersionCounters bad = playground.dataPlane().version(image);
-      double seconds = bad.firstBad().isEmpty() || bad.lastServed().isEmpty() ? 0
-          : Duration.between(bad.firstBad().get(), bad.lastServed().get()).toMillis() / 1000.0;
-      return new Harm(bad.bad(), seconds);
+      RolloutPhase verdict = withVigie ? status(playground).getPhase() : null;
+      java.util.Optional<Double> seconds = verdict == RolloutPhase.RolledBack && bad.firstBad().isPresent()
+          ? playground.dataPlane().canaryGone().map(gone -> Duration.between(bad.firstBad().get(), gone).toMillis() / 1000.0)
+          : java.util.Optional.empty();
+      return new Harm(bad.bad(), verdict, seconds);
     }
   }
 
-  record Promotion(RolloutPhase phase, double seconds) {}
-
-  private Promotion goodRelease(long seed) throws Exception {
-    try (Playground playground = new Playground(new Playground.Settings(speed, 10, 50, 15, seed).withMetrics(metricsChoice))) {
+  /**
+   * {@code count} good releases of one kind, one after the other on one playground (v2, v3, ...),
+   * each until it ends: promoted, rolled back (a false rollback), or held for a person.
+   */
+  private GoodRuns goodReleases(GoodRelease release, int count) throws Exception {
+    Playground.Settings settings = new Playground.Settings(speed, 10, 50, 15, release.noisy() ? 101 : 100).withMetrics(metricsChoice);
+    try (Playground playground = new Playground(release.noisy() ? settings.withNoise() : settings)) {
       playground.deployApp("ghcr.io/example/web:v1");
       playground.startOperator();
       playground.apply(Release.objects(STEPS, "30s", playground.metrics()));
-      String v1 = awaitPhase(playground, RolloutPhase.Healthy, Duration.ofMinutes(5)).getStableRevision();
-      Instant released = playground.clock().instant();
-      playground.release("ghcr.io/example/web:v2");
-      Instant deadline = released.plus(Duration.ofMinutes(30));
-      while (playground.clock().instant().isBefore(deadline)) {
-        RolloutStatus s = status(playground);
-        if (s != null && Demo.end(s, v1).isPresent()) {
-          return new Promotion(s.getPhase(), Duration.between(released, playground.clock().instant()).toMillis() / 1000.0);
+      String stable = awaitPhase(playground, RolloutPhase.Healthy, Duration.ofMinutes(5)).getStableRevision();
+      List<RolloutPhase> verdicts = new ArrayList<>();
+      List<Double> seconds = new ArrayList<>();
+      String lastCanary = null;
+      for (int i = 0; i < count; i++) {
+        Instant released = playground.clock().instant();
+        playground.release("ghcr.io/example/web:v" + (i + 2));
+        Instant deadline = released.plus(Duration.ofMinutes(30));
+        RolloutStatus end = null;
+        while (end == null && playground.clock().instant().isBefore(deadline)) {
+          RolloutStatus s = status(playground);
+          // The end of this release, not the status the last one ended with.
+          boolean fresh = s != null && (s.getPhase() == RolloutPhase.Healthy || !java.util.Objects.equals(s.getCanaryRevision(),
+              lastCanary));
+          if (fresh && Demo.end(s, stable).isPresent()) {
+            end = s;
+          }
+          Thread.sleep(20);
         }
-        Thread.sleep(20);
+        RolloutPhase verdict = end == null ? null : end.getPhase();
+        verdicts.add(verdict);
+        if (verdict == RolloutPhase.Healthy) {
+          seconds.add(Duration.between(released, playground.clock().instant()).toMillis() / 1000.0);
+          stable = end.getStableRevision();
+        } else if (end != null) {
+          lastCanary = end.getCanaryRevision();
+        }
       }
-      return new Promotion(null, Double.NaN);
+      return new GoodRuns(verdicts, seconds);
     }
   }
 

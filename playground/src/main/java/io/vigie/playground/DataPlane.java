@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class DataPlane implements AutoCloseable {
   /** One ReplicaSet's ready pods behind the Service. */
-  record Endpoint(String image, boolean canary, int ready) {}
+  record Endpoint(String replicaSet, String image, boolean canary, int ready) {}
 
   private static final int LATENCY_BUCKETS = 300;
   private static final double BUCKET_SECONDS = 0.01;
@@ -39,6 +39,13 @@ final class DataPlane implements AutoCloseable {
   private final SimClock clock;
   private final long scrapeSeconds;
   private final Random random;
+  private final AppVersion.Noise noise;
+  private final Instant started;
+  /** When each ReplicaSet's ready pods became ready, oldest first: new pods warm up. */
+  private final Map<String, java.util.Deque<Instant>> readySince = new ConcurrentHashMap<>();
+  /** When the canary last stopped getting traffic (no ready canary pod behind the Service, or weight 0). */
+  private volatile Instant canaryGone;
+  private volatile boolean canaryServing;
   private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "data-plane-endpoints");
     t.setDaemon(true);
@@ -70,7 +77,10 @@ final class DataPlane implements AutoCloseable {
   private final Map<String, Instant> firstBadByImage = new java.util.HashMap<>();
   private final Map<String, Instant> lastServedByImage = new java.util.HashMap<>();
 
-  DataPlane(KubernetesClient client, String namespace, String service, SimClock clock, long scrapeSeconds, long seed) {
+  DataPlane(KubernetesClient client, String namespace, String service, SimClock clock, long scrapeSeconds, long seed,
+      AppVersion.Noise noise) {
+    this.noise = noise;
+    this.started = clock.instant();
     this.client = client;
     this.namespace = namespace;
     this.service = service;
@@ -135,12 +145,45 @@ final class DataPlane implements AutoCloseable {
         stableEndpoints = endpointsOf(service + "-stable", replicaSets);
         canaryEndpoints = endpointsOf(service + "-canary", replicaSets);
         routeCanaryWeight = canaryWeight;
+        trackPods(replicaSets);
+        canaryServing(canaryWeight > 0 && !canaryEndpoints.isEmpty());
         return;
       }
       endpoints = endpointsOf(service, replicaSets);
+      trackPods(replicaSets);
+      canaryServing(endpoints.stream().anyMatch(Endpoint::canary));
     } catch (RuntimeException e) {
       // The API server is busy or stopping: keep the last endpoints, as kube-proxy would.
     }
+  }
+
+  /** Remembers when pods became ready: a ReplicaSet with more ready pods than before has new ones. */
+  private void trackPods(List<ReplicaSet> replicaSets) {
+    Instant now = clock.instant();
+    for (ReplicaSet rs : replicaSets) {
+      int ready = rs.getStatus() == null || rs.getStatus().getReadyReplicas() == null ? 0 : rs.getStatus().getReadyReplicas();
+      java.util.Deque<Instant> since = readySince.computeIfAbsent(rs.getMetadata().getName(), k -> new java.util.ArrayDeque<>());
+      synchronized (since) {
+        while (since.size() < ready) {
+          since.addLast(now);
+        }
+        while (since.size() > ready) {
+          since.removeLast();
+        }
+      }
+    }
+  }
+
+  private void canaryServing(boolean serving) {
+    if (canaryServing && !serving) {
+      canaryGone = clock.instant();
+    }
+    canaryServing = serving;
+  }
+
+  /** When the canary last stopped getting traffic in the data plane, if it ever did. */
+  Optional<Instant> canaryGone() {
+    return Optional.ofNullable(canaryGone);
   }
 
   /** The ready pods behind a Service, by ReplicaSet. */
@@ -155,7 +198,7 @@ final class DataPlane implements AutoCloseable {
       Map<String, String> labels = Optional.ofNullable(rs.getSpec().getTemplate().getMetadata().getLabels()).orElse(Map.of());
       int ready = rs.getStatus() == null || rs.getStatus().getReadyReplicas() == null ? 0 : rs.getStatus().getReadyReplicas();
       if (ready > 0 && labels.entrySet().containsAll(selector.entrySet())) {
-        found.add(new Endpoint(rs.getSpec().getTemplate().getSpec().getContainers().get(0).getImage(),
+        found.add(new Endpoint(rs.getMetadata().getName(), rs.getSpec().getTemplate().getSpec().getContainers().get(0).getImage(),
             "canary".equals(labels.get("vigie.io/role")), ready));
       }
     }
@@ -188,8 +231,9 @@ final class DataPlane implements AutoCloseable {
       }
       pick -= e.ready();
     }
-    AppVersion.Response response = AppVersion.of(chosen.image()).serve(random);
     Instant at = clock.instant();
+    double seconds = (at.toEpochMilli() - started.toEpochMilli()) / 1000.0;
+    AppVersion.Response response = AppVersion.of(chosen.image()).serve(random, noise, seconds, podAge(chosen, pick, at));
     (chosen.canary() ? canary : stable).computeIfAbsent(at.getEpochSecond(), k -> new Second()).add(response);
     (chosen.canary() ? exportedCanary : exportedStable).add(response);
     requests++;
@@ -210,6 +254,23 @@ final class DataPlane implements AutoCloseable {
       }
     }
     return Optional.of(response);
+  }
+
+  /** How long the pod that takes this request has been ready, in seconds. */
+  private double podAge(Endpoint endpoint, int pod, Instant now) {
+    java.util.Deque<Instant> since = readySince.get(endpoint.replicaSet());
+    if (since == null) {
+      return Double.MAX_VALUE;
+    }
+    synchronized (since) {
+      int i = 0;
+      for (Instant readyAt : since) {
+        if (i++ == pod) {
+          return (now.toEpochMilli() - readyAt.toEpochMilli()) / 1000.0;
+        }
+      }
+    }
+    return Double.MAX_VALUE;
   }
 
   /** Requests the route sent to a Service with no ready pod. */

@@ -14,6 +14,8 @@ import java.util.Optional;
  * the timeline is printed, and the last line says where the Rollout ended.
  */
 final class Demo {
+  /** How long, in real time, the operator has to adopt the Deployment before the demo gives up. */
+  static final Duration ADOPTION = Duration.ofMinutes(2);
   static final String STEPS = """
       - setWeight: 20
       - pause: {duration: 1m}
@@ -50,7 +52,15 @@ final class Demo {
       playground.startOperator();
       playground.apply(Release.objects(STEPS, "30s", gatewayApi, playground.metrics()));
       Timeline timeline = new Timeline(playground, out, playground.clock().instant());
-      String v1 = awaitAdoption(playground, timeline);
+      Optional<String> adopted = awaitAdoption(playground, timeline);
+      if (adopted.isEmpty()) {
+        RolloutStatus s = timeline.poll().getStatus();
+        out.println("  the operator did not adopt Deployment web within " + ADOPTION.toSeconds() + "s: "
+            + (s == null ? "no status" : s.getMessage()));
+        out.println("RESULT phase=" + (s == null || s.getPhase() == null ? "Unknown" : s.getPhase()) + " revision=none");
+        return s == null ? null : s.getPhase();
+      }
+      String v1 = adopted.get();
       out.println("  release: kubectl set image deployment/web web=" + scenario.image);
       playground.release(scenario.image);
       Instant released = playground.clock().instant();
@@ -67,9 +77,11 @@ final class Demo {
         }
         Optional<String> end = end(s, v1);
         if (end.isPresent()) {
-          // The operator records Events after the status: give them a moment to land in the timeline.
-          for (int i = 0; i < 20; i++) {
-            Thread.sleep(50);
+          // The operator records Events after the status: wait for the one that tells this end.
+          String last = lastEvent(s);
+          long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+          while (!timeline.saw(last) && System.nanoTime() < until) {
+            Thread.sleep(20);
             timeline.poll();
           }
           timeline.report(s.getRollbackReport());
@@ -84,14 +96,27 @@ final class Demo {
     }
   }
 
-  private static String awaitAdoption(Playground playground, Timeline timeline) throws InterruptedException {
-    while (true) {
+  /** The stable revision once the operator has adopted the Deployment; empty if it has not within {@link #ADOPTION}. */
+  private static Optional<String> awaitAdoption(Playground playground, Timeline timeline) throws InterruptedException {
+    long until = System.nanoTime() + ADOPTION.toNanos();
+    while (System.nanoTime() < until) {
       Rollout rollout = timeline.poll();
       if (rollout != null && rollout.getStatus() != null && rollout.getStatus().getPhase() == RolloutPhase.Healthy) {
-        return rollout.getStatus().getStableRevision();
+        return Optional.of(rollout.getStatus().getStableRevision());
       }
       Thread.sleep(50);
     }
+    return Optional.empty();
+  }
+
+  /** The reason of the Event the operator records last for this end of a release. */
+  private static String lastEvent(RolloutStatus s) {
+    return switch (s.getPhase()) {
+      case Healthy -> "Promoted";
+      case RolledBack -> "RolloutAborted";
+      case Invalid -> "Invalid";
+      default -> "Paused";
+    };
   }
 
   /** The revision the release ended on, once it has ended. */

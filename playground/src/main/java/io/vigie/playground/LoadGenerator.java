@@ -2,15 +2,21 @@ package io.vigie.playground;
 
 import java.time.Duration;
 
-/** Users: a steady {@code rps} requests per simulated second through the data plane. */
+/**
+ * Users: {@code rps} requests per simulated second through the data plane; with a day's cycle, the
+ * rate rises and falls by half around it, a simulated day being {@link #DAY} long.
+ */
 final class LoadGenerator implements AutoCloseable {
+  static final Duration DAY = Duration.ofMinutes(20);
   private final DataPlane dataPlane;
   private final SimClock clock;
   private final double rps;
+  private final boolean daily;
   private final Thread thread;
   private volatile boolean running = true;
 
-  LoadGenerator(DataPlane dataPlane, SimClock clock, double rps) {
+  LoadGenerator(DataPlane dataPlane, SimClock clock, double rps, boolean daily) {
+    this.daily = daily;
     this.dataPlane = dataPlane;
     this.clock = clock;
     this.rps = rps;
@@ -28,7 +34,8 @@ final class LoadGenerator implements AutoCloseable {
     double owed = 0;
     while (running) {
       Duration now = clock.elapsed();
-      owed += (now.minus(last).toNanos() / 1e9) * rps;
+      double rate = daily ? rps * (1 + 0.5 * Math.sin(2 * Math.PI * now.toMillis() / DAY.toMillis())) : rps;
+      owed += (now.minus(last).toNanos() / 1e9) * rate;
       last = now;
       for (; owed >= 1; owed--) {
         dataPlane.serve();

@@ -52,14 +52,23 @@ final class Playground implements AutoCloseable {
    * @param scrapeSeconds how stale the metrics backend is (its scrape interval)
    * @param seed the data plane's randomness
    */
+  /**
+   * @param noisy the app and its users behave as in production: error bursts, GC-like latency
+   *     spikes, warm-up of new pods ({@link AppVersion.Noise}), and traffic rising and falling by
+   *     half over a simulated day ({@link LoadGenerator#DAY})
+   */
   record Settings(double speed, int replicas, double rps, long scrapeSeconds, long seed, java.time.Duration readinessDelay,
-      MetricsBackend.Choice metrics) {
+      MetricsBackend.Choice metrics, boolean noisy) {
     Settings(double speed, int replicas, double rps, long scrapeSeconds, long seed) {
-      this(speed, replicas, rps, scrapeSeconds, seed, READINESS_DELAY, MetricsBackend.Choice.AUTO);
+      this(speed, replicas, rps, scrapeSeconds, seed, READINESS_DELAY, MetricsBackend.Choice.AUTO, false);
     }
 
     Settings withMetrics(MetricsBackend.Choice choice) {
-      return new Settings(speed, replicas, rps, scrapeSeconds, seed, readinessDelay, choice);
+      return new Settings(speed, replicas, rps, scrapeSeconds, seed, readinessDelay, choice, noisy);
+    }
+
+    Settings withNoise() {
+      return new Settings(speed, replicas, rps, scrapeSeconds, seed, readinessDelay, metrics, true);
     }
   }
 
@@ -95,8 +104,9 @@ final class Playground implements AutoCloseable {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create());
     this.controller = new SimulatedDeploymentController(server.createClient())
         .withReadinessDelay(clock, settings.readinessDelay()).start();
-    this.dataPlane = new DataPlane(server.createClient(), NS, APP, clock, settings.scrapeSeconds(), settings.seed()).start();
-    this.load = new LoadGenerator(dataPlane, clock, settings.rps()).start();
+    this.dataPlane = new DataPlane(server.createClient(), NS, APP, clock, settings.scrapeSeconds(), settings.seed(),
+        new AppVersion.Noise(settings.noisy())).start();
+    this.load = new LoadGenerator(dataPlane, clock, settings.rps(), settings.noisy()).start();
   }
 
   private static Set<String> union(Set<String> namespaces, String namespace) {

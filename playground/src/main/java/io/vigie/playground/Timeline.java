@@ -27,6 +27,7 @@ final class Timeline {
   private final PrintStream out;
   private final Instant origin;
   private final Set<String> seenEvents = new HashSet<>();
+  private final Set<String> seenReasons = new HashSet<>();
   private final Map<String, Integer> measured = new HashMap<>();
   private String lastState;
 
@@ -64,10 +65,16 @@ final class Timeline {
         .toList();
     for (Event e : events) {
       if (seenEvents.add(e.getMetadata().getName())) {
+        seenReasons.add(e.getReason());
         print("  event " + e.getType() + " " + e.getReason() + ": " + e.getMessage());
       }
     }
     return rollout;
+  }
+
+  /** True once an Event with this reason has been printed. */
+  boolean saw(String reason) {
+    return seenReasons.contains(reason);
   }
 
   void report(RollbackReport report) {
