@@ -1,6 +1,8 @@
 package io.vigie.playground;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.vigie.api.v1alpha1.AnalysisPhase;
+import io.vigie.api.v1alpha1.MetricEvidence;
 import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.api.v1alpha1.RolloutStatus;
@@ -11,6 +13,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,6 +66,11 @@ final class Bench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Optional<String> badSpeed = Speed.problem(speed);
+    if (badSpeed.isPresent()) {
+      System.err.println("vigie bench: " + badSpeed.get());
+      return 3;
+    }
     try {
       metricsChoice = MetricsBackend.Choice.of(metrics);
     } catch (IllegalArgumentException e) {
@@ -126,6 +136,8 @@ final class Bench implements Callable<Integer> {
       line("time_to_promote_s" + (release.noisy() ? "{release=" + release.tag() + "}" : ""),
           runs.promoteSeconds().isEmpty() ? Double.NaN : median(runs.promoteSeconds()), "%.0f");
       out.println("false_rollbacks{release=" + release.tag() + "}: " + runs.rolledBack() + " of " + count);
+      runs.causes().forEach((metric, times) ->
+          out.println("false_rollback_cause{release=" + release.tag() + ",metric=" + metric + "}: " + times));
       out.println("held_for_a_person{release=" + release.tag() + "}: " + runs.held() + " of " + count);
     }
     if (goodTotal > 0) {
@@ -161,8 +173,11 @@ final class Bench implements Callable<Integer> {
     static final List<GoodRelease> ALL = List.of(new GoodRelease("v2", false), new GoodRelease("v2-noisy", true));
   }
 
-  /** Good releases of one kind: how each ended, and how long the promoted ones took. */
-  record GoodRuns(List<RolloutPhase> verdicts, List<Double> promoteSeconds) {
+  /**
+   * Good releases of one kind: how each ended, how long the promoted ones took, and for the rolled
+   * back ones, how many times each metric was among the failed ones in the rollback report.
+   */
+  record GoodRuns(List<RolloutPhase> verdicts, List<Double> promoteSeconds, SortedMap<String, Integer> causes) {
     int rolledBack() {
       return (int) verdicts.stream().filter(v -> v == RolloutPhase.RolledBack).count();
     }
@@ -219,6 +234,7 @@ final class Bench implements Callable<Integer> {
       String stable = awaitPhase(playground, RolloutPhase.Healthy, Duration.ofMinutes(5)).getStableRevision();
       List<RolloutPhase> verdicts = new ArrayList<>();
       List<Double> seconds = new ArrayList<>();
+      SortedMap<String, Integer> causes = new TreeMap<>();
       String lastCanary = null;
       for (int i = 0; i < count; i++) {
         Instant released = playground.clock().instant();
@@ -242,10 +258,23 @@ final class Bench implements Callable<Integer> {
           stable = end.getStableRevision();
         } else if (end != null) {
           lastCanary = end.getCanaryRevision();
+          failedMetrics(end).forEach(metric -> causes.merge(metric, 1, Integer::sum));
         }
       }
-      return new GoodRuns(verdicts, seconds);
+      return new GoodRuns(verdicts, seconds, causes);
     }
+  }
+
+  /** The metrics the rollback report names as failed (none when the release was not rolled back). */
+  static List<String> failedMetrics(RolloutStatus end) {
+    if (end.getRollbackReport() == null) {
+      return List.of();
+    }
+    return end.getRollbackReport().getMetrics().stream()
+        .filter(m -> m.getPhase() == AnalysisPhase.Failed)
+        .map(MetricEvidence::getMetric)
+        .distinct()
+        .toList();
   }
 
   static RolloutStatus status(Playground playground) {
