@@ -18,10 +18,10 @@ final class ClusterOptions {
 
   /** A client and the namespace to work in. */
   Cluster connect() {
+    KubeconfigSource.problem(kubeconfig).ifPresent(problem -> {
+      throw new CliError(CliError.USAGE, problem);
+    });
     java.io.File file = kubeconfig == null ? null : new java.io.File(kubeconfig);
-    if (file != null && !file.isFile()) {
-      throw new CliError(CliError.USAGE, "--kubeconfig " + kubeconfig + ": no such file");
-    }
     Config config = file == null ? Config.autoConfigure(context) : Config.fromKubeconfig(context, file);
     // fabric8 falls back to the current context when the one asked for does not exist: a typo
     // must not send a command to another cluster.

@@ -61,6 +61,11 @@ final class OperatorCommand implements Callable<Integer> {
       + "Default: POD_NAMESPACE, else default.")
   String leaseNamespace;
 
+  @Option(names = "--lease-name", paramLabel = "NAME", defaultValue = OperatorSettings.LeaderElection.DEFAULT_LEASE,
+      description = "Name of the leader-election Lease; two installations in one namespace need two names (the Helm "
+          + "chart uses the release's full name). Default: ${DEFAULT-VALUE}.")
+  String leaseName;
+
   @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
       description = "Log format: text or json (one JSON object per line). Default: ${DEFAULT-VALUE}.")
   LogFormat logFormat;
@@ -72,6 +77,11 @@ final class OperatorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     logFormat.install();
+    Optional<String> missing = KubeconfigSource.problem(kubeconfig);
+    if (missing.isPresent()) {
+      spec.commandLine().getErr().println("vigie operator: " + missing.get());
+      return 3;
+    }
     if (kubeconfig != null) {
       System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, kubeconfig);
     }
@@ -100,7 +110,7 @@ final class OperatorCommand implements Callable<Integer> {
     if (leaderElection) {
       String ns = leaseNamespace != null ? leaseNamespace
           : java.util.Optional.ofNullable(System.getenv("POD_NAMESPACE")).filter(n -> !n.isBlank()).orElse("default");
-      settings = settings.withLeaderElection(OperatorSettings.LeaderElection.defaults(ns));
+      settings = settings.withLeaderElection(OperatorSettings.LeaderElection.defaults(leaseName, ns));
     }
     OperatorMetrics metrics = new OperatorMetrics();
     OperatorHealth health = new OperatorHealth(settings.leaderElection().isPresent());

@@ -28,8 +28,10 @@ public record OperatorSettings(Set<String> namespaces, String instance, Optional
    */
   public record LeaderElection(String leaseName, String leaseNamespace, java.time.Duration leaseDuration,
       java.time.Duration renewDeadline, java.time.Duration retryPeriod, boolean exitOnLoss) {
-    public static LeaderElection defaults(String leaseNamespace) {
-      return new LeaderElection("vigie-operator", leaseNamespace, java.time.Duration.ofSeconds(15),
+    public static final String DEFAULT_LEASE = "vigie-operator";
+
+    public static LeaderElection defaults(String leaseName, String leaseNamespace) {
+      return new LeaderElection(leaseName, leaseNamespace, java.time.Duration.ofSeconds(15),
           java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(2), true);
     }
   }

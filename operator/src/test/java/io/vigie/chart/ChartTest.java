@@ -49,6 +49,19 @@ class ChartTest {
           "metricsFrom", List.of(Map.of("namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name",
               "monitoring"))))));
 
+  static final Map<String, Object> EXTRAS = Map.of(
+      "extraArgs", List.of("--prometheus-address=http://prometheus.monitoring:9090"),
+      "extraEnv", List.of(Map.of("name", "HTTPS_PROXY", "value", "http://proxy.internal:3128")),
+      "extraVolumes", List.of(Map.of("name", "ca", "configMap", Map.of("name", "corporate-ca"))),
+      "extraVolumeMounts", List.of(Map.of("name", "ca", "mountPath", "/etc/vigie/ca", "readOnly", true)),
+      "topologySpreadConstraints", List.of(Map.of("maxSkew", 1, "topologyKey", "topology.kubernetes.io/zone",
+          "whenUnsatisfiable", "ScheduleAnyway")),
+      "metrics", Map.of("serviceMonitor", Map.of("enabled", true,
+          "relabelings", List.of(Map.of("targetLabel", "cluster", "replacement", "eu-1")),
+          "metricRelabelings", List.of(Map.of("sourceLabels", List.of("__name__"), "regex", "jvm_.*", "action", "drop")))));
+
+  static final Map<String, Object> RENAMED = Map.of("nameOverride", "progressive", "fullnameOverride", "delivery");
+
   static Stream<Arguments> matrix() {
     return Stream.of(
         Arguments.of("defaults", Map.of()),
@@ -57,7 +70,9 @@ class ChartTest {
         Arguments.of("two replicas with leader election", TWO_REPLICAS),
         Arguments.of("all at once", HelmChart.merge(HelmChart.merge(HelmChart.merge(NAMESPACED, SERVICE_MONITOR), TWO_REPLICAS), TUNED)),
         Arguments.of("prometheus, text logs, own image and port", TUNED),
-        Arguments.of("locked down: provider allowlist and NetworkPolicy", LOCKED_DOWN));
+        Arguments.of("locked down: provider allowlist and NetworkPolicy", LOCKED_DOWN),
+        Arguments.of("extra args, env, volumes, spread, relabelings", EXTRAS),
+        Arguments.of("name overrides with leader election", HelmChart.merge(RENAMED, TWO_REPLICAS)));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -79,8 +94,10 @@ class ChartTest {
     assertThat(operator.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(operator.getSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
     assertThat(operator.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
-    assertThat(operator.getVolumeMounts()).singleElement().satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
-    assertThat(pod.getVolumes()).singleElement().satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+    assertThat(operator.getVolumeMounts()).filteredOn(m -> m.getName().equals("tmp"))
+        .singleElement().satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+    assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("tmp"))
+        .singleElement().satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
     assertThat(operator.getResources().getRequests()).containsKeys("cpu", "memory");
     assertThat(operator.getResources().getLimits()).containsKey("memory");
     assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
@@ -200,16 +217,78 @@ class ChartTest {
     assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
     assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
     assertThat(chart.args()).containsExactly("operator", "--metrics-port=8080", "--log-format=json",
-        "--leader-election", "--lease-namespace=" + HelmChart.NAMESPACE);
+        "--leader-election", "--lease-namespace=" + HelmChart.NAMESPACE, "--lease-name=vigie");
     Role lease = chart.one(Role.class);
     assertThat(lease.getMetadata().getNamespace()).isEqualTo(HelmChart.NAMESPACE);
     assertThat(triples(chart.grants().stream().filter(g -> g.namespace() != null).toList())).containsExactlyInAnyOrder(
         new Triple("create", "coordination.k8s.io", "leases"), new Triple("get", "coordination.k8s.io", "leases"),
         new Triple("update", "coordination.k8s.io", "leases"), new Triple("patch", "coordination.k8s.io", "leases"));
     assertThat(lease.getRules()).filteredOn(r -> r.getVerbs().contains("get"))
-        .singleElement().satisfies(r -> assertThat(r.getResourceNames()).containsExactly("vigie-operator"));
+        .singleElement().satisfies(r -> assertThat(r.getResourceNames()).containsExactly("vigie"));
     RoleBinding binding = chart.one(RoleBinding.class);
     assertThat(binding.getRoleRef().getName()).isEqualTo(lease.getMetadata().getName());
+  }
+
+  @Test
+  void twoReleasesInOneNamespaceElectOnTwoLeasesAndShareNoObject() {
+    Rendered a = HelmChart.render("team-a", HelmChart.merge(NAMESPACED, TWO_REPLICAS));
+    Rendered b = HelmChart.render("team-b", HelmChart.merge(Map.of("watchNamespaces", List.of("pay")), TWO_REPLICAS));
+    for (Rendered chart : List.of(a, b)) {
+      String lease = chart.args().stream().filter(arg -> arg.startsWith("--lease-name=")).findFirst().orElseThrow()
+          .substring("--lease-name=".length());
+      assertThat(chart.all(Role.class)).filteredOn(r -> r.getMetadata().getName().endsWith("-leader-election"))
+          .singleElement().satisfies(r -> assertThat(r.getRules()).filteredOn(rule -> rule.getVerbs().contains("get"))
+              .singleElement().satisfies(rule -> assertThat(rule.getResourceNames()).containsExactly(lease)));
+    }
+    assertThat(a.args()).contains("--lease-name=team-a-vigie");
+    assertThat(b.args()).contains("--lease-name=team-b-vigie");
+    Set<String> namesOfA = a.objects().stream().filter(o -> HelmChart.NAMESPACE.equals(o.getMetadata().getNamespace())
+        || o.getMetadata().getNamespace() == null).map(o -> o.getKind() + "/" + o.getMetadata().getName()).collect(Collectors.toSet());
+    assertThat(b.objects()).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).doesNotContainAnyElementsOf(namesOfA);
+    assertThat(a.deployment().getSpec().getSelector().getMatchLabels())
+        .isNotEqualTo(b.deployment().getSpec().getSelector().getMatchLabels());
+  }
+
+  @Test
+  void nameOverridesRenameEveryObjectAndTheLease() {
+    Rendered chart = HelmChart.render(HelmChart.merge(RENAMED, TWO_REPLICAS));
+    assertThat(chart.objects()).allSatisfy(o -> assertThat(o.getMetadata().getName()).startsWith("delivery"));
+    assertThat(chart.deployment().getSpec().getSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", "progressive");
+    assertThat(chart.args()).contains("--lease-name=delivery");
+    Rendered nameOnly = HelmChart.render(Map.of("nameOverride", "progressive"));
+    assertThat(nameOnly.deployment().getMetadata().getName()).isEqualTo("vigie-progressive");
+  }
+
+  @Test
+  void extraArgsEnvVolumesSpreadAndRelabelingsReachThePodAndTheServiceMonitor() {
+    Rendered chart = HelmChart.render(EXTRAS);
+    PodSpec pod = chart.deployment().getSpec().getTemplate().getSpec();
+    Container operator = pod.getContainers().get(0);
+    assertThat(chart.args()).endsWith("--prometheus-address=http://prometheus.monitoring:9090");
+    assertThat(operator.getEnv()).anySatisfy(e -> {
+      assertThat(e.getName()).isEqualTo("HTTPS_PROXY");
+      assertThat(e.getValue()).isEqualTo("http://proxy.internal:3128");
+    });
+    assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("ca"))
+        .singleElement().satisfies(v -> assertThat(v.getConfigMap().getName()).isEqualTo("corporate-ca"));
+    assertThat(operator.getVolumeMounts()).anySatisfy(m -> {
+      assertThat(m.getMountPath()).isEqualTo("/etc/vigie/ca");
+      assertThat(m.getReadOnly()).isTrue();
+    });
+    assertThat(pod.getTopologySpreadConstraints()).singleElement().satisfies(t -> {
+      assertThat(t.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone");
+      assertThat(t.getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway");
+      // Spread the operator's own pods: the chart fills in their labels.
+      assertThat(t.getLabelSelector().getMatchLabels()).isEqualTo(chart.deployment().getSpec().getSelector().getMatchLabels());
+    });
+    GenericKubernetesResource monitor = (GenericKubernetesResource) chart.ofKind("ServiceMonitor").get(0);
+    Map<String, Object> spec = monitor.get("spec");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> endpoint = ((List<Map<String, Object>>) spec.get("endpoints")).get(0);
+    assertThat(endpoint.get("relabelings")).isEqualTo(List.of(Map.of("targetLabel", "cluster", "replacement", "eu-1")));
+    assertThat(endpoint.get("metricRelabelings")).asString().contains("jvm_.*").contains("drop");
+    assertThatThrownBy(() -> HelmChart.render(Map.of("extraArgs", List.of("operator")))).hasMessageContaining("extraArgs");
+    assertThatThrownBy(() -> HelmChart.render(Map.of("extraEnv", List.of(Map.of("value", "x"))))).hasMessageContaining("extraEnv");
   }
 
   @Test
@@ -254,7 +333,7 @@ class ChartTest {
         .contains("kubectl delete vro --all -A --wait");
     String namespaced = HelmChart.installOutput(HelmChart.merge(NAMESPACED, TWO_REPLICAS));
     assertThat(namespaced).contains("It drives the Rollouts of the namespaces shop, web.")
-        .contains("2 replicas, leader election on the Lease vigie-system/vigie-operator");
+        .contains("2 replicas, leader election on the Lease vigie-system/vigie)");
   }
 
   @Test

@@ -33,9 +33,14 @@ public final class HelmChart {
 
   /** The chart rendered with these values over its defaults, as {@code helm template vigie -n vigie-system}. */
   public static Rendered render(Map<String, Object> values) {
+    return render(RELEASE, values);
+  }
+
+  /** The chart rendered for a release of this name, as {@code helm template NAME -n vigie-system}. */
+  public static Rendered render(String release, Map<String, Object> values) {
     Path file = valuesFile(values);
     try {
-      String yaml = new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE).withValuesFile(file).call();
+      String yaml = new Helm(DIR).template().withName(release).withNamespace(NAMESPACE).withValuesFile(file).call();
       return new Rendered(yaml, parse(yaml));
     } finally {
       delete(file);

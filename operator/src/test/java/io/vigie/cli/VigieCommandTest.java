@@ -70,8 +70,35 @@ class VigieCommandTest {
   }
 
   @Test
-  void theTopLevelHelpListsTheCommands() {
+  void theTopLevelHelpListsTheCommandsEachInAWholeSentence() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).contains("operator").contains("demo");
+    String waitLine = out.toString().lines().filter(l -> l.trim().startsWith("wait ")).findFirst().orElseThrow();
+    assertThat(waitLine.trim()).endsWith(".").contains("exit 0 Healthy, 1 rolled back");
+  }
+
+  @Test
+  void aKubeconfigThatDoesNotExistIsNamed() {
+    assertThat(run("operator", "--kubeconfig", "./missing.kubeconfig")).isEqualTo(3);
+    assertThat(err.toString().strip()).isEqualTo("vigie operator: --kubeconfig ./missing.kubeconfig: no such file");
+    assertThat(run("status", "web", "--kubeconfig", "./missing.kubeconfig")).isEqualTo(3);
+    assertThat(err.toString()).contains("--kubeconfig ./missing.kubeconfig: no such file");
+  }
+
+  @Test
+  void withNoKubeconfigAnywhereTheMessageSaysWhereItLooked(@org.junit.jupiter.api.io.TempDir java.nio.file.Path home)
+      throws java.io.IOException {
+    java.nio.file.Path token = home.resolve("token");
+    assertThat(KubeconfigSource.problem(null, java.util.Map.of(), home, token)).hasValue("no kubeconfig found: --kubeconfig "
+        + "not given, KUBECONFIG not set, no " + home.resolve(".kube/config") + ", and not in a pod (no KUBERNETES_SERVICE_HOST "
+        + "with a service account token at " + token + "). Give --kubeconfig PATH or set KUBECONFIG");
+    assertThat(KubeconfigSource.problem(null, java.util.Map.of("KUBECONFIG", home + "/a:" + home + "/b"), home, token))
+        .hasValue("KUBECONFIG=" + home + "/a:" + home + "/b: no such file");
+    java.nio.file.Files.createDirectories(home.resolve(".kube"));
+    java.nio.file.Files.writeString(home.resolve(".kube/config"), "apiVersion: v1\n");
+    assertThat(KubeconfigSource.problem(null, java.util.Map.of(), home, token)).isEmpty();
+    java.nio.file.Files.writeString(token, "t");
+    assertThat(KubeconfigSource.problem(null, java.util.Map.of("KUBERNETES_SERVICE_HOST", "10.0.0.1"), home.resolve("elsewhere"),
+        token)).as("in a pod").isEmpty();
   }
 }

@@ -56,7 +56,12 @@ class OperatorProcessTest {
     int port = freePort();
     Map<String, Object> withPort = new HashMap<>(values);
     withPort.put("metrics", Map.of("port", port));
-    Container container = HelmChart.render(withPort).deployment().getSpec().getTemplate().getSpec().getContainers().get(0);
+    HelmChart.Rendered chart = HelmChart.render(withPort);
+    Container container = chart.deployment().getSpec().getTemplate().getSpec().getContainers().get(0);
+    // The Lease the chart's Role lets the operator read and renew (when it renders one).
+    String lease = chart.all(io.fabric8.kubernetes.api.model.rbac.Role.class).stream()
+        .flatMap(r -> r.getRules().stream()).filter(r -> r.getResourceNames() != null && !r.getResourceNames().isEmpty())
+        .map(r -> r.getResourceNames().get(0)).findFirst().orElse("none");
 
     try (MockCluster cluster = MockCluster.start();
         SimulatedDeploymentController controller = new SimulatedDeploymentController(cluster.newClient("kube-controller-manager")).start()) {
@@ -68,7 +73,7 @@ class OperatorProcessTest {
               + "\"kind\":\"SelfSubjectRulesReview\",\"status\":{\"incomplete\":false,\"nonResourceRules\":[],"
               + "\"resourceRules\":[{\"apiGroups\":[\"coordination.k8s.io\"],\"resources\":[\"leases\"],"
               + "\"verbs\":[\"create\"]},{\"apiGroups\":[\"coordination.k8s.io\"],\"resources\":[\"leases\"],"
-              + "\"resourceNames\":[\"vigie-operator\"],\"verbs\":[\"get\",\"update\",\"patch\"]}]}}"))
+              + "\"resourceNames\":[\"" + lease + "\"],\"verbs\":[\"get\",\"update\",\"patch\"]}]}}"))
           : Optional.empty());
       for (String ns : List.of(HelmChart.NAMESPACE, "shop")) {
         cluster.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
