@@ -11,6 +11,7 @@ import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import io.vigie.api.v1alpha1.AnalysisPhase;
 import io.vigie.api.v1alpha1.Metric;
+import io.vigie.api.v1alpha1.MetricUnit;
 import io.vigie.api.v1alpha1.ThresholdRange;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -89,30 +90,32 @@ public final class MeasurementJudge {
       return new Judgement(AnalysisPhase.Inconclusive, "NaN: nothing to judge (no traffic, or 0/0)");
     }
     ThresholdRange range = metric.getThresholdRange();
+    MetricUnit unit = metric.getUnit();
+    String shown = Quantity.show(unit, value);
     if (range != null) {
       if (range.getMax() != null && value > range.getMax()) {
-        return new Judgement(AnalysisPhase.Failed, number(value) + " > max " + number(range.getMax()));
+        return new Judgement(AnalysisPhase.Failed, shown + " > max " + Quantity.show(unit, range.getMax()));
       }
       if (range.getMin() != null && value < range.getMin()) {
-        return new Judgement(AnalysisPhase.Failed, number(value) + " < min " + number(range.getMin()));
+        return new Judgement(AnalysisPhase.Failed, shown + " < min " + Quantity.show(unit, range.getMin()));
       }
-      return new Judgement(AnalysisPhase.Successful, number(value) + " within " + describe(range));
+      return new Judgement(AnalysisPhase.Successful, shown + " is " + Quantity.range(unit, range));
     }
     String success = metric.getSuccessCondition() == null ? null : shown(metric.getSuccessCondition(), args);
     String failure = metric.getFailureCondition() == null ? null : shown(metric.getFailureCondition(), args);
     boolean failed = metric.getFailureCondition() != null && evaluate(metric.getFailureCondition(), args, value);
     if (failed) {
-      return new Judgement(AnalysisPhase.Failed, number(value) + " meets the failure condition " + failure);
+      return new Judgement(AnalysisPhase.Failed, shown + " meets the failure condition " + failure);
     }
     if (metric.getSuccessCondition() == null) {
-      return new Judgement(AnalysisPhase.Successful, number(value) + " does not meet " + failure);
+      return new Judgement(AnalysisPhase.Successful, shown + " does not meet " + failure);
     }
     if (evaluate(metric.getSuccessCondition(), args, value)) {
-      return new Judgement(AnalysisPhase.Successful, number(value) + " satisfies " + success);
+      return new Judgement(AnalysisPhase.Successful, shown + " satisfies " + success);
     }
     return metric.getFailureCondition() == null
-        ? new Judgement(AnalysisPhase.Failed, number(value) + " does not satisfy " + success)
-        : new Judgement(AnalysisPhase.Inconclusive, number(value) + ": neither " + success + " nor " + failure);
+        ? new Judgement(AnalysisPhase.Failed, shown + " does not satisfy " + success)
+        : new Judgement(AnalysisPhase.Inconclusive, shown + ": neither " + success + " nor " + failure);
   }
 
   /** A condition as people read it: each {{args.NAME}} shown as its value. */
@@ -216,11 +219,6 @@ public final class MeasurementJudge {
     CelType type = type(value);
     return type == SimpleType.DOUBLE ? (Object) Double.parseDouble(value)
         : type == SimpleType.BOOL ? (Object) Boolean.parseBoolean(value) : value;
-  }
-
-  private static String describe(ThresholdRange range) {
-    return "[" + (range.getMin() == null ? "-Inf" : number(range.getMin())) + ", "
-        + (range.getMax() == null ? "+Inf" : number(range.getMax())) + "]";
   }
 
   /** A number as people write it: 0.05, 300, NaN, +Inf. */

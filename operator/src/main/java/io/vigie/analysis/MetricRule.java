@@ -17,8 +17,7 @@ public final class MetricRule {
   public static String describe(Metric metric, java.util.Map<String, String> args) {
     ThresholdRange range = metric.getThresholdRange();
     if (range != null) {
-      return "within [" + (range.getMin() == null ? "-Inf" : MeasurementJudge.number(range.getMin())) + ", "
-          + (range.getMax() == null ? "+Inf" : MeasurementJudge.number(range.getMax())) + "]";
+      return Quantity.range(metric.getUnit(), range);
     }
     List<String> parts = new ArrayList<>();
     if (metric.getSuccessCondition() != null) {

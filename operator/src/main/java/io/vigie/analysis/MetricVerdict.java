@@ -31,6 +31,7 @@ public final class MetricVerdict {
     status.setPhase(AnalysisPhase.Running);
     status.setMessage("no measurement yet");
     status.setRule(MetricRule.describe(metric, args));
+    status.setUnit(metric.getUnit());
     status.setLimits(MetricRule.limits(metric));
     return status;
   }

@@ -76,13 +76,21 @@ final class SetImageCommand implements Callable<Integer> {
           }
         }
       }
+      boolean unchanged = allContainers(current).stream().filter(k -> wanted.containsKey(k.getName()))
+          .allMatch(k -> wanted.get(k.getName()).equals(k.getImage()));
+      if (unchanged) {
+        // Nothing to write: no new revision, so no Rollout starts.
+        out.println(display + ": " + String.join(", ", wanted.entrySet().stream()
+            .map(w -> "container " + w.getKey() + " already runs " + w.getValue()).toList())
+            + "; nothing changed, no new revision");
+        out.flush();
+        return 0;
+      }
       Deployment updated = ApiCalls.call(c, "patch", "deployments.apps", c.namespace(),
           () -> c.client().apps().deployments().inNamespace(c.namespace()).withName(deployment).patch(
               io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
               patch.toString()));
-      List<Container> before = new java.util.ArrayList<>(current.getSpec().getTemplate().getSpec().getContainers());
-      before.addAll(Optional.ofNullable(current.getSpec().getTemplate().getSpec().getInitContainers()).orElse(List.of()));
-      for (Container container : before) {
+      for (Container container : allContainers(current)) {
         if (wanted.containsKey(container.getName())) {
           String was = container.getImage() == null ? "(no image)" : container.getImage();
           out.println(display + ": container " + container.getName() + ": " + was + " -> " + wanted.get(container.getName())
@@ -106,5 +114,11 @@ final class SetImageCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
+  }
+
+  private static List<Container> allContainers(Deployment d) {
+    List<Container> all = new java.util.ArrayList<>(d.getSpec().getTemplate().getSpec().getContainers());
+    all.addAll(Optional.ofNullable(d.getSpec().getTemplate().getSpec().getInitContainers()).orElse(List.of()));
+    return all;
   }
 }

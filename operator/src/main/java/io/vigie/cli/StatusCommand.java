@@ -1,12 +1,20 @@
 package io.vigie.cli;
 
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.api.v1alpha1.RolloutStatus;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -35,7 +43,8 @@ final class StatusCommand implements Callable<Integer> {
       + "line per change of phase, step, weight or message.")
   boolean watch;
 
-  @Option(names = "--width", paramLabel = "COLUMNS", description = "Width to wrap at. Default: COLUMNS, else 100.")
+  @Option(names = "--width", paramLabel = "COLUMNS", description = "Width to wrap at. Default: COLUMNS, else the terminal's "
+      + "width, else 100.")
   Integer width;
 
   @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s", hidden = true,
@@ -111,7 +120,66 @@ final class StatusCommand implements Callable<Integer> {
             .collect(java.util.stream.Collectors.joining(", "))));
     return new StatusView.Snapshot(rollout, deployment, canary,
         Optional.of(stableImages.orElse(deployment.map(d -> d.getSpec().getTemplate().getSpec().getContainers().stream()
-            .map(k -> k.getImage()).collect(java.util.stream.Collectors.joining(", "))).orElse("?"))));
+            .map(k -> k.getImage()).collect(java.util.stream.Collectors.joining(", "))).orElse("?"))),
+        deployment.map(d -> podSets(c, d)).orElse(List.of()), canary.map(d -> podSets(c, d)).orElse(List.of()));
+  }
+
+  /** The ReplicaSets of a Deployment that have or want pods, oldest first, each with its pods. */
+  private static List<StatusView.PodSet> podSets(ClusterOptions.Cluster c, Deployment d) {
+    if (d.getSpec().getSelector() == null || d.getSpec().getSelector().getMatchLabels() == null) {
+      return List.of();
+    }
+    String uid = d.getMetadata().getUid();
+    List<ReplicaSet> owned = ApiCalls.call(c, "list", "replicasets.apps", c.namespace(),
+        () -> c.client().apps().replicaSets().inNamespace(c.namespace()).withLabels(d.getSpec().getSelector().getMatchLabels())
+            .list().getItems()).stream()
+        .filter(rs -> ownedBy(rs.getMetadata().getOwnerReferences(), uid))
+        .filter(rs -> count(rs.getSpec().getReplicas()) > 0 || (rs.getStatus() != null && count(rs.getStatus().getReplicas()) > 0))
+        .sorted(Comparator.comparing((ReplicaSet rs) -> String.valueOf(rs.getMetadata().getCreationTimestamp())))
+        .toList();
+    List<StatusView.PodSet> sets = new ArrayList<>();
+    for (ReplicaSet rs : owned) {
+      String hash = rs.getMetadata().getLabels() == null ? "-" : rs.getMetadata().getLabels().getOrDefault("pod-template-hash", "-");
+      sets.add(new StatusView.PodSet(rs.getMetadata().getName(), hash,
+          rs.getStatus() == null ? 0 : count(rs.getStatus().getReadyReplicas()), count(rs.getSpec().getReplicas()),
+          pods(c, rs)));
+    }
+    return sets;
+  }
+
+  /** The pods of a ReplicaSet; none when this user may not list pods (the rest of the view still helps). */
+  private static List<StatusView.Pod> pods(ClusterOptions.Cluster c, ReplicaSet rs) {
+    List<Pod> pods;
+    try {
+      pods = ApiCalls.call(c, "list", "pods", c.namespace(), () -> c.client().pods().inNamespace(c.namespace())
+          .withLabel("pod-template-hash", rs.getMetadata().getLabels().get("pod-template-hash")).list().getItems());
+    } catch (CliError forbidden) {
+      return List.of();
+    }
+    return pods.stream().filter(p -> ownedBy(p.getMetadata().getOwnerReferences(), rs.getMetadata().getUid()))
+        .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+        .map(StatusCommand::pod).toList();
+  }
+
+  private static StatusView.Pod pod(Pod pod) {
+    PodStatus status = pod.getStatus();
+    boolean ready = status != null && status.getConditions() != null && status.getConditions().stream()
+        .anyMatch(k -> "Ready".equals(k.getType()) && "True".equals(k.getStatus()));
+    List<ContainerStatus> containers = status == null || status.getContainerStatuses() == null ? List.of() : status.getContainerStatuses();
+    int restarts = containers.stream().mapToInt(k -> count(k.getRestartCount())).sum();
+    String state = pod.getMetadata().getDeletionTimestamp() != null ? "terminating"
+        : containers.stream().filter(k -> k.getState() != null && k.getState().getWaiting() != null)
+            .map(k -> k.getState().getWaiting().getReason()).filter(Objects::nonNull).findFirst()
+            .orElse(status == null || status.getPhase() == null || "Running".equals(status.getPhase()) ? "not ready" : status.getPhase());
+    return new StatusView.Pod(pod.getMetadata().getName(), ready, state, restarts);
+  }
+
+  private static boolean ownedBy(List<OwnerReference> owners, String uid) {
+    return owners != null && uid != null && owners.stream().anyMatch(o -> uid.equals(o.getUid()));
+  }
+
+  private static int count(Integer value) {
+    return value == null ? 0 : value;
   }
 
   private static Deployment deployment(ClusterOptions.Cluster c, String name) {
@@ -142,9 +210,13 @@ final class StatusCommand implements Callable<Integer> {
       return width;
     }
     try {
-      return Integer.parseInt(Optional.ofNullable(System.getenv("COLUMNS")).orElse("100").trim());
+      String columns = System.getenv("COLUMNS");
+      if (columns != null && !columns.isBlank()) {
+        return Integer.parseInt(columns.trim());
+      }
     } catch (NumberFormatException e) {
-      return 100;
+      // Not a number: ask the terminal.
     }
+    return System.console() == null ? 100 : TerminalWidth.read().orElse(100);
   }
 }

@@ -27,8 +27,22 @@ final class StatusView {
   private static final int LABEL = 11;
   private static final int BAR = 20;
 
-  /** What the view shows: the Rollout, its Deployment and its canary Deployment as read. */
-  record Snapshot(Rollout rollout, Optional<Deployment> target, Optional<Deployment> canary, Optional<String> stableImages) {}
+  /**
+   * What the view shows: the Rollout, its Deployment and its canary Deployment as read, and the
+   * ReplicaSets (with their pods) behind the stable and the canary side.
+   */
+  record Snapshot(Rollout rollout, Optional<Deployment> target, Optional<Deployment> canary, Optional<String> stableImages,
+      List<PodSet> stableSets, List<PodSet> canarySets) {
+    Snapshot(Rollout rollout, Optional<Deployment> target, Optional<Deployment> canary, Optional<String> stableImages) {
+      this(rollout, target, canary, stableImages, List.of(), List.of());
+    }
+  }
+
+  /** A ReplicaSet as a person checks it: its name (the Deployment's, then its pod-template-hash), readiness and pods. */
+  record PodSet(String name, String podTemplateHash, int ready, int replicas, List<Pod> pods) {}
+
+  /** A pod: ready, or why not (Pending, starting, CrashLoopBackOff...), and its restarts. */
+  record Pod(String name, boolean ready, String state, int restarts) {}
 
   private final int width;
   private final List<String> lines = new ArrayList<>();
@@ -48,16 +62,19 @@ final class StatusView {
     RolloutStatus s = rollout.getStatus() == null ? new RolloutStatus() : rollout.getStatus();
     String namespace = rollout.getMetadata().getNamespace();
     field("Rollout", namespace + "/" + rollout.getMetadata().getName());
+    List<CanaryStep> steps = steps(rollout);
+    List<String> clocks = clocks(rollout, s, steps, snap.canary(), now);
     field("Phase", (s.getPhase() == null ? "Unknown (the operator has not seen it yet: is it running?)" : s.getPhase().name())
         + (s.getStep() == null ? "" : "  step " + s.getStep())
-        + (s.getStepStartedAt() == null || s.getCanaryRevision() == null ? "" : "  (" + age(s.getStepStartedAt(), now) + " in step)"));
+        + (clocks.isEmpty() ? "" : "  (" + String.join("; ", clocks) + ")"));
     field("Message", s.getMessage() == null ? "" : s.getMessage());
     field("Stable", "revision " + orDash(s.getStableRevision()) + "  " + deployment(snap.target(), snap.stableImages()));
+    podSetLines(snap.stableSets());
     if (s.getCanaryRevision() != null || snap.canary().map(d -> replicas(d) > 0).orElse(false)) {
       field("Canary", "revision " + orDash(s.getCanaryRevision()) + "  " + deployment(snap.canary(), Optional.empty()));
+      podSetLines(snap.canarySets());
     }
     int canary = s.getCanaryWeight() == null ? 0 : s.getCanaryWeight();
-    List<CanaryStep> steps = steps(rollout);
     Optional<String> header = s.getCanaryRevision() == null ? Optional.empty() : header(steps, s.getCurrentStepIndex());
     field("Traffic", "stable " + (100 - canary) + "%  canary " + canary + "%  via " + via(rollout)
         + header.map(h -> "  header route " + h).orElse(""));
@@ -66,7 +83,73 @@ final class StatusView {
     }
     analysisLines(s);
     rollbackLines(s.getRollbackReport(), s);
-    historyLines(s.getHistory());
+    historyLines(s.getHistory(), s.getMessage() == null ? "" : s.getMessage());
+  }
+
+  /**
+   * The clocks that matter now, counted from the status's timestamps at the time of reading (never
+   * from a message written earlier): time in the step, time left in a timed pause, time left before
+   * the progress deadline while pods are awaited, time in the promotion.
+   */
+  private static List<String> clocks(Rollout rollout, RolloutStatus s, List<CanaryStep> steps, Optional<Deployment> canary,
+      Instant now) {
+    List<String> clocks = new ArrayList<>();
+    Duration deadline = Duration.ofSeconds(rollout.getSpec() == null || rollout.getSpec().getProgressDeadlineSeconds() == null
+        ? io.vigie.api.v1alpha1.RolloutSpec.DEFAULT_PROGRESS_DEADLINE_SECONDS : rollout.getSpec().getProgressDeadlineSeconds());
+    Optional<Instant> stepStarted = instant(s.getStepStartedAt());
+    if (s.getPhase() == io.vigie.api.v1alpha1.RolloutPhase.Promoting) {
+      instant(s.getPromotionStartedAt()).ifPresent(started -> {
+        clocks.add("promoting for " + between(started, now));
+        clocks.add("progress deadline in " + between(now, started.plus(deadline)));
+      });
+      return clocks;
+    }
+    if (s.getCanaryRevision() == null || stepStarted.isEmpty()) {
+      return clocks;
+    }
+    clocks.add(between(stepStarted.get(), now) + " in step");
+    if (s.getPhase() != io.vigie.api.v1alpha1.RolloutPhase.Progressing) {
+      return clocks;
+    }
+    int index = s.getCurrentStepIndex() == null ? 0 : s.getCurrentStepIndex();
+    CanaryStep step = index < steps.size() ? steps.get(index) : null;
+    boolean podsAwaited = canary.map(d -> readyReplicas(d) < replicas(d)).orElse(true);
+    if (step != null && step.getPause() != null && step.getPause().getDuration() != null) {
+      try {
+        Instant end = stepStarted.get().plus(io.vigie.api.v1alpha1.Durations.parse(step.getPause().getDuration()));
+        clocks.add("pause ends in " + between(now, end));
+      } catch (IllegalArgumentException e) {
+        // An invalid duration makes the Rollout Invalid, and its message says why.
+      }
+    } else if (podsAwaited) {
+      clocks.add("progress deadline in " + between(now, stepStarted.get().plus(deadline)));
+    }
+    return clocks;
+  }
+
+  private static Optional<Instant> instant(String timestamp) {
+    try {
+      return Optional.ofNullable(timestamp).map(Instant::parse);
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** From one instant to a later one, as 1m30s; 0s when the second is not later. */
+  private static String between(Instant from, Instant to) {
+    Duration d = Duration.between(from, to);
+    return io.vigie.api.v1alpha1.Durations.format(d.isNegative() ? Duration.ZERO : d);
+  }
+
+  private void podSetLines(List<PodSet> sets) {
+    for (PodSet set : sets) {
+      line("  ReplicaSet " + set.name() + "  (pod-template-hash " + set.podTemplateHash() + ")  " + set.ready() + "/"
+          + set.replicas() + " ready");
+      if (!set.pods().isEmpty()) {
+        line("    pods: " + set.pods().stream().map(p -> p.name() + " " + (p.ready() ? "ready" : p.state())
+            + (p.restarts() > 0 ? " (" + p.restarts() + " restarts)" : "")).collect(Collectors.joining(", ")));
+      }
+    }
   }
 
   private void stepLines(List<CanaryStep> steps, RolloutStatus s) {
@@ -89,10 +172,17 @@ final class StatusView {
       return;
     }
     field("Analysis", "");
+    // A rollback ends every run: one still marked Running measures nothing any more.
+    boolean over = s.getPhase() == io.vigie.api.v1alpha1.RolloutPhase.RolledBack;
+    String message = s.getMessage() == null ? "" : s.getMessage();
     for (AnalysisRunStatus run : runs) {
-      line("  " + run.getName() + ": " + run.getPhase() + (run.getMessage() == null ? "" : " - " + run.getMessage()));
+      boolean stopped = over && run.getPhase() == io.vigie.api.v1alpha1.AnalysisPhase.Running;
+      String why = stopped ? "the rollback ended it" : run.getMessage() == null || message.contains(run.getMessage()) ? ""
+          : run.getMessage();
+      line("  " + run.getName() + ": " + (stopped ? "Stopped" : run.getPhase()) + (why.isEmpty() ? "" : " - " + why));
       for (MetricStatus m : run.getMetrics()) {
-        line("    " + m.getName() + "  " + m.getPhase() + "  " + measurements(m.getMeasurements())
+        String phase = over && m.getPhase() == io.vigie.api.v1alpha1.AnalysisPhase.Running ? "Stopped" : String.valueOf(m.getPhase());
+        line("    " + m.getName() + "  " + phase + "  " + measurements(m.getUnit(), m.getMeasurements())
             + (m.getRule() == null ? "" : "  rule " + m.getRule())
             + "  (" + m.getSuccessful() + " ok, " + m.getFailed() + " failed, " + m.getInconclusive() + " inconclusive, "
             + m.getErrors() + " errors" + (m.getLimits() == null ? "" : "; " + m.getLimits()) + ")");
@@ -101,17 +191,32 @@ final class StatusView {
   }
 
   private void rollbackLines(RollbackReport report, RolloutStatus s) {
-    if (report == null) {
+    // A revision rolled back once and promoted since is no longer a rollback to explain.
+    if (report == null || (report.getRevision() != null && report.getRevision().equals(s.getStableRevision()))) {
       return;
     }
-    field("Rollback", "revision " + report.getRevision() + " (" + report.getTrigger() + "): " + report.getSummary());
-    if (report.getSecondsToDecision() != null || report.getSecondsToTrafficBack() != null) {
-      line("  timings: " + (report.getSecondsToDecision() == null ? "" : report.getSecondsToDecision()
-          + "s from first traffic to the decision") + (report.getSecondsToTrafficBack() == null ? ""
-          : ", traffic back on stable " + report.getSecondsToTrafficBack() + "s after it"));
+    String message = s.getMessage() == null ? "" : s.getMessage();
+    boolean said = report.getSummary() != null && message.contains(report.getSummary());
+    field("Rollback", "revision " + report.getRevision() + " (" + report.getTrigger() + ")"
+        + (said || report.getSummary() == null ? "" : ": " + report.getSummary()));
+    List<String> timings = new ArrayList<>();
+    if (report.getSecondsToDecision() != null) {
+      timings.add("decided " + io.vigie.api.v1alpha1.Durations.format(Duration.ofSeconds(report.getSecondsToDecision()))
+          + " after the canary first got traffic");
+    } else if (report.getDecidedAt() != null) {
+      timings.add("decided at " + report.getDecidedAt() + ", before the canary got traffic");
+    }
+    if (report.getSecondsToTrafficBack() != null) {
+      timings.add("traffic back on stable " + io.vigie.api.v1alpha1.Durations.format(Duration.ofSeconds(report.getSecondsToTrafficBack()))
+          + " after the decision");
+    } else if (report.getDecidedAt() != null) {
+      timings.add("canary pods still serving");
+    }
+    if (!timings.isEmpty()) {
+      line("  timings: " + String.join(", ", timings));
     }
     for (MetricEvidence e : report.getMetrics()) {
-      line("  evidence: " + e.getRun() + "/" + e.getMetric() + " " + e.getPhase() + "  " + measurements(e.getMeasurements())
+      line("  evidence: " + e.getRun() + "/" + e.getMetric() + " " + e.getPhase() + "  " + measurements(e.getUnit(), e.getMeasurements())
           + (e.getRule() == null ? "" : "  rule " + e.getRule()) + (e.getLimits() == null ? "" : "  (" + e.getLimits() + ")"));
     }
     for (String change : report.getChanges()) {
@@ -119,7 +224,7 @@ final class StatusView {
     }
   }
 
-  private void historyLines(List<RevisionRecord> history) {
+  private void historyLines(List<RevisionRecord> history, String message) {
     if (history == null || history.isEmpty()) {
       return;
     }
@@ -127,16 +232,22 @@ final class StatusView {
     List<RevisionRecord> last = history.subList(Math.max(0, history.size() - 3), history.size());
     for (int i = last.size() - 1; i >= 0; i--) {
       RevisionRecord r = last.get(i);
-      line("  " + r.getAt() + "  " + r.getRevision() + "  " + r.getVerdict() + ": " + r.getReason());
+      String reason = r.getReason() == null ? "" : r.getReason();
+      int colon = reason.indexOf(": ");
+      // The latest rollback's reason is the Message already: say it once.
+      if (colon > 0 && !message.isEmpty() && message.contains(reason.substring(colon + 2))) {
+        reason = reason.substring(0, colon) + " (the message above)";
+      }
+      line("  " + r.getAt() + "  " + r.getRevision() + "  " + r.getVerdict() + ": " + reason);
     }
   }
 
-  private static String measurements(List<MeasurementStatus> measurements) {
+  private static String measurements(io.vigie.api.v1alpha1.MetricUnit unit, List<MeasurementStatus> measurements) {
     if (measurements == null || measurements.isEmpty()) {
       return "no measurement yet";
     }
     return "last " + measurements.subList(Math.max(0, measurements.size() - 5), measurements.size()).stream()
-        .map(m -> (m.getValue() == null ? "-" : m.getValue()) + " " + mark(m))
+        .map(m -> io.vigie.analysis.Quantity.show(unit, m.getValue()) + " " + mark(m))
         .collect(Collectors.joining(", "));
   }
 
@@ -160,12 +271,15 @@ final class StatusView {
       return canary ? "(no canary Deployment)" : "(Deployment not found)";
     }
     Deployment deployment = d.get();
-    int ready = deployment.getStatus() == null || deployment.getStatus().getReadyReplicas() == null ? 0
-        : deployment.getStatus().getReadyReplicas();
+    int ready = readyReplicas(deployment);
     String images = stableImages.orElseGet(() -> deployment.getSpec().getTemplate().getSpec().getContainers().stream()
         .map(c -> c.getImage()).collect(Collectors.joining(", ")));
     return "Deployment " + deployment.getMetadata().getName() + "  " + ready + "/" + replicas(deployment) + " ready  " + images
         + (!canary && Boolean.TRUE.equals(deployment.getSpec().getPaused()) ? "  (paused by Vigie)" : "");
+  }
+
+  private static int readyReplicas(Deployment d) {
+    return d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
   }
 
   private static int replicas(Deployment d) {

@@ -23,9 +23,9 @@ import picocli.CommandLine.Parameters;
  * timeout; 3: usage or connection error.
  */
 @Command(name = "wait", mixinStandardHelpOptions = true,
-    description = {"Waits for the verdict on the Deployment's current revision and exits with it:",
-        "0 Healthy on that revision, 1 RolledBack or Invalid (or replaced by a newer revision), 2 timeout, 3 usage or "
-            + "connection error."})
+    description = {"Waits for a release's verdict: exit 0 Healthy, 1 rolled back.",
+        "Exit codes: 0 Healthy on that revision, 1 RolledBack or Invalid (or replaced by a newer revision), 2 timeout, 3 "
+            + "usage or connection error."})
 final class WaitCommand implements Callable<Integer> {
   static final int TIMEOUT = 2;
 

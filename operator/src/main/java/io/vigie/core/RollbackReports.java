@@ -57,6 +57,7 @@ final class RollbackReports {
         e.setMetric(m.getName());
         e.setPhase(m.getPhase());
         e.setMeasurements(new ArrayList<>(m.getMeasurements()));
+        e.setUnit(m.getUnit());
         Optional<ResolvedAnalysis.Run> resolvedRun = resolved.run(run.getName());
         Optional<Metric> spec = resolvedRun
             .flatMap(r -> r.metrics().stream().filter(x -> x.getName().equals(m.getName())).findFirst());

@@ -711,7 +711,8 @@ public final class RolloutMachine {
         return true;
       }
       s.setPhase(Progressing);
-      s.setMessage("step " + stepDisplay() + ": pause " + duration + ", " + Duration.between(now, end).toSeconds() + "s left");
+      // The end, not the time left: a status read later must not show a countdown that stopped.
+      s.setMessage("step " + stepDisplay() + ": pause " + duration + " until " + Timestamps.format(end));
       requeueIn(Duration.between(now, end));
       return false;
     }

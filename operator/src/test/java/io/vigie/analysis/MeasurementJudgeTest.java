@@ -12,6 +12,7 @@ import io.vigie.api.v1alpha1.Metric;
 import io.vigie.api.v1alpha1.AnalysisPhase;
 import java.time.Instant;
 import java.util.Map;
+import io.vigie.api.v1alpha1.MetricUnit;
 import org.junit.jupiter.api.Test;
 
 class MeasurementJudgeTest {
@@ -26,8 +27,28 @@ class MeasurementJudgeTest {
     Metric metric = Metrics.withMax("error-rate", 0.05);
     metric.getThresholdRange().setMin(0.0);
     assertThat(judge(metric, 0.21)).isEqualTo(new Judgement(Failed, "0.21 > max 0.05"));
-    assertThat(judge(metric, 0.05)).isEqualTo(new Judgement(Successful, "0.05 within [0, 0.05]"));
+    assertThat(judge(metric, 0.05)).isEqualTo(new Judgement(Successful, "0.05 is between 0 and 0.05"));
     assertThat(judge(metric, -1)).isEqualTo(new Judgement(Failed, "-1 < min 0"));
+  }
+
+  @Test
+  void aMetricWithAUnitIsShownInItWhileItsRuleComparesTheRawNumbers() {
+    Metric errors = Metrics.withMax("error-rate", 0.05);
+    errors.setUnit(MetricUnit.ratio);
+    assertThat(judge(errors, 0.1734)).isEqualTo(new Judgement(Failed, "17.3% > max 5%"));
+    assertThat(judge(errors, 0.001)).isEqualTo(new Judgement(Successful, "0.1% is at most 5%"));
+    assertThat(judge(errors, 0.0501).phase()).as("compared raw, not as shown").isEqualTo(Failed);
+    assertThat(MetricRule.describe(errors)).isEqualTo("at most 5%");
+
+    Metric latency = Metrics.withMax("p99", 0.3);
+    latency.setUnit(MetricUnit.seconds);
+    latency.getThresholdRange().setMin(0.01);
+    assertThat(judge(latency, 0.7412)).isEqualTo(new Judgement(Failed, "741ms > max 300ms"));
+    assertThat(judge(latency, 1.25)).isEqualTo(new Judgement(Failed, "1.25s > max 300ms"));
+    assertThat(MetricRule.describe(latency)).isEqualTo("between 10ms and 300ms");
+    assertThat(Quantity.show(MetricUnit.ratio, "0.25")).isEqualTo("25%");
+    assertThat(Quantity.show(MetricUnit.ratio, "NaN")).isEqualTo("NaN");
+    assertThat(Quantity.show(null, "0.25")).isEqualTo("0.25");
   }
 
   @Test

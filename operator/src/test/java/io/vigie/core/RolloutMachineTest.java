@@ -92,7 +92,8 @@ class RolloutMachineTest {
     world.now = world.now.plusSeconds(90);
     Decision later = step(spec, pausing.status());
     assertThat(later.requeueAfter()).contains(Duration.ofSeconds(30));
-    assertThat(later.status().getMessage()).isEqualTo("step 2/3: pause 2m, 30s left");
+    assertThat(later.status().getMessage()).isEqualTo("step 2/3: pause 2m until "
+        + java.time.Instant.parse(later.status().getStepStartedAt()).plus(Duration.ofMinutes(2)));
 
     world.now = world.now.plusSeconds(30);
     assertThat(step(spec, later.status()).status().getStep()).isEqualTo("3/3");

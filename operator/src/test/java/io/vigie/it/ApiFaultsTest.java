@@ -69,7 +69,7 @@ class ApiFaultsTest {
       k8s.eventually(() -> assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isEqualTo(2));
 
       k8s.annotate("web", "vigie.io/promote", "true");
-      k8s.awaitStatus("web", s -> "4/4".equals(s.getStep()) && s.getMessage() != null && s.getMessage().contains("left"));
+      k8s.awaitStatus("web", s -> "4/4".equals(s.getStep()) && s.getMessage() != null && s.getMessage().contains("pause 30s until"));
       k8s.advance("web", Duration.ofSeconds(30));
 
       RolloutStatus healthy = k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.Healthy && !v1.equals(s.getStableRevision()));

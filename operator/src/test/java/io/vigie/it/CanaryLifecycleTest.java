@@ -85,8 +85,11 @@ class CanaryLifecycleTest {
     k8s.eventually(() -> assertThat(k8s.deployment("web").getStatus().getUpdatedReplicas())
         .as("pods of the new template in the paused Deployment: %s", k8s.deployment("web").getStatus()).isZero());
 
-    k8s.advance("web", Duration.ofSeconds(119));
-    assertThat(k8s.awaitStatus("web", s -> s.getMessage().contains("1s left")).getStep()).isEqualTo("2/4");
+    k8s.afterReconciles("web", () -> k8s.clock().advance(Duration.ofSeconds(119)));
+    RolloutStatus beforeTheEnd = k8s.status("web");
+    assertThat(beforeTheEnd.getStep()).as("1s before the end of the pause").isEqualTo("2/4");
+    assertThat(beforeTheEnd.getMessage()).isEqualTo("step 2/4: pause 2m until "
+        + java.time.Instant.parse(beforeTheEnd.getStepStartedAt()).plus(Duration.ofMinutes(2)));
     k8s.advance("web", Duration.ofSeconds(1));
 
     // setWeight 50: 4 canary pods next to 4 stable; then an indefinite pause.

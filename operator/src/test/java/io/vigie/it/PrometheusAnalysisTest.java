@@ -121,7 +121,8 @@ class PrometheusAnalysisTest {
 
     assertThat(rolledBack.getAbort().getReason()).isEqualTo("AnalysisFailed");
     assertThat(rolledBack.getAbort().getMessage())
-        .startsWith("analysis error-rate failed: 0.2")
+        // The template says unit: ratio: the 0.2 measured reads as a percentage.
+        .matches("analysis error-rate failed: (1[5-9]|2[0-5])(\\.\\d+)?% .*")
         .contains("does not satisfy result <= 0.05")
         .contains("2 of 2 measurements failed, failureLimit 1");
     assertThat(rolledBack.getCanaryWeight()).isZero();
@@ -138,7 +139,7 @@ class PrometheusAnalysisTest {
       assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isZero();
       assertThat(k8s.events("web")).anySatisfy(e -> {
         assertThat(e.getReason()).isEqualTo("RolloutAborted");
-        assertThat(e.getMessage()).contains("analysis error-rate failed: 0.2");
+        assertThat(e.getMessage()).containsPattern("analysis error-rate failed: (1[5-9]|2[0-5])(\\.\\d+)?% ");
       });
     });
     report(rolledBack);
@@ -149,7 +150,7 @@ class PrometheusAnalysisTest {
     RolloutStatus rolledBack = canaryBehaving(new Behaviour(USERS_RPS, 0.0, 0.38), RolloutPhase.RolledBack);
 
     assertThat(rolledBack.getAbort().getReason()).isEqualTo("AnalysisFailed");
-    assertThat(rolledBack.getAbort().getMessage()).startsWith("analysis latency failed: 0.4").contains("result <= 0.3");
+    assertThat(rolledBack.getAbort().getMessage()).matches("analysis latency failed: 4\\d\\dms .*").contains("result <= 0.3");
     report(rolledBack);
   }
 

@@ -71,6 +71,12 @@ public class Metric {
       + "requestsQuery or requestsJsonPointer); fewer makes the measurement inconclusive, never successful.")
   private Double minRequests;
 
+  @JsonPropertyDescription("What the numbers measure, for people reading them: ratio (shown as a percentage, 0.05 as 5%) "
+      + "or seconds (shown as 300ms, 1.2s). Rules and stored values stay in the raw numbers.")
+  private MetricUnit unit;
+
+  public MetricUnit getUnit() { return unit; }
+  public void setUnit(MetricUnit unit) { this.unit = unit; }
   public Double getMinRequests() { return minRequests; }
   public void setMinRequests(Double minRequests) { this.minRequests = minRequests; }
 

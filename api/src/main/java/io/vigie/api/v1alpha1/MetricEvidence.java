@@ -10,6 +10,8 @@ public class MetricEvidence {
   private String run;
   private String metric;
   private AnalysisPhase phase;
+  /** The metric's unit, so that readers of the status show its values as it says. */
+  private MetricUnit unit;
   private String rule;
   private String limits;
   private List<MeasurementStatus> measurements = new ArrayList<>();
@@ -26,4 +28,12 @@ public class MetricEvidence {
   public void setLimits(String limits) { this.limits = limits; }
   public List<MeasurementStatus> getMeasurements() { return measurements; }
   public void setMeasurements(List<MeasurementStatus> measurements) { this.measurements = measurements; }
+
+  public MetricUnit getUnit() {
+    return unit;
+  }
+
+  public void setUnit(MetricUnit unit) {
+    this.unit = unit;
+  }
 }

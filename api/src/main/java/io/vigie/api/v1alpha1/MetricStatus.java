@@ -12,7 +12,9 @@ public class MetricStatus {
   private AnalysisPhase phase;
   @JsonPropertyDescription("Why the metric has its phase, with the values and limits.")
   private String message;
-  @JsonPropertyDescription("The success rule, e.g. within [-Inf, 0.05].")
+  @JsonPropertyDescription("The success rule, e.g. at most 5%.")
+  /** The metric's unit, so that readers of the status show its values as it says. */
+  private MetricUnit unit;
   private String rule;
   @JsonPropertyDescription("The limits the verdict counts against, e.g. failureLimit 1, inconclusiveLimit 0.")
   private String limits;
@@ -49,4 +51,12 @@ public class MetricStatus {
   public void setConsecutiveErrors(int consecutiveErrors) { this.consecutiveErrors = consecutiveErrors; }
   public List<MeasurementStatus> getMeasurements() { return measurements; }
   public void setMeasurements(List<MeasurementStatus> measurements) { this.measurements = measurements; }
+
+  public MetricUnit getUnit() {
+    return unit;
+  }
+
+  public void setUnit(MetricUnit unit) {
+    this.unit = unit;
+  }
 }

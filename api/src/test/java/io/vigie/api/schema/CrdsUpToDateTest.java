@@ -28,6 +28,35 @@ class CrdsUpToDateTest {
     }
   }
 
+  /** kubectl get vro shows the columns in the CRD's order: the class's, not the generator's sort by JSON path. */
+  @Test
+  void theRolloutsPrinterColumnsAreInTheOrderTheClassDeclares() throws IOException {
+    String crd = Files.readString(COMMITTED.resolve("rollouts.vigie.io-v1.yml"));
+    List<String> names = java.util.regex.Pattern.compile("(?m)^ *name: \"(Phase|Step|Weight|Stable|Canary|Age)\"$").matcher(crd)
+        .results().map(m -> m.group(1)).toList();
+    assertThat(names).containsExactly("Phase", "Step", "Weight", "Stable", "Canary", "Age");
+    String sorted = """
+        spec:
+          versions:
+          - additionalPrinterColumns:
+            - jsonPath: ".a"
+              name: "Age"
+            - jsonPath: ".b"
+              name: "Phase"
+            name: "v1"
+        """;
+    assertThat(PrinterColumnOrder.reorder(sorted, List.of("Phase", "Age"))).isEqualTo("""
+        spec:
+          versions:
+          - additionalPrinterColumns:
+            - jsonPath: ".b"
+              name: "Phase"
+            - jsonPath: ".a"
+              name: "Age"
+            name: "v1"
+        """);
+  }
+
   private static List<Path> list(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(p -> p.toString().endsWith(".yml")).sorted().toList();
