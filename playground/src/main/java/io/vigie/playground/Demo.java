@@ -25,23 +25,35 @@ final class Demo {
 
   private Demo() {}
 
-  /** Runs the scenario; returns the phase the Rollout ended in. */
-  static RolloutPhase run(Scenario scenario, double speed, PrintStream out, Optional<Path> kubeconfig) throws Exception {
-    return run(scenario, speed, out, kubeconfig, false, MetricsBackend.Choice.AUTO);
+  /**
+   * How the demo runs. With {@code gatewayApi}, the users reach the app through an HTTPRoute whose
+   * weights Vigie sets; {@code metrics} says where the analysis reads the app's metrics; with
+   * {@code keep} the playground stays up after the verdict until the thread is interrupted (Ctrl-C).
+   */
+  record Options(double speed, Optional<Path> kubeconfig, boolean gatewayApi, MetricsBackend.Choice metrics, boolean keep,
+      Optional<Path> logFile) {
+    static Options of(double speed) {
+      return new Options(speed, Optional.empty(), false, MetricsBackend.Choice.AUTO, false, Optional.empty());
+    }
   }
 
-  /**
-   * With {@code gatewayApi}, the users reach the app through an HTTPRoute whose weights Vigie sets;
-   * {@code metrics} says where the analysis reads the app's metrics.
-   */
-  static RolloutPhase run(Scenario scenario, double speed, PrintStream out, Optional<Path> kubeconfig, boolean gatewayApi,
-      MetricsBackend.Choice metrics) throws Exception {
+  /** Runs the scenario; returns the phase the Rollout ended in. */
+  static RolloutPhase run(Scenario scenario, double speed, PrintStream out, Optional<Path> kubeconfig) throws Exception {
+    return run(scenario, out, new Options(speed, kubeconfig, false, MetricsBackend.Choice.AUTO, false, Optional.empty()));
+  }
+
+  static RolloutPhase run(Scenario scenario, PrintStream out, Options options) throws Exception {
+    double speed = options.speed();
+    Optional<Path> kubeconfig = options.kubeconfig();
+    boolean gatewayApi = options.gatewayApi();
+    MetricsBackend.Choice metrics = options.metrics();
     try (Playground playground = new Playground(new Playground.Settings(speed, 4, 20, 15, 42).withMetrics(metrics))) {
       out.println("Vigie playground: scenario " + scenario.word + " (" + scenario.story + ")");
       out.println("  cluster: mock API server at " + playground.client().getConfiguration().getMasterUrl()
           + ", time sped up " + speed + "x; app: Deployment web (4 pods of v1) behind Service web, 20 requests/s");
       out.println("  data plane: " + playground.dataPlane().address() + "  (curl it; /metrics is what an instrumented app exports)");
       out.println("  metrics: " + playground.metrics().describe());
+      options.logFile().ifPresent(path -> out.println("  logs: " + path + "  (the operator's, the API server's and the client's)"));
       kubeconfig.ifPresent(path -> out.println("  kubeconfig: " + playground.writeKubeconfig(path)
           + "  (e.g. ./vigie status web --watch --kubeconfig " + path + ")"));
       if (gatewayApi) {
@@ -84,15 +96,62 @@ final class Demo {
             Thread.sleep(20);
             timeline.poll();
           }
-          timeline.report(s.getRollbackReport());
+          // The report's traffic-back time is written once the canary's pods are gone: wait for it too.
+          RolloutStatus ended = s;
+          long drained = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+          while (ended.getRollbackReport() != null && ended.getRollbackReport().getTrafficBackAt() == null
+              && System.nanoTime() < drained) {
+            Thread.sleep(20);
+            ended = timeline.poll().getStatus();
+          }
+          timeline.report(ended.getRollbackReport());
           out.println();
           out.println("RESULT phase=" + s.getPhase() + " revision=" + end.get());
+          if (options.keep()) {
+            keepUp(playground, timeline, out, kubeconfig);
+          }
           return s.getPhase();
         }
         Thread.sleep(50);
       }
       out.println("RESULT phase=Timeout revision=none");
       return null;
+    }
+  }
+
+  /**
+   * After the verdict: the playground stays up, and each further release a person starts (with the
+   * CLI or kubectl) is followed like the first, its verdict and report printed, until interrupted.
+   */
+  private static void keepUp(Playground playground, Timeline timeline, PrintStream out, Optional<Path> kubeconfig) {
+    String config = kubeconfig.map(path -> " --kubeconfig " + path).orElse("");
+    out.println();
+    out.println("The playground stays up (Ctrl-C to stop). Release again, e.g.:");
+    out.println("  ./vigie set-image web web=ghcr.io/example/web:v3-errors -n " + Playground.NS + config
+        + "    (tags: v3, v3-errors, v3-slow, v3-crash)");
+    out.println("  ./vigie wait web --timeout 10m -n " + Playground.NS + config + "    or: ./vigie retry web, ./vigie status web --watch");
+    out.flush();
+    String judged = null;
+    String stableBefore = null;
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        Rollout rollout = timeline.poll();
+        RolloutStatus s = rollout == null ? null : rollout.getStatus();
+        if (s != null && s.getPhase() == RolloutPhase.Healthy && s.getCanaryRevision() == null) {
+          stableBefore = s.getStableRevision();
+        }
+        Optional<String> end = stableBefore == null ? Optional.empty() : end(s, stableBefore);
+        String key = end.map(r -> s.getPhase() + "/" + r).orElse(null);
+        if (key != null && !key.equals(judged) && !(s.getPhase() == RolloutPhase.Healthy && s.getStableRevision().equals(stableBefore))) {
+          timeline.report(s.getRollbackReport());
+          out.println("VERDICT phase=" + s.getPhase() + " revision=" + end.get());
+          out.flush();
+          judged = key;
+        }
+        Thread.sleep(200);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

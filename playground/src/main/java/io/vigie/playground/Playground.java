@@ -42,6 +42,9 @@ final class Playground implements AutoCloseable {
   private final SimulatedDeploymentController controller;
   private final DataPlane dataPlane;
   private final LoadGenerator load;
+  private final List<CustomResourceDefinition> crds;
+  /** The API server as kubectl and people reach it, started with the first kubeconfig written for them. */
+  private KubectlGateway gateway;
   private VigieOperator operator;
   private MetricsBackend metrics;
 
@@ -100,6 +103,7 @@ final class Playground implements AutoCloseable {
     server.init(java.net.InetAddress.getLoopbackAddress(), 0);
     this.client = server.createClient();
     crds.forEach(crd -> client.apiextensions().v1().customResourceDefinitions().resource(crd).create());
+    this.crds = List.copyOf(crds);
     union(namespaces, NS).forEach(ns ->
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create());
     this.controller = new SimulatedDeploymentController(server.createClient())
@@ -155,13 +159,31 @@ final class Playground implements AutoCloseable {
     return metrics;
   }
 
-  /** A kubeconfig for kubectl or `vigie status` against this cluster. */
+  /**
+   * A kubeconfig for kubectl or `vigie status` against this cluster: through the {@link KubectlGateway},
+   * which serves what kubectl needs on top of the mock API server.
+   */
   Path writeKubeconfig(Path file) {
-    return writeKubeconfig(file, "playground");
+    return writeKubeconfig(file, "playground", gateway().address().toString());
   }
 
-  /** A kubeconfig whose requests carry {@code token}, so that they can be told from others'. */
+  /** The API server as kubectl reaches it. */
+  synchronized KubectlGateway gateway() {
+    if (gateway == null) {
+      // People look at pods: from now on the simulated controllers write them (the benches do without).
+      controller.withPods();
+      gateway = new KubectlGateway(java.net.URI.create(client.getConfiguration().getMasterUrl()), client,
+          DiscoveryDispatcher.kinds(), DiscoveryDispatcher.namespaced(), new OpenApiDocuments(crds), new ServerTables(crds, clock));
+    }
+    return gateway;
+  }
+
+  /** A kubeconfig straight to the mock API server whose requests carry {@code token}, so that they can be told from others'. */
   Path writeKubeconfig(Path file, String token) {
+    return writeKubeconfig(file, token, client.getConfiguration().getMasterUrl());
+  }
+
+  private Path writeKubeconfig(Path file, String token, String server) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       Files.writeString(file, """
@@ -171,7 +193,7 @@ final class Playground implements AutoCloseable {
           users: [{name: playground, user: {token: %s}}]
           contexts: [{name: playground, context: {cluster: playground, user: playground, namespace: %s}}]
           current-context: playground
-          """.formatted(client.getConfiguration().getMasterUrl(), token, NS), StandardCharsets.UTF_8);
+          """.formatted(server, token, NS), StandardCharsets.UTF_8);
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -247,6 +269,11 @@ final class Playground implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (this) {
+      if (gateway != null) {
+        gateway.close();
+      }
+    }
     load.close();
     if (operator != null) {
       operator.close();

@@ -24,8 +24,17 @@ public final class PlaygroundMain {
         description = "Simulated seconds per real second (analysis intervals and pauses shrink alike). Default: ${DEFAULT-VALUE}.")
     double speed;
 
-    @Option(names = "--kubeconfig-out", paramLabel = "PATH", description = "Write a kubeconfig for the playground's API server here.")
+    @Option(names = "--kubeconfig-out", paramLabel = "PATH", description = "Write a kubeconfig for the playground's API server "
+        + "here (implies --keep).")
     Path kubeconfig;
+
+    @Option(names = "--keep", description = "After the verdict, keep the playground up until Ctrl-C, so that you can release "
+        + "again (vigie set-image web web=ghcr.io/example/web:v3-errors, or kubectl), retry, or wait.")
+    boolean keep;
+
+    @Option(names = "--log-file", paramLabel = "PATH", description = "Where the operator's, the API server's and the client's "
+        + "logs go. Default: vigie-demo.log in the temporary directory.")
+    Path logFile;
 
     @Option(names = "--router", paramLabel = "ROUTER", defaultValue = "replicas",
         description = "replicas (the Service's pods share the traffic) or gateway-api (an HTTPRoute with exact weights). "
@@ -39,6 +48,11 @@ public final class PlaygroundMain {
 
     @Override
     public Integer call() throws Exception {
+      Optional<String> badSpeed = Speed.problem(speed);
+      if (badSpeed.isPresent()) {
+        System.err.println("vigie demo: " + badSpeed.get());
+        return 3;
+      }
       Scenario chosen;
       try {
         chosen = Scenario.of(scenario);
@@ -62,8 +76,30 @@ public final class PlaygroundMain {
             + "or use --metrics web");
         return 3;
       }
-      var phase = Demo.run(chosen, speed, System.out, Optional.ofNullable(kubeconfig), router.equals("gateway-api"), backend);
-      return phase == chosen.expected ? 0 : 1;
+      Path log = logFile != null ? logFile : Path.of(System.getProperty("java.io.tmpdir"), "vigie-demo.log");
+      LogFile.routeAllLogsTo(log);
+      var options = new Demo.Options(speed, Optional.ofNullable(kubeconfig), router.equals("gateway-api"), backend,
+          keep || kubeconfig != null, Optional.of(log));
+      // Ctrl-C: interrupt the demo and let it close the playground (the Prometheus process with it).
+      Thread demo = Thread.currentThread();
+      java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        demo.interrupt();
+        try {
+          closed.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "vigie-demo-stop"));
+      try {
+        var phase = Demo.run(chosen, System.out, options);
+        return phase == chosen.expected ? 0 : 1;
+      } catch (InterruptedException e) {
+        System.out.println("stopped");
+        return 130;
+      } finally {
+        closed.countDown();
+      }
     }
   }
 

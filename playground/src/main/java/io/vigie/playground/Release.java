@@ -29,6 +29,7 @@ final class Release {
               failureLimit: 1
               minRequests: 20
               thresholdRange: {max: 0.05}
+              unit: ratio
               provider: %4$s
             - name: latency-p99
               initialDelay: %1$s
@@ -36,6 +37,7 @@ final class Release {
               failureLimit: 1
               minRequests: 20
               thresholdRange: {max: 0.3}
+              unit: seconds
               provider: %5$s
         ---
         apiVersion: vigie.io/v1alpha1

@@ -1,7 +1,9 @@
 package io.vigie.playground;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.vigie.analysis.Quantity;
 import io.vigie.api.v1alpha1.AnalysisRunStatus;
+import io.vigie.api.v1alpha1.Durations;
 import io.vigie.api.v1alpha1.MeasurementStatus;
 import io.vigie.api.v1alpha1.MetricEvidence;
 import io.vigie.api.v1alpha1.MetricStatus;
@@ -11,12 +13,14 @@ import io.vigie.api.v1alpha1.RolloutStatus;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Prints what happens to the Rollout as it happens, in simulated time since the release: phase,
@@ -41,23 +45,24 @@ final class Timeline {
   Rollout poll() {
     Rollout rollout = playground.client().resources(Rollout.class).inNamespace(Playground.NS).withName("web").get();
     RolloutStatus s = rollout == null || rollout.getStatus() == null ? new RolloutStatus() : rollout.getStatus();
-    String state = (s.getPhase() == null ? "waiting for the operator" : s.getPhase().name()) + (s.getStep() == null ? "" : " step " + s.getStep()) + ", canary weight "
-        + (s.getCanaryWeight() == null ? 0 : s.getCanaryWeight()) + "%";
-    if (!state.equals(lastState)) {
-      print(state + (s.getMessage() == null ? "" : ": " + s.getMessage()));
-      lastState = state;
-    }
     for (AnalysisRunStatus run : s.getAnalysis() == null ? List.<AnalysisRunStatus>of() : s.getAnalysis()) {
       for (MetricStatus m : run.getMetrics()) {
         String key = run.getName() + "/" + m.getName();
         int before = measured.getOrDefault(key, 0);
         if (m.getMeasured() > before && !m.getMeasurements().isEmpty()) {
           MeasurementStatus last = m.getMeasurements().get(m.getMeasurements().size() - 1);
-          print("  measured " + m.getName() + " = " + (last.getValue() == null ? "no value" : last.getValue()) + " -> "
+          print("  measured " + m.getName() + " = " + (last.getValue() == null ? "no value" : Quantity.show(m.getUnit(), last.getValue())) + " -> "
               + last.getPhase() + (last.getMessage() == null ? "" : " (" + last.getMessage() + ")"));
         }
         measured.put(key, m.getMeasured());
       }
+    }
+    // After the measurements: the one that decided a change is printed before the change.
+    String state = (s.getPhase() == null ? "waiting for the operator" : s.getPhase().name()) + (s.getStep() == null ? "" : " step " + s.getStep()) + ", canary weight "
+        + (s.getCanaryWeight() == null ? 0 : s.getCanaryWeight()) + "%";
+    if (!state.equals(lastState)) {
+      print(state + (s.getMessage() == null ? "" : ": " + s.getMessage()));
+      lastState = state;
     }
     List<Event> events = playground.client().v1().events().inNamespace(Playground.NS).list().getItems().stream()
         .filter(e -> "Rollout".equals(e.getInvolvedObject().getKind()))
@@ -86,12 +91,18 @@ final class Timeline {
     out.println("  why:       " + report.getSummary());
     for (MetricEvidence e : report.getMetrics()) {
       out.println("  evidence:  " + e.getMetric() + " " + e.getPhase() + ", measured " + e.getMeasurements().stream()
-          .map(m -> m.getValue() == null ? "-" : m.getValue()).toList() + " against " + e.getRule());
+          .map(m -> Quantity.show(e.getUnit(), m.getValue())).collect(Collectors.joining(", "))
+          + (e.getRule() == null ? "" : "; rule: " + e.getRule()));
     }
+    List<String> timing = new ArrayList<>();
     if (report.getSecondsToDecision() != null) {
-      out.println("  timing:    decided " + report.getSecondsToDecision() + "s after the canary got traffic"
-          + (report.getSecondsToTrafficBack() == null ? "" : ", traffic back on stable " + report.getSecondsToTrafficBack()
-              + "s later"));
+      timing.add("decided " + Durations.format(Duration.ofSeconds(report.getSecondsToDecision())) + " after the canary got traffic");
+    }
+    if (report.getSecondsToTrafficBack() != null) {
+      timing.add("traffic back on stable " + Durations.format(Duration.ofSeconds(report.getSecondsToTrafficBack())) + " later");
+    }
+    if (!timing.isEmpty()) {
+      out.println("  timing:    " + String.join(", ", timing));
     }
     for (String change : report.getChanges()) {
       out.println("  changed:   " + change);

@@ -32,9 +32,16 @@ class DemoScenariosTest {
     switch (scenario) {
       case GOOD -> assertThat(text).contains("Progressing step 2/4, canary weight 20%").contains("canary weight 50%")
           .contains("event Normal Promoted");
-      case BAD_ERRORS -> assertThat(text).contains("measured error-rate").contains("-> Failed")
-          .contains("Rollback report: revision").contains("changed:   container web: image ghcr.io/example/web:v1 → "
-              + "ghcr.io/example/web:v2-errors");
+      case BAD_ERRORS -> {
+        assertThat(text).contains("measured error-rate").contains("-> Failed")
+            .contains("Rollback report: revision").contains("changed:   container web: image ghcr.io/example/web:v1 → "
+                + "ghcr.io/example/web:v2-errors");
+        // Percentages, a rule in words, both timings, and the failing measurement before the rollback it caused.
+        assertThat(text).containsPattern("evidence:  error-rate Failed, measured [0-9.]+%, [0-9.]+%; rule: at most 5%")
+            .containsPattern("timing:    decided [0-9hms]+ after the canary got traffic, traffic back on stable [0-9hms]+ later");
+        int lastFailure = text.lastIndexOf("-> Failed");
+        assertThat(lastFailure).isLessThan(text.indexOf("] RolledBack"));
+      }
       case BAD_LATENCY -> assertThat(text).contains("measured latency-p99").contains("analysis latency-p99 failed");
       case METRICS_OUTAGE -> assertThat(text).contains("! the metrics backend goes down").contains("cannot reach Prometheus at")
           .contains("event Warning AnalysisError").doesNotContain("Promoted");
@@ -62,6 +69,55 @@ class DemoScenariosTest {
         .contains("event Warning AnalysisError").doesNotContain("Promoted");
   }
 
+  @org.junit.jupiter.api.Test
+  void withKeepThePlaygroundStaysUpAndJudgesTheNextReleaseTooUntilInterrupted(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+    java.nio.file.Path kubeconfig = dir.resolve("kubeconfig");
+    Thread demo = new Thread(() -> {
+      try {
+        Demo.run(Scenario.GOOD, out, new Demo.Options(20, Optional.of(kubeconfig), false, MetricsBackend.Choice.WEB, true,
+            Optional.empty()));
+      } catch (Exception e) {
+        e.printStackTrace(out);
+      }
+    });
+    demo.start();
+    try {
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(2))
+          .until(() -> printed.toString(StandardCharsets.UTF_8).contains("The playground stays up"));
+      assertThat(printed.toString(StandardCharsets.UTF_8)).contains("RESULT phase=Healthy");
+      // A second release, as a person would start it with the CLI, through the written kubeconfig.
+      try (var client = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+          .withConfig(io.fabric8.kubernetes.client.Config.fromKubeconfig(null, kubeconfig.toFile())).build()) {
+        client.apps().deployments().inNamespace(Playground.NS).withName("web").edit(d -> {
+          d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("ghcr.io/example/web:v3-errors");
+          return d;
+        });
+      }
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(2))
+          .until(() -> printed.toString(StandardCharsets.UTF_8).contains("VERDICT phase=RolledBack"));
+      assertThat(demo.isAlive()).as("still up after the second verdict").isTrue();
+    } finally {
+      demo.interrupt();
+      demo.join(30_000);
+    }
+    assertThat(demo.isAlive()).as("stopped by the interrupt (Ctrl-C)").isFalse();
+    assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Rollback report: revision");
+  }
+
+  @org.junit.jupiter.api.Test
+  void aSpeedThatCannotWorkIsRefusedInOneLine() {
+    assertThat(Speed.problem(0)).hasValue("--speed 0: use a number of simulated seconds per real second above 0 and at most "
+        + "600, e.g. 10 (1 is real time)");
+    assertThat(Speed.problem(-3)).get().asString().startsWith("--speed -3:");
+    assertThat(Speed.problem(Double.NaN)).isPresent();
+    assertThat(Speed.problem(601)).isPresent();
+    assertThat(Speed.problem(10)).isEmpty();
+    assertThat(new picocli.CommandLine(new PlaygroundMain.DemoCommand()).execute("--speed", "-3")).isEqualTo(3);
+  }
+
   /** What `vigie demo` printed, and where the Rollout ended. */
   private record Run(RolloutPhase phase, String text) {}
 
@@ -69,7 +125,7 @@ class DemoScenariosTest {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     RolloutPhase phase;
     try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
-      phase = Demo.run(scenario, 20, out, Optional.empty(), gatewayApi, metrics);
+      phase = Demo.run(scenario, out, new Demo.Options(20, Optional.empty(), gatewayApi, metrics, false, Optional.empty()));
     }
     return new Run(phase, printed.toString(StandardCharsets.UTF_8));
   }

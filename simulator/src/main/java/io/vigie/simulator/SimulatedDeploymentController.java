@@ -64,6 +64,8 @@ public final class SimulatedDeploymentController implements AutoCloseable {
   private final Set<String> held = ConcurrentHashMap.newKeySet();
   private volatile Predicate<String> neverReady = image -> image.contains("crash");
   private volatile RuntimeException lastError;
+  /** Pod objects too, for people who look at them; off by default (the scale bench does without). */
+  private volatile SimulatedPods pods;
 
   private SharedIndexInformer<Deployment> deployments;
   private SharedIndexInformer<ReplicaSet> replicaSets;
@@ -87,6 +89,15 @@ public final class SimulatedDeploymentController implements AutoCloseable {
   public SimulatedDeploymentController withReadinessDelay(Clock clock, Duration delay) {
     this.clock = clock;
     this.readinessDelay = delay;
+    return this;
+  }
+
+  /** Writes the pods of each ReplicaSet as well (created, Ready, crash-looping, deleted), from now on. */
+  public SimulatedDeploymentController withPods() {
+    this.pods = new SimulatedPods(client);
+    if (deployments != null) {
+      deployments.getStore().listKeys().forEach(queue::add);
+    }
     return this;
   }
 
@@ -201,6 +212,10 @@ public final class SimulatedDeploymentController implements AutoCloseable {
         remember(client.apps().replicaSets().inNamespace(namespace).withName(rs.getMetadata().getName()).subresource("status")
             .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"replicas\":%d,\"readyReplicas\":%d,\"availableReplicas\":%d,\"observedGeneration\":%d}}"
                 .formatted(target, readyNow, readyNow, Optional.ofNullable(rs.getMetadata().getGeneration()).orElse(1L))));
+      }
+      SimulatedPods podWriter = pods;
+      if (podWriter != null) {
+        podWriter.sync(rs, target, readyNow, podsMayBeReady && neverReady.test(imageOf(rs)));
       }
       total += target;
       totalReady += readyNow;
@@ -334,6 +349,10 @@ public final class SimulatedDeploymentController implements AutoCloseable {
       if (orphan) {
         client.apps().replicaSets().inNamespace(namespace).withName(rs.getMetadata().getName()).delete();
         podStarts.remove(namespace + "/" + rs.getMetadata().getName());
+        SimulatedPods podWriter = pods;
+        if (podWriter != null) {
+          podWriter.forget(namespace, rs.getMetadata().getName());
+        }
         written.remove(writtenKey(rs));
       }
     }
