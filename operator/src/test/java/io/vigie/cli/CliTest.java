@@ -173,6 +173,32 @@ class CliTest {
     assertGolden("status-rolledback.txt", status.out());
   }
 
+  /** In a terminal 140 columns wide (a pseudo-terminal from script(1)), with no COLUMNS: the view uses the width. */
+  @Test
+  void statusInATerminalWrapsAtTheTerminalsWidth() throws Exception {
+    rollout(CanaryStep.weight(25), CanaryStep.pauseUntilPromoted());
+    k8s.setImage("web", "shop/web:v2");
+    k8s.awaitPhase("web", RolloutPhase.Paused);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String cli = String.join(" ", List.of(quote(java), "-cp", quote(System.getProperty("java.class.path")), "io.vigie.cli.VigieCommand",
+        "status", "web", "--kubeconfig", quote(kubeconfig.toString())));
+    ProcessBuilder builder = new ProcessBuilder("script", "-qec", "stty cols 140 rows 50; " + cli, "/dev/null")
+        .redirectErrorStream(true);
+    builder.environment().remove("COLUMNS");
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).replace("\r", "");
+
+    assertThat(process.waitFor()).as(output).isZero();
+    // The message (92 characters after its label) fits on one line at 140, where 100 would wrap it.
+    assertThat(output.lines()).anySatisfy(l -> assertThat(l).startsWith("Message    step 2/2: paused until promoted")
+        .endsWith("<rollout>)").hasSizeGreaterThan(100).hasSizeLessThanOrEqualTo(140));
+    assertThat(output.lines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(140));
+  }
+
+  private static String quote(String text) {
+    return "'" + text.replace("'", "'\\''") + "'";
+  }
+
   @Test
   void listShowsEveryRolloutOfTheNamespaceOrOfAll() {
     rollout(CanaryStep.weight(20));
