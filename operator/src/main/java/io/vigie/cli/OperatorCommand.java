@@ -61,6 +61,11 @@ final class OperatorCommand implements Callable<Integer> {
       + "Default: POD_NAMESPACE, else default.")
   String leaseNamespace;
 
+  @Option(names = "--shard-selector", paramLabel = "SELECTOR", description = "Drive only the Rollouts this label selector "
+      + "selects (e.g. vigie.io/shard=a), so that several installs split a cluster's Rollouts: give each install its own "
+      + "selector, with no overlap (vigie.io/shard=a for one, vigie.io/shard!=a for the other). Default: every Rollout.")
+  String shardSelector;
+
   @Option(names = "--lease-name", paramLabel = "NAME", defaultValue = OperatorSettings.LeaderElection.DEFAULT_LEASE,
       description = "Name of the leader-election Lease; two installations in one namespace need two names (the Helm "
           + "chart uses the release's full name). Default: ${DEFAULT-VALUE}.")
@@ -77,6 +82,11 @@ final class OperatorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     logFormat.install();
+    Optional<String> badShard = shardSelector == null ? Optional.empty() : ShardSelector.problem(shardSelector);
+    if (badShard.isPresent()) {
+      spec.commandLine().getErr().println("vigie operator: " + badShard.get());
+      return 3;
+    }
     Optional<String> missing = KubeconfigSource.problem(kubeconfig);
     if (missing.isPresent()) {
       spec.commandLine().getErr().println("vigie operator: " + missing.get());
@@ -107,6 +117,9 @@ final class OperatorCommand implements Callable<Integer> {
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     OperatorSettings settings = new OperatorSettings(Set.copyOf(watched), instance(), java.util.Optional.ofNullable(prometheusAddress))
         .withAllowedProviderHosts(allowedProviderHosts);
+    if (shardSelector != null) {
+      settings = settings.withShardSelector(shardSelector.trim());
+    }
     if (leaderElection) {
       String ns = leaseNamespace != null ? leaseNamespace
           : java.util.Optional.ofNullable(System.getenv("POD_NAMESPACE")).filter(n -> !n.isBlank()).orElse("default");

@@ -15,10 +15,12 @@ import java.util.Set;
  *     playground compresses time, so a wait of 30s on its clock is a requeue of 30s / speed
  * @param allowedProviderHosts host names, addresses or CIDR ranges that providers may reach although
  *     the default address policy refuses them (loopback, link-local, metadata services)
+ * @param shardSelector when present, a label selector: this operator drives only the Rollouts it
+ *     selects, so that several installs split a cluster's Rollouts between them
  */
 public record OperatorSettings(Set<String> namespaces, String instance, Optional<String> prometheusAddress,
     java.time.Duration stopTimeout, Optional<LeaderElection> leaderElection, double clockSpeed,
-    java.util.List<String> allowedProviderHosts) {
+    java.util.List<String> allowedProviderHosts, Optional<String> shardSelector) {
   public static final java.time.Duration DEFAULT_STOP_TIMEOUT = java.time.Duration.ofSeconds(10);
 
   /**
@@ -37,7 +39,7 @@ public record OperatorSettings(Set<String> namespaces, String instance, Optional
   }
 
   public OperatorSettings(Set<String> namespaces, String instance, Optional<String> prometheusAddress) {
-    this(namespaces, instance, prometheusAddress, DEFAULT_STOP_TIMEOUT, Optional.empty(), 1, java.util.List.of());
+    this(namespaces, instance, prometheusAddress, DEFAULT_STOP_TIMEOUT, Optional.empty(), 1, java.util.List.of(), Optional.empty());
   }
 
   public static OperatorSettings defaults(String instance) {
@@ -45,31 +47,41 @@ public record OperatorSettings(Set<String> namespaces, String instance, Optional
   }
 
   public OperatorSettings withPrometheus(String address) {
-    return new OperatorSettings(namespaces, instance, Optional.ofNullable(address), stopTimeout, leaderElection, clockSpeed, allowedProviderHosts);
+    return new OperatorSettings(namespaces, instance, Optional.ofNullable(address), stopTimeout, leaderElection, clockSpeed,
+        allowedProviderHosts, shardSelector);
   }
 
   public OperatorSettings withStopTimeout(java.time.Duration timeout) {
-    return new OperatorSettings(namespaces, instance, prometheusAddress, timeout, leaderElection, clockSpeed, allowedProviderHosts);
+    return new OperatorSettings(namespaces, instance, prometheusAddress, timeout, leaderElection, clockSpeed,
+        allowedProviderHosts, shardSelector);
   }
 
   public OperatorSettings withLeaderElection(LeaderElection election) {
-    return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, Optional.of(election), clockSpeed, allowedProviderHosts);
+    return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, Optional.of(election), clockSpeed,
+        allowedProviderHosts, shardSelector);
   }
 
   /** An operator that watches only these namespaces (a namespaced install). */
   public OperatorSettings withNamespaces(Set<String> watched) {
     return new OperatorSettings(Set.copyOf(watched), instance, prometheusAddress, stopTimeout, leaderElection, clockSpeed,
-        allowedProviderHosts);
+        allowedProviderHosts, shardSelector);
   }
 
   /** Providers may also reach these hosts, addresses or CIDR ranges (an admin's allowlist). */
   public OperatorSettings withAllowedProviderHosts(java.util.List<String> hosts) {
     return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, leaderElection, clockSpeed,
-        java.util.List.copyOf(hosts));
+        java.util.List.copyOf(hosts), shardSelector);
   }
 
   /** An operator whose Clock runs {@code speed} times faster than real time (the playground's). */
   public OperatorSettings withClockSpeed(double speed) {
-    return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, leaderElection, speed, allowedProviderHosts);
+    return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, leaderElection, speed,
+        allowedProviderHosts, shardSelector);
+  }
+
+  /** An operator that drives only the Rollouts this label selector selects (one shard of a cluster's). */
+  public OperatorSettings withShardSelector(String selector) {
+    return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, leaderElection, clockSpeed,
+        allowedProviderHosts, Optional.of(selector));
   }
 }

@@ -93,10 +93,13 @@ public final class VigieOperator implements AutoCloseable {
       } else {
         c.settingNamespaces(namespaces);
       }
+      // A shard: the informer, hence the operator, knows only the Rollouts the selector selects.
+      settings.shardSelector().ifPresent(c::withLabelSelector);
     });
     operator.start();
-    LOG.info("operator started instance={} namespaces={} prometheus={} leaderElection={}", settings.instance(),
-        namespaces.isEmpty() ? "all" : namespaces, settings.prometheusAddress().orElse("(none)"),
+    LOG.info("operator started instance={} namespaces={} shard={} prometheus={} leaderElection={}", settings.instance(),
+        namespaces.isEmpty() ? "all" : namespaces, settings.shardSelector().orElse("all Rollouts"),
+        settings.prometheusAddress().orElse("(none)"),
         settings.leaderElection().map(le -> le.leaseNamespace() + "/" + le.leaseName()).orElse("off"));
     return new VigieOperator(operator, reconciler, metrics, health, stopping);
   }

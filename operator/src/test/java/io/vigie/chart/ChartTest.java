@@ -250,6 +250,15 @@ class ChartTest {
   }
 
   @Test
+  void twoShardsOfOneClusterAreTwoReleasesWithSelectorsAndLeasesOfTheirOwn() {
+    Rendered a = HelmChart.render("vigie-a", HelmChart.merge(Map.of("shardSelector", "vigie.io/shard=a"), TWO_REPLICAS));
+    Rendered b = HelmChart.render("vigie-b", HelmChart.merge(Map.of("shardSelector", "vigie.io/shard!=a"), TWO_REPLICAS));
+    assertThat(a.args()).contains("--shard-selector=vigie.io/shard=a", "--lease-name=vigie-a");
+    assertThat(b.args()).contains("--shard-selector=vigie.io/shard!=a", "--lease-name=vigie-b");
+    assertThat(HelmChart.render(Map.of()).args()).noneMatch(arg -> arg.startsWith("--shard-selector"));
+  }
+
+  @Test
   void nameOverridesRenameEveryObjectAndTheLease() {
     Rendered chart = HelmChart.render(HelmChart.merge(RENAMED, TWO_REPLICAS));
     assertThat(chart.objects()).allSatisfy(o -> assertThat(o.getMetadata().getName()).startsWith("delivery"));

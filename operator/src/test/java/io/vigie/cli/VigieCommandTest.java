@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -75,6 +76,20 @@ class VigieCommandTest {
     assertThat(out.toString()).contains("operator").contains("demo");
     String waitLine = out.toString().lines().filter(l -> l.trim().startsWith("wait ")).findFirst().orElseThrow();
     assertThat(waitLine.trim()).endsWith(".").contains("exit 0 Healthy, 1 rolled back");
+  }
+
+  @Test
+  void aShardSelectorThatIsNotALabelSelectorIsRefusedBeforeStarting() {
+    assertThat(run("operator", "--shard-selector", "vigie.io/shard in a")).isEqualTo(3);
+    assertThat(err.toString().strip()).isEqualTo("vigie operator: --shard-selector 'vigie.io/shard in a': 'vigie.io/shard in a' is "
+        + "not a label selector requirement (key=value, key!=value, key in (a,b), key notin (a,b), key or !key)");
+    for (String good : List.of("vigie.io/shard=a", "vigie.io/shard!=a", "vigie.io/shard in (a, b)", "team notin (x),tier",
+        "!vigie.io/shard", "env==prod")) {
+      assertThat(ShardSelector.problem(good)).as(good).isEmpty();
+    }
+    for (String bad : List.of("", "=a", "a=b=c", "shard in ()x", "Bad_Prefix.io/x=y")) {
+      assertThat(ShardSelector.problem(bad)).as(bad).isPresent();
+    }
   }
 
   @Test

@@ -193,8 +193,17 @@ public final class OperatorHarness implements AutoCloseable {
   /** A Rollout whose traffic goes through a router (null: replica-ratio routing). */
   public Rollout createRollout(String name, String target, String service, io.vigie.api.v1alpha1.TrafficRouting routing,
       CanaryStep... steps) {
+    return createRollout(name, java.util.Map.of(), target, service, routing, steps);
+  }
+
+  /** A Rollout created with these labels (e.g. the shard an operator selects it by). */
+  public Rollout createRollout(String name, java.util.Map<String, String> labels, String target, String service,
+      io.vigie.api.v1alpha1.TrafficRouting routing, CanaryStep... steps) {
     Rollout r = new Rollout();
     r.getMetadata().setName(name);
+    if (!labels.isEmpty()) {
+      r.getMetadata().setLabels(labels);
+    }
     r.getMetadata().setNamespace(NS);
     RolloutSpec spec = new RolloutSpec();
     spec.setTargetRef(new WorkloadRef(TargetKind.Deployment, target));
