@@ -17,7 +17,7 @@ import io.vigie.analysis.provider.SecretReader;
 import io.vigie.api.v1alpha1.SecretKeyRef;
 import io.vigie.api.v1alpha1.TemplateArg;
 import io.vigie.api.v1alpha1.TemplateRef;
-import io.vigie.core.Names;
+import io.vigie.domain.Names;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

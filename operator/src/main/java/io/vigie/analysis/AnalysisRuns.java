@@ -5,7 +5,7 @@ import io.vigie.api.v1alpha1.AnalysisRunStatus;
 import io.vigie.api.v1alpha1.Durations;
 import io.vigie.api.v1alpha1.Metric;
 import io.vigie.api.v1alpha1.MetricStatus;
-import io.vigie.core.Timestamps;
+import io.vigie.domain.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

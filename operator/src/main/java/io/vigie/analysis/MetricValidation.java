@@ -7,7 +7,7 @@ import io.vigie.api.v1alpha1.PrometheusProvider;
 import io.vigie.api.v1alpha1.SecretKeyRef;
 import io.vigie.api.v1alpha1.WebHeader;
 import io.vigie.api.v1alpha1.WebProvider;
-import io.vigie.core.Names;
+import io.vigie.domain.Names;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

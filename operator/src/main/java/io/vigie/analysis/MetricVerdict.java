@@ -4,7 +4,7 @@ import io.vigie.api.v1alpha1.AnalysisPhase;
 import io.vigie.api.v1alpha1.MeasurementStatus;
 import io.vigie.api.v1alpha1.Metric;
 import io.vigie.api.v1alpha1.MetricStatus;
-import io.vigie.core.Timestamps;
+import io.vigie.domain.Timestamps;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package io.vigie.core;
 
+import io.vigie.domain.Timestamps;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;
 import java.util.List;

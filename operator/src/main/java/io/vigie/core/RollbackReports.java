@@ -1,5 +1,6 @@
 package io.vigie.core;
 
+import io.vigie.domain.Timestamps;
 import io.vigie.analysis.MetricRule;
 
 import io.vigie.analysis.ResolvedAnalysis;

@@ -1,5 +1,7 @@
 package io.vigie.core;
 
+import io.vigie.domain.Timestamps;
+import io.vigie.domain.Names;
 import static io.vigie.api.v1alpha1.RolloutPhase.Healthy;
 import static io.vigie.api.v1alpha1.RolloutPhase.Invalid;
 import static io.vigie.api.v1alpha1.RolloutPhase.Paused;

@@ -1,5 +1,6 @@
 package io.vigie.core;
 
+import io.vigie.domain.Names;
 import io.vigie.api.v1alpha1.CanaryStep;
 import io.vigie.api.v1alpha1.CanaryStrategy;
 import io.vigie.api.v1alpha1.Durations;

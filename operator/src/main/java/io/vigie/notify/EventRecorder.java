@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.core.RolloutEvent;
-import io.vigie.core.Timestamps;
+import io.vigie.domain.Timestamps;
 import java.time.Clock;
 import java.util.UUID;
 import org.slf4j.Logger;

@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vigie.analysis.ResolvedAnalysis;
 import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.api.v1alpha1.RolloutSpec;
-import io.vigie.core.Names;
+import io.vigie.domain.Names;
 import io.vigie.core.Observation;
 import io.vigie.core.Observation.Target.Manager;
 import io.vigie.traffic.RouteTarget;

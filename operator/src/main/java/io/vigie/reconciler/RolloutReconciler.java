@@ -26,7 +26,7 @@ import io.vigie.analysis.provider.MeasurementRunner;
 import io.vigie.analysis.provider.MetricProviders;
 import io.vigie.api.v1alpha1.RolloutSpec;
 import io.vigie.core.Action;
-import io.vigie.core.Names;
+import io.vigie.domain.Names;
 import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.api.v1alpha1.RolloutStatus;
 import io.vigie.core.Decision;

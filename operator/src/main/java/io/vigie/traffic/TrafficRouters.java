@@ -3,7 +3,7 @@ package io.vigie.traffic;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vigie.api.v1alpha1.Limits;
 import io.vigie.api.v1alpha1.TrafficRouting;
-import io.vigie.core.Names;
+import io.vigie.domain.Names;
 import java.util.List;
 import java.util.Optional;
 

@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.vigie.api.v1alpha1.Rollout;
-import io.vigie.core.Names;
+import io.vigie.domain.Names;
 import io.vigie.core.Observation;
 import java.util.HashMap;
 import java.util.Map;

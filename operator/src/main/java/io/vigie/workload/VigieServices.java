@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vigie.api.v1alpha1.Rollout;
-import io.vigie.core.Names;
+import io.vigie.domain.Names;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

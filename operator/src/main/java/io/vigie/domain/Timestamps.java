@@ -1,4 +1,4 @@
-package io.vigie.core;
+package io.vigie.domain;
 
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;

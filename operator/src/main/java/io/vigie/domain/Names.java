@@ -1,4 +1,4 @@
-package io.vigie.core;
+package io.vigie.domain;
 
 import io.vigie.api.v1alpha1.Limits;
 import java.util.regex.Pattern;
