@@ -146,7 +146,8 @@ final class Bench implements Callable<Integer> {
     for (int count : counts) {
       List<ScaleBench.Figures> figures = new ArrayList<>();
       for (int run = 0; run < n; run++) {
-        figures.add(new ScaleBench(count).run());
+        // A minute while nothing changes (the operator looks at each Rollout at least once a minute); 20 s for --quick.
+        figures.add(new ScaleBench(count, quick ? Duration.ofSeconds(20) : Duration.ofMinutes(1)).run());
       }
       ScaleBench.print(count, figures, out);
     }

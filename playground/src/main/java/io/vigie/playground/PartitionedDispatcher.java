@@ -42,6 +42,7 @@ final class PartitionedDispatcher extends Dispatcher {
   private final Map<String, KubernetesCrudDispatcher> byNamespace = new ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong resourceVersion = new java.util.concurrent.atomic.AtomicLong();
   private final Map<String, java.util.concurrent.atomic.LongAdder> requestsByToken = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.LongAdder> writesByToken = new ConcurrentHashMap<>();
 
   /**
    * @param namespaces the partitions to make now: a watch across namespaces covers the partitions
@@ -63,11 +64,21 @@ final class PartitionedDispatcher extends Dispatcher {
     return count == null ? 0 : count.sum();
   }
 
+  /** Writes (POST, PUT, PATCH, DELETE) sent with this bearer token so far. */
+  long writesFrom(String token) {
+    var count = writesByToken.get(token);
+    return count == null ? 0 : count.sum();
+  }
+
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     String authorization = request.getHeader("Authorization");
     if (authorization != null && authorization.startsWith("Bearer ")) {
-      requestsByToken.computeIfAbsent(authorization.substring(7), t -> new java.util.concurrent.atomic.LongAdder()).increment();
+      String token = authorization.substring(7);
+      requestsByToken.computeIfAbsent(token, t -> new java.util.concurrent.atomic.LongAdder()).increment();
+      if (!"GET".equals(request.getMethod())) {
+        writesByToken.computeIfAbsent(token, t -> new java.util.concurrent.atomic.LongAdder()).increment();
+      }
     }
     String path = request.getPath() == null ? "" : request.getPath();
     String bare = path.replaceFirst("\\?.*$", "");

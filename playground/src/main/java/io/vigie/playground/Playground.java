@@ -140,6 +140,14 @@ final class Playground implements AutoCloseable {
     return partitions.requestsFrom(token);
   }
 
+  /** Writes sent with this kubeconfig token so far (counted in a partitioned playground only). */
+  long apiWritesFrom(String token) {
+    if (partitions == null) {
+      throw new IllegalStateException("writes are counted per client only in a partitioned playground");
+    }
+    return partitions.writesFrom(token);
+  }
+
   DataPlane dataPlane() {
     return dataPlane;
   }

@@ -27,8 +27,9 @@ import java.util.function.Predicate;
  * watching all namespaces, on a playground whose API server keeps each namespace (a hundred
  * Rollouts) apart, so that neither the mock server's store nor the bench is what is measured.
  * Measures reconciles per second, the delay from the image change (the first step being due) to
- * the status write that completes it, as seen by a watch, the operator's heap after a full GC, and
- * the operator's API requests per completed step.
+ * the status write that completes it, as seen by a watch, the operator's heap after a full GC, the
+ * operator's API requests, writes and reconciles per completed step, and its requests per minute
+ * while every Rollout is Healthy and nothing changes.
  */
 final class ScaleBench {
   static final int ROLLOUTS_PER_NAMESPACE = 100;
@@ -48,13 +49,17 @@ final class ScaleBench {
       """;
 
   private final int count;
+  private final Duration steadyWindow;
 
-  ScaleBench(int count) {
+  /** @param steadyWindow how long to count the operator's requests while nothing changes */
+  ScaleBench(int count, Duration steadyWindow) {
     this.count = count;
+    this.steadyWindow = steadyWindow;
   }
 
   /** One run's figures. */
-  record Figures(int completed, double reconcilesPerSecond, double p50Ms, double p99Ms, double heapMb, double requestsPerStep) {}
+  record Figures(int completed, double reconcilesPerSecond, double p50Ms, double p99Ms, double heapMb, double requestsPerStep,
+      double writesPerStep, double reconcilesPerStep, double steadyRequestsPerMinute) {}
 
   /** Prints the medians of several runs' figures, and the fewest steps any run completed. */
   static void print(int count, List<Figures> runs, PrintStream out) {
@@ -66,6 +71,9 @@ final class ScaleBench {
     out.println(String.format(Locale.ROOT, "scale_step_latency_p99_ms%s: %.0f", tag, Bench.median(runs.stream().map(Figures::p99Ms).toList())));
     out.println(String.format(Locale.ROOT, "scale_heap_after_gc_mb%s: %.0f", tag, Bench.median(runs.stream().map(Figures::heapMb).toList())));
     out.println(String.format(Locale.ROOT, "scale_api_requests_per_step%s: %.1f", tag, Bench.median(runs.stream().map(Figures::requestsPerStep).toList())));
+    out.println(String.format(Locale.ROOT, "scale_api_writes_per_step%s: %.1f", tag, Bench.median(runs.stream().map(Figures::writesPerStep).toList())));
+    out.println(String.format(Locale.ROOT, "scale_reconciles_per_step%s: %.1f", tag, Bench.median(runs.stream().map(Figures::reconcilesPerStep).toList())));
+    out.println(String.format(Locale.ROOT, "steady_requests_per_min%s: %.0f", tag, Bench.median(runs.stream().map(Figures::steadyRequestsPerMinute).toList())));
     out.flush();
   }
 
@@ -98,9 +106,14 @@ final class ScaleBench {
           Set.of(), dir.resolve("operator.log"))) {
         completions.await(s -> s.getPhase() == RolloutPhase.Healthy, count, Duration.ofMinutes(30),
             "the Rollouts did not all adopt their Deployments");
+        // Every Rollout Healthy, nothing changing: what does the operator still ask the API server?
+        long steadyBefore = playground.apiRequestsFrom(OPERATOR_TOKEN);
+        Thread.sleep(steadyWindow.toMillis());
+        double steadyPerMinute = (playground.apiRequestsFrom(OPERATOR_TOKEN) - steadyBefore) * 60_000.0 / steadyWindow.toMillis();
 
         double reconcilesBefore = operator.reconciles();
         long requestsBefore = playground.apiRequestsFrom(OPERATOR_TOKEN);
+        long writesBefore = playground.apiWritesFrom(OPERATOR_TOKEN);
         completions.startTiming(s -> s.getPhase() == RolloutPhase.Paused && "2/2".equals(s.getStep()));
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
@@ -114,10 +127,12 @@ final class ScaleBench {
         double seconds = (System.nanoTime() - start) / 1e9;
         double reconciles = operator.reconciles() - reconcilesBefore;
         long requests = playground.apiRequestsFrom(OPERATOR_TOKEN) - requestsBefore;
+        long writes = playground.apiWritesFrom(OPERATOR_TOKEN) - writesBefore;
         long heap = operator.heapAfterGc();
         deleteQuietly(dir);
+        int steps = Math.max(1, latencies.size());
         return new Figures(latencies.size(), reconciles / seconds, quantile(latencies, 0.5), quantile(latencies, 0.99),
-            heap / 1048576.0, (double) requests / Math.max(1, latencies.size()));
+            heap / 1048576.0, (double) requests / steps, (double) writes / steps, reconciles / steps, steadyPerMinute);
       }
     }
   }

@@ -60,5 +60,10 @@ class BenchQuickTest {
     assertThat(figures.get("scale_completed{rollouts=20}")).isEqualTo("20 of 20 took their first step");
     assertThat(figures).containsKeys("settings", "scale_reconciles_per_s{rollouts=20}", "scale_step_latency_p50_ms{rollouts=20}",
         "scale_step_latency_p99_ms{rollouts=20}", "scale_heap_after_gc_mb{rollouts=20}", "scale_api_requests_per_step{rollouts=20}");
+    double writes = Double.parseDouble(figures.get("scale_api_writes_per_step{rollouts=20}"));
+    assertThat(writes).as("writes are some of the requests").isPositive()
+        .isLessThanOrEqualTo(Double.parseDouble(figures.get("scale_api_requests_per_step{rollouts=20}")));
+    assertThat(Double.parseDouble(figures.get("scale_reconciles_per_step{rollouts=20}"))).isGreaterThanOrEqualTo(1);
+    assertThat(Double.parseDouble(figures.get("steady_requests_per_min{rollouts=20}"))).isGreaterThanOrEqualTo(0);
   }
 }
