@@ -23,19 +23,30 @@ import java.util.stream.Collectors;
  * reconcile of its Rollout. So a slow or dead provider (up to its timeout, at most 60s) never holds
  * a reconcile: an abort or a deletion is applied at once, and other Rollouts go on.
  *
- * <p>Bounded: a pool of threads for all Rollouts, and at most {@link #PER_ROLLOUT} measurements in
- * flight per Rollout, so that one Rollout with many slow metrics cannot take every thread. Results
+ * <p>Bounded: a pool of threads for all Rollouts, at most {@link #PER_ROLLOUT} measurements in
+ * flight per Rollout, so that one Rollout with many slow metrics cannot take every thread, and at
+ * most {@link #PER_PROVIDER} per provider (a Prometheus, a web host), so that a provider that hangs
+ * until its timeout holds a few threads, never the ones other providers' measurements need. A
+ * measurement held back by a limit is started by the reconcile that follows a slot freeing. Results
  * live in memory only: after a restart the metrics due are measured again.
  */
 public final class MeasurementRunner implements AutoCloseable {
   /** Measurements in flight for one Rollout at most. */
   public static final int PER_ROLLOUT = 4;
+  /** Measurements in flight against one provider (scheme, host and port) at most, all Rollouts together. */
+  public static final int PER_PROVIDER = 8;
 
   private final MetricProviders providers;
   private final ExecutorService pool;
   private final Consumer<String> onFinished;
-  private final Map<String, Map<Key, Future<?>>> inFlight = new HashMap<>();
+  private final Map<String, Map<Key, Running>> inFlight = new HashMap<>();
   private final Map<String, List<Finished>> finished = new HashMap<>();
+  private final Map<String, Integer> perProvider = new HashMap<>();
+  /** Rollouts with a measurement held back by a provider's limit, by provider: told when a slot frees. */
+  private final Map<String, Set<String>> waiting = new HashMap<>();
+
+  /** A measurement in flight, and the provider it holds a slot of. */
+  private record Running(Future<?> future, String provider) {}
 
   /** One measurement of one metric of one analysis run, the run known by its start. */
   public record Key(String run, String runStartedAt, String metric) {}
@@ -80,7 +91,7 @@ public final class MeasurementRunner implements AutoCloseable {
   public synchronized List<Finished> exchange(String rollout, List<Due> due, Instant now) {
     List<Finished> done = finished.containsKey(rollout) ? finished.remove(rollout) : List.of();
     Set<Key> answered = done.stream().map(Finished::key).collect(Collectors.toSet());
-    Map<Key, Future<?>> running = inFlight.computeIfAbsent(rollout, k -> new HashMap<>());
+    Map<Key, Running> running = inFlight.computeIfAbsent(rollout, k -> new HashMap<>());
     for (Due d : due) {
       Key key = d.key();
       if (running.size() >= PER_ROLLOUT) {
@@ -89,7 +100,13 @@ public final class MeasurementRunner implements AutoCloseable {
       if (running.containsKey(key) || answered.contains(key)) {
         continue;
       }
-      running.put(key, pool.submit(() -> {
+      String provider = providerOf(d.metric());
+      if (perProvider.getOrDefault(provider, 0) >= PER_PROVIDER) {
+        waiting.computeIfAbsent(provider, p -> new java.util.LinkedHashSet<>()).add(rollout);
+        continue;
+      }
+      perProvider.merge(provider, 1, Integer::sum);
+      running.put(key, new Running(pool.submit(() -> {
         RawMeasurement m;
         try {
           m = providers.measure(d.run(), d.metric(), now, d.secrets());
@@ -97,7 +114,7 @@ public final class MeasurementRunner implements AutoCloseable {
           m = RawMeasurement.error(d.run(), d.metric().getName(), now, "the measurement failed: " + e);
         }
         finish(rollout, key, new Finished(d.runStartedAt(), m));
-      }));
+      }), provider));
     }
     if (running.isEmpty()) {
       inFlight.remove(rollout);
@@ -106,14 +123,41 @@ public final class MeasurementRunner implements AutoCloseable {
   }
 
   private void finish(String rollout, Key key, Finished result) {
+    Set<String> toTell;
     synchronized (this) {
-      Map<Key, Future<?>> running = inFlight.get(rollout);
-      if (running == null || running.remove(key) == null) {
+      Map<Key, Running> running = inFlight.get(rollout);
+      Running done = running == null ? null : running.remove(key);
+      if (done == null) {
         return;
       }
       finished.computeIfAbsent(rollout, k -> new ArrayList<>()).add(result);
+      toTell = release(done.provider());
     }
     onFinished.accept(rollout);
+    toTell.stream().filter(r -> !r.equals(rollout)).forEach(onFinished);
+  }
+
+  /** Frees a slot of the provider; the Rollouts that waited for one, to be reconciled. */
+  private Set<String> release(String provider) {
+    perProvider.computeIfPresent(provider, (p, n) -> n > 1 ? n - 1 : null);
+    Set<String> waited = waiting.remove(provider);
+    return waited == null ? Set.of() : waited;
+  }
+
+  /** Where a metric's requests go: the provider whose slots it takes. */
+  static String providerOf(Metric metric) {
+    String url = metric.getProvider() == null ? null : metric.getProvider().getPrometheus() != null
+        ? metric.getProvider().getPrometheus().getAddress()
+        : metric.getProvider().getWeb() == null ? null : metric.getProvider().getWeb().getUrl();
+    if (url == null) {
+      return "";
+    }
+    try {
+      java.net.URI uri = java.net.URI.create(url.trim());
+      return uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort();
+    } catch (IllegalArgumentException e) {
+      return url;
+    }
   }
 
   /** How many measurements of this Rollout are in flight. */
@@ -122,12 +166,21 @@ public final class MeasurementRunner implements AutoCloseable {
   }
 
   /** The Rollout is gone: its measurements in flight are cancelled, their results dropped. */
-  public synchronized void forget(String rollout) {
-    Map<Key, Future<?>> running = inFlight.remove(rollout);
-    if (running != null) {
-      running.values().forEach(f -> f.cancel(true));
+  public void forget(String rollout) {
+    Set<String> toTell = new java.util.LinkedHashSet<>();
+    synchronized (this) {
+      Map<Key, Running> running = inFlight.remove(rollout);
+      if (running != null) {
+        for (Running r : running.values()) {
+          r.future().cancel(true);
+          toTell.addAll(release(r.provider()));
+        }
+      }
+      finished.remove(rollout);
+      waiting.values().forEach(w -> w.remove(rollout));
     }
-    finished.remove(rollout);
+    toTell.remove(rollout);
+    toTell.forEach(onFinished);
   }
 
   @Override
