@@ -6,6 +6,7 @@ import io.vigie.api.v1alpha1.ControlRecord;
 import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.api.v1alpha1.RolloutStatus;
+import io.vigie.core.ControlRules;
 import io.vigie.core.PendingControl.Control;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -41,8 +42,14 @@ abstract class ControlCommand implements Callable<Integer> {
     return "true";
   }
 
-  /** Why the control makes no sense in this state, if it does not. */
-  abstract Optional<String> refusal(RolloutStatus status, String rollout);
+  /**
+   * Why the control would do nothing in this state, if it would not: the operator's own rule
+   * (ControlRules), asked before the annotation is written.
+   */
+  Optional<String> refusal(RolloutStatus status, String rollout) {
+    return ControlRules.refusal(control(), status).map(why -> rollout + ": " + why
+        + (status.getPhase() == RolloutPhase.Invalid ? " (" + status.getMessage() + ")" : ""));
+  }
 
   @Override
   public Integer call() throws InterruptedException {
@@ -82,15 +89,6 @@ abstract class ControlCommand implements Callable<Integer> {
     }
   }
 
-  static boolean inFlight(RolloutStatus s) {
-    return s.getCanaryRevision() != null && (s.getPhase() == RolloutPhase.Progressing || s.getPhase() == RolloutPhase.Paused);
-  }
-
-  static String state(RolloutStatus s, String rollout) {
-    return rollout + " is " + (s.getPhase() == null ? "not yet seen by the operator" : s.getPhase()
-        + (s.getPhase() == RolloutPhase.Invalid ? " (" + s.getMessage() + ")" : ""));
-  }
-
   @picocli.CommandLine.Command(name = "promote", mixinStandardHelpOptions = true,
       description = "Completes the current step of a canary (a pause, an inconclusive analysis); --full skips the remaining steps.")
   static final class Promote extends ControlCommand {
@@ -107,17 +105,6 @@ abstract class ControlCommand implements Callable<Integer> {
       return full ? "full" : "true";
     }
 
-    @Override
-    Optional<String> refusal(RolloutStatus s, String rollout) {
-      if (inFlight(s)) {
-        return Optional.empty();
-      }
-      return Optional.of(state(s, rollout) + ": nothing to promote" + (s.getPhase() == RolloutPhase.Promoting
-          ? " (every step passed; the Deployment is rolling to the new revision)"
-          : s.getPhase() == RolloutPhase.RolledBack ? " (the update was rolled back: vigie retry " + rollout.substring(
-              rollout.indexOf('/') + 1) + " runs it again from step 1)"
-          : " (promote moves a canary in progress past its current step; change the Deployment's image to start one)"));
-    }
   }
 
   @picocli.CommandLine.Command(name = "abort", mixinStandardHelpOptions = true,
@@ -128,14 +115,6 @@ abstract class ControlCommand implements Callable<Integer> {
       return Control.ABORT;
     }
 
-    @Override
-    Optional<String> refusal(RolloutStatus s, String rollout) {
-      if (inFlight(s) || (s.getPhase() == RolloutPhase.Invalid && s.getCanaryRevision() != null && s.getAbort() == null)) {
-        return Optional.empty();
-      }
-      return Optional.of(state(s, rollout) + ": no canary to abort" + (s.getPhase() == RolloutPhase.Promoting
-          ? " (the promotion has started: change the Deployment's template back to roll back)" : ""));
-    }
   }
 
   @picocli.CommandLine.Command(name = "retry", mixinStandardHelpOptions = true,
@@ -146,11 +125,6 @@ abstract class ControlCommand implements Callable<Integer> {
       return Control.RETRY;
     }
 
-    @Override
-    Optional<String> refusal(RolloutStatus s, String rollout) {
-      return s.getPhase() == RolloutPhase.RolledBack && s.getCanaryRevision() != null ? Optional.empty()
-          : Optional.of(state(s, rollout) + ": retry runs a rolled-back update again, and there is none");
-    }
   }
 
   @picocli.CommandLine.Command(name = "pause", mixinStandardHelpOptions = true,
@@ -161,13 +135,6 @@ abstract class ControlCommand implements Callable<Integer> {
       return Control.PAUSE;
     }
 
-    @Override
-    Optional<String> refusal(RolloutStatus s, String rollout) {
-      if (Boolean.TRUE.equals(s.getUserPaused())) {
-        return Optional.of(rollout + " is already paused: vigie resume " + rollout.substring(rollout.indexOf('/') + 1));
-      }
-      return inFlight(s) ? Optional.empty() : Optional.of(state(s, rollout) + ": no canary in progress to pause");
-    }
   }
 
   @picocli.CommandLine.Command(name = "resume", mixinStandardHelpOptions = true, description = "Resumes a paused canary.")
@@ -177,12 +144,5 @@ abstract class ControlCommand implements Callable<Integer> {
       return Control.RESUME;
     }
 
-    @Override
-    Optional<String> refusal(RolloutStatus s, String rollout) {
-      return Boolean.TRUE.equals(s.getUserPaused()) ? Optional.empty()
-          : Optional.of(state(s, rollout) + ": it was not paused with vigie pause"
-              + (s.getPhase() == RolloutPhase.Paused ? " (a pause step waits for: vigie promote "
-                  + rollout.substring(rollout.indexOf('/') + 1) + ")" : ""));
-    }
   }
 }

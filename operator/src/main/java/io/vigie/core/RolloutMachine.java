@@ -863,12 +863,18 @@ public final class RolloutMachine {
     }
 
     private boolean canaryInFlight() {
-      return s.getCanaryRevision() != null && (s.getPhase() == Progressing || s.getPhase() == Paused);
+      return ControlRules.inFlight(s);
+    }
+
+    /** "ignored: why" when the control does nothing in this state (the rule the CLI checks too). */
+    private Optional<String> ignored(PendingControl.Control control) {
+      return ControlRules.refusal(control, s).map(why -> "ignored: " + why);
     }
 
     private String promoteControl(PendingControl control) {
-      if (!canaryInFlight()) {
-        return "ignored: nothing to promote while the Rollout is " + s.getPhase();
+      Optional<String> ignored = ignored(PendingControl.Control.PROMOTE);
+      if (ignored.isPresent()) {
+        return ignored.get();
       }
       s.setUserPaused(null);
       Optional<AnalysisRunStatus> background = run(AnalysisRuns.BACKGROUND)
@@ -903,17 +909,16 @@ public final class RolloutMachine {
 
     private String abortControl() {
       if (!canaryInFlight()) {
-        return s.getPhase() == Promoting
-            ? "ignored: every step passed and the promotion has started; change the Deployment's template to roll back"
-            : "ignored: no canary in progress while the Rollout is " + s.getPhase();
+        return ignored(PendingControl.Control.ABORT).orElse("ignored: no canary in progress while the Rollout is " + s.getPhase());
       }
       abort("ManualAbort", "aborted by vigie.io/abort at step " + stepDisplay());
       return "aborted revision " + s.getCanaryRevision();
     }
 
     private String retryControl() {
-      if (s.getPhase() != RolledBack || s.getCanaryRevision() == null) {
-        return "ignored: retry applies to a rolled-back update, and the Rollout is " + s.getPhase();
+      Optional<String> ignored = ignored(PendingControl.Control.RETRY);
+      if (ignored.isPresent()) {
+        return ignored.get();
       }
       s.setAbort(null);
       s.setAnalysis(new ArrayList<>());
@@ -926,11 +931,9 @@ public final class RolloutMachine {
     }
 
     private String pauseControl() {
-      if (!canaryInFlight()) {
-        return "ignored: no canary in progress while the Rollout is " + s.getPhase();
-      }
-      if (Boolean.TRUE.equals(s.getUserPaused())) {
-        return "ignored: already paused";
+      Optional<String> ignored = ignored(PendingControl.Control.PAUSE);
+      if (ignored.isPresent()) {
+        return ignored.get();
       }
       s.setUserPaused(true);
       s.setPauseStartedAt(Timestamps.format(now));
@@ -938,8 +941,9 @@ public final class RolloutMachine {
     }
 
     private String resumeControl() {
-      if (!Boolean.TRUE.equals(s.getUserPaused())) {
-        return "ignored: the Rollout was not paused with vigie.io/pause";
+      Optional<String> ignored = ignored(PendingControl.Control.RESUME);
+      if (ignored.isPresent()) {
+        return ignored.get();
       }
       // The time spent paused does not count against timed pauses or the progress deadline.
       if (s.getPauseStartedAt() != null && s.getStepStartedAt() != null) {

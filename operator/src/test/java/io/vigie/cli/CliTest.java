@@ -232,8 +232,8 @@ class CliTest {
 
     Run again = vigie("promote", "web");
     assertThat(again.code()).isEqualTo(1);
-    assertThat(again.err()).isEqualTo("vigie promote: shop/web is Healthy: nothing to promote (promote moves a canary in "
-        + "progress past its current step; change the Deployment's image to start one)\n");
+    assertThat(again.err()).isEqualTo("vigie promote: shop/web: nothing to promote while the Rollout is Healthy (promote "
+        + "moves a canary in progress past its current step; change the Deployment's image to start one)\n");
   }
 
   @Test
@@ -246,20 +246,20 @@ class CliTest {
     assertThat(k8s.awaitPhase("web", RolloutPhase.Paused).getUserPaused()).isTrue();
     Run pauseAgain = vigie("pause", "web");
     assertThat(pauseAgain.code()).isEqualTo(1);
-    assertThat(pauseAgain.err()).contains("shop/web is already paused: vigie resume web");
+    assertThat(pauseAgain.err()).contains("shop/web: already paused (vigie.io/resume lets it go on)");
     assertThat(vigie("resume", "web").out()).contains("resumed at step 2/3");
 
     Run abort = vigie("abort", "web");
     assertThat(abort.code()).isZero();
     assertThat(abort.out()).contains("aborted revision").contains("now phase=RolledBack");
     k8s.eventually(() -> assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isZero());
-    assertThat(vigie("abort", "web").err()).contains("shop/web is RolledBack: no canary to abort");
+    assertThat(vigie("abort", "web").err()).contains("shop/web: no canary in progress while the Rollout is RolledBack");
 
     Run retry = vigie("retry", "web");
     assertThat(retry.code()).isZero();
     assertThat(retry.out()).contains("retrying revision").contains("from step 1/3");
     k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.Progressing && "2/3".equals(s.getStep()));
-    assertThat(vigie("resume", "web").err()).contains("it was not paused with vigie pause");
+    assertThat(vigie("resume", "web").err()).contains("shop/web: the Rollout was not paused with vigie.io/pause");
   }
 
   @Test

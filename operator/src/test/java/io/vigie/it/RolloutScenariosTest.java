@@ -192,7 +192,10 @@ class RolloutScenariosTest {
 
     RolloutStatus status = k8s.awaitStatus("web", s -> s.getLastControl() != null);
     assertThat(status.getPhase()).isEqualTo(RolloutPhase.Healthy);
-    assertThat(status.getLastControl().getResult()).isEqualTo("ignored: nothing to promote while the Rollout is Healthy");
+    // The same words the CLI refuses with before writing (ControlRules): one rule, no mirror.
+    assertThat(status.getLastControl().getResult()).isEqualTo("ignored: " + io.vigie.core.ControlRules.refusal(
+        io.vigie.core.PendingControl.Control.PROMOTE, status).orElseThrow());
+    assertThat(status.getLastControl().getResult()).startsWith("ignored: nothing to promote while the Rollout is Healthy (");
     await().atMost(OperatorHarness.WAIT).untilAsserted(() -> assertThat(k8s.eventReasons("web")).contains("ControlIgnored"));
     await().atMost(OperatorHarness.WAIT).untilAsserted(() -> assertThat(k8s.rollout("web").getMetadata().getAnnotations())
         .doesNotContainKeys("vigie.io/promote", "vigie.io/accepted-control"));
