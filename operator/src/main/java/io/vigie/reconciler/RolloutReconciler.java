@@ -101,10 +101,12 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
   }
 
   /** A measurement of this Rollout ("namespace/name") finished: look at it again. */
+  private volatile boolean closed;
+
   private void measured(String key) {
     SimpleInboundEventSource<Rollout> source = measured;
     int slash = key.indexOf('/');
-    if (source != null) {
+    if (source != null && !closed) {
       source.propagateEvent(new ResourceID(key.substring(slash + 1), key.substring(0, slash)));
     }
   }
@@ -157,6 +159,9 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
 
   @Override
   public UpdateControl<Rollout> reconcile(Rollout resource, Context<Rollout> context) {
+    if (closed) {
+      return UpdateControl.noUpdate();
+    }
     MDC.put("rollout", key(resource.getMetadata().getNamespace(), resource.getMetadata().getName()));
     try {
       // The cache may not hold our own last status write yet; a decision on an old status would
@@ -247,8 +252,18 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
     return DeleteControl.defaultDelete();
   }
 
+  /**
+   * From now on a reconcile that starts returns at once, reading and writing nothing, so that a
+   * stopping operator (a lost lease, a shutdown) never acts again, not even through a retry JOSDK had
+   * scheduled before the stop. A reconcile in flight finishes.
+   */
+  public void stopReconciling() {
+    closed = true;
+  }
+
   @Override
   public void close() {
+    stopReconciling();
     measurements.close();
   }
 }

@@ -115,6 +115,8 @@ public final class VigieOperator implements AutoCloseable {
   @Override
   public void close() {
     stopping.set(true);
+    // First: no reconcile that starts from now on acts, whatever JOSDK still has queued or scheduled.
+    reconciler.stopReconciling();
     operator.stop();
     reconciler.close();
     LOG.info("operator stopped: no reconcile in flight, measurements cancelled");

@@ -1,0 +1,30 @@
+package io.vigie.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.vigie.api.v1alpha1.Rollout;
+import io.vigie.metrics.OperatorMetrics;
+import io.vigie.testing.MockCluster;
+import java.time.Clock;
+import org.junit.jupiter.api.Test;
+
+/** A stopping operator acts no more: a reconcile JOSDK still runs after the stop reads and writes nothing. */
+class StoppedReconcilerTest {
+  @Test
+  void aReconcileAfterTheStopTouchesNothing() throws Exception {
+    try (MockCluster cluster = MockCluster.start(); var client = cluster.newClient("operator-stopped")) {
+      RolloutReconciler reconciler = new RolloutReconciler(client, Clock.systemUTC(), OperatorSettings.defaults("stopped"),
+          new OperatorMetrics().rollouts());
+      Rollout rollout = new Rollout();
+      rollout.setMetadata(new ObjectMetaBuilder().withName("web").withNamespace("shop").build());
+
+      reconciler.stopReconciling();
+      var control = reconciler.reconcile(rollout, null);
+
+      assertThat(control.isNoUpdate()).isTrue();
+      assertThat(cluster.dispatcher().operatorPaths()).as("requests of the stopped operator").isEmpty();
+      reconciler.close();
+    }
+  }
+}
