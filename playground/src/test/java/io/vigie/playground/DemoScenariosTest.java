@@ -107,6 +107,23 @@ class DemoScenariosTest {
     assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Rollback report: revision");
   }
 
+  /** `vigie demo` as a person runs it, in its own process: the terminal shows the story only, the logs go to the file. */
+  @org.junit.jupiter.api.Test
+  void theDemosOutputIsItsStoryAndItsLogsGoToTheLogFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path log = dir.resolve("demo.log");
+    Process demo = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.vigie.playground.PlaygroundMain", "demo", "--speed", "20",
+        "--metrics", "web", "--log-file", log.toString()).redirectErrorStream(true).start();
+    String output = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(demo.waitFor()).as(output).isZero();
+    assertThat(output).contains("  logs: " + log).contains("RESULT phase=Healthy");
+    // Every line is the demo's: its header, the timeline, the result; no logger's line, no stack trace.
+    assertThat(output.lines()).allSatisfy(line -> assertThat(line).doesNotContainPattern("\\b(WARN|ERROR|INFO)\\b")
+        .doesNotStartWith("\tat ").doesNotContain("Exception"));
+    assertThat(java.nio.file.Files.readString(log)).as("the operator's own log lines").contains("operator started");
+  }
+
   @org.junit.jupiter.api.Test
   void aSpeedThatCannotWorkIsRefusedInOneLine() {
     assertThat(Speed.problem(0)).hasValue("--speed 0: use a number of simulated seconds per real second above 0 and at most "
