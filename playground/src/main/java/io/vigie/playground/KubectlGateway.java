@@ -156,6 +156,16 @@ final class KubectlGateway implements AutoCloseable {
           // As a real server names it (EventList, not List): typed clients decode by it.
           ((ObjectNode) read).put("kind", kinds.get(target.get().plural()) + "List");
           ((ObjectNode) read).put("apiVersion", target.get().apiVersion());
+          // The mock's lists carry no resourceVersion; kubectl watches from the list's, and a watch
+          // from none would replay what the list just showed.
+          ObjectNode listMeta = ((ObjectNode) read).withObjectProperty("metadata");
+          if (!listMeta.hasNonNull("resourceVersion")) {
+            long newest = 1;
+            for (JsonNode item : read.path("items")) {
+              newest = Math.max(newest, item.path("metadata").path("resourceVersion").asLong(0));
+            }
+            listMeta.put("resourceVersion", Long.toString(newest));
+          }
         }
         if (read.has("items") && !selector.isEmpty()) {
           ObjectNode filtered = ((ObjectNode) read).deepCopy();
@@ -255,11 +265,19 @@ final class KubectlGateway implements AutoCloseable {
           }
         }
       }
+      int idle = 0;
       while (System.nanoTime() < until) {
         String line = events.poll(1, TimeUnit.SECONDS);
         if (line == null) {
+          // Whitespace between events is allowed; writing some now and then finds a kubectl that was
+          // stopped (Ctrl-C) while nothing happened, so that its watch does not outlive it.
+          if (++idle % 15 == 0) {
+            out.write('\n');
+            out.flush();
+          }
           continue;
         }
+        idle = 0;
         if (line.isEmpty()) {
           break;
         }
