@@ -30,8 +30,6 @@ final class DataPlane implements AutoCloseable {
   /** One ReplicaSet's ready pods behind the Service. */
   record Endpoint(String replicaSet, String image, boolean canary, int ready) {}
 
-  private static final int LATENCY_BUCKETS = 300;
-  private static final double BUCKET_SECONDS = 0.01;
 
   private final KubernetesClient client;
   private final String namespace;
@@ -51,11 +49,11 @@ final class DataPlane implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  private final Map<Long, Second> canary = new ConcurrentHashMap<>();
-  private final Map<Long, Second> stable = new ConcurrentHashMap<>();
+  private final Map<Long, SecondOfRequests> canary = new ConcurrentHashMap<>();
+  private final Map<Long, SecondOfRequests> stable = new ConcurrentHashMap<>();
   /** Since the start, for a Prometheus to scrape: what an instrumented app exports. */
-  private final Exported exportedCanary = new Exported();
-  private final Exported exportedStable = new Exported();
+  private final ExportedRequests exportedCanary = new ExportedRequests();
+  private final ExportedRequests exportedStable = new ExportedRequests();
   private volatile List<Endpoint> endpoints = List.of();
   /** With a Gateway API HTTPRoute in front: what it sends to the canary Service, and each Service's pods. */
   private volatile boolean viaHttpRoute;
@@ -234,7 +232,7 @@ final class DataPlane implements AutoCloseable {
     Instant at = clock.instant();
     double seconds = (at.toEpochMilli() - started.toEpochMilli()) / 1000.0;
     AppVersion.Response response = AppVersion.of(chosen.image()).serve(random, noise, seconds, podAge(chosen, pick, at));
-    (chosen.canary() ? canary : stable).computeIfAbsent(at.getEpochSecond(), k -> new Second()).add(response);
+    (chosen.canary() ? canary : stable).computeIfAbsent(at.getEpochSecond(), k -> new SecondOfRequests()).add(response);
     (chosen.canary() ? exportedCanary : exportedStable).add(response);
     requests++;
     lastServedByImage.put(chosen.image(), at);
@@ -301,13 +299,13 @@ final class DataPlane implements AutoCloseable {
       return;
     }
     Map<String, String> query = query(exchange.getRequestURI());
-    Map<Long, Second> seconds = "stable".equals(query.get("role")) ? stable : canary;
+    Map<Long, SecondOfRequests> seconds = "stable".equals(query.get("role")) ? stable : canary;
     long window = Long.parseLong(query.getOrDefault("window", "60"));
     // Only complete scrape intervals are visible, as with a Prometheus scraping every scrapeSeconds.
     long visibleUntil = clock.instant().getEpochSecond() / scrapeSeconds * scrapeSeconds;
-    Second sum = new Second();
+    SecondOfRequests sum = new SecondOfRequests();
     for (long s = visibleUntil - window; s < visibleUntil; s++) {
-      Second one = seconds.get(s);
+      SecondOfRequests one = seconds.get(s);
       if (one != null) {
         sum.merge(one);
       }
@@ -367,81 +365,6 @@ final class DataPlane implements AutoCloseable {
       }
     }
     return params;
-  }
-
-  /** One side's requests since the start, as Prometheus counters. */
-  private static final class Exported {
-    private static final double[] BOUNDS = {0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 2.5};
-    private long ok;
-    private long errors;
-    private double sum;
-    private final long[] buckets = new long[BOUNDS.length];
-
-    synchronized void add(AppVersion.Response r) {
-      if (r.status() >= 500) {
-        errors++;
-      } else {
-        ok++;
-      }
-      sum += r.latencySeconds();
-      for (int i = 0; i < BOUNDS.length; i++) {
-        if (r.latencySeconds() <= BOUNDS[i]) {
-          buckets[i]++;
-        }
-      }
-    }
-
-    synchronized void counters(String role, StringBuilder text) {
-      text.append("http_requests_total{role=\"").append(role).append("\",code=\"200\"} ").append(ok).append('\n');
-      text.append("http_requests_total{role=\"").append(role).append("\",code=\"503\"} ").append(errors).append('\n');
-    }
-
-    synchronized void histogram(String role, StringBuilder text) {
-      for (int i = 0; i < BOUNDS.length; i++) {
-        text.append("http_request_duration_seconds_bucket{role=\"").append(role).append("\",le=\"").append(BOUNDS[i])
-            .append("\"} ").append(buckets[i]).append('\n');
-      }
-      text.append("http_request_duration_seconds_bucket{role=\"").append(role).append("\",le=\"+Inf\"} ").append(ok + errors).append('\n');
-      text.append("http_request_duration_seconds_sum{role=\"").append(role).append("\"} ").append(sum).append('\n');
-      text.append("http_request_duration_seconds_count{role=\"").append(role).append("\"} ").append(ok + errors).append('\n');
-    }
-  }
-
-  /** One second of requests of one side: counts and a latency histogram. */
-  private static final class Second {
-    long requests;
-    long errors;
-    final long[] latency = new long[LATENCY_BUCKETS];
-
-    synchronized void add(AppVersion.Response r) {
-      requests++;
-      if (r.status() >= 500) {
-        errors++;
-      }
-      latency[Math.min(LATENCY_BUCKETS - 1, (int) (r.latencySeconds() / BUCKET_SECONDS))]++;
-    }
-
-    synchronized void merge(Second other) {
-      synchronized (other) {
-        requests += other.requests;
-        errors += other.errors;
-        for (int i = 0; i < LATENCY_BUCKETS; i++) {
-          latency[i] += other.latency[i];
-        }
-      }
-    }
-
-    double quantile(double q) {
-      long rank = (long) Math.ceil(q * requests);
-      long seen = 0;
-      for (int i = 0; i < LATENCY_BUCKETS; i++) {
-        seen += latency[i];
-        if (seen >= rank) {
-          return (i + 1) * BUCKET_SECONDS;
-        }
-      }
-      return LATENCY_BUCKETS * BUCKET_SECONDS;
-    }
   }
 
   @Override

@@ -188,11 +188,11 @@ public final class SimulatedDeploymentController implements AutoCloseable {
     Map<String, Integer> ready = new HashMap<>();
     owned.forEach(rs -> ready.put(rs.getMetadata().getName(), readyPods(rs, rs.getSpec().getReplicas(), podsMayBeReady)));
     if (paused) {
-      scalePaused(owned, current, replicas, want);
+      ReplicaSetScaling.paused(owned, current, replicas, want);
     } else if (d.getSpec().getStrategy() != null && "Recreate".equals(d.getSpec().getStrategy().getType())) {
-      recreate(owned, current, replicas, want);
+      ReplicaSetScaling.recreate(owned, current, replicas, want);
     } else {
-      rollingUpdate(d, owned, current, replicas, want, ready);
+      ReplicaSetScaling.rollingUpdate(d, owned, current, replicas, want, ready);
     }
 
     int total = 0;
@@ -240,79 +240,6 @@ public final class SimulatedDeploymentController implements AutoCloseable {
     if (!sameStatus(seen.getStatus(), status)) {
       remember(client.apps().deployments().inNamespace(namespace).withName(d.getMetadata().getName()).subresource("status")
           .patch(PatchContext.of(PatchType.JSON_MERGE), client.getKubernetesSerialization().asJson(Map.of("status", status))));
-    }
-  }
-
-  /** A paused Deployment still follows its replica count, on the ReplicaSet that has the most pods. */
-  private static void scalePaused(List<ReplicaSet> owned, ReplicaSet current, int replicas, Map<String, Integer> want) {
-    int total = want.values().stream().mapToInt(Integer::intValue).sum();
-    if (total == replicas || owned.isEmpty()) {
-      return;
-    }
-    ReplicaSet largest = owned.stream().max(Comparator.comparingInt((ReplicaSet rs) -> want.get(rs.getMetadata().getName()))
-        .thenComparing(rs -> current != null && rs.getMetadata().getName().equals(current.getMetadata().getName()))).orElseThrow();
-    want.compute(largest.getMetadata().getName(), (name, n) -> Math.max(0, n + replicas - total));
-  }
-
-  /** Recreate: every old pod goes, then the new ReplicaSet scales up. */
-  private static void recreate(List<ReplicaSet> owned, ReplicaSet current, int replicas, Map<String, Integer> want) {
-    boolean oldLeft = false;
-    for (ReplicaSet rs : owned) {
-      if (rs != current) {
-        oldLeft |= want.get(rs.getMetadata().getName()) > 0;
-        want.put(rs.getMetadata().getName(), 0);
-      }
-    }
-    if (!oldLeft) {
-      want.put(current.getMetadata().getName(), replicas);
-    }
-  }
-
-  /**
-   * RollingUpdate as Kubernetes paces it: the new ReplicaSet grows while the pods in all stay within
-   * {@code replicas + maxSurge}; once it has grown, old pods go while the ready ones stay at least
-   * {@code replicas - maxUnavailable}, unready old pods first, as they serve nothing.
-   */
-  private static void rollingUpdate(Deployment d, List<ReplicaSet> owned, ReplicaSet current, int replicas,
-      Map<String, Integer> want, Map<String, Integer> ready) {
-    var rolling = d.getSpec().getStrategy() == null ? null : d.getSpec().getStrategy().getRollingUpdate();
-    int maxSurge = RollingUpdateBounds.resolve(rolling == null ? null : rolling.getMaxSurge(), replicas, true);
-    int maxUnavailable = RollingUpdateBounds.resolve(rolling == null ? null : rolling.getMaxUnavailable(), replicas, false);
-    if (maxSurge == 0 && maxUnavailable == 0) {
-      maxUnavailable = 1;
-    }
-    String newName = current.getMetadata().getName();
-    int total = want.values().stream().mapToInt(Integer::intValue).sum();
-    int newCount = want.get(newName);
-    if (newCount > replicas) {
-      want.put(newName, replicas);
-    } else if (newCount < replicas && replicas + maxSurge - total > 0) {
-      want.put(newName, newCount + Math.min(replicas + maxSurge - total, replicas - newCount));
-      // As the real controller does: a pass that scales the new ReplicaSet up leaves the old ones to the next.
-      return;
-    }
-    List<ReplicaSet> old = owned.stream().filter(rs -> rs != current)
-        .sorted(Comparator.comparing(rs -> Optional.ofNullable(rs.getMetadata().getCreationTimestamp()).orElse(""))).toList();
-    int minAvailable = replicas - maxUnavailable;
-    int newUnavailable = Math.max(0, want.get(newName) - ready.get(newName));
-    int maxScaledDown = want.values().stream().mapToInt(Integer::intValue).sum() - minAvailable - newUnavailable;
-    // Unready old pods first, within what may go at all.
-    int cleaned = 0;
-    for (ReplicaSet rs : old) {
-      String name = rs.getMetadata().getName();
-      int unready = want.get(name) - Math.min(ready.get(name), want.get(name));
-      int cut = Math.max(0, Math.min(unready, maxScaledDown - cleaned));
-      want.put(name, want.get(name) - cut);
-      cleaned += cut;
-    }
-    // Then ready old pods, while enough stay ready.
-    int available = ready.values().stream().mapToInt(Integer::intValue).sum();
-    int removable = available - minAvailable;
-    for (ReplicaSet rs : old) {
-      String name = rs.getMetadata().getName();
-      int down = Math.max(0, Math.min(want.get(name), removable));
-      want.put(name, want.get(name) - down);
-      removable -= down;
     }
   }
 
