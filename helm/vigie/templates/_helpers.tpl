@@ -58,7 +58,7 @@ What the operator does in the namespaces it watches: exactly the requests its co
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: ["apps"]
   resources: ["replicasets"]
-  verbs: ["list"]
+  verbs: ["list", "watch"]
 # The user's Service (read) and the <service>-stable and <service>-canary Services it owns.
 - apiGroups: [""]
   resources: ["services"]

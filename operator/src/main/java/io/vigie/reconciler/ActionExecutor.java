@@ -35,10 +35,10 @@ final class ActionExecutor {
     this.routers = routers;
   }
 
-  void apply(Rollout rollout, ClusterSnapshot snapshot, List<Action> actions) {
+  void apply(Rollout rollout, ClusterSnapshot snapshot, List<Action> actions, ClusterCaches caches) {
     Written written = new Written(snapshot);
     for (Action action : actions) {
-      apply(rollout, snapshot, action, written);
+      apply(rollout, snapshot, action, written, caches);
     }
   }
 
@@ -55,23 +55,25 @@ final class ActionExecutor {
     }
   }
 
-  private void apply(Rollout rollout, ClusterSnapshot snapshot, Action action, Written written) {
+  private void apply(Rollout rollout, ClusterSnapshot snapshot, Action action, Written written, ClusterCaches caches) {
     String namespace = rollout.getMetadata().getNamespace();
     String targetName = rollout.getSpec().getTargetRef().getName();
     LOG.debug("apply rollout={}/{} action={}", namespace, rollout.getMetadata().getName(), action);
     if (action instanceof Action.PauseTarget p) {
-      targets.pause(rollout, snapshot.target().orElseThrow(), p.paused());
+      targets.pause(rollout, snapshot.target().orElseThrow(), p.paused()).ifPresent(d -> caches.written(snapshot.target(), d));
     } else if (action instanceof Action.ReleaseTarget) {
-      targets.release(rollout, snapshot.target().orElseThrow());
+      targets.release(rollout, snapshot.target().orElseThrow()).ifPresent(d -> caches.written(snapshot.target(), d));
     } else if (action instanceof Action.RunCanary r) {
-      written.canary = canaries.run(rollout, snapshot.target().orElseThrow(), r.revision(), r.replicas(), written.canary);
+      written.canary = remember(written.canary,
+          canaries.run(rollout, snapshot.target().orElseThrow(), r.revision(), r.replicas(), written.canary), caches);
     } else if (action instanceof Action.ScaleCanary s) {
-      written.canary = canaries.scale(namespace, targetName, s.replicas(), written.canary);
+      written.canary = remember(written.canary, canaries.scale(namespace, targetName, s.replicas(), written.canary), caches);
     } else if (action instanceof Action.PointStableService p) {
-      written.stableService = Optional.of(
-          services.pointStable(rollout, userService(snapshot), p.podTemplateHash(), written.stableService));
+      written.stableService = rememberService(written.stableService,
+          services.pointStable(rollout, userService(snapshot), p.podTemplateHash(), written.stableService), caches);
     } else if (action instanceof Action.EnsureCanaryService) {
-      written.canaryService = Optional.of(services.ensureCanary(rollout, userService(snapshot), written.canaryService));
+      written.canaryService = rememberService(written.canaryService,
+          services.ensureCanary(rollout, userService(snapshot), written.canaryService), caches);
     } else if (action instanceof Action.SetRoute r) {
       if (TrafficRouters.problem(rollout.getSpec().getTrafficRouting()).isEmpty()) {
         routers.of(rollout.getSpec().getTrafficRouting()).apply(RouteTarget.of(rollout), r.stableWeight(), r.canaryWeight(), r.header());
@@ -93,6 +95,21 @@ final class ActionExecutor {
         services.delete(rollout, namespace, rollout.getSpec().getService().getName());
       }
     }
+  }
+
+  /** The writers hand back the object they were given when nothing needed writing. */
+  private static Optional<Deployment> remember(Optional<Deployment> before, Optional<Deployment> after, ClusterCaches caches) {
+    if (after.isPresent() && after.get() != before.orElse(null)) {
+      caches.written(before, after.get());
+    }
+    return after;
+  }
+
+  private static Optional<Service> rememberService(Optional<Service> before, Service after, ClusterCaches caches) {
+    if (after != before.orElse(null)) {
+      caches.writtenService(before, after);
+    }
+    return Optional.of(after);
   }
 
   private static Service userService(ClusterSnapshot snapshot) {

@@ -2,8 +2,6 @@ package io.vigie.reconciler;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vigie.analysis.ResolvedAnalysis;
 import io.vigie.api.v1alpha1.Rollout;
@@ -26,14 +24,12 @@ import java.util.Optional;
 import java.util.function.BiPredicate;
 
 /**
- * Reads, straight from the API server, what one Rollout's decision depends on. Reading fresh
- * objects rather than informer caches means a decision never rests on a write it has not seen;
- * each object is read once per reconcile, and the writes start from what was read here. A name the
- * API server would refuse (too long, not a name) is never looked up: the validation reports it.
+ * Reads what one Rollout's decision depends on: the Deployments, Services and ReplicaSets from the
+ * informer caches (read-after-write: {@link ClusterCaches}), the route from its router. Each object
+ * is read once per reconcile, and the writes start from what was read here. A name the API server
+ * would refuse (too long, not a name) is never looked up: the validation reports it.
  */
 final class ClusterObserver {
-  private final KubernetesClient client;
-  private final CanaryDeployments canaries;
   private final AnalysisObserver analysis;
   private final TrafficRouters routers;
   private final BiPredicate<String, String> rolloutExists;
@@ -42,45 +38,40 @@ final class ClusterObserver {
    * @param rolloutExists whether a Rollout of this namespace and name exists (from the informer's
    *     cache): a Deployment marked by a Rollout that is gone may be adopted by another
    */
-  ClusterObserver(KubernetesClient client, CanaryDeployments canaries, AnalysisObserver analysis, TrafficRouters routers,
-      BiPredicate<String, String> rolloutExists) {
-    this.client = client;
-    this.canaries = canaries;
+  ClusterObserver(AnalysisObserver analysis, TrafficRouters routers, BiPredicate<String, String> rolloutExists) {
     this.analysis = analysis;
     this.routers = routers;
     this.rolloutExists = rolloutExists;
   }
 
-  ClusterSnapshot observe(Rollout rollout, Instant now) {
-    return observe(rollout, now, true);
+  ClusterSnapshot observe(Rollout rollout, ClusterCaches caches, Instant now) {
+    return observe(rollout, caches, now, true);
   }
 
   /** What a deletion needs: the cluster, without resolving or measuring analyses. */
-  ClusterSnapshot observeForCleanup(Rollout rollout, Instant now) {
-    return observe(rollout, now, false);
+  ClusterSnapshot observeForCleanup(Rollout rollout, ClusterCaches caches, Instant now) {
+    return observe(rollout, caches, now, false);
   }
 
-  private ClusterSnapshot observe(Rollout rollout, Instant now, boolean withAnalysis) {
+  private ClusterSnapshot observe(Rollout rollout, ClusterCaches caches, Instant now, boolean withAnalysis) {
     String namespace = rollout.getMetadata().getNamespace();
     RolloutSpec spec = rollout.getSpec();
     Optional<String> targetName = Optional.ofNullable(spec == null || spec.getTargetRef() == null ? null
         : spec.getTargetRef().getName()).filter(Names::isTargetName);
     Optional<String> serviceName = Optional.ofNullable(spec == null || spec.getService() == null ? null
         : spec.getService().getName()).filter(Names::isServiceName);
-    Optional<Deployment> target = targetName.map(n -> client.apps().deployments().inNamespace(namespace).withName(n).get());
-    Optional<Service> service = serviceName.map(n -> client.services().inNamespace(namespace).withName(n).get());
+    Optional<Deployment> target = targetName.flatMap(n -> caches.deployment(namespace, n));
+    Optional<Service> service = serviceName.flatMap(n -> caches.service(namespace, n));
     List<String> conflicts = new ArrayList<>();
     Manager manager = target.map(d -> manager(d, rollout, conflicts)).orElse(Manager.NONE);
     Optional<String> stableHash = Optional.ofNullable(rollout.getStatus()).map(s -> s.getStablePodTemplateHash());
-    Optional<Observation.Target> targetView = target.map(d -> TargetView.of(d, replicaSetsOf(d), stableHash, manager));
-    Optional<Deployment> canaryDeployment = target.flatMap(d -> canaries.get(namespace, d.getMetadata().getName()));
+    Optional<Observation.Target> targetView = target.map(d -> TargetView.of(d, caches.replicaSetsOf(d), stableHash, manager));
+    Optional<Deployment> canaryDeployment = target.flatMap(d -> caches.deployment(namespace, Names.canaryDeployment(d.getMetadata().getName())));
     canaryDeployment.filter(c -> !Ownership.ownedBy(c, rollout)).ifPresent(c -> conflicts.add(notOwned("Deployment "
         + namespace + "/" + c.getMetadata().getName())));
     Optional<Observation.Canary> canary = canaryDeployment.filter(c -> Ownership.ownedBy(c, rollout)).map(CanaryDeployments::view);
-    Optional<Service> stableService = service.map(s -> client.services().inNamespace(namespace)
-        .withName(Names.stableService(s.getMetadata().getName())).get());
-    Optional<Service> canaryService = service.map(s -> client.services().inNamespace(namespace)
-        .withName(Names.canaryService(s.getMetadata().getName())).get());
+    Optional<Service> stableService = service.flatMap(s -> caches.service(namespace, Names.stableService(s.getMetadata().getName())));
+    Optional<Service> canaryService = service.flatMap(s -> caches.service(namespace, Names.canaryService(s.getMetadata().getName())));
     for (Optional<Service> vigieService : List.of(stableService, canaryService)) {
       vigieService.filter(owned -> !Ownership.ownedBy(owned, rollout) && !VigieServices.released(owned))
           .ifPresent(owned -> conflicts.add(notOwned("Service " + namespace + "/" + owned.getMetadata().getName())));
@@ -159,13 +150,5 @@ final class ClusterObserver {
       return Optional.of(Observation.Route.unusable(spec.getTrafficRouting().fieldPath(), "the route cannot be read (" + e
           + "): check it against docs/traffic.md"));
     }
-  }
-
-  private List<ReplicaSet> replicaSetsOf(Deployment deployment) {
-    if (deployment.getSpec().getSelector() == null) {
-      return List.of();
-    }
-    return client.apps().replicaSets().inNamespace(deployment.getMetadata().getNamespace())
-        .withLabelSelector(deployment.getSpec().getSelector()).list().getItems();
   }
 }

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.core.PendingControl;
 import io.vigie.core.PendingControl.Control;
@@ -29,8 +31,8 @@ final class ControlIntake {
     this.client = client;
   }
 
-  /** The Rollout after accepting at most one requested control. */
-  Rollout accept(Rollout rollout) {
+  /** The Rollout after accepting at most one requested control; the write goes into JOSDK's cache. */
+  Rollout accept(Rollout rollout, Context<Rollout> context) {
     Map<String, String> annotations = Optional.ofNullable(rollout.getMetadata().getAnnotations()).orElse(Map.of());
     if (annotations.get(ACCEPTED) != null) {
       return rollout;
@@ -46,9 +48,11 @@ final class ControlIntake {
         patch.addObject().put("op", "remove").put("path", pointer(control.annotation()));
         patch.addObject().put("op", "add").put("path", pointer(ACCEPTED))
             .put("value", control.word() + "=" + value + "#" + UUID.randomUUID());
-        return client.resources(Rollout.class).inNamespace(rollout.getMetadata().getNamespace())
+        Rollout accepted = client.resources(Rollout.class).inNamespace(rollout.getMetadata().getNamespace())
             .withName(rollout.getMetadata().getName())
             .patch(PatchContext.of(PatchType.JSON), patch.toString());
+        remember(context, rollout, accepted);
+        return accepted;
       }
     }
     return rollout;
@@ -73,19 +77,25 @@ final class ControlIntake {
     return annotations != null && annotations.containsKey(ACCEPTED);
   }
 
-  void clear(Rollout rollout) {
+  void clear(Rollout rollout, Context<Rollout> context) {
     ArrayNode patch = JSON.createArrayNode();
     patch.addObject().put("op", "remove").put("path", pointer(ACCEPTED));
     try {
-      client.resources(Rollout.class).inNamespace(rollout.getMetadata().getNamespace())
+      remember(context, rollout, client.resources(Rollout.class).inNamespace(rollout.getMetadata().getNamespace())
           .withName(rollout.getMetadata().getName())
-          .patch(PatchContext.of(PatchType.JSON), patch.toString());
+          .patch(PatchContext.of(PatchType.JSON), patch.toString()));
     } catch (KubernetesClientException e) {
       // Already gone (HTTP 422 from a remove of a missing path): nothing left to clear.
       if (e.getCode() != 422 && e.getCode() != 404) {
         throw e;
       }
     }
+  }
+
+  /** Read-after-write: the next reconcile reads this write even before the watch brings it. */
+  private static void remember(Context<Rollout> context, Rollout before, Rollout after) {
+    context.eventSourceRetriever().getControllerEventSource()
+        .handleRecentResourceUpdate(ResourceID.fromResource(after), after, before);
   }
 
   /** JSON pointer (RFC 6901) to an annotation. */

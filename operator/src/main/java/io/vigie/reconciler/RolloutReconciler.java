@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -12,6 +13,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -44,7 +46,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -78,6 +79,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
   // Set when JOSDK asks for the event sources, after construction.
   private volatile SimpleInboundEventSource<Rollout> measured;
   private volatile IndexerResourceCache<Rollout> rollouts;
+  private volatile ClusterCaches caches;
 
   public RolloutReconciler(KubernetesClient client, Clock clock, OperatorSettings settings) {
     this(client, clock, settings, new RolloutMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
@@ -92,8 +94,8 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
     MetricProviders providers = new MetricProviders(AddressPolicy.of(settings.allowedProviderHosts(),
         Optional.ofNullable(client.getConfiguration().getMasterUrl()).map(java.net.URI::create)));
     this.measurements = new MeasurementRunner(providers, MEASUREMENT_THREADS, this::measured);
-    this.observer = new ClusterObserver(client, canaries,
-        new AnalysisObserver(client, providers, measurements, settings.prometheusAddress()), routers, this::rolloutExists);
+    this.observer = new ClusterObserver(new AnalysisObserver(client, providers, measurements, settings.prometheusAddress()),
+        routers, this::rolloutExists);
     this.executor = new ActionExecutor(client, canaries, new VigieServices(client), routers);
     this.controls = new ControlIntake(client);
     this.events = new EventRecorder(client, clock, settings.instance());
@@ -124,22 +126,36 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
         ? List.of() : List.of(key(r.getMetadata().getNamespace(), r.getSpec().getTargetRef().getName())));
     rollouts.addIndexer(SERVICE_INDEX, r -> r.getSpec() == null || r.getSpec().getService() == null
         ? List.of() : List.of(key(r.getMetadata().getNamespace(), r.getSpec().getService().getName())));
-    var deployments = InformerEventSourceConfiguration.from(Deployment.class, Rollout.class)
+    var deploymentConfig = InformerEventSourceConfiguration.from(Deployment.class, Rollout.class)
         .withName("deployments")
-        .withSecondaryToPrimaryMapper(d -> rolloutsOf(d, rollouts, TARGET_INDEX, name -> name))
+        .withSecondaryToPrimaryMapper(d -> rolloutsOf(d, rollouts, TARGET_INDEX, d.getMetadata().getName()))
+        .withOnUpdateFilter(RelevantChanges::deployment)
         .build();
-    var services = InformerEventSourceConfiguration.from(Service.class, Rollout.class)
+    var serviceConfig = InformerEventSourceConfiguration.from(Service.class, Rollout.class)
         .withName("services")
-        .withSecondaryToPrimaryMapper(s -> rolloutsOf(s, rollouts, SERVICE_INDEX, name -> name))
+        .withSecondaryToPrimaryMapper(s -> rolloutsOf(s, rollouts, SERVICE_INDEX, s.getMetadata().getName()))
+        .withOnUpdateFilter(RelevantChanges::service)
         .build();
+    // A ReplicaSet concerns the Rollouts of the Deployment that owns it.
+    var replicaSetConfig = InformerEventSourceConfiguration.from(ReplicaSet.class, Rollout.class)
+        .withName("replicasets")
+        .withSecondaryToPrimaryMapper(rs -> ClusterCaches.ownerDeployment(rs)
+            .map(owner -> rolloutsOf(rs, rollouts, TARGET_INDEX, owner.getName())).orElse(Set.of()))
+        .withOnUpdateFilter(RelevantChanges::replicaSet)
+        .build();
+    InformerEventSource<Deployment, Rollout> deployments = new InformerEventSource<>(deploymentConfig, context);
+    InformerEventSource<Service, Rollout> services = new InformerEventSource<>(serviceConfig, context);
+    InformerEventSource<ReplicaSet, Rollout> replicaSets = new InformerEventSource<>(replicaSetConfig, context);
+    replicaSets.addIndexers(ClusterCaches.replicaSetIndexers());
+    this.caches = ClusterCaches.of(deployments, services, replicaSets);
     SimpleInboundEventSource<Rollout> measured = new SimpleInboundEventSource<>("measurements");
     this.measured = measured;
-    return List.of(new InformerEventSource<>(deployments, context), new InformerEventSource<>(services, context), measured);
+    return List.of(deployments, services, replicaSets, measured);
   }
 
   /** The Rollouts that own this object, or that reference it by name. */
   private static Set<ResourceID> rolloutsOf(HasMetadata object, IndexerResourceCache<Rollout> rollouts, String index,
-      Function<String, String> name) {
+      String referencedName) {
     Set<ResourceID> ids = new HashSet<>();
     String namespace = object.getMetadata().getNamespace();
     List<OwnerReference> owners = object.getMetadata().getOwnerReferences();
@@ -148,7 +164,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
           .filter(o -> "Rollout".equals(o.getKind()) && o.getApiVersion() != null && o.getApiVersion().startsWith(Rollout.GROUP + "/"))
           .forEach(o -> ids.add(new ResourceID(o.getName(), namespace)));
     }
-    rollouts.byIndex(index, key(namespace, name.apply(object.getMetadata().getName())))
+    rollouts.byIndex(index, key(namespace, referencedName))
         .forEach(r -> ids.add(ResourceID.fromResource(r)));
     return ids;
   }
@@ -164,31 +180,29 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
     }
     MDC.put("rollout", key(resource.getMetadata().getNamespace(), resource.getMetadata().getName()));
     try {
-      // The cache may not hold our own last status write yet; a decision on an old status would
-      // replay a step. Status is the only memory, so read it fresh.
-      Rollout current = client.resources(Rollout.class).inNamespace(resource.getMetadata().getNamespace())
-          .withName(resource.getMetadata().getName()).get();
-      if (current == null || current.getMetadata().getDeletionTimestamp() != null) {
-        metrics.removed(resource.getMetadata().getNamespace(), resource.getMetadata().getName());
-        measurements.forget(key(resource.getMetadata().getNamespace(), resource.getMetadata().getName()));
+      // From JOSDK's cache, which holds this operator's own last writes of the Rollout (read-after-write).
+      if (resource.getMetadata().getDeletionTimestamp() != null) {
         return UpdateControl.noUpdate();
       }
-      Rollout rollout = controls.accept(current);
-      ClusterSnapshot snapshot = observer.observe(rollout, clock.instant());
+      Rollout rollout = controls.accept(resource, context);
+      ClusterCaches caches = this.caches;
+      ClusterSnapshot snapshot = observer.observe(rollout, caches, clock.instant());
       Decision decision = RolloutMachine.decide(rollout.getMetadata().getNamespace(), rollout.getSpec(),
           rollout.getStatus(), snapshot.observation());
       // The cluster first, then status: status never claims what the cluster does not show yet
       // (a Rollout reads Healthy only once its Deployment is paused again). The rollout logic
       // copes with the converse, a cluster ahead of status after a crash.
-      executor.apply(rollout, snapshot, decision.actions());
-      writeStatus(rollout, decision.status());
-      metrics.reconciled(rollout, decision.status());
+      executor.apply(rollout, snapshot, decision.actions(), caches);
+      RolloutStatus status = decision.status();
+      ReconcileErrors.clear(status);
+      Rollout written = writeStatus(rollout, status, context);
+      metrics.reconciled(rollout, status);
       for (RolloutEvent event : decision.events()) {
-        events.record(rollout, event);
+        events.record(written, event);
       }
       // An accepted control that cannot be parsed (written by hand) would block every later one.
-      if (decision.clearControl() || (ControlIntake.pending(rollout).isEmpty() && ControlIntake.hasAccepted(rollout))) {
-        controls.clear(rollout);
+      if (decision.clearControl() || (ControlIntake.pending(written).isEmpty() && ControlIntake.hasAccepted(written))) {
+        controls.clear(written, context);
       }
       UpdateControl<Rollout> control = UpdateControl.noUpdate();
       // JOSDK schedules in real time; the decision's delays are on the operator's Clock.
@@ -200,23 +214,34 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
     }
   }
 
-  private void writeStatus(Rollout rollout, RolloutStatus status) {
+  /**
+   * Writes the decision's status with an optimistic lock on the resourceVersion the decision read,
+   * and hands the result to JOSDK's cache (read-after-write). The status is the operator's alone,
+   * but the Rollout's metadata and spec are not: a label written meanwhile (a GitOps tool, kubectl)
+   * must not lose a decision whose cluster writes are already done (an abort's scale-down). On a
+   * conflict the same status goes on the fresh object; it names the generation it was decided on,
+   * and the spec change's own event brings the next decision.
+   *
+   * @return the Rollout as it now is
+   */
+  private Rollout writeStatus(Rollout rollout, RolloutStatus status, Context<Rollout> context) {
     if (Objects.equals(JSON.valueToTree(status), JSON.valueToTree(rollout.getStatus()))) {
-      return;
+      return rollout;
     }
     LOG.info("status rollout={}/{} phase={} step={} weight={} message=\"{}\"", rollout.getMetadata().getNamespace(),
         rollout.getMetadata().getName(), status.getPhase(), status.getStep(), status.getCanaryWeight(), status.getMessage());
-    Rollout update = new Rollout();
-    update.setMetadata(rollout.getMetadata());
-    update.setSpec(rollout.getSpec());
-    update.setStatus(status);
-    // The status is the operator's alone, but the Rollout's metadata is not: a label or annotation
-    // written meanwhile (a GitOps tool, kubectl) must not lose a decision whose cluster writes are
-    // already done (an abort's scale-down). On a conflict, put the same status on the fresh object.
+    Rollout base = rollout;
     for (int attempt = 1; ; attempt++) {
+      Rollout update = new Rollout();
+      update.setMetadata(base.getMetadata());
+      update.setSpec(base.getSpec());
+      update.setStatus(status);
       try {
-        client.resources(Rollout.class).inNamespace(rollout.getMetadata().getNamespace()).resource(update).updateStatus();
-        return;
+        Rollout written = client.resources(Rollout.class).inNamespace(rollout.getMetadata().getNamespace()).resource(update)
+            .updateStatus();
+        context.eventSourceRetriever().getControllerEventSource()
+            .handleRecentResourceUpdate(ResourceID.fromResource(written), written, base);
+        return written;
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409 || attempt == 5) {
           throw e;
@@ -224,12 +249,26 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
         Rollout fresh = client.resources(Rollout.class).inNamespace(rollout.getMetadata().getNamespace())
             .withName(rollout.getMetadata().getName()).get();
         if (fresh == null) {
-          return;
+          return rollout;
         }
-        update.setMetadata(fresh.getMetadata());
-        update.setSpec(fresh.getSpec());
+        base = fresh;
       }
     }
+  }
+
+  /**
+   * A reconcile failed. An error that will not go away by retrying (403: the operator's RBAC; 422,
+   * 400: an object the API server refuses) is put on the Rollout as a condition naming the fix;
+   * JOSDK retries with backoff either way, and the next good reconcile removes the condition.
+   */
+  @Override
+  public ErrorStatusUpdateControl<Rollout> updateErrorStatus(Rollout rollout, Context<Rollout> context, Exception e) {
+    if (closed) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    return ReconcileErrors.condition(e, clock.instant(), rollout)
+        .map(ErrorStatusUpdateControl::patchStatus)
+        .orElseGet(ErrorStatusUpdateControl::noStatusUpdate);
   }
 
   @Override
@@ -243,9 +282,9 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
         || !Names.isTargetName(spec.getTargetRef().getName()) || !Names.isServiceName(spec.getService().getName())) {
       return DeleteControl.defaultDelete();
     }
-    ClusterSnapshot snapshot = observer.observeForCleanup(rollout, clock.instant());
+    ClusterSnapshot snapshot = observer.observeForCleanup(rollout, caches, clock.instant());
     List<Action> actions = RolloutMachine.cleanup(rollout.getStatus(), snapshot.observation());
-    executor.apply(rollout, snapshot, actions);
+    executor.apply(rollout, snapshot, actions, caches);
     boolean released = actions.stream().anyMatch(a -> a instanceof Action.ReleaseTarget);
     LOG.info("cleanup rollout={}/{}: Vigie objects removed, Deployment {} {}", namespace, rollout.getMetadata().getName(),
         spec.getTargetRef().getName(), released ? "unpaused" : "left as it is (this Rollout did not adopt it)");

@@ -53,6 +53,7 @@ public final class VigieOperator implements AutoCloseable {
           .withMetrics(metrics.reconciles())
           .withCloseClientOnStop(false)
           .withUseSSAToPatchPrimaryResource(false)
+          .withResourceCloner(new RolloutCloner(client.getKubernetesSerialization()))
           // JOSDK's default exits the process when an informer stops after its first sync. Every
           // Rollout reads (its spec and status leniently), so that is not one bad object; the
           // health check reports the stopped informer and the liveness probe restarts the pod.

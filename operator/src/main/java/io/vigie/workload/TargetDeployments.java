@@ -26,26 +26,28 @@ public final class TargetDeployments {
    * Pauses or unpauses the Deployment as the decision saw it; pausing marks it as this Rollout's.
    * Each patch tests the generation the decision read: if the template changed since, it fails and
    * the next reconcile decides again, rather than unpausing a template never canaried.
+   *
+   * @return the Deployment as written; empty when it needed no write
    */
-  public void pause(Rollout rollout, Deployment seen, boolean paused) {
+  public Optional<Deployment> pause(Rollout rollout, Deployment seen, boolean paused) {
     String name = rollout.getMetadata().getName();
     boolean marked = TargetView.manager(seen).map(name::equals).orElse(false);
     if (Boolean.TRUE.equals(seen.getSpec().getPaused()) == paused && (marked || !paused)) {
-      return;
+      return Optional.empty();
     }
     ArrayNode patch = testGeneration(seen);
     patch.addObject().put("op", "add").put("path", "/spec/paused").put("value", paused);
     if (paused && !marked) {
       mark(patch, seen, name);
     }
-    apply(seen, patch);
+    return Optional.of(apply(seen, patch));
   }
 
-  /** Unpauses the Deployment and removes the mark, if this Rollout's is on it (or none is). */
-  public void release(Rollout rollout, Deployment seen) {
+  /** Unpauses the Deployment and removes the mark, if this Rollout's is on it (or none is); returns what was written. */
+  public Optional<Deployment> release(Rollout rollout, Deployment seen) {
     Optional<String> marked = TargetView.manager(seen);
     if (marked.isPresent() && !marked.get().equals(rollout.getMetadata().getName())) {
-      return;
+      return Optional.empty();
     }
     ArrayNode patch = JSON.createArrayNode();
     if (marked.isPresent()) {
@@ -54,7 +56,7 @@ public final class TargetDeployments {
       patch.addObject().put("op", "remove").put("path", annotation());
     }
     patch.addObject().put("op", "add").put("path", "/spec/paused").put("value", false);
-    apply(seen, patch);
+    return Optional.of(apply(seen, patch));
   }
 
   private static void mark(ArrayNode patch, Deployment seen, String rollout) {
@@ -71,8 +73,8 @@ public final class TargetDeployments {
     return patch;
   }
 
-  private void apply(Deployment seen, ArrayNode patch) {
-    client.apps().deployments().inNamespace(seen.getMetadata().getNamespace()).withName(seen.getMetadata().getName())
+  private Deployment apply(Deployment seen, ArrayNode patch) {
+    return client.apps().deployments().inNamespace(seen.getMetadata().getNamespace()).withName(seen.getMetadata().getName())
         .patch(PatchContext.of(PatchType.JSON), patch.toString());
   }
 

@@ -40,7 +40,7 @@ public final class VigieServices {
    * Points the stable Service at the target pods of this hash, or at all target pods when null.
    *
    * @param existing the stable Service as last read or written in this reconcile
-   * @return the stable Service as it now is
+   * @return the stable Service as it now is: {@code existing}'s object itself when nothing needed writing
    */
   public Service pointStable(Rollout rollout, Service user, String podTemplateHash, Optional<Service> existing) {
     Map<String, String> selector = new HashMap<>(user.getSpec().getSelector());
@@ -124,7 +124,7 @@ public final class VigieServices {
     Service existing = io.fabric8.kubernetes.client.utils.Serialization.clone(observed.get());
     boolean takeOver = !Ownership.ownedBy(existing, rollout) && released(existing);
     if (!takeOver && Objects.equals(existing.getSpec().getSelector(), selector) && Objects.equals(existing.getSpec().getPorts(), ports)) {
-      return existing;
+      return observed.get();
     }
     if (takeOver) {
       existing.getMetadata().setOwnerReferences(Ownership.ownerReferences(rollout));

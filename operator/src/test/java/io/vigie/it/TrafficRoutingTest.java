@@ -272,4 +272,28 @@ class TrafficRoutingTest {
       assertThat(k8s.deployment("web").getSpec().getPaused()).isFalse();
     });
   }
+
+  @Test
+  void aRouteVigieMayNotWriteIsOnTheRolloutWithTheFixUntilItMayAgain() {
+    java.util.concurrent.atomic.AtomicBoolean forbidden = new java.util.concurrent.atomic.AtomicBoolean(true);
+    k8s.dispatcher().before((write, applied) -> forbidden.get() && write.byOperator() && write.path().contains("/httproutes/")
+        ? Optional.of(io.vigie.testing.RecordingDispatcher.status(403, "Forbidden")) : Optional.empty());
+    createRollout(Routes.GATEWAY_API);
+    k8s.setImage("web", "shop/web:v2");
+
+    RolloutStatus refused = k8s.awaitStatus("web", s -> s.getConditions().stream()
+        .anyMatch(c -> "ReconcileFailed".equals(c.getType())));
+    io.fabric8.kubernetes.api.model.Condition condition = refused.getConditions().stream()
+        .filter(c -> "ReconcileFailed".equals(c.getType())).findFirst().orElseThrow();
+    assertThat(condition.getStatus()).isEqualTo("True");
+    assertThat(condition.getReason()).isEqualTo("Forbidden");
+    assertThat(condition.getMessage()).contains("httproutes.gateway.networking.k8s.io shop/web")
+        .contains("grant the operator's ServiceAccount");
+    assertThat(k8s.deployment("web").getSpec().getPaused()).as("the target stays guarded meanwhile").isTrue();
+
+    forbidden.set(false);
+    RolloutStatus after = k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.Paused
+        && s.getConditions().stream().noneMatch(c -> "ReconcileFailed".equals(c.getType())));
+    assertThat(after.getCanaryWeight()).isPositive();
+  }
 }

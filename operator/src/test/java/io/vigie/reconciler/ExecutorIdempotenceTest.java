@@ -51,8 +51,9 @@ class ExecutorIdempotenceTest {
       KubernetesClient client = cluster.newClient(ACTOR);
       CanaryDeployments canaries = new CanaryDeployments(client);
       TrafficRouters routers = new TrafficRouters(client);
-      ClusterObserver observer = new ClusterObserver(client, canaries,
+      ClusterObserver observer = new ClusterObserver(
           new AnalysisObserver(client, new MetricProviders(), runner, Optional.empty()), routers, (ns, name) -> true);
+      ClusterCaches caches = freshReads(client);
       ActionExecutor executor = new ActionExecutor(client, canaries, new VigieServices(client), routers);
       objects(cluster.client());
       assertThat(controllers.lastError()).isNull();
@@ -64,15 +65,15 @@ class ExecutorIdempotenceTest {
       boolean released = false;
       for (int round = 0; round < 60; round++) {
         Rollout rollout = cluster.client().resources(Rollout.class).inNamespace(NS).withName("web").get();
-        ClusterSnapshot snapshot = observer.observe(rollout, now);
+        ClusterSnapshot snapshot = observer.observe(rollout, caches, now);
         Decision decision = RolloutMachine.decide(NS, rollout.getSpec(), rollout.getStatus(), snapshot.observation());
         int before = operatorWrites(cluster);
-        executor.apply(rollout, snapshot, decision.actions());
+        executor.apply(rollout, snapshot, decision.actions(), caches);
         boolean wrote = operatorWrites(cluster) > before;
 
-        ClusterSnapshot again = observer.observe(rollout, now);
+        ClusterSnapshot again = observer.observe(rollout, caches, now);
         int mid = operatorWrites(cluster);
-        executor.apply(rollout, again, decision.actions());
+        executor.apply(rollout, again, decision.actions(), caches);
         assertThat(operatorWrites(cluster) - mid).as("invariant 6: %s applied a second time", decision.actions()).isZero();
         if (wrote) {
           withWrites++;
@@ -80,7 +81,8 @@ class ExecutorIdempotenceTest {
           // application (the target's paused flag aside, whose patch tests the generation it read).
           int stale = operatorWrites(cluster);
           try {
-            executor.apply(rollout, snapshot, decision.actions().stream().filter(a -> !(a instanceof Action.PauseTarget)).toList());
+            executor.apply(rollout, snapshot, decision.actions().stream().filter(a -> !(a instanceof Action.PauseTarget)).toList(),
+                caches);
           } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
             // A create of what exists already: sent again, and refused.
           }
@@ -112,6 +114,20 @@ class ExecutorIdempotenceTest {
       System.out.printf("idempotence: %d decisions, %d of them with writes, each applied twice; %d writes sent again from a "
           + "stale snapshot%n", decisions, withWrites, staleWrites);
     }
+  }
+
+  /**
+   * Reads that always show the cluster as it is (what the operator's caches give once read-after-write
+   * and the watch caught up): what this invariant is about is the executor's writes, not the caches.
+   */
+  private static ClusterCaches freshReads(KubernetesClient client) {
+    return new ClusterCaches(
+        new ClusterCaches.Kind<>(id -> Optional.ofNullable(client.apps().deployments().inNamespace(id.getNamespace().orElseThrow())
+            .withName(id.getName()).get()), (after, before) -> { }),
+        new ClusterCaches.Kind<>(id -> Optional.ofNullable(client.services().inNamespace(id.getNamespace().orElseThrow())
+            .withName(id.getName()).get()), (after, before) -> { }),
+        uid -> client.apps().replicaSets().inAnyNamespace().list().getItems().stream()
+            .filter(rs -> ClusterCaches.ownerDeployment(rs).map(o -> uid.equals(o.getUid())).orElse(false)).toList());
   }
 
   /** Every Deployment's controller has seen its spec, and one that is not paused has all its pods ready and updated. */
