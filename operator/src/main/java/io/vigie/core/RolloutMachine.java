@@ -140,6 +140,9 @@ public final class RolloutMachine {
         adopt(target);
         if (s.getStableRevision() == null) {
           obs.control().ifPresent(c -> ignoreControl(c, "the Rollout has not adopted its Deployment yet"));
+        } else {
+          // Recorded with the adoption, not by a status write of its own on the next reconcile.
+          s.setStepsHash(StepsHash.of(steps()));
         }
         return finish();
       }

@@ -81,6 +81,10 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
   private volatile IndexerResourceCache<Rollout> rollouts;
   private volatile ClusterCaches caches;
 
+  /** Which Rollout updates wake a reconcile (JOSDK's controller filter): see {@link RelevantChanges#rollout}. */
+  public static final io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter<Rollout> UPDATE_FILTER =
+      RelevantChanges::rollout;
+
   public RolloutReconciler(KubernetesClient client, Clock clock, OperatorSettings settings) {
     this(client, clock, settings, new RolloutMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
   }
@@ -130,11 +134,13 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
         .withName("deployments")
         .withSecondaryToPrimaryMapper(d -> rolloutsOf(d, rollouts, TARGET_INDEX, d.getMetadata().getName()))
         .withOnUpdateFilter(RelevantChanges::deployment)
+        .withOnAddFilter(RelevantChanges::createdByOthers)
         .build();
     var serviceConfig = InformerEventSourceConfiguration.from(Service.class, Rollout.class)
         .withName("services")
         .withSecondaryToPrimaryMapper(s -> rolloutsOf(s, rollouts, SERVICE_INDEX, s.getMetadata().getName()))
         .withOnUpdateFilter(RelevantChanges::service)
+        .withOnAddFilter(RelevantChanges::createdByOthers)
         .build();
     // A ReplicaSet concerns the Rollouts of the Deployment that owns it.
     var replicaSetConfig = InformerEventSourceConfiguration.from(ReplicaSet.class, Rollout.class)
@@ -266,9 +272,20 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
     if (closed) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
-    return ReconcileErrors.condition(e, clock.instant(), rollout)
-        .map(ErrorStatusUpdateControl::patchStatus)
-        .orElseGet(ErrorStatusUpdateControl::noStatusUpdate);
+    // Written here with an update (the verb the operator has on rollouts/status) on the version read;
+    // a conflict leaves it to the next failed attempt.
+    ReconcileErrors.condition(e, clock.instant(), rollout).ifPresent(failed -> {
+      try {
+        Rollout written = client.resources(Rollout.class).inNamespace(failed.getMetadata().getNamespace()).resource(failed)
+            .updateStatus();
+        context.eventSourceRetriever().getControllerEventSource()
+            .handleRecentResourceUpdate(ResourceID.fromResource(written), written, failed);
+      } catch (KubernetesClientException writeError) {
+        LOG.warn("rollout={}/{}: could not put the reconcile error on its status ({}): {}", failed.getMetadata().getNamespace(),
+            failed.getMetadata().getName(), writeError.getMessage(), e.getMessage());
+      }
+    });
+    return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   @Override

@@ -89,6 +89,7 @@ public final class VigieOperator implements AutoCloseable {
     RolloutReconciler reconciler = new RolloutReconciler(client, clock, settings, metrics.rollouts());
     operator.register(reconciler, c -> {
       c.withRetry(retry);
+      c.withOnUpdateFilter(RolloutReconciler.UPDATE_FILTER);
       if (namespaces.isEmpty()) {
         c.watchingAllNamespaces();
       } else {
