@@ -9,6 +9,7 @@ FROM maven:3.9.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml ./
 COPY api api
+COPY testkit testkit
 COPY simulator simulator
 COPY operator operator
 COPY playground playground

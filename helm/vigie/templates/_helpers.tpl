@@ -73,13 +73,13 @@ What the operator does in the namespaces it watches: exactly the requests its co
 # Traffic routers: the weights of the user's HTTPRoute, VirtualService or NGINX canary Ingress.
 - apiGroups: ["gateway.networking.k8s.io"]
   resources: ["httproutes"]
-  verbs: ["get", "update"]
+  verbs: ["get", "list", "watch", "update"]
 - apiGroups: ["networking.istio.io"]
   resources: ["virtualservices"]
-  verbs: ["get", "update"]
+  verbs: ["get", "list", "watch", "update"]
 - apiGroups: ["networking.k8s.io"]
   resources: ["ingresses"]
-  verbs: ["get", "create", "update", "delete"]
+  verbs: ["get", "list", "watch", "create", "update", "delete"]
 {{- end -}}
 
 {{/* What stays cluster-scoped in every mode. */}}

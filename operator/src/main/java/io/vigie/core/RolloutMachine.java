@@ -807,6 +807,7 @@ public final class RolloutMachine {
     private void holdRolledBack(Target target) {
       RollbackReports.trafficBack(s.getRollbackReport(),
           routed() ? (obs.route().get().shows(0, Optional.empty()) ? 0 : 1) : canaryReady(s.getCanaryRevision()), now);
+      lookAgainUntilTrafficBack();
       routeAllToStable();
       obs.canary().filter(c -> c.replicas() > 0).ifPresent(c -> actions.add(new ScaleCanary(0)));
       pointStable(s.getStablePodTemplateHash());
@@ -843,6 +844,18 @@ public final class RolloutMachine {
       List<String> changes = s.getRollbackReport().getChanges();
       events.add(RolloutEvent.warning("RolloutAborted", "revision " + s.getCanaryRevision() + " rolled back ("
           + reason + "): " + message + (changes.isEmpty() ? "" : "; it changed: " + String.join("; ", changes))));
+      lookAgainUntilTrafficBack();
+    }
+
+    /**
+     * The report's end of harm is observed, not assumed: the decision after the abort's writes
+     * records it. Nothing in the cluster may change to wake that decision (a canary that never had a
+     * ready pod), so ask for it.
+     */
+    private void lookAgainUntilTrafficBack() {
+      if (s.getRollbackReport() != null && s.getRollbackReport().getTrafficBackAt() == null) {
+        requeueIn(Duration.ofSeconds(1));
+      }
     }
 
     // ---- manual controls ----------------------------------------------------------------------

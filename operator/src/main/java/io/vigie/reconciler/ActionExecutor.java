@@ -26,13 +26,11 @@ final class ActionExecutor {
   private final TargetDeployments targets;
   private final CanaryDeployments canaries;
   private final VigieServices services;
-  private final TrafficRouters routers;
 
-  ActionExecutor(KubernetesClient client, CanaryDeployments canaries, VigieServices services, TrafficRouters routers) {
+  ActionExecutor(KubernetesClient client, CanaryDeployments canaries, VigieServices services) {
     this.targets = new TargetDeployments(client);
     this.canaries = canaries;
     this.services = services;
-    this.routers = routers;
   }
 
   void apply(Rollout rollout, ClusterSnapshot snapshot, List<Action> actions, ClusterCaches caches) {
@@ -76,11 +74,11 @@ final class ActionExecutor {
           services.ensureCanary(rollout, userService(snapshot), written.canaryService), caches);
     } else if (action instanceof Action.SetRoute r) {
       if (TrafficRouters.problem(rollout.getSpec().getTrafficRouting()).isEmpty()) {
-        routers.of(rollout.getSpec().getTrafficRouting()).apply(RouteTarget.of(rollout), r.stableWeight(), r.canaryWeight(), r.header());
+        caches.routers().of(rollout.getSpec().getTrafficRouting()).apply(RouteTarget.of(rollout), r.stableWeight(), r.canaryWeight(), r.header());
       }
     } else if (action instanceof Action.ReleaseRoute) {
       try {
-        routers.of(rollout.getSpec().getTrafficRouting()).release(RouteTarget.of(rollout));
+        caches.routers().of(rollout.getSpec().getTrafficRouting()).release(RouteTarget.of(rollout));
       } catch (RuntimeException e) {
         // A deletion must not hang on a route Vigie may no longer write (RBAC, a webhook): say so, go on.
         LOG.warn("cleanup rollout={}/{}: could not send all traffic of its route to stable ({}): check the route by hand",

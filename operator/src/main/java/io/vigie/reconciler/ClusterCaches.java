@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.vigie.api.v1alpha1.Rollout;
+import io.vigie.traffic.RouteObjects;
+import io.vigie.traffic.TrafficRouters;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,9 +24,10 @@ import java.util.function.Function;
  * cache: never edit them.
  *
  * @param replicaSetsByOwner the ReplicaSets a Deployment (by uid) owns
+ * @param routers the traffic routers, reading the route objects from their informers where there are
  */
 record ClusterCaches(Kind<Deployment> deployments, Kind<Service> services,
-    Function<String, List<ReplicaSet>> replicaSetsByOwner) {
+    Function<String, List<ReplicaSet>> replicaSetsByOwner, TrafficRouters routers) {
   /** ReplicaSets by the uid of the Deployment that owns them. */
   static final String OWNER_INDEX = "vigie-owner";
 
@@ -50,8 +53,15 @@ record ClusterCaches(Kind<Deployment> deployments, Kind<Service> services,
   }
 
   static ClusterCaches of(InformerEventSource<Deployment, Rollout> deployments, InformerEventSource<Service, Rollout> services,
-      InformerEventSource<ReplicaSet, Rollout> replicaSets) {
-    return new ClusterCaches(Kind.of(deployments), Kind.of(services), uid -> replicaSets.byIndex(OWNER_INDEX, uid));
+      InformerEventSource<ReplicaSet, Rollout> replicaSets, RouteObjects routes) {
+    return new ClusterCaches(Kind.of(deployments), Kind.of(services), uid -> replicaSets.byIndex(OWNER_INDEX, uid),
+        new TrafficRouters(routes));
+  }
+
+  /** A route kind's informer as the routers read it. */
+  static <R extends HasMetadata> RouteObjects.Cache<R> routeCache(InformerEventSource<R, Rollout> source) {
+    Kind<R> kind = Kind.of(source);
+    return new RouteObjects.Cache<>((namespace, name) -> kind.get().apply(new ResourceID(name, namespace)), kind.written());
   }
 
   static Map<String, Function<ReplicaSet, List<String>>> replicaSetIndexers() {

@@ -31,16 +31,14 @@ import java.util.function.BiPredicate;
  */
 final class ClusterObserver {
   private final AnalysisObserver analysis;
-  private final TrafficRouters routers;
   private final BiPredicate<String, String> rolloutExists;
 
   /**
    * @param rolloutExists whether a Rollout of this namespace and name exists (from the informer's
    *     cache): a Deployment marked by a Rollout that is gone may be adopted by another
    */
-  ClusterObserver(AnalysisObserver analysis, TrafficRouters routers, BiPredicate<String, String> rolloutExists) {
+  ClusterObserver(AnalysisObserver analysis, BiPredicate<String, String> rolloutExists) {
     this.analysis = analysis;
-    this.routers = routers;
     this.rolloutExists = rolloutExists;
   }
 
@@ -89,7 +87,7 @@ final class ClusterObserver {
     Observation observation = new Observation(now, generation, targetView, serviceView, canary, ControlIntake.pending(rollout),
         List.copyOf(conflicts),
         withAnalysis ? analysis(rollout, targetView.map(Observation.Target::revision), now) : Observation.Analysis.none(),
-        serviceName.isPresent() ? route(rollout) : Optional.empty(), stableServiceHash);
+        serviceName.isPresent() ? route(rollout, caches.routers()) : Optional.empty(), stableServiceHash);
     // Only Vigie's own canary is written from: a same-named Deployment of someone else's is a conflict, never touched.
     return new ClusterSnapshot(observation, target, service, canaryDeployment.filter(c -> Ownership.ownedBy(c, rollout)),
         stableService, canaryService);
@@ -133,7 +131,7 @@ final class ClusterObserver {
   }
 
   /** What the Rollout's route shows, when it has one. */
-  private Optional<Observation.Route> route(Rollout rollout) {
+  private Optional<Observation.Route> route(Rollout rollout, TrafficRouters routers) {
     RolloutSpec spec = rollout.getSpec();
     if (spec.getTrafficRouting() == null) {
       return Optional.empty();

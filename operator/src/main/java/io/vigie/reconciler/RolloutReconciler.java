@@ -1,7 +1,10 @@
 package io.vigie.reconciler;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -18,6 +21,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.GroupVersionKind;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
@@ -36,7 +40,8 @@ import io.vigie.core.RolloutEvent;
 import io.vigie.core.RolloutMachine;
 import io.vigie.metrics.RolloutMetrics;
 import io.vigie.notify.EventRecorder;
-import io.vigie.traffic.TrafficRouters;
+import io.vigie.traffic.IstioRouter;
+import io.vigie.traffic.RouteObjects;
 import io.vigie.workload.CanaryDeployments;
 import io.vigie.workload.VigieServices;
 import java.time.Clock;
@@ -62,6 +67,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
   public static final String NAME = "rollout";
   static final String TARGET_INDEX = "vigie-target";
   static final String SERVICE_INDEX = "vigie-service";
+  static final String ROUTE_INDEX = "vigie-route";
   private static final Logger LOG = LoggerFactory.getLogger(RolloutReconciler.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Measurements in flight for all Rollouts at most (each bounded by its provider's timeout, at most 60s). */
@@ -94,13 +100,12 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
     this.client = client;
     this.clock = clock;
     CanaryDeployments canaries = new CanaryDeployments(client);
-    TrafficRouters routers = new TrafficRouters(client);
     MetricProviders providers = new MetricProviders(AddressPolicy.of(settings.allowedProviderHosts(),
         Optional.ofNullable(client.getConfiguration().getMasterUrl()).map(java.net.URI::create)));
     this.measurements = new MeasurementRunner(providers, MEASUREMENT_THREADS, this::measured);
     this.observer = new ClusterObserver(new AnalysisObserver(client, providers, measurements, settings.prometheusAddress()),
-        routers, this::rolloutExists);
-    this.executor = new ActionExecutor(client, canaries, new VigieServices(client), routers);
+        this::rolloutExists);
+    this.executor = new ActionExecutor(client, canaries, new VigieServices(client));
     this.controls = new ControlIntake(client);
     this.events = new EventRecorder(client, clock, settings.instance());
     this.clockSpeed = settings.clockSpeed() > 0 ? settings.clockSpeed() : 1;
@@ -153,10 +158,75 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
     InformerEventSource<Service, Rollout> services = new InformerEventSource<>(serviceConfig, context);
     InformerEventSource<ReplicaSet, Rollout> replicaSets = new InformerEventSource<>(replicaSetConfig, context);
     replicaSets.addIndexers(ClusterCaches.replicaSetIndexers());
-    this.caches = ClusterCaches.of(deployments, services, replicaSets);
+    List<EventSource<?, Rollout>> sources = new java.util.ArrayList<>(List.of(deployments, services, replicaSets));
+
+    // The route kinds whose API the cluster serves at start are watched; a kind installed later is
+    // read from the API server at each reconcile until the operator restarts.
+    rollouts.addIndexer(ROUTE_INDEX, RolloutReconciler::routeKeys);
+    Optional<InformerEventSource<HTTPRoute, Rollout>> httpRoutes = served(() -> client.supports(HTTPRoute.class))
+        ? Optional.of(new InformerEventSource<>(routeConfig(InformerEventSourceConfiguration.from(HTTPRoute.class, Rollout.class),
+            "httproutes", rollouts), context)) : Optional.empty();
+    Optional<InformerEventSource<GenericKubernetesResource, Rollout>> virtualServices =
+        served(() -> client.supports(IstioRouter.VIRTUAL_SERVICE.getGroup() + "/" + IstioRouter.VIRTUAL_SERVICE.getVersion(),
+            IstioRouter.VIRTUAL_SERVICE.getKind()))
+        ? Optional.of(new InformerEventSource<>(routeConfig(InformerEventSourceConfiguration.from(new GroupVersionKind(
+            IstioRouter.VIRTUAL_SERVICE.getGroup(), IstioRouter.VIRTUAL_SERVICE.getVersion(), IstioRouter.VIRTUAL_SERVICE.getKind()),
+            Rollout.class), "virtualservices", rollouts), context)) : Optional.empty();
+    // networking.k8s.io/v1 Ingress is served by every Kubernetes Vigie supports (1.19 and later).
+    Optional<InformerEventSource<Ingress, Rollout>> ingresses = Optional.of(new InformerEventSource<>(
+        routeConfig(InformerEventSourceConfiguration.from(Ingress.class, Rollout.class), "ingresses", rollouts), context));
+    httpRoutes.ifPresent(sources::add);
+    virtualServices.ifPresent(sources::add);
+    ingresses.ifPresent(sources::add);
+    LOG.info("route objects from informers: httproutes={} virtualservices={} ingresses={} (the others from the API server)",
+        httpRoutes.isPresent(), virtualServices.isPresent(), ingresses.isPresent());
+    this.caches = ClusterCaches.of(deployments, services, replicaSets, new RouteObjects(client,
+        httpRoutes.map(ClusterCaches::routeCache), virtualServices.map(ClusterCaches::routeCache),
+        ingresses.map(ClusterCaches::routeCache)));
+
     SimpleInboundEventSource<Rollout> measured = new SimpleInboundEventSource<>("measurements");
     this.measured = measured;
-    return List.of(deployments, services, replicaSets, measured);
+    sources.add(measured);
+    return sources;
+  }
+
+  /** A route object concerns the Rollouts that name it, and the one that owns it (NGINX's canary Ingress). */
+  private static <R extends HasMetadata> InformerEventSourceConfiguration<R> routeConfig(
+      InformerEventSourceConfiguration.Builder<R> builder, String resource, IndexerResourceCache<Rollout> rollouts) {
+    return builder.withName(resource)
+        .withSecondaryToPrimaryMapper(o -> rolloutsOf(o, rollouts, ROUTE_INDEX, resource + ":" + o.getMetadata().getName()))
+        .withOnAddFilter(RelevantChanges::createdByOthers)
+        .build();
+  }
+
+  /** The route objects a Rollout names, as {@code namespace/resource:name}. */
+  private static List<String> routeKeys(Rollout r) {
+    if (r.getSpec() == null || r.getSpec().getTrafficRouting() == null) {
+      return List.of();
+    }
+    io.vigie.api.v1alpha1.TrafficRouting routing = r.getSpec().getTrafficRouting();
+    String namespace = r.getMetadata().getNamespace();
+    List<String> keys = new java.util.ArrayList<>();
+    if (routing.getGatewayAPI() != null) {
+      routing.getGatewayAPI().routeNames().forEach(n -> keys.add(key(namespace, "httproutes:" + n)));
+    }
+    if (routing.getIstio() != null && routing.getIstio().getVirtualService() != null) {
+      keys.add(key(namespace, "virtualservices:" + routing.getIstio().getVirtualService().getName()));
+    }
+    if (routing.getNginx() != null) {
+      keys.add(key(namespace, "ingresses:" + routing.getNginx().getStableIngress()));
+    }
+    return keys;
+  }
+
+  /** Whether the API server serves a kind; a discovery that fails reads as no. */
+  private static boolean served(java.util.function.BooleanSupplier discovery) {
+    try {
+      return discovery.getAsBoolean();
+    } catch (RuntimeException e) {
+      LOG.warn("API discovery failed ({}): that route kind is read from the API server, not watched", e.toString());
+      return false;
+    }
   }
 
   /** The Rollouts that own this object, or that reference it by name. */

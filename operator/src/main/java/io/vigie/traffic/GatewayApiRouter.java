@@ -29,12 +29,14 @@ final class GatewayApiRouter implements TrafficRouter {
   private static final int MAX_RULES = 16;
   static final String HEADER_RULE_PREFIX = "vigie-header-";
 
+  private final RouteObjects objects;
   private final KubernetesClient client;
   private final List<String> routes;
   private final String field;
 
-  GatewayApiRouter(KubernetesClient client, List<String> routes, String field) {
-    this.client = client;
+  GatewayApiRouter(RouteObjects objects, List<String> routes, String field) {
+    this.objects = objects;
+    this.client = objects.client();
     this.routes = routes;
     this.field = field;
   }
@@ -46,8 +48,8 @@ final class GatewayApiRouter implements TrafficRouter {
     Set<Optional<Integer>> weights = new HashSet<>();
     Set<Optional<HeaderMatch>> headers = new HashSet<>();
     for (String name : routes) {
-      Optional<HTTPRoute> route = RouteReads.get(() -> client.resources(HTTPRoute.class).inNamespace(target.namespace())
-          .withName(name).get(), describe(target, name), "httproutes.gateway.networking.k8s.io", problems);
+      Optional<HTTPRoute> route = RouteReads.get(() -> objects.httpRoute(target.namespace(), name).orElse(null),
+          describe(target, name), "httproutes.gateway.networking.k8s.io", problems);
       if (route.isEmpty()) {
         if (problems.isEmpty()) {
           problems.add(describe(target, name) + " not found: create it or fix " + field
@@ -79,7 +81,8 @@ final class GatewayApiRouter implements TrafficRouter {
   @Override
   public void apply(RouteTarget target, int stableWeight, int canaryWeight, Optional<HeaderMatch> header) {
     for (String name : routes) {
-      HTTPRoute route = client.resources(HTTPRoute.class).inNamespace(target.namespace()).withName(name).get();
+      Optional<HTTPRoute> read = objects.httpRoute(target.namespace(), name);
+      HTTPRoute route = read.orElse(null);
       if (route == null) {
         if (canaryWeight == 0 && header.isEmpty()) {
           continue; // sending everything to stable: a route that is gone sends nothing to the canary
@@ -116,7 +119,7 @@ final class GatewayApiRouter implements TrafficRouter {
       if (!before.equals(client.getKubernetesSerialization().asJson(route.getSpec()))) {
         // An update carries the resourceVersion read above: a concurrent edit fails it, and the
         // next reconcile reads and decides again.
-        client.resources(HTTPRoute.class).inNamespace(target.namespace()).resource(route).update();
+        objects.writtenHttpRoute(client.resources(HTTPRoute.class).inNamespace(target.namespace()).resource(route).update(), read);
       }
     }
   }

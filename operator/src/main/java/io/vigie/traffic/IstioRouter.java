@@ -26,12 +26,14 @@ public final class IstioRouter implements TrafficRouter {
   static final String HEADER_ROUTE_PREFIX = "vigie-header-";
   private static final String FIELD = "spec.trafficRouting.istio.virtualService";
 
+  private final RouteObjects objects;
   private final KubernetesClient client;
   private final String name;
   private final List<String> routeNames;
 
-  IstioRouter(KubernetesClient client, String name, List<String> routeNames) {
-    this.client = client;
+  IstioRouter(RouteObjects objects, String name, List<String> routeNames) {
+    this.objects = objects;
+    this.client = objects.client();
     this.name = name;
     this.routeNames = routeNames;
   }
@@ -40,8 +42,8 @@ public final class IstioRouter implements TrafficRouter {
   public Observation.Route observe(RouteTarget target) {
     String object = "VirtualService " + target.namespace() + "/" + name;
     List<String> problems = new ArrayList<>();
-    Optional<GenericKubernetesResource> vs = RouteReads.get(() -> client.genericKubernetesResources(VIRTUAL_SERVICE)
-        .inNamespace(target.namespace()).withName(name).get(), object, "virtualservices.networking.istio.io", problems);
+    Optional<GenericKubernetesResource> vs = RouteReads.get(() -> objects.virtualService(target.namespace(), name).orElse(null),
+        object, "virtualservices.networking.istio.io", problems);
     if (vs.isEmpty()) {
       return Observation.Route.unusable(object, problems.isEmpty()
           ? object + " not found: create it or fix " + FIELD + ".name (and install Istio's CRDs if the cluster lacks them)"
@@ -84,8 +86,8 @@ public final class IstioRouter implements TrafficRouter {
 
   @Override
   public void apply(RouteTarget target, int stableWeight, int canaryWeight, Optional<HeaderMatch> header) {
-    var resource = client.genericKubernetesResources(VIRTUAL_SERVICE).inNamespace(target.namespace()).withName(name);
-    GenericKubernetesResource vs = resource.get();
+    Optional<GenericKubernetesResource> read = objects.virtualService(target.namespace(), name);
+    GenericKubernetesResource vs = read.orElse(null);
     if (vs == null && canaryWeight == 0 && header.isEmpty()) {
       return; // sending everything to stable: a VirtualService that is gone sends nothing to the canary
     }
@@ -111,7 +113,8 @@ public final class IstioRouter implements TrafficRouter {
     }
     spec(vs).put("http", http);
     if (!before.equals(client.getKubernetesSerialization().asJson(vs))) {
-      client.genericKubernetesResources(VIRTUAL_SERVICE).inNamespace(target.namespace()).resource(vs).update();
+      objects.writtenVirtualService(
+          client.genericKubernetesResources(VIRTUAL_SERVICE).inNamespace(target.namespace()).resource(vs).update(), read);
     }
   }
 

@@ -33,11 +33,13 @@ final class NginxRouter implements TrafficRouter {
   private static final String FIELD = "spec.trafficRouting.nginx.stableIngress";
   private static final String LEGACY_CLASS = "kubernetes.io/ingress.class";
 
+  private final RouteObjects objects;
   private final KubernetesClient client;
   private final String stableIngress;
 
-  NginxRouter(KubernetesClient client, String stableIngress) {
-    this.client = client;
+  NginxRouter(RouteObjects objects, String stableIngress) {
+    this.objects = objects;
+    this.client = objects.client();
     this.stableIngress = stableIngress;
   }
 
@@ -50,7 +52,7 @@ final class NginxRouter implements TrafficRouter {
     String object = "Ingress " + target.namespace() + "/" + canaryName(stableIngress);
     List<String> problems = new ArrayList<>();
     String stableObject = "Ingress " + target.namespace() + "/" + stableIngress;
-    Optional<Ingress> stable = RouteReads.get(() -> ingresses(target).withName(stableIngress).get(), stableObject,
+    Optional<Ingress> stable = RouteReads.get(() -> objects.ingress(target.namespace(), stableIngress).orElse(null), stableObject,
         "ingresses.networking.k8s.io", problems);
     if (stable.isEmpty()) {
       return Observation.Route.unusable(object, problems.isEmpty()
@@ -63,7 +65,7 @@ final class NginxRouter implements TrafficRouter {
     if (canaryName(stableIngress).length() > 253) {
       return Observation.Route.unusable(object, FIELD + " is too long for Vigie's canary Ingress <ingress>-canary");
     }
-    Ingress canary = ingresses(target).withName(canaryName(stableIngress)).get();
+    Ingress canary = objects.ingress(target.namespace(), canaryName(stableIngress)).orElse(null);
     if (canary == null) {
       return new Observation.Route(object, Optional.of(0), Optional.empty(), List.of());
     }
@@ -88,14 +90,15 @@ final class NginxRouter implements TrafficRouter {
 
   @Override
   public void apply(RouteTarget target, int stableWeight, int canaryWeight, Optional<HeaderMatch> header) {
-    Ingress existing = ingresses(target).withName(canaryName(stableIngress)).get();
+    Optional<Ingress> read = objects.ingress(target.namespace(), canaryName(stableIngress));
+    Ingress existing = read.orElse(null);
     if (canaryWeight == 0 && header.isEmpty()) {
       if (existing != null && Ownership.ownedBy(existing, target.rollout())) {
         ingresses(target).withName(canaryName(stableIngress)).delete();
       }
       return;
     }
-    Ingress stable = ingresses(target).withName(stableIngress).get();
+    Ingress stable = objects.ingress(target.namespace(), stableIngress).orElse(null);
     if (stable == null) {
       throw new IllegalStateException("Ingress " + target.namespace() + "/" + stableIngress + " not found: create it or fix "
           + FIELD);
@@ -123,7 +126,7 @@ final class NginxRouter implements TrafficRouter {
         .withSpec(canarySpec(stable, target))
         .build();
     if (existing == null) {
-      ingresses(target).resource(desired).create();
+      objects.writtenIngress(ingresses(target).resource(desired).create(), Optional.empty());
       return;
     }
     if (Objects.equals(existing.getMetadata().getAnnotations(), annotations) && Objects.equals(existing.getSpec(), desired.getSpec())) {
@@ -131,7 +134,7 @@ final class NginxRouter implements TrafficRouter {
     }
     existing.getMetadata().setAnnotations(annotations);
     existing.setSpec(desired.getSpec());
-    ingresses(target).resource(existing).update();
+    objects.writtenIngress(ingresses(target).resource(existing).update(), read);
   }
 
   private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<Ingress, io.fabric8.kubernetes.api.model.networking.v1.IngressList,

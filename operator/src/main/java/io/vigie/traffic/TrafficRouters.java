@@ -9,10 +9,15 @@ import java.util.Optional;
 
 /** Picks the router that {@code spec.trafficRouting} names. */
 public final class TrafficRouters {
-  private final KubernetesClient client;
+  private final RouteObjects objects;
 
   public TrafficRouters(KubernetesClient client) {
-    this.client = client;
+    this(RouteObjects.uncached(client));
+  }
+
+  /** Routers that read the route objects from these caches (and the API server for kinds not cached). */
+  public TrafficRouters(RouteObjects objects) {
+    this.objects = objects;
   }
 
   /** What is wrong with the routing spec itself (the schema rejects it; a spec stored before may not be). */
@@ -50,14 +55,14 @@ public final class TrafficRouters {
   /** The router for a routing spec that {@link #problem} accepts. */
   public TrafficRouter of(TrafficRouting routing) {
     if (routing.getGatewayAPI() != null) {
-      return new GatewayApiRouter(client, routing.getGatewayAPI().routeNames(),
+      return new GatewayApiRouter(objects, routing.getGatewayAPI().routeNames(),
           routing.getGatewayAPI().getHttpRoutes() != null ? "spec.trafficRouting.gatewayAPI.httpRoutes"
               : "spec.trafficRouting.gatewayAPI.httpRoute");
     }
     if (routing.getIstio() != null) {
-      return new IstioRouter(client, routing.getIstio().getVirtualService().getName(),
+      return new IstioRouter(objects, routing.getIstio().getVirtualService().getName(),
           Optional.ofNullable(routing.getIstio().getVirtualService().getRoutes()).orElse(java.util.List.of()));
     }
-    return new NginxRouter(client, routing.getNginx().getStableIngress());
+    return new NginxRouter(objects, routing.getNginx().getStableIngress());
   }
 }

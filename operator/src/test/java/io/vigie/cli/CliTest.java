@@ -9,10 +9,10 @@ import io.vigie.api.v1alpha1.RolloutAnalysis;
 import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.api.v1alpha1.TemplateRef;
 import io.vigie.testing.CanaryTraffic;
-import io.vigie.testing.JsonEndpoint;
+import io.vigie.testkit.HttpStub;
 import io.vigie.testing.Routes;
 import io.vigie.testing.OperatorHarness;
-import io.vigie.testing.RecordingDispatcher;
+import io.vigie.testkit.RecordingDispatcher;
 import io.vigie.testing.Routes;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -40,7 +40,7 @@ class CliTest {
   static final Path DOCS = Path.of(System.getProperty("vigie.examples", "../examples")).resolveSibling("docs");
   private OperatorHarness k8s;
   private Path kubeconfig;
-  private JsonEndpoint metrics;
+  private HttpStub metrics;
 
   /** What one run of the CLI printed, and its exit code. */
   record Run(int code, String out, String err) {}
@@ -112,7 +112,7 @@ class CliTest {
    */
   private CanaryStep errorRateAnalysis() throws IOException {
     CanaryTraffic traffic = new CanaryTraffic(k8s.client(), NS, "web", Routes.REPLICAS, image -> image.contains("bad") ? 0.25 : 0.0);
-    metrics = JsonEndpoint.serving(traffic::scrape);
+    metrics = HttpStub.serving(traffic::scrape);
     k8s.client().load(new ByteArrayInputStream("""
         apiVersion: vigie.io/v1alpha1
         kind: AnalysisTemplate

@@ -4,6 +4,8 @@ import io.vigie.core.Action.PauseTarget;
 import io.vigie.core.Action.PointStableService;
 import io.vigie.core.Action.RunCanary;
 import io.vigie.core.Action.ScaleCanary;
+import io.vigie.api.v1alpha1.RolloutSpec;
+import io.vigie.api.v1alpha1.RolloutStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,6 +55,21 @@ final class ModelWorld {
 
   static String revisionOf(String image) {
     return "rev-" + image;
+  }
+
+  /**
+   * One reconcile of the model: the decision on what the world shows, its actions applied, the
+   * control and the measurements it consumed gone, then the simulated controllers' turn.
+   */
+  Decision step(RolloutSpec spec, RolloutStatus status) {
+    Decision d = RolloutMachine.decide("shop", spec, status, observe());
+    d.actions().forEach(this::apply);
+    if (d.clearControl()) {
+      control = Optional.empty();
+    }
+    controllersTick();
+    analysis = new Observation.Analysis(analysis.resolved(), analysis.problems(), List.of());
+    return d;
   }
 
   Observation observe() {

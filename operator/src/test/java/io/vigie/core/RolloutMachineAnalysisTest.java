@@ -42,15 +42,9 @@ class RolloutMachineAnalysisTest {
   }
 
   private RolloutStatus step(RolloutSpec spec, RolloutStatus status) {
-    Decision d = RolloutMachine.decide("shop", spec, status, world.observe());
-    d.actions().forEach(world::apply);
-    if (d.clearControl()) {
-      world.control = Optional.empty();
-    }
-    world.controllersTick();
-    world.analysis = new Observation.Analysis(world.analysis.resolved(), List.of(), List.of());
-    return d.status();
+    return world.step(spec, status).status();
   }
+
 
   /** A canary of revision v2 serving its first step, watched by a background error-rate analysis. */
   private RolloutStatus servingWithBackgroundAnalysis(RolloutSpec spec) {

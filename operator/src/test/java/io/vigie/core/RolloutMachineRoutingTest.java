@@ -23,11 +23,9 @@ class RolloutMachineRoutingTest {
   }
 
   private RolloutStatus step(RolloutSpec spec, RolloutStatus status) {
-    Decision d = RolloutMachine.decide("shop", spec, status, world.observe());
-    d.actions().forEach(world::apply);
-    world.controllersTick();
-    return d.status();
+    return world.step(spec, status).status();
   }
+
 
   private RolloutStatus servingAt30Percent(RolloutSpec spec) {
     RolloutStatus status = step(spec, null);

@@ -25,14 +25,9 @@ class RolloutMachineTest {
   }
 
   private Decision step(RolloutSpec spec, RolloutStatus status) {
-    Decision d = RolloutMachine.decide("shop", spec, status, world.observe());
-    d.actions().forEach(world::apply);
-    if (d.clearControl()) {
-      world.control = Optional.empty();
-    }
-    world.controllersTick();
-    return d;
+    return world.step(spec, status);
   }
+
 
   @Test
   void adoptionWaitsForTheTargetsOwnRolloutToFinish() {

@@ -8,7 +8,7 @@ import io.vigie.api.v1alpha1.RevisionRecord.Verdict;
 import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.api.v1alpha1.RolloutStatus;
 import io.vigie.testing.OperatorHarness;
-import io.vigie.testing.RecordingDispatcher;
+import io.vigie.testkit.RecordingDispatcher;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Random;

@@ -20,7 +20,7 @@ import io.vigie.api.v1alpha1.TemplateRef;
 import io.vigie.api.v1alpha1.ThresholdRange;
 import io.vigie.api.v1alpha1.WebHeader;
 import io.vigie.api.v1alpha1.WebProvider;
-import io.vigie.testing.HttpStub;
+import io.vigie.testkit.HttpStub;
 import io.vigie.testing.OperatorHarness;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

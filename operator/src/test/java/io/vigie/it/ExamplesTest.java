@@ -10,7 +10,7 @@ import io.vigie.api.v1alpha1.RevisionRecord.Verdict;
 import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.api.v1alpha1.RolloutStatus;
 import io.vigie.reconciler.OperatorSettings;
-import io.vigie.testing.MockCluster;
+import io.vigie.testkit.MockCluster;
 import io.vigie.testing.OperatorHarness;
 import io.vigie.testing.Routes;
 import java.io.IOException;

@@ -20,8 +20,8 @@ import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.api.v1alpha1.RolloutStatus;
 import io.vigie.testing.InputFuzzer;
-import io.vigie.testing.JsonEndpoint;
-import io.vigie.testing.MockCluster;
+import io.vigie.testkit.HttpStub;
+import io.vigie.testkit.MockCluster;
 import io.vigie.testing.OperatorHarness;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +72,7 @@ class FuzzedInputTest {
     Map<String, Integer> outcomes = new TreeMap<>();
     int rollouts = 0;
     int templates = 0;
-    try (JsonEndpoint metrics = JsonEndpoint.serving(() -> "{\"status\": \"success\", \"data\": {\"resultType\": \"scalar\", "
+    try (HttpStub metrics = HttpStub.serving(() -> "{\"status\": \"success\", \"data\": {\"resultType\": \"scalar\", "
         + "\"result\": [0, \"0.1\"]}, \"value\": 0.1}");
         OperatorHarness k8s = OperatorHarness.start()) {
       InputFuzzer fuzzer = new InputFuzzer(SEED, metrics.url(""));

@@ -13,7 +13,7 @@ import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.api.v1alpha1.RolloutStatus;
 import io.vigie.testing.OperatorHarness;
-import io.vigie.testing.SilentServer;
+import io.vigie.testkit.SilentServer;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -12,7 +12,7 @@ import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.api.v1alpha1.ThresholdRange;
 import io.vigie.api.v1alpha1.WebProvider;
 import io.vigie.health.OpsServer;
-import io.vigie.testing.JsonEndpoint;
+import io.vigie.testkit.HttpStub;
 import io.vigie.testing.OperatorHarness;
 import java.io.IOException;
 import java.net.URI;
@@ -38,7 +38,7 @@ class OperatorMetricsTest {
 
   private OperatorHarness k8s;
   private OpsServer ops;
-  private JsonEndpoint app;
+  private HttpStub app;
   private volatile String errorRate = "0.01";
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -46,7 +46,7 @@ class OperatorMetricsTest {
   void start() throws IOException {
     k8s = OperatorHarness.start();
     ops = OpsServer.start(0, k8s.operator().metrics(), k8s.operator().health());
-    app = JsonEndpoint.serving(() -> "{\"errorRate\":" + errorRate + "}");
+    app = HttpStub.serving(() -> "{\"errorRate\":" + errorRate + "}");
   }
 
   @AfterEach

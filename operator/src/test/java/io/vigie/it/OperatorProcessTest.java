@@ -11,7 +11,7 @@ import io.vigie.api.v1alpha1.CanaryStep;
 import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.chart.HelmChart;
-import io.vigie.testing.MockCluster;
+import io.vigie.testkit.MockCluster;
 import io.vigie.simulator.SimulatedDeploymentController;
 import java.io.IOException;
 import java.net.ServerSocket;

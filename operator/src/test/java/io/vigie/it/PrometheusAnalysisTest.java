@@ -23,7 +23,7 @@ import io.vigie.api.v1alpha1.TemplateRef;
 import io.vigie.reconciler.OperatorSettings;
 import io.vigie.testing.CanaryTraffic;
 import io.vigie.testing.OperatorHarness;
-import io.vigie.testing.PrometheusServer;
+import io.vigie.testkit.PrometheusServer;
 import io.vigie.testing.Routes;
 import io.vigie.testing.TrafficExporter;
 import io.vigie.testing.TrafficExporter.Behaviour;

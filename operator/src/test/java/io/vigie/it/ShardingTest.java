@@ -7,7 +7,7 @@ import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.reconciler.OperatorSettings;
 import io.vigie.runtime.VigieOperator;
 import io.vigie.testing.OperatorHarness;
-import io.vigie.testing.RecordingDispatcher.Write;
+import io.vigie.testkit.RecordingDispatcher.Write;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Map;

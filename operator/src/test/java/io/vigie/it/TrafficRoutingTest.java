@@ -11,9 +11,9 @@ import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.api.v1alpha1.RolloutStatus;
 import io.vigie.api.v1alpha1.TemplateRef;
 import io.vigie.testing.CanaryTraffic;
-import io.vigie.testing.JsonEndpoint;
+import io.vigie.testkit.HttpStub;
 import io.vigie.testing.OperatorHarness;
-import io.vigie.testing.RecordingDispatcher.Write;
+import io.vigie.testkit.RecordingDispatcher.Write;
 import io.vigie.testing.Routes;
 import io.vigie.testing.Routes.Split;
 import java.io.ByteArrayInputStream;
@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class TrafficRoutingTest {
   private static final Optional<String> HEADER = Optional.of("x-canary=true");
   private OperatorHarness k8s;
-  private JsonEndpoint metrics;
+  private HttpStub metrics;
   /** The users' requests, routed as the test's Rollout routes them; none before it exists. */
   private volatile CanaryTraffic traffic;
 
@@ -47,7 +47,7 @@ class TrafficRoutingTest {
     k8s = OperatorHarness.start();
     k8s.createDeployment("web", "shop/web:v1", 4);
     k8s.createService("web", "web");
-    metrics = JsonEndpoint.serving(() -> traffic == null ? "{\"requests\": 0, \"errorRate\": null}" : traffic.scrape());
+    metrics = HttpStub.serving(() -> traffic == null ? "{\"requests\": 0, \"errorRate\": null}" : traffic.scrape());
     String template = """
         apiVersion: vigie.io/v1alpha1
         kind: AnalysisTemplate
@@ -144,7 +144,7 @@ class TrafficRoutingTest {
   }
 
   @Test
-  void weightsEditedByHandArePutBackAndSaidInAnEvent() {
+  void weightsEditedByHandArePutBackAsTheWatchBringsTheEditAndSaidInAnEvent() {
     createRollout(Routes.GATEWAY_API);
     k8s.setImage("web", "shop/web:v2");
     k8s.awaitPhase("web", RolloutPhase.Paused);
@@ -155,7 +155,7 @@ class TrafficRoutingTest {
       r.getSpec().getRules().get(0).getBackendRefs().get(1).setWeight(90);
       return r;
     });
-    k8s.nudge("web");
+    // No nudge: the HTTPRoute informer wakes the Rollout (its periodic look comes only after a minute).
 
     k8s.eventually(() -> {
       assertThat(Routes.GATEWAY_API.split(k8s.client())).isEqualTo(new Split(50, HEADER));
@@ -263,7 +263,7 @@ class TrafficRoutingTest {
     k8s.setImage("web", "shop/web:v2");
     k8s.awaitPhase("web", RolloutPhase.Paused);
     k8s.dispatcher().before((write, applied) -> write.byOperator() && write.path().contains("/httproutes/")
-        ? Optional.of(io.vigie.testing.RecordingDispatcher.status(403, "Forbidden")) : Optional.empty());
+        ? Optional.of(io.vigie.testkit.RecordingDispatcher.status(403, "Forbidden")) : Optional.empty());
 
     k8s.client().resources(io.vigie.api.v1alpha1.Rollout.class).inNamespace(NS).withName("web").delete();
 
@@ -277,7 +277,7 @@ class TrafficRoutingTest {
   void aRouteVigieMayNotWriteIsOnTheRolloutWithTheFixUntilItMayAgain() {
     java.util.concurrent.atomic.AtomicBoolean forbidden = new java.util.concurrent.atomic.AtomicBoolean(true);
     k8s.dispatcher().before((write, applied) -> forbidden.get() && write.byOperator() && write.path().contains("/httproutes/")
-        ? Optional.of(io.vigie.testing.RecordingDispatcher.status(403, "Forbidden")) : Optional.empty());
+        ? Optional.of(io.vigie.testkit.RecordingDispatcher.status(403, "Forbidden")) : Optional.empty());
     createRollout(Routes.GATEWAY_API);
     k8s.setImage("web", "shop/web:v2");
 

@@ -22,7 +22,7 @@ import io.vigie.core.Action;
 import io.vigie.core.Decision;
 import io.vigie.core.RolloutMachine;
 import io.vigie.simulator.SimulatedDeploymentController;
-import io.vigie.testing.MockCluster;
+import io.vigie.testkit.MockCluster;
 import io.vigie.traffic.TrafficRouters;
 import io.vigie.workload.CanaryDeployments;
 import io.vigie.workload.VigieServices;
@@ -52,9 +52,9 @@ class ExecutorIdempotenceTest {
       CanaryDeployments canaries = new CanaryDeployments(client);
       TrafficRouters routers = new TrafficRouters(client);
       ClusterObserver observer = new ClusterObserver(
-          new AnalysisObserver(client, new MetricProviders(), runner, Optional.empty()), routers, (ns, name) -> true);
-      ClusterCaches caches = freshReads(client);
-      ActionExecutor executor = new ActionExecutor(client, canaries, new VigieServices(client), routers);
+          new AnalysisObserver(client, new MetricProviders(), runner, Optional.empty()), (ns, name) -> true);
+      ClusterCaches caches = freshReads(client, routers);
+      ActionExecutor executor = new ActionExecutor(client, canaries, new VigieServices(client));
       objects(cluster.client());
       assertThat(controllers.lastError()).isNull();
       Instant now = Instant.parse("2026-01-01T00:00:00Z");
@@ -120,14 +120,15 @@ class ExecutorIdempotenceTest {
    * Reads that always show the cluster as it is (what the operator's caches give once read-after-write
    * and the watch caught up): what this invariant is about is the executor's writes, not the caches.
    */
-  private static ClusterCaches freshReads(KubernetesClient client) {
+  private static ClusterCaches freshReads(KubernetesClient client, TrafficRouters routers) {
     return new ClusterCaches(
         new ClusterCaches.Kind<>(id -> Optional.ofNullable(client.apps().deployments().inNamespace(id.getNamespace().orElseThrow())
             .withName(id.getName()).get()), (after, before) -> { }),
         new ClusterCaches.Kind<>(id -> Optional.ofNullable(client.services().inNamespace(id.getNamespace().orElseThrow())
             .withName(id.getName()).get()), (after, before) -> { }),
         uid -> client.apps().replicaSets().inAnyNamespace().list().getItems().stream()
-            .filter(rs -> ClusterCaches.ownerDeployment(rs).map(o -> uid.equals(o.getUid())).orElse(false)).toList());
+            .filter(rs -> ClusterCaches.ownerDeployment(rs).map(o -> uid.equals(o.getUid())).orElse(false)).toList(),
+        routers);
   }
 
   /** Every Deployment's controller has seen its spec, and one that is not paused has all its pods ready and updated. */

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.metrics.OperatorMetrics;
-import io.vigie.testing.MockCluster;
+import io.vigie.testkit.MockCluster;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,9 @@
 package io.vigie.testing;
 
+import io.vigie.testkit.ApiRequestLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigie.testing.ApiRequestLog.Request;
+import io.vigie.testkit.ApiRequestLog.Request;
 import org.junit.jupiter.api.Test;
 
 /** How a request to the API server maps to what an RBAC rule matches. */

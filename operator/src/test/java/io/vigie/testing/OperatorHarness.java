@@ -1,5 +1,8 @@
 package io.vigie.testing;
 
+import io.vigie.testkit.RecordingDispatcher;
+import io.vigie.testkit.MockCluster;
+import io.vigie.testkit.MutableClock;
 import io.vigie.simulator.SimulatedDeploymentController;
 
 import static org.awaitility.Awaitility.await;

@@ -1,5 +1,6 @@
 package io.vigie.testing;
 
+import io.vigie.testkit.RecordingDispatcher;
 import static io.vigie.testing.OperatorHarness.NS;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -96,7 +97,7 @@ public enum Routes {
   }
 
   /** True for a write to the route object Vigie manages (for NGINX: the creation of its canary Ingress too). */
-  public boolean isRouteWrite(io.vigie.testing.RecordingDispatcher.Write write) {
+  public boolean isRouteWrite(io.vigie.testkit.RecordingDispatcher.Write write) {
     if (this == NGINX && "POST".equals(write.method())) {
       return write.path().startsWith("/apis/networking.k8s.io/v1/namespaces/shop/ingresses")
           && write.body().contains("\"name\":\"web-canary\"");

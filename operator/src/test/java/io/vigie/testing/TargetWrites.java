@@ -1,8 +1,9 @@
 package io.vigie.testing;
 
+import io.vigie.testkit.RecordingDispatcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vigie.testing.RecordingDispatcher.Write;
+import io.vigie.testkit.RecordingDispatcher.Write;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,7 +1,5 @@
 package io.vigie.playground;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -48,16 +46,6 @@ interface MetricsBackend extends AutoCloseable {
 
   /** The Prometheus binary: $VIGIE_PROMETHEUS, then PATH. */
   static Optional<Path> prometheusBinary() {
-    String configured = System.getenv("VIGIE_PROMETHEUS");
-    if (configured != null && !configured.isBlank()) {
-      return Optional.of(Path.of(configured)).filter(Files::isExecutable);
-    }
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path candidate = Path.of(dir.isEmpty() ? "." : dir, "prometheus");
-      if (Files.isExecutable(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
+    return io.vigie.testkit.PrometheusServer.find();
   }
 }

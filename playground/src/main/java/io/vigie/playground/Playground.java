@@ -161,7 +161,7 @@ final class Playground implements AutoCloseable {
             + "(apt-get install prometheus) or use --metrics web");
       }
       metrics = settings.metrics() != MetricsBackend.Choice.WEB && prometheus.isPresent()
-          ? PrometheusServer.start(prometheus.get(), dataPlane.address(), settings.speed(), settings.scrapeSeconds())
+          ? PrometheusBackend.start(prometheus.get(), dataPlane.address(), settings.speed(), settings.scrapeSeconds())
           : new DataPlaneStats(dataPlane);
     }
     return metrics;

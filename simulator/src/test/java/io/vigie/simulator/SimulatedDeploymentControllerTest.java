@@ -10,15 +10,10 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.time.Clock;
+import io.vigie.testkit.MockCluster;
+import io.vigie.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
@@ -35,25 +30,23 @@ class SimulatedDeploymentControllerTest {
   private static final String NS = "shop";
   private static final Duration READINESS = Duration.ofSeconds(10);
 
-  private KubernetesMockServer server;
+  private MockCluster cluster;
   private KubernetesClient client;
   private SimulatedDeploymentController controller;
-  private final MovableClock clock = new MovableClock();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
   @BeforeEach
   void start() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher(), false);
-    server.init();
-    client = server.createClient();
-    controller = new SimulatedDeploymentController(server.createClient()).withReadinessDelay(clock, READINESS).start();
+    cluster = MockCluster.start();
+    client = cluster.client();
+    controller = new SimulatedDeploymentController(cluster.newClient("kube-controller-manager"))
+        .withReadinessDelay(clock, READINESS).start();
   }
 
   @AfterEach
   void stop() {
     controller.close();
-    client.close();
-    server.destroy();
+    cluster.close();
   }
 
   @Test
@@ -215,29 +208,5 @@ class SimulatedDeploymentControllerTest {
 
   private static IntOrString intOrPercent(String value) {
     return value.endsWith("%") ? new IntOrString(value) : new IntOrString(Integer.parseInt(value));
-  }
-
-  /** A clock the test moves by hand. */
-  private static final class MovableClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

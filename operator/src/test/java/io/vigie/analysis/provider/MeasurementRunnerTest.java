@@ -7,8 +7,8 @@ import io.vigie.api.v1alpha1.Metric;
 import io.vigie.api.v1alpha1.MetricProvider;
 import io.vigie.api.v1alpha1.ThresholdRange;
 import io.vigie.api.v1alpha1.WebProvider;
-import io.vigie.testing.JsonEndpoint;
-import io.vigie.testing.SilentServer;
+import io.vigie.testkit.HttpStub;
+import io.vigie.testkit.SilentServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,7 +24,7 @@ class MeasurementRunnerTest {
 
   @Test
   void aHangingProviderHoldsAtMostItsShareOfThreadsAndTheOthersMeasureMeanwhile() {
-    try (SilentServer hanging = SilentServer.start(); JsonEndpoint healthy = JsonEndpoint.serving(() -> "{\"v\": 0.01}")) {
+    try (SilentServer hanging = SilentServer.start(); HttpStub healthy = HttpStub.serving(() -> "{\"v\": 0.01}")) {
       Set<String> told = ConcurrentHashMap.newKeySet();
       MetricProviders providers = new MetricProviders(AddressPolicy.of(List.of("127.0.0.1"), Optional.empty()));
       // 10 threads: without a limit per provider, the 12 hanging measurements would take them all.

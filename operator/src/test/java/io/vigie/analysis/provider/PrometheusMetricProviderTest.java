@@ -1,5 +1,6 @@
 package io.vigie.analysis.provider;
 
+import io.vigie.testkit.HttpStub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigie.analysis.RawMeasurement;
@@ -22,7 +23,7 @@ class PrometheusMetricProviderTest {
   /** The test servers are on loopback, which providers refuse unless an admin allows it. */
   private static final AddressPolicy LOOPBACK = AddressPolicy.of(java.util.List.of("127.0.0.1"), java.util.Optional.empty());
   private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
-  private final FakeHttpServer prometheus = new FakeHttpServer();
+  private final HttpStub prometheus = HttpStub.answering(request -> HttpStub.Response.json("{}"));
   private final PrometheusMetricProvider provider = new PrometheusMetricProvider(LOOPBACK);
   private final Map<String, String> secrets = new java.util.HashMap<>();
   private final SecretReader reader = ref -> Optional.ofNullable(secrets.get(ref.getName() + "/" + ref.getKey()));
@@ -127,7 +128,7 @@ class PrometheusMetricProviderTest {
     metric.getProvider().getPrometheus().setAuth(auth);
     secrets.put("prom/token", "s3cret\n");
     measure(metric);
-    assertThat(prometheus.last().headers().get("Authorization")).containsExactly("Bearer s3cret");
+    assertThat(prometheus.last().headers().get("authorization")).containsExactly("Bearer s3cret");
 
     HttpAuth basic = new HttpAuth();
     SecretRef ref = new SecretRef();
@@ -137,7 +138,7 @@ class PrometheusMetricProviderTest {
     secrets.put("prom-basic/username", "vigie");
     secrets.put("prom-basic/password", "pw");
     measure(metric);
-    assertThat(prometheus.last().headers().get("Authorization")).containsExactly("Basic dmlnaWU6cHc=");
+    assertThat(prometheus.last().headers().get("authorization")).containsExactly("Basic dmlnaWU6cHc=");
 
     secrets.clear();
     assertThat(measure(metric).note()).isEqualTo("auth.basic: Secret prom-basic has no key 'username'");

@@ -1,5 +1,6 @@
 package io.vigie.analysis.provider;
 
+import io.vigie.testkit.HttpStub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigie.analysis.RawMeasurement;
@@ -20,7 +21,7 @@ class WebMetricProviderTest {
   /** The test servers are on loopback, which providers refuse unless an admin allows it. */
   private static final AddressPolicy LOOPBACK = AddressPolicy.of(java.util.List.of("127.0.0.1"), java.util.Optional.empty());
   private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
-  private final FakeHttpServer server = new FakeHttpServer();
+  private final HttpStub server = HttpStub.answering(request -> HttpStub.Response.json("{}"));
   private final WebMetricProvider provider = new WebMetricProvider(LOOPBACK);
 
   @AfterEach
@@ -70,7 +71,7 @@ class WebMetricProviderTest {
     measure(metric);
     assertThat(server.last().method()).isEqualTo("POST");
     assertThat(server.last().body()).isEqualTo("{\"q\":\"errors\"}");
-    assertThat(server.last().headers().get("X-token")).containsExactly("t0ken");
+    assertThat(server.last().headers().get("x-token")).containsExactly("t0ken");
   }
 
   @Test
@@ -104,8 +105,8 @@ class WebMetricProviderTest {
   void anAnswerOverAMebibyteIsAnError() {
     byte[] huge = new byte[2 << 20];
     java.util.Arrays.fill(huge, (byte) ' ');
-    try (io.vigie.testing.HttpStub flood = io.vigie.testing.HttpStub.answering(
-        r -> new io.vigie.testing.HttpStub.Response(200, java.util.Map.of(), huge))) {
+    try (io.vigie.testkit.HttpStub flood = io.vigie.testkit.HttpStub.answering(
+        r -> new io.vigie.testkit.HttpStub.Response(200, java.util.Map.of(), huge))) {
       Metric metric = metric("/v");
       metric.getProvider().getWeb().setUrl(flood.url("/big"));
       RawMeasurement m = provider.measure("step-1", metric, T, ref -> Optional.empty());

@@ -1,4 +1,4 @@
-package io.vigie.testing;
+package io.vigie.testkit;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -13,9 +13,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
- * An HTTP server on loopback that answers what the test's function says (status, headers, body)
- * and records every request it got, headers included: an attacker's endpoint, a redirecting proxy,
- * a server that echoes what it was sent.
+ * An HTTP server on loopback that answers what the test says (a function of the request, the JSON a
+ * supplier computes at that moment, or a status and body set and changed by the test) and records
+ * every request it got, headers included: a metrics endpoint, an attacker's endpoint, a redirecting
+ * proxy, a server that echoes what it was sent, one that stops answering ({@link #hang()}).
  */
 public final class HttpStub implements AutoCloseable {
   /** A request as the server saw it; header names in lower case. */
@@ -43,8 +44,11 @@ public final class HttpStub implements AutoCloseable {
 
   private final HttpServer server;
   private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private volatile Function<Request, Response> answer;
+  private volatile java.util.concurrent.CountDownLatch hang;
 
-  private HttpStub(Function<Request, Response> answer) {
+  private HttpStub(Function<Request, Response> initial) {
+    this.answer = initial;
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     } catch (IOException e) {
@@ -57,6 +61,14 @@ public final class HttpStub implements AutoCloseable {
       Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(), Map.copyOf(headers),
           new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
       requests.add(request);
+      java.util.concurrent.CountDownLatch held = hang;
+      if (held != null) {
+        try {
+          held.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       Response response = answer.apply(request);
       response.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
       exchange.sendResponseHeaders(response.status(), response.body().length == 0 ? -1 : response.body().length);
@@ -73,17 +85,50 @@ public final class HttpStub implements AutoCloseable {
     return new HttpStub(answer);
   }
 
+  /** Answers every request with the JSON the supplier gives at that moment. */
+  public static HttpStub serving(java.util.function.Supplier<String> json) {
+    return new HttpStub(request -> Response.json(json.get()));
+  }
+
+  /** From now on, answers every request with this status and body. */
+  public void answer(int status, String body) {
+    answer = request -> Response.status(status, body);
+  }
+
+  /** Holds every answer until {@link #release()}, as a server that stopped answering. */
+  public void hang() {
+    hang = new java.util.concurrent.CountDownLatch(1);
+  }
+
+  public void release() {
+    java.util.concurrent.CountDownLatch held = hang;
+    if (held != null) {
+      held.countDown();
+    }
+  }
+
   /** The address of a path on it, e.g. url("/stats"). */
   public String url(String path) {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    return url() + path;
+  }
+
+  /** Its address, without a path. */
+  public String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
   public List<Request> requests() {
     return List.copyOf(requests);
   }
 
+  /** The last request it got. */
+  public Request last() {
+    return requests.get(requests.size() - 1);
+  }
+
   @Override
   public void close() {
+    release();
     server.stop(0);
   }
 }

@@ -1,4 +1,4 @@
-package io.vigie.testing;
+package io.vigie.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.vigie.testing;
+package io.vigie.testkit;
 
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;

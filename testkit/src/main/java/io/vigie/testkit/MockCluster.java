@@ -1,4 +1,4 @@
-package io.vigie.testing;
+package io.vigie.testkit;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
@@ -41,6 +41,15 @@ public final class MockCluster implements AutoCloseable {
     MockCluster cluster = new MockCluster(server, dispatcher);
     for (CustomResourceDefinition crd : crds()) {
       cluster.client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    }
+    // The route kinds of the Gateway API and Istio, as a cluster that has them serves them.
+    for (String routeKind : List.of("httproutes.gateway.networking.k8s.io", "virtualservices.networking.istio.io")) {
+      try (InputStream in = MockCluster.class.getResourceAsStream("/route-crds/" + routeKind + ".yaml")) {
+        cluster.client.apiextensions().v1().customResourceDefinitions()
+            .resource(io.fabric8.kubernetes.client.utils.Serialization.unmarshal(in, CustomResourceDefinition.class)).create();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
     return cluster;
   }

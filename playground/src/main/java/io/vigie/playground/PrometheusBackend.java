@@ -1,0 +1,79 @@
+package io.vigie.playground;
+
+import io.vigie.testkit.PrometheusServer;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The analysis' metrics from a real Prometheus scraping the data plane's {@code /metrics}. It runs
+ * in real time while the playground's clock runs {@code speed} times faster, so its scrape interval
+ * and the queries' rate windows are the simulated ones divided by the speed: a 15 s scrape and a
+ * 1 m window at 60x are 250 ms and 1 s of Prometheus time.
+ */
+final class PrometheusBackend implements MetricsBackend {
+  private static final double WINDOW_SECONDS = 60;
+
+  private final PrometheusServer server;
+  private final long windowMillis;
+
+  private PrometheusBackend(PrometheusServer server, long windowMillis) {
+    this.server = server;
+    this.windowMillis = windowMillis;
+  }
+
+  static PrometheusBackend start(Path binary, String dataPlane, double speed, long scrapeSeconds) {
+    long scrapeMillis = Math.max(50, Math.round(scrapeSeconds * 1000 / speed));
+    long windowMillis = Math.max(4 * scrapeMillis, Math.round(WINDOW_SECONDS * 1000 / speed));
+    PrometheusServer server = PrometheusServer.start(binary, Duration.ofMillis(scrapeMillis),
+        List.of(URI.create(dataPlane).getAuthority()));
+    try {
+      // Scraped once: a query of the analysis finds its series from the first measurement on.
+      server.awaitData("up == 1", Duration.ofSeconds(60));
+    } catch (RuntimeException e) {
+      String log = server.log();
+      server.close();
+      throw new IllegalStateException("Prometheus did not scrape the data plane within 60s: " + log, e);
+    }
+    return new PrometheusBackend(server, windowMillis);
+  }
+
+  @Override
+  public String describe() {
+    return "Prometheus at " + server.address() + ", scraping the data plane's /metrics (intervals and windows divided by the speed)";
+  }
+
+  @Override
+  public String kind() {
+    return "prometheus";
+  }
+
+  @Override
+  public String errorRateProvider() {
+    String w = windowMillis + "ms";
+    return provider("sum(rate(http_requests_total{role=\"canary\",code=~\"5..\"}[" + w + "]))"
+        + " / sum(rate(http_requests_total{role=\"canary\"}[" + w + "]))", w);
+  }
+
+  @Override
+  public String latencyProvider() {
+    String w = windowMillis + "ms";
+    return provider("histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{role=\"canary\"}[" + w + "])))", w);
+  }
+
+  private String provider(String query, String window) {
+    return "{prometheus: {address: \"" + server.address() + "\", query: '" + query + "', requestsQuery: '"
+        + "sum(increase(http_requests_total{role=\"canary\"}[" + window + "]))', timeout: 5s}}";
+  }
+
+  @Override
+  public void goDown() {
+    server.stop();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
