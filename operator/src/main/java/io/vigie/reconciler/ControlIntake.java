@@ -48,8 +48,9 @@ final class ControlIntake {
         patch.addObject().put("op", "remove").put("path", pointer(control.annotation()));
         patch.addObject().put("op", "add").put("path", pointer(ACCEPTED))
             .put("value", control.word() + "=" + value + "#" + UUID.randomUUID());
+        // On the object as read: with a name only, fabric8 would GET it first.
         Rollout accepted = client.resources(Rollout.class).inNamespace(rollout.getMetadata().getNamespace())
-            .withName(rollout.getMetadata().getName())
+            .resource(rollout)
             .patch(PatchContext.of(PatchType.JSON), patch.toString());
         remember(context, rollout, accepted);
         return accepted;
@@ -82,7 +83,7 @@ final class ControlIntake {
     patch.addObject().put("op", "remove").put("path", pointer(ACCEPTED));
     try {
       remember(context, rollout, client.resources(Rollout.class).inNamespace(rollout.getMetadata().getNamespace())
-          .withName(rollout.getMetadata().getName())
+          .resource(rollout)
           .patch(PatchContext.of(PatchType.JSON), patch.toString()));
     } catch (KubernetesClientException e) {
       // Already gone (HTTP 422 from a remove of a missing path): nothing left to clear.

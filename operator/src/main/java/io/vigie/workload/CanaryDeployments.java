@@ -69,7 +69,8 @@ public final class CanaryDeployments {
    */
   public Optional<Deployment> scale(String namespace, String target, int replicas, Optional<Deployment> existing) {
     if (existing.isPresent() && view(existing.get()).replicas() != replicas) {
-      return Optional.of(client.apps().deployments().inNamespace(namespace).withName(nameFor(target))
+      // On the object as read: with a name only, fabric8 would GET it first.
+      return Optional.of(client.apps().deployments().inNamespace(namespace).resource(existing.get())
           .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":" + replicas + "}}"));
     }
     return existing;

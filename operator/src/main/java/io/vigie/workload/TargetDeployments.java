@@ -74,7 +74,8 @@ public final class TargetDeployments {
   }
 
   private Deployment apply(Deployment seen, ArrayNode patch) {
-    return client.apps().deployments().inNamespace(seen.getMetadata().getNamespace()).withName(seen.getMetadata().getName())
+    // On the object as read: with a name only, fabric8 would GET it first.
+    return client.apps().deployments().inNamespace(seen.getMetadata().getNamespace()).resource(seen)
         .patch(PatchContext.of(PatchType.JSON), patch.toString());
   }
 

@@ -107,6 +107,8 @@ final class ScaleBench {
         completions.await(s -> s.getPhase() == RolloutPhase.Healthy, count, Duration.ofMinutes(30),
             "the Rollouts did not all adopt their Deployments");
         // Every Rollout Healthy, nothing changing: what does the operator still ask the API server?
+        // The adoptions' last writes (their Events go after the Healthy status) end first.
+        awaitQuiet(playground, Duration.ofSeconds(5), Duration.ofMinutes(5));
         long steadyBefore = playground.apiRequestsFrom(OPERATOR_TOKEN);
         Thread.sleep(steadyWindow.toMillis());
         double steadyPerMinute = (playground.apiRequestsFrom(OPERATOR_TOKEN) - steadyBefore) * 60_000.0 / steadyWindow.toMillis();
@@ -133,6 +135,21 @@ final class ScaleBench {
         int steps = Math.max(1, latencies.size());
         return new Figures(latencies.size(), reconciles / seconds, quantile(latencies, 0.5), quantile(latencies, 0.99),
             heap / 1048576.0, (double) requests / steps, (double) writes / steps, reconciles / steps, steadyPerMinute);
+      }
+    }
+  }
+
+  /** Waits until the operator has sent no request for {@code quiet}, or gives up after {@code limit}. */
+  private static void awaitQuiet(Playground playground, Duration quiet, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    long last = playground.apiRequestsFrom(OPERATOR_TOKEN);
+    long since = System.nanoTime();
+    while (System.nanoTime() < deadline && System.nanoTime() - since < quiet.toNanos()) {
+      Thread.sleep(200);
+      long now = playground.apiRequestsFrom(OPERATOR_TOKEN);
+      if (now != last) {
+        last = now;
+        since = System.nanoTime();
       }
     }
   }
