@@ -1,5 +1,7 @@
 package io.vigie.workload;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -21,6 +23,7 @@ import java.util.Optional;
  * revision labels added to its selector and pods, owned by the Rollout.
  */
 public final class CanaryDeployments {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final KubernetesClient client;
 
   public CanaryDeployments(KubernetesClient client) {
@@ -71,9 +74,15 @@ public final class CanaryDeployments {
     if (existing.isPresent() && view(existing.get()).replicas() != replicas) {
       // On the object as read: with a name only, fabric8 would GET it first.
       return Optional.of(client.apps().deployments().inNamespace(namespace).resource(existing.get())
-          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":" + replicas + "}}"));
+          .patch(PatchContext.of(PatchType.JSON_MERGE), replicasPatch(replicas)));
     }
     return existing;
+  }
+
+  private static String replicasPatch(int replicas) {
+    ObjectNode patch = JSON.createObjectNode();
+    patch.putObject("spec").put("replicas", replicas);
+    return patch.toString();
   }
 
   /** Deletes the canary, if this Rollout owns it: a Deployment of that name made by someone else stays. */

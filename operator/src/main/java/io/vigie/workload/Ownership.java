@@ -25,8 +25,7 @@ public final class Ownership {
 
   /** True when the object is owned by this Rollout (by uid, as Kubernetes' garbage collector sees it). */
   public static boolean ownedBy(HasMetadata object, Rollout rollout) {
-    List<OwnerReference> owners = object.getMetadata().getOwnerReferences();
-    return owners != null && owners.stream().anyMatch(o -> o.getUid() != null && o.getUid().equals(rollout.getMetadata().getUid()));
+    return rollout.getMetadata().getUid() != null && object.hasOwnerReferenceFor(rollout);
   }
 
   public static Map<String, String> labels(Rollout rollout, String role) {
