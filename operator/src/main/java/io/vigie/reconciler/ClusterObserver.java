@@ -58,9 +58,15 @@ final class ClusterObserver {
         : spec.getTargetRef().getName()).filter(Names::isTargetName);
     Optional<String> serviceName = Optional.ofNullable(spec == null || spec.getService() == null ? null
         : spec.getService().getName()).filter(Names::isServiceName);
-    Optional<Deployment> target = targetName.flatMap(n -> caches.deployment(namespace, n));
-    Optional<Service> service = serviceName.flatMap(n -> caches.service(namespace, n));
     List<String> conflicts = new ArrayList<>();
+    Optional<Deployment> target = targetName.flatMap(n -> caches.deployment(namespace, n));
+    if (target.isPresent() && target.get().getSpec().getTemplate() == null) {
+      // Only Vigie's canaries lose their template in the cache (PrunedStore).
+      conflicts.add("Deployment " + namespace + "/" + target.get().getMetadata().getName() + " is the canary of a Rollout: "
+          + "point spec.targetRef at your own Deployment");
+      target = Optional.empty();
+    }
+    Optional<Service> service = serviceName.flatMap(n -> caches.service(namespace, n));
     Manager manager = target.map(d -> manager(d, rollout, conflicts)).orElse(Manager.NONE);
     Optional<String> stableHash = Optional.ofNullable(rollout.getStatus()).map(s -> s.getStablePodTemplateHash());
     Optional<Observation.Target> targetView = target.map(d -> TargetView.of(d, caches.replicaSetsOf(d), stableHash, manager));

@@ -43,6 +43,7 @@ import io.vigie.notify.EventRecorder;
 import io.vigie.traffic.IstioRouter;
 import io.vigie.traffic.RouteObjects;
 import io.vigie.workload.CanaryDeployments;
+import io.vigie.workload.Labels;
 import io.vigie.workload.VigieServices;
 import java.time.Clock;
 import java.util.HashSet;
@@ -140,19 +141,25 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
         .withSecondaryToPrimaryMapper(d -> rolloutsOf(d, rollouts, TARGET_INDEX, d.getMetadata().getName()))
         .withOnUpdateFilter(RelevantChanges::deployment)
         .withOnAddFilter(RelevantChanges::createdByOthers)
+        .withItemStore(PrunedStore.deployments())
         .build();
     var serviceConfig = InformerEventSourceConfiguration.from(Service.class, Rollout.class)
         .withName("services")
         .withSecondaryToPrimaryMapper(s -> rolloutsOf(s, rollouts, SERVICE_INDEX, s.getMetadata().getName()))
         .withOnUpdateFilter(RelevantChanges::service)
         .withOnAddFilter(RelevantChanges::createdByOthers)
+        .withItemStore(PrunedStore.services())
         .build();
     // A ReplicaSet concerns the Rollouts of the Deployment that owns it.
+    // Only the targets' ReplicaSets are read: a canary's (its pods labelled vigie.io/role) is left
+    // out of the cache, a third of a cluster's Vigie ReplicaSets and their templates.
     var replicaSetConfig = InformerEventSourceConfiguration.from(ReplicaSet.class, Rollout.class)
         .withName("replicasets")
+        .withLabelSelector("!" + Labels.ROLE)
         .withSecondaryToPrimaryMapper(rs -> ClusterCaches.ownerDeployment(rs)
             .map(owner -> rolloutsOf(rs, rollouts, TARGET_INDEX, owner.getName())).orElse(Set.of()))
         .withOnUpdateFilter(RelevantChanges::replicaSet)
+        .withItemStore(PrunedStore.replicaSets())
         .build();
     InformerEventSource<Deployment, Rollout> deployments = new InformerEventSource<>(deploymentConfig, context);
     InformerEventSource<Service, Rollout> services = new InformerEventSource<>(serviceConfig, context);

@@ -213,4 +213,24 @@ class InvalidRolloutTest {
     assertThat(k8s.service("web-canary")).isNull();
     assertThat(k8s.service("frontend-stable")).isNull();
   }
+
+  @Test
+  void aRolloutWhoseTargetIsAnotherRolloutsCanaryIsInvalidAndTheCanaryIsLeftAlone() {
+    k8s.createDeployment("web", "shop/web:v1", 2);
+    k8s.createService("web", "web");
+    k8s.createRollout("web", "web", "web", CanaryStep.weight(50), CanaryStep.pauseUntilPromoted());
+    k8s.awaitPhase("web", RolloutPhase.Healthy);
+    k8s.setImage("web", "shop/web:v2");
+    k8s.awaitPhase("web", RolloutPhase.Paused);
+    int canaryGeneration = k8s.deployment("web-canary").getMetadata().getGeneration().intValue();
+
+    k8s.createService("other", "web");
+    k8s.createRollout("other", "web-canary", "other", CanaryStep.weight(20));
+
+    assertThat(k8s.awaitPhase("other", RolloutPhase.Invalid).getMessage())
+        .contains("Deployment shop/web-canary is the canary of a Rollout: point spec.targetRef at your own Deployment");
+    assertThat(k8s.deployment("web-canary").getMetadata().getGeneration()).isEqualTo(canaryGeneration);
+    assertThat(k8s.deployment("web-canary").getMetadata().getAnnotations()).doesNotContainKey("vigie.io/rollout");
+    assertThat(k8s.status("web").getPhase()).isEqualTo(RolloutPhase.Paused);
+  }
 }

@@ -39,9 +39,10 @@ final class OperatorProcess implements AutoCloseable {
   /** Starts the operator on this kubeconfig, watching these namespaces, and waits until it is ready. */
   static OperatorProcess start(Path kubeconfig, Set<String> namespaces, Path log) throws IOException, InterruptedException {
     int port = freePort();
-    // G1 whatever the machine's size, so that jcmd's first "used" figure is the whole heap.
+    // The GC options of the chart's jvmOptions (G1 whatever the machine's size, so that jcmd's first
+    // "used" figure is the whole heap; the informer caches' repeated strings deduplicated).
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:+UseG1GC", "-cp", System.getProperty("java.class.path"), "io.vigie.cli.VigieCommand", "operator",
+        "-XX:+UseG1GC", "-XX:+UseStringDeduplication", "-cp", System.getProperty("java.class.path"), "io.vigie.cli.VigieCommand", "operator",
         "--kubeconfig", kubeconfig.toString(), "--metrics-port", Integer.toString(port)));
     if (!namespaces.isEmpty()) {
       command.add("--namespaces");
