@@ -175,31 +175,38 @@ public final class RolloutMetrics {
   }
 
   /** The gauges of one Rollout, read from its last written status. */
+  /**
+   * The gauges of one Rollout, and the three values they read: not the status itself, which would
+   * keep a second copy of every Rollout's status (history, conditions, analyses) next to the cache's.
+   */
   private final class PerRollout {
     private final List<Meter> meters = new ArrayList<>();
-    private volatile RolloutStatus status = new RolloutStatus();
+    private volatile RolloutPhase phase;
+    private volatile int canaryWeight;
+    private volatile int step;
 
     PerRollout(String namespace, String name) {
       Tags tags = Tags.of("namespace", namespace, "rollout", name);
-      for (RolloutPhase phase : RolloutPhase.values()) {
-        meters.add(Gauge.builder(PHASE, this, r -> r.status.getPhase() == phase ? 1 : 0)
+      for (RolloutPhase each : RolloutPhase.values()) {
+        meters.add(Gauge.builder(PHASE, this, r -> r.phase == each ? 1 : 0)
             .description("1 for the phase the Rollout is in, 0 for the others")
-            .tags(tags).tag("phase", phase.name()).register(registry));
+            .tags(tags).tag("phase", each.name()).register(registry));
       }
-      meters.add(Gauge.builder(CANARY_WEIGHT, this, r -> Optional.ofNullable(r.status.getCanaryWeight()).orElse(0))
+      meters.add(Gauge.builder(CANARY_WEIGHT, this, r -> r.canaryWeight)
           .description("Share of traffic the canary serves, in percent").tags(tags).register(registry));
-      meters.add(Gauge.builder(STEP, this, PerRollout::step)
+      meters.add(Gauge.builder(STEP, this, r -> r.step)
           .description("The canary step the Rollout is at (1-based); 0 when no canary is in progress")
           .tags(tags).register(registry));
     }
 
     void set(RolloutStatus status) {
-      this.status = status;
+      this.phase = status.getPhase();
+      this.canaryWeight = Optional.ofNullable(status.getCanaryWeight()).orElse(0);
+      this.step = step(status.getStep());
     }
 
     /** The number of the Step column ("3/5" is 3). */
-    private double step() {
-      String step = status.getStep();
+    private static int step(String step) {
       int slash = step == null ? -1 : step.indexOf('/');
       try {
         return slash < 0 ? 0 : Integer.parseInt(step.substring(0, slash));
