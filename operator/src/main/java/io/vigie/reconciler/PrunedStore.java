@@ -15,8 +15,9 @@ import java.util.function.Consumer;
  * what no decision reads is dropped as the watch brings it, before the store and the event handlers
  * see it (so that an update filter compares like with like). Dropped: managedFields and kubectl's
  * last-applied annotation of Deployments and ReplicaSets (Vigie writes them with JSON patches only,
- * never a whole object), their status conditions, the pod template of Vigie's own canary
- * Deployments (a decision reads its labels, size and ready pods), and a Service's status (Vigie's
+ * never a whole object), their status conditions, a ReplicaSet's annotations and selector, the pod
+ * template, selector and strategy of Vigie's own canary Deployments (a decision reads their labels,
+ * size and ready pods), and a Service's status (Vigie's
  * Service writes are updates of the object, whose status the API server ignores). Objects are
  * pruned in place: they come fresh from the watch, and nothing else holds them.
  */
@@ -40,6 +41,8 @@ final class PrunedStore<V extends HasMetadata> extends BasicItemStore<V> {
           && d.getMetadata().getOwnerReferences().stream().anyMatch(o -> "Rollout".equals(o.getKind()));
       if (canary && d.getSpec() != null) {
         d.getSpec().setTemplate(null);
+        d.getSpec().setSelector(null);
+        d.getSpec().setStrategy(null);
       }
     });
   }
@@ -47,6 +50,11 @@ final class PrunedStore<V extends HasMetadata> extends BasicItemStore<V> {
   static PrunedStore<ReplicaSet> replicaSets() {
     return new PrunedStore<>(rs -> {
       dropWriteOnlyMetadata(rs);
+      // Never written by Vigie, and read for its owner, labels, template and counts only.
+      rs.getMetadata().setAnnotations(null);
+      if (rs.getSpec() != null) {
+        rs.getSpec().setSelector(null);
+      }
       if (rs.getStatus() != null) {
         rs.getStatus().setConditions(null);
       }
