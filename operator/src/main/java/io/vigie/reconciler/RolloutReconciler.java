@@ -169,19 +169,19 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
 
     // The route kinds whose API the cluster serves at start are watched; a kind installed later is
     // read from the API server at each reconcile until the operator restarts.
-    rollouts.addIndexer(ROUTE_INDEX, RolloutReconciler::routeKeys);
-    Optional<InformerEventSource<HTTPRoute, Rollout>> httpRoutes = served(() -> client.supports(HTTPRoute.class))
-        ? Optional.of(new InformerEventSource<>(routeConfig(InformerEventSourceConfiguration.from(HTTPRoute.class, Rollout.class),
+    rollouts.addIndexer(ROUTE_INDEX, RouteInformers::routeKeys);
+    Optional<InformerEventSource<HTTPRoute, Rollout>> httpRoutes = RouteInformers.served(() -> client.supports(HTTPRoute.class))
+        ? Optional.of(new InformerEventSource<>(RouteInformers.config(InformerEventSourceConfiguration.from(HTTPRoute.class, Rollout.class),
             "httproutes", rollouts), context)) : Optional.empty();
     Optional<InformerEventSource<GenericKubernetesResource, Rollout>> virtualServices =
-        served(() -> client.supports(IstioRouter.VIRTUAL_SERVICE.getGroup() + "/" + IstioRouter.VIRTUAL_SERVICE.getVersion(),
+        RouteInformers.served(() -> client.supports(IstioRouter.VIRTUAL_SERVICE.getGroup() + "/" + IstioRouter.VIRTUAL_SERVICE.getVersion(),
             IstioRouter.VIRTUAL_SERVICE.getKind()))
-        ? Optional.of(new InformerEventSource<>(routeConfig(InformerEventSourceConfiguration.from(new GroupVersionKind(
+        ? Optional.of(new InformerEventSource<>(RouteInformers.config(InformerEventSourceConfiguration.from(new GroupVersionKind(
             IstioRouter.VIRTUAL_SERVICE.getGroup(), IstioRouter.VIRTUAL_SERVICE.getVersion(), IstioRouter.VIRTUAL_SERVICE.getKind()),
             Rollout.class), "virtualservices", rollouts), context)) : Optional.empty();
     // networking.k8s.io/v1 Ingress is served by every Kubernetes Vigie supports (1.19 and later).
     Optional<InformerEventSource<Ingress, Rollout>> ingresses = Optional.of(new InformerEventSource<>(
-        routeConfig(InformerEventSourceConfiguration.from(Ingress.class, Rollout.class), "ingresses", rollouts), context));
+        RouteInformers.config(InformerEventSourceConfiguration.from(Ingress.class, Rollout.class), "ingresses", rollouts), context));
     httpRoutes.ifPresent(sources::add);
     virtualServices.ifPresent(sources::add);
     ingresses.ifPresent(sources::add);
@@ -197,47 +197,8 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
     return sources;
   }
 
-  /** A route object concerns the Rollouts that name it, and the one that owns it (NGINX's canary Ingress). */
-  private static <R extends HasMetadata> InformerEventSourceConfiguration<R> routeConfig(
-      InformerEventSourceConfiguration.Builder<R> builder, String resource, IndexerResourceCache<Rollout> rollouts) {
-    return builder.withName(resource)
-        .withSecondaryToPrimaryMapper(o -> rolloutsOf(o, rollouts, ROUTE_INDEX, resource + ":" + o.getMetadata().getName()))
-        .withOnAddFilter(RelevantChanges::createdByOthers)
-        .build();
-  }
-
-  /** The route objects a Rollout names, as {@code namespace/resource:name}. */
-  private static List<String> routeKeys(Rollout r) {
-    if (r.getSpec() == null || r.getSpec().getTrafficRouting() == null) {
-      return List.of();
-    }
-    io.vigie.api.v1alpha1.TrafficRouting routing = r.getSpec().getTrafficRouting();
-    String namespace = r.getMetadata().getNamespace();
-    List<String> keys = new java.util.ArrayList<>();
-    if (routing.getGatewayAPI() != null) {
-      routing.getGatewayAPI().routeNames().forEach(n -> keys.add(key(namespace, "httproutes:" + n)));
-    }
-    if (routing.getIstio() != null && routing.getIstio().getVirtualService() != null) {
-      keys.add(key(namespace, "virtualservices:" + routing.getIstio().getVirtualService().getName()));
-    }
-    if (routing.getNginx() != null) {
-      keys.add(key(namespace, "ingresses:" + routing.getNginx().getStableIngress()));
-    }
-    return keys;
-  }
-
-  /** Whether the API server serves a kind; a discovery that fails reads as no. */
-  private static boolean served(java.util.function.BooleanSupplier discovery) {
-    try {
-      return discovery.getAsBoolean();
-    } catch (RuntimeException e) {
-      LOG.warn("API discovery failed ({}): that route kind is read from the API server, not watched", e.toString());
-      return false;
-    }
-  }
-
   /** The Rollouts that own this object, or that reference it by name. */
-  private static Set<ResourceID> rolloutsOf(HasMetadata object, IndexerResourceCache<Rollout> rollouts, String index,
+  static Set<ResourceID> rolloutsOf(HasMetadata object, IndexerResourceCache<Rollout> rollouts, String index,
       String referencedName) {
     Set<ResourceID> ids = new HashSet<>();
     String namespace = object.getMetadata().getNamespace();
@@ -252,7 +213,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
     return ids;
   }
 
-  private static String key(String namespace, String name) {
+  static String key(String namespace, String name) {
     return namespace + "/" + name;
   }
 
