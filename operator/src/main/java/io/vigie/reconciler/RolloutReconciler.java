@@ -84,7 +84,8 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
   private final RolloutMetrics metrics;
   private final MeasurementRunner measurements;
   // Set when JOSDK asks for the event sources, after construction.
-  private volatile SimpleInboundEventSource<Rollout> measured;
+  /** Reconciles asked for by name: a measurement done, a Deployment given back. */
+  private volatile SimpleInboundEventSource<Rollout> wakeUps;
   private volatile IndexerResourceCache<Rollout> rollouts;
   private volatile ClusterCaches caches;
 
@@ -112,14 +113,18 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
     this.clockSpeed = settings.clockSpeed() > 0 ? settings.clockSpeed() : 1;
   }
 
-  /** A measurement of this Rollout ("namespace/name") finished: look at it again. */
   private volatile boolean closed;
 
+  /** A measurement of this Rollout ("namespace/name") finished: look at it again. */
   private void measured(String key) {
-    SimpleInboundEventSource<Rollout> source = measured;
     int slash = key.indexOf('/');
+    wake(new ResourceID(key.substring(slash + 1), key.substring(0, slash)));
+  }
+
+  private void wake(ResourceID rollout) {
+    SimpleInboundEventSource<Rollout> source = wakeUps;
     if (source != null && !closed) {
-      source.propagateEvent(new ResourceID(key.substring(slash + 1), key.substring(0, slash)));
+      source.propagateEvent(rollout);
     }
   }
 
@@ -191,9 +196,9 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
         httpRoutes.map(ClusterCaches::routeCache), virtualServices.map(ClusterCaches::routeCache),
         ingresses.map(ClusterCaches::routeCache)));
 
-    SimpleInboundEventSource<Rollout> measured = new SimpleInboundEventSource<>("measurements");
-    this.measured = measured;
-    sources.add(measured);
+    SimpleInboundEventSource<Rollout> wakeUps = new SimpleInboundEventSource<>("wake-ups");
+    this.wakeUps = wakeUps;
+    sources.add(wakeUps);
     return sources;
   }
 
@@ -341,6 +346,14 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
     List<Action> actions = RolloutMachine.cleanup(rollout.getStatus(), snapshot.observation());
     executor.apply(rollout, snapshot, actions, caches);
     boolean released = actions.stream().anyMatch(a -> a instanceof Action.ReleaseTarget);
+    if (released && rollouts != null) {
+      // Another Rollout of this Deployment, Invalid while this one held it, may adopt it now. The
+      // release's own watch event is one JOSDK may drop as a write it made: wake them by name.
+      rollouts.byIndex(TARGET_INDEX, key(namespace, spec.getTargetRef().getName())).stream()
+          .map(ResourceID::fromResource)
+          .filter(id -> !id.equals(ResourceID.fromResource(rollout)))
+          .forEach(this::wake);
+    }
     LOG.info("cleanup rollout={}/{}: Vigie objects removed, Deployment {} {}", namespace, rollout.getMetadata().getName(),
         spec.getTargetRef().getName(), released ? "unpaused" : "left as it is (this Rollout did not adopt it)");
     return DeleteControl.defaultDelete();

@@ -221,7 +221,10 @@ class HardeningTest {
     k8s.client().resources(Rollout.class).inNamespace(NS).withName("web").delete();
     await().atMost(OperatorHarness.WAIT).until(() -> k8s.rollout("web") == null);
     k8s.setImage("web", "shop/web:v1");
-    k8s.eventually(() -> assertThat(k8s.deployment("web").getMetadata().getAnnotations()).containsEntry("vigie.io/rollout", "next"));
+    k8s.eventually(() -> assertThat(k8s.deployment("web").getMetadata().getAnnotations())
+        .as("Deployment web adopted by Rollout next, which is %s: %s (conditions %s)", k8s.status("next").getPhase(),
+            k8s.status("next").getMessage(), k8s.status("next").getConditions())
+        .containsEntry("vigie.io/rollout", "next"));
     k8s.awaitPhase("next", RolloutPhase.Healthy);
   }
 
