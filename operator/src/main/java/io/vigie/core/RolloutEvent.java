@@ -1,14 +1,19 @@
 package io.vigie.core;
 
 /** A Kubernetes Event the reconciler records on the Rollout after writing its status. */
-public record RolloutEvent(Type type, String reason, String message) {
+public record RolloutEvent(Type type, EventReason cause, String message) {
   public enum Type { Normal, Warning }
 
-  public static RolloutEvent normal(String reason, String message) {
+  /** The Event's reason as Kubernetes shows it. */
+  public String reason() {
+    return cause.name();
+  }
+
+  public static RolloutEvent normal(EventReason reason, String message) {
     return new RolloutEvent(Type.Normal, reason, message);
   }
 
-  public static RolloutEvent warning(String reason, String message) {
+  public static RolloutEvent warning(EventReason reason, String message) {
     return new RolloutEvent(Type.Warning, reason, message);
   }
 }

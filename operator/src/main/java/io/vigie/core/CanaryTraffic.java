@@ -1,0 +1,76 @@
+package io.vigie.core;
+
+import io.vigie.core.Observation.Target;
+import java.util.Optional;
+
+/**
+ * How much traffic the canary gets and how many pods it runs for it: the wishes the handlers put in
+ * the {@link Plan}, and the weight status shows for them.
+ */
+final class CanaryTraffic {
+  private final DecisionInputs in;
+  private final DecisionDraft d;
+
+  CanaryTraffic(DecisionInputs in, DecisionDraft d) {
+    this.in = in;
+    this.d = d;
+  }
+
+  /** The canary keeps what it earned and runs the pods of its desired weight. */
+  void keepCanary(Target target, String revision) {
+    int weight = d.s.getDesiredWeight() == null ? 0 : d.s.getDesiredWeight();
+    serveEarned(target, revision);
+    d.plan.runCanary(revision, canaryReplicasFor(weight, target));
+  }
+
+  /**
+   * The traffic the canary has earned so far: with replicas, its share of ready pods; with a
+   * router, the weight and header route of the steps it passed.
+   */
+  void serveEarned(Target target, String revision) {
+    if (in.routed()) {
+      route(in.earnedWeight(d.s.getCurrentStepIndex()), in.earnedHeader(d.s.getCurrentStepIndex()));
+    } else {
+      observeWeight(target, in.canaryReady(revision));
+    }
+  }
+
+  /**
+   * Sends this weight and header route to the canary through the router. The canary gets traffic
+   * only while it has ready pods: without them the route would send requests to no endpoint.
+   */
+  void route(int weight, Optional<HeaderMatch> header) {
+    if (in.canaryReady(d.s.getCanaryRevision()) == 0) {
+      weight = 0;
+      header = Optional.empty();
+    }
+    d.plan.route(weight, header);
+    d.s.setCanaryWeight(weight);
+  }
+
+  void routeAllToStable() {
+    if (in.routed()) {
+      d.plan.route(0, Optional.empty());
+      d.s.setCanaryWeight(0);
+    }
+  }
+
+  /** The canary's pods go, whatever revision they run (nothing to write when it has none). */
+  void removeCanaryPods() {
+    in.obs().canary().filter(c -> c.replicas() > 0).ifPresent(c -> d.plan.scaleCanary(0));
+  }
+
+  void observeWeight(Target target, int canaryReady) {
+    d.s.setCanaryWeight(CanarySizing.share(target.readyReplicas(), canaryReady));
+  }
+
+  int canaryReplicasFor(int weight, Target target) {
+    if (!in.routed()) {
+      return CanarySizing.replicasFor(weight, target.replicas());
+    }
+    // A header route, passed or being set up at this step, needs a canary pod even at weight 0.
+    Integer index = d.s.getCurrentStepIndex();
+    boolean header = in.earnedHeader(index == null ? null : index + 1).isPresent();
+    return CanarySizing.routedReplicasFor(weight, target.replicas(), header);
+  }
+}

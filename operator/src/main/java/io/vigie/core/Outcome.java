@@ -1,0 +1,42 @@
+package io.vigie.core;
+
+import io.vigie.api.v1alpha1.RolloutPhase;
+
+/**
+ * Where one decision leaves the Rollout: its phase, why (the reason its conditions show) and the
+ * message a person reads. Handlers conclude with one; the last one a decision reaches is the one
+ * {@link StatusBuilder} writes.
+ */
+record Outcome(RolloutPhase phase, Reason reason, String message) {
+
+  /** Why a Rollout is in its phase: the reason of its Paused or Progressing condition. */
+  enum Reason {
+    /** No stable revision yet, or the Deployment rolls to the stable one. */
+    Adopting,
+    CanaryInProgress,
+    /** A weight increase waits for a measurement that vouches for the canary. */
+    AwaitingSuccessfulMeasurement,
+    PauseStep,
+    UserPaused,
+    AnalysisInconclusive,
+    AnalysisError,
+    TargetScaledToZero,
+    Promoting,
+    PromotionDeadlineExceeded,
+    RolloutAborted,
+    RolloutCompleted,
+    InvalidSpec
+  }
+
+  static Outcome healthy(String message) {
+    return new Outcome(RolloutPhase.Healthy, Reason.RolloutCompleted, message);
+  }
+
+  static Outcome progressing(Reason reason, String message) {
+    return new Outcome(RolloutPhase.Progressing, reason, message);
+  }
+
+  static Outcome paused(Reason reason, String message) {
+    return new Outcome(RolloutPhase.Paused, reason, message);
+  }
+}

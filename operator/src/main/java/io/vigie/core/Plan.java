@@ -1,0 +1,132 @@
+package io.vigie.core;
+
+import io.vigie.core.Observation.Target;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The cluster as one decision wants it, one wish per object (the last word wins: two steps passed
+ * in one decision set the route once), and the planner that turns the wishes into ordered writes.
+ *
+ * <p>The order is the safety argument of docs/design.md, invariant 3 and 4:
+ * <ol>
+ *   <li>the stable Service first when it moves to a new stable revision (a promotion that completed,
+ *       an adoption): those pods have the capacity before anything leaves;</li>
+ *   <li>the route, before the canary's pods change: traffic leaves the canary before its pods go
+ *       (an abort, a new revision replacing the canary), and it only ever grows toward pods that are
+ *       ready already;</li>
+ *   <li>the canary Deployment;</li>
+ *   <li>the stable Service otherwise (widened to every pod of a promotion in progress once the canary
+ *       covers the pods the rolling update takes down);</li>
+ *   <li>the canary Service: before the route when the canary's traffic grows (the route names it),
+ *       after everything else on the way down (an abort's first write is the traffic's);</li>
+ *   <li>the target's paused flag last: unpausing starts a rolling update, which needs all of the above.</li>
+ * </ol>
+ */
+final class Plan {
+  private Optional<HeaderMatch> routeHeader = Optional.empty();
+  private Integer routeWeight;
+  private boolean routeForced;
+  private Action canary;
+  private Action.PointStableService stable;
+  private boolean canaryService;
+  private Boolean paused;
+
+  /** The route sends this weight and header route to the canary (written only if it shows something else). */
+  void route(int weight, Optional<HeaderMatch> header) {
+    routeWeight = weight;
+    routeHeader = header;
+    routeForced = false;
+  }
+
+  /** Everything to stable, written whatever the route shows (a route that may be unreadable). */
+  void forceRouteToStable() {
+    route(0, Optional.empty());
+    routeForced = true;
+  }
+
+  void runCanary(String revision, int replicas) {
+    canary = new Action.RunCanary(revision, replicas);
+  }
+
+  void scaleCanary(int replicas) {
+    canary = new Action.ScaleCanary(replicas);
+  }
+
+  /** The stable Service selects this pod-template-hash, or every pod of the target when null. */
+  void pointStable(String podTemplateHash) {
+    stable = new Action.PointStableService(podTemplateHash);
+  }
+
+  void ensureCanaryService() {
+    canaryService = true;
+  }
+
+  void pause(boolean paused) {
+    this.paused = paused;
+  }
+
+  /** The decision takes the canary's pods away (its traffic with them). */
+  boolean takesCanaryAway() {
+    return canary instanceof Action.ScaleCanary sc && sc.replicas() == 0
+        || canary instanceof Action.RunCanary rc && rc.replicas() == 0;
+  }
+
+  /**
+   * The writes, in the order above; a wish the cluster already shows is no write. A route Vigie set
+   * before that shows something else was edited by someone: set back, and said so.
+   */
+  List<Action> actions(DecisionInputs in, List<RolloutEvent> events) {
+    List<Action> actions = new ArrayList<>();
+    boolean newStable = stable != null && stable.podTemplateHash() != null
+        && !stable.podTemplateHash().equals(in.startStableHash());
+    boolean down = takesCanaryAway() || (routeWeight != null && routeWeight < in.startWeight());
+    if (newStable) {
+      actions.add(stable);
+    }
+    if (canaryService && !down) {
+      actions.add(new Action.EnsureCanaryService());
+    }
+    routeWrite(in, events).ifPresent(actions::add);
+    if (canary != null) {
+      actions.add(canary);
+    }
+    if (stable != null && !newStable) {
+      actions.add(stable);
+    }
+    if (canaryService && down) {
+      actions.add(new Action.EnsureCanaryService());
+    }
+    if (paused != null) {
+      Target target = in.obs().target().orElseThrow();
+      // Pausing also marks the Deployment as this Rollout's (adopted before the mark existed, or its mark lost).
+      if (target.paused() != paused || (paused && target.manager() != Target.Manager.THIS)) {
+        actions.add(new Action.PauseTarget(paused));
+      }
+    }
+    return actions;
+  }
+
+  private Optional<Action> routeWrite(DecisionInputs in, List<RolloutEvent> events) {
+    if (routeWeight == null) {
+      return Optional.empty();
+    }
+    Action.SetRoute wanted = Action.SetRoute.of(routeWeight, routeHeader);
+    if (routeForced) {
+      return Optional.of(wanted);
+    }
+    Observation.Route seen = in.obs().route().orElseThrow();
+    if (seen.shows(routeWeight, routeHeader)) {
+      return Optional.empty();
+    }
+    // What this decision applies is what the last one did: someone else changed the route.
+    if (in.adopted() && routeWeight == in.startWeight() && routeHeader.equals(in.startHeader())) {
+      events.add(RolloutEvent.warning(EventReason.RouteRestored, seen.object() + " sent "
+          + seen.canaryWeight().map(w -> w + "%").orElse("inconsistent weights (rules disagree, or not summing to 100)")
+          + seen.header().map(h -> " and header route " + h).orElse("") + " to the canary, not the " + routeWeight + "%"
+          + routeHeader.map(h -> " and header route " + h).orElse("") + " Vigie set (edited by hand?): set back"));
+    }
+    return Optional.of(wanted);
+  }
+}
