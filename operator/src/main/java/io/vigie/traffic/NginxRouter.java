@@ -115,16 +115,15 @@ final class NginxRouter implements TrafficRouter {
     // ingress-nginx may pick its Ingresses by the older class annotation rather than ingressClassName.
     Optional.ofNullable(stable.getMetadata().getAnnotations()).map(a -> a.get(LEGACY_CLASS))
         .ifPresent(c -> annotations.put(LEGACY_CLASS, c));
-    Ingress desired = new IngressBuilder()
+    Ingress desired = Ownership.own(new IngressBuilder()
         .withMetadata(new ObjectMetaBuilder()
             .withName(canaryName(stableIngress))
             .withNamespace(target.namespace())
             .withLabels(Ownership.labels(target.rollout(), "canary"))
             .withAnnotations(annotations)
-            .withOwnerReferences(Ownership.ownerReferences(target.rollout()))
             .build())
         .withSpec(canarySpec(stable, target))
-        .build();
+        .build(), target.rollout());
     if (existing == null) {
       objects.writtenIngress(ingresses(target).resource(desired).create(), Optional.empty());
       return;

@@ -103,12 +103,11 @@ public final class CanaryDeployments {
     selector.setMatchLabels(matchLabels);
     Map<String, String> labels = Ownership.labels(rollout, Labels.CANARY);
     labels.put(Labels.REVISION, revision);
-    return new DeploymentBuilder()
+    return Ownership.own(new DeploymentBuilder()
         .withMetadata(new ObjectMetaBuilder()
             .withName(nameFor(target.getMetadata().getName()))
             .withNamespace(target.getMetadata().getNamespace())
             .withLabels(labels)
-            .withOwnerReferences(Ownership.ownerReferences(rollout))
             .build())
         .withNewSpec()
         .withReplicas(replicas)
@@ -116,6 +115,6 @@ public final class CanaryDeployments {
         .withTemplate(template)
         .withMinReadySeconds(target.getSpec().getMinReadySeconds())
         .endSpec()
-        .build();
+        .build(), rollout);
   }
 }

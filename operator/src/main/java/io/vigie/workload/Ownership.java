@@ -2,25 +2,23 @@ package io.vigie.workload;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.vigie.api.v1alpha1.Rollout;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /** Marks the objects a Rollout owns, so that Kubernetes collects them with it. */
 public final class Ownership {
   private Ownership() {}
 
-  public static List<OwnerReference> ownerReferences(Rollout rollout) {
-    return List.of(new OwnerReferenceBuilder()
-        .withApiVersion(rollout.getApiVersion())
-        .withKind(rollout.getKind())
-        .withName(rollout.getMetadata().getName())
-        .withUid(rollout.getMetadata().getUid())
-        .withController(true)
-        .withBlockOwnerDeletion(true)
-        .build());
+  /**
+   * Makes the Rollout the object's controller (fabric8's owner-reference helper, which refuses an
+   * owner in another namespace), so that Kubernetes collects the object with the Rollout.
+   */
+  public static <T extends HasMetadata> T own(T object, Rollout rollout) {
+    OwnerReference reference = object.addOwnerReference(rollout);
+    reference.setController(true);
+    reference.setBlockOwnerDeletion(true);
+    return object;
   }
 
   /** True when the object is owned by this Rollout (by uid, as Kubernetes' garbage collector sees it). */

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.domain.Names;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +86,7 @@ public final class VigieServices {
       if (existing == null || !Ownership.ownedBy(existing, rollout)) {
         continue;
       }
-      existing.getMetadata().setOwnerReferences(new java.util.ArrayList<>());
+      existing.getMetadata().setOwnerReferences(new ArrayList<>());
       Map<String, String> annotations = new HashMap<>(
           existing.getMetadata().getAnnotations() == null ? Map.of() : existing.getMetadata().getAnnotations());
       annotations.put(RELEASED, rollout.getMetadata().getName());
@@ -106,19 +107,18 @@ public final class VigieServices {
     String namespace = user.getMetadata().getNamespace();
     List<ServicePort> ports = ports(user);
     if (observed.isEmpty()) {
-      return client.services().inNamespace(namespace).resource(new ServiceBuilder()
+      return client.services().inNamespace(namespace).resource(Ownership.own(new ServiceBuilder()
           .withMetadata(new ObjectMetaBuilder()
               .withName(name)
               .withNamespace(namespace)
               .withLabels(Ownership.labels(rollout, role))
-              .withOwnerReferences(Ownership.ownerReferences(rollout))
               .build())
           .withNewSpec()
           .withType("ClusterIP")
           .withSelector(selector)
           .withPorts(ports)
           .endSpec()
-          .build()).create();
+          .build(), rollout)).create();
     }
     // A copy: the observed object is the reconcile's record of what the cluster showed.
     Service existing = io.fabric8.kubernetes.client.utils.Serialization.clone(observed.get());
@@ -127,7 +127,8 @@ public final class VigieServices {
       return observed.get();
     }
     if (takeOver) {
-      existing.getMetadata().setOwnerReferences(Ownership.ownerReferences(rollout));
+      existing.getMetadata().setOwnerReferences(new ArrayList<>());
+      Ownership.own(existing, rollout);
       existing.getMetadata().getAnnotations().remove(RELEASED);
       existing.getMetadata().setLabels(Ownership.labels(rollout, role));
     }
