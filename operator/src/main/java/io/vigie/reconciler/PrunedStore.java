@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.vigie.workload.Labels;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -50,8 +51,10 @@ final class PrunedStore<V extends HasMetadata> extends BasicItemStore<V> {
   static PrunedStore<ReplicaSet> replicaSets() {
     return new PrunedStore<>(rs -> {
       dropWriteOnlyMetadata(rs);
-      // Never written by Vigie, and read for its owner, labels, template and counts only.
-      rs.getMetadata().setAnnotations(null);
+      // Never written by Vigie, and read for its owner, labels, template and counts only. Emptied,
+      // never null: JOSDK's event handler reads every event's annotations, and fails on null (every
+      // ReplicaSet event was lost that way, InformerEventsTest).
+      rs.getMetadata().setAnnotations(Map.of());
       if (rs.getSpec() != null) {
         rs.getSpec().setSelector(null);
       }
