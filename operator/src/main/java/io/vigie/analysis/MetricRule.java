@@ -15,6 +15,11 @@ public final class MetricRule {
 
   /** @param args the values of the args its conditions name, shown in their place */
   public static String describe(Metric metric, java.util.Map<String, String> args) {
+    if (metric.getErrorRate() != null) {
+      var test = metric.getErrorRate();
+      return "the canary's share of bad requests at most " + MeasurementJudge.number(1 + test.tolerance())
+          + " times the stable side's (sequential test, " + MeasurementJudge.number(test.confidence() * 100) + "% confidence)";
+    }
     ThresholdRange range = metric.getThresholdRange();
     if (range != null) {
       return Quantity.range(metric.getUnit(), range);

@@ -60,8 +60,16 @@ final class MetricValidation {
   }
 
   private static void rule(String where, Metric metric, Map<String, String> args, List<String> problems) {
-    if (metric.getThresholdRange() == null && metric.getSuccessCondition() == null && metric.getFailureCondition() == null) {
-      problems.add(where + ": needs a rule: thresholdRange, successCondition or failureCondition");
+    boolean threshold = metric.getThresholdRange() != null || metric.getSuccessCondition() != null
+        || metric.getFailureCondition() != null;
+    if (!threshold && metric.getErrorRate() == null) {
+      problems.add(where + ": needs a rule: thresholdRange, successCondition, failureCondition or errorRate");
+    }
+    if (threshold && metric.getErrorRate() != null) {
+      problems.add(where + ": errorRate is a rule of its own: drop thresholdRange, successCondition and failureCondition");
+    }
+    if (metric.getErrorRate() != null) {
+      errorRate(where, metric, problems);
     }
     var range = metric.getThresholdRange();
     if (range != null && range.getMin() == null && range.getMax() == null) {
@@ -80,6 +88,36 @@ final class MetricValidation {
       } else if (ArgPlaceholders.PATTERN.matcher(condition[1]).results().allMatch(r -> args.containsKey(r.group(1)))) {
         // A condition naming an arg without a value is reported where the arg is declared.
         MeasurementJudge.problemWith(condition[1], args).ifPresent(p -> problems.add(where + ": " + condition[0] + " " + p));
+      }
+    }
+  }
+
+  /** The sequential test reads two counters of each side from Prometheus, the side named in both queries. */
+  private static void errorRate(String where, Metric metric, List<String> problems) {
+    var test = metric.getErrorRate();
+    if (test.getTolerance() != null && !(test.getTolerance() >= 0 && test.getTolerance() <= 10)) {
+      problems.add(where + ": errorRate.tolerance is " + test.getTolerance() + ": use 0 to 10 (0.1: 10% worse is tolerated)");
+    }
+    if (test.getConfidence() != null && !(test.getConfidence() >= 0.5 && test.getConfidence() <= 0.9999)) {
+      problems.add(where + ": errorRate.confidence is " + test.getConfidence() + ": use 0.5 to 0.9999");
+    }
+    if (test.getMinRequests() != null && !(test.getMinRequests() >= 0 && test.getMinRequests() <= Limits.MIN_REQUESTS_MAX)) {
+      problems.add(where + ": errorRate.minRequests is " + test.getMinRequests() + ": use 0 to "
+          + MeasurementJudge.number(Limits.MIN_REQUESTS_MAX));
+    }
+    PrometheusProvider p = metric.getProvider() == null ? null : metric.getProvider().getPrometheus();
+    if (p == null) {
+      problems.add(where + ": errorRate reads counters from Prometheus: use provider.prometheus");
+      return;
+    }
+    if (p.getRequestsQuery() == null) {
+      problems.add(where + ": errorRate needs provider.prometheus.requestsQuery, the counter of one side's requests "
+          + "(query counts its bad ones)");
+    }
+    for (String[] q : new String[][] {{"query", p.getQuery()}, {"requestsQuery", p.getRequestsQuery()}}) {
+      if (q[1] != null && !SidePlaceholder.PATTERN.matcher(q[1]).find()) {
+        problems.add(where + ": provider.prometheus." + q[0] + " does not name the side: write {{side}} where the canary's "
+            + "and the stable side's series differ, e.g. service=\"{{args.service}}-{{side}}\" (Vigie's Services)");
       }
     }
   }

@@ -43,7 +43,8 @@ public final class MetricVerdict {
 
   /** @param args the values of the args its conditions name */
   public static void record(MetricStatus status, Metric metric, java.util.Map<String, String> args, RawMeasurement raw) {
-    MeasurementJudge.Judgement judgement = MeasurementJudge.judge(metric, args, raw);
+    MeasurementJudge.Judgement judgement = metric.getErrorRate() != null ? SequentialVerdict.measure(status, metric, raw)
+        : MeasurementJudge.judge(metric, args, raw);
     status.setMeasured(status.getMeasured() + 1);
     switch (judgement.phase()) {
       case Successful -> status.setSuccessful(status.getSuccessful() + 1);
@@ -63,7 +64,8 @@ public final class MetricVerdict {
   }
 
   private static void judge(MetricStatus s, Metric metric, String lastWhy) {
-    int failureLimit = orZero(metric.getFailureLimit());
+    // An errorRate metric's test bounds its own false alarms: its first failed reading fails it.
+    int failureLimit = metric.getErrorRate() != null ? 0 : orZero(metric.getFailureLimit());
     int inconclusiveLimit = orZero(metric.getInconclusiveLimit());
     int errorLimit = metric.getConsecutiveErrorLimit() == null ? DEFAULT_CONSECUTIVE_ERROR_LIMIT : metric.getConsecutiveErrorLimit();
     int minSamples = metric.getMinSamples() == null ? 1 : metric.getMinSamples();
@@ -77,6 +79,8 @@ public final class MetricVerdict {
     } else if (s.getConsecutiveErrors() > errorLimit) {
       set(s, AnalysisPhase.Error, lastWhy + " (" + s.getConsecutiveErrors() + " errors in a row, consecutiveErrorLimit "
           + errorLimit + ")");
+    } else if (metric.getErrorRate() != null) {
+      judgeSequential(s, metric, lastWhy, tally);
     } else if (metric.getCount() != null && counted(s) >= metric.getCount()) {
       if (s.getSuccessful() >= minSamples) {
         set(s, AnalysisPhase.Successful, lastWhy + " (" + s.getSuccessful() + " of " + tally + " successful)");
@@ -86,6 +90,30 @@ public final class MetricVerdict {
       }
     } else {
       set(s, AnalysisPhase.Running, lastWhy + " (" + s.getSuccessful() + " of " + tally + " successful)");
+    }
+  }
+
+  /**
+   * An errorRate metric fails at its first failed reading (the test's own guarantee bounds false
+   * alarms, not failureLimit), passes once shown not worse, or at the end of its count with the
+   * canary's minRequests served; without them it is inconclusive: a canary that served too little
+   * has proven nothing.
+   */
+  private static void judgeSequential(MetricStatus s, Metric metric, String lastWhy, String tally) {
+    if (SequentialVerdict.shownNotWorse(s, metric)) {
+      set(s, AnalysisPhase.Successful, lastWhy);
+    } else if (metric.getCount() != null && counted(s) >= metric.getCount()) {
+      double served = SequentialVerdict.canaryRequests(s);
+      double needed = metric.getErrorRate().minRequests();
+      if (served >= needed) {
+        set(s, AnalysisPhase.Successful, lastWhy + " (" + tally + ", the canary served " + MeasurementJudge.number(served)
+            + " requests, minRequests " + MeasurementJudge.number(needed) + ")");
+      } else {
+        set(s, AnalysisPhase.Inconclusive, "the canary served " + MeasurementJudge.number(served) + " requests in " + tally
+            + ", fewer than errorRate.minRequests " + MeasurementJudge.number(needed) + ": too few to judge");
+      }
+    } else {
+      set(s, AnalysisPhase.Running, lastWhy);
     }
   }
 

@@ -9,8 +9,13 @@ import java.time.Instant;
  * @param value the number, NaN and infinities included; null unless {@code kind} is VALUE
  * @param requests the requests behind it (for minRequests), null when not asked for
  * @param note for NO_DATA and ERROR, what happened, for the person reading status
+ * @param counters for an errorRate metric, both sides' counters as read; null otherwise
  */
-public record RawMeasurement(String run, String metric, Instant at, Kind kind, Double value, Double requests, String note) {
+public record RawMeasurement(String run, String metric, Instant at, Kind kind, Double value, Double requests, String note,
+    SideCounters counters) {
+
+  /** The cumulative counters of both sides at one scrape: requests and bad requests. */
+  public record SideCounters(double canaryRequests, double canaryBad, double stableRequests, double stableBad) {}
 
   public enum Kind {
     /** The provider gave a number. */
@@ -22,14 +27,23 @@ public record RawMeasurement(String run, String metric, Instant at, Kind kind, D
   }
 
   public static RawMeasurement value(String run, String metric, Instant at, double value, Double requests) {
-    return new RawMeasurement(run, metric, at, Kind.VALUE, value, requests, null);
+    return new RawMeasurement(run, metric, at, Kind.VALUE, value, requests, null, null);
+  }
+
+  public static RawMeasurement counters(String run, String metric, Instant at, SideCounters counters) {
+    return new RawMeasurement(run, metric, at, Kind.VALUE, null, counters.canaryRequests(), null, counters);
+  }
+
+  /** The same measurement with its note as this. */
+  public RawMeasurement withNote(String note) {
+    return new RawMeasurement(run, metric, at, kind, value, requests, note, counters);
   }
 
   public static RawMeasurement noData(String run, String metric, Instant at, String why) {
-    return new RawMeasurement(run, metric, at, Kind.NO_DATA, null, null, why);
+    return new RawMeasurement(run, metric, at, Kind.NO_DATA, null, null, why, null);
   }
 
   public static RawMeasurement error(String run, String metric, Instant at, String error) {
-    return new RawMeasurement(run, metric, at, Kind.ERROR, null, null, error);
+    return new RawMeasurement(run, metric, at, Kind.ERROR, null, null, error, null);
   }
 }

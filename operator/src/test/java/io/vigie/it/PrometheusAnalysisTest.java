@@ -14,6 +14,7 @@ import io.vigie.api.v1alpha1.AnalysisRunStatus;
 import io.vigie.api.v1alpha1.AnalysisTemplate;
 import io.vigie.api.v1alpha1.CanaryStep;
 import io.vigie.api.v1alpha1.Metric;
+import io.vigie.api.v1alpha1.MetricStatus;
 import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.api.v1alpha1.RolloutAnalysis;
 import io.vigie.api.v1alpha1.RolloutPhase;
@@ -155,6 +156,34 @@ class PrometheusAnalysisTest {
   }
 
   @Test
+  void aCanaryWithMoreErrorsThanStableIsRolledBackByTheSequentialTest() {
+    canaryVersion = new Behaviour(USERS_RPS, 0.20, 0.08);
+    startCanary(List.of(template("micrometer-error-rate-sequential")));
+    RolloutStatus rolledBack = k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.RolledBack && !s.getHistory().isEmpty());
+
+    assertThat(rolledBack.getAbort().getReason()).isEqualTo("AnalysisFailed");
+    assertThat(rolledBack.getAbort().getMessage()).startsWith("analysis errors failed: the canary's share of bad requests is "
+        + "more than 1.1 times the stable side's with 98% confidence: canary ").containsPattern("canary (19|20)\\.\\d\\d% bad");
+    MetricStatus errors = run(rolledBack, "step-2").getMetrics().get(0);
+    assertThat(errors.getSequential().getLikelihoodRatio()).isGreaterThanOrEqualTo(50);
+    assertThat(errors.getSequential().getStableBad()).isZero();
+    report(rolledBack);
+  }
+
+  @Test
+  void aCanaryAsGoodAsStableIsPromotedByTheSequentialTest() {
+    canaryVersion = HEALTHY;
+    startCanary(List.of(template("micrometer-error-rate-sequential")));
+    RolloutStatus healthy = k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.Healthy && !s.getHistory().isEmpty());
+
+    MetricStatus errors = run(healthy, "step-2").getMetrics().get(0);
+    assertThat(errors.getPhase()).isEqualTo(AnalysisPhase.Successful);
+    assertThat(errors.getMessage()).startsWith("no proof either way yet: canary 0.00% bad").contains("the canary served");
+    assertThat(errors.getSequential().getCanaryRequests()).isGreaterThanOrEqualTo(5);
+    report(healthy);
+  }
+
+  @Test
   void prometheusStoppedMidCanaryPausesAndNeverPromotes() {
     String v1 = startCanary();
     k8s.awaitStatus("web", s -> s.getAnalysis() != null && s.getAnalysis().stream()
@@ -227,7 +256,8 @@ class PrometheusAnalysisTest {
   void everyReadyMadeTemplateQueryIsValidPromQl() throws IOException {
     PrometheusMetricProvider provider = new PrometheusMetricProvider(io.vigie.analysis.provider.AddressPolicy.of(
         OperatorHarness.LOOPBACK, Optional.empty()));
-    Map<String, String> builtins = Map.of("namespace", NS, "canary-service", "web-canary", "stable-service", "web-stable");
+    Map<String, String> builtins = Map.of("namespace", NS, "service", "web", "canary-service", "web-canary",
+        "stable-service", "web-stable");
     int queries = 0;
     try (var files = Files.list(TEMPLATES.getParent())) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
@@ -249,13 +279,15 @@ class PrometheusAnalysisTest {
               RawMeasurement m = provider.measure("background", metric, java.time.Instant.now(), ref -> Optional.empty());
               assertThat(m.kind()).as("%s/%s in %s: %s", template.getMetadata().getName(), metric.getName(), file, m.note())
                   .isNotEqualTo(RawMeasurement.Kind.ERROR);
-              queries += metric.getProvider().getPrometheus().getRequestsQuery() == null ? 1 : 2;
+              // An errorRate metric reads both of its queries for each side.
+              queries += (metric.getProvider().getPrometheus().getRequestsQuery() == null ? 1 : 2)
+                  * (metric.getErrorRate() == null ? 1 : 2);
             }
           }
         }
       }
     }
-    assertThat(queries).isEqualTo(12);
+    assertThat(queries).isEqualTo(16);
   }
 
   private RolloutStatus canaryBehaving(Behaviour canary, RolloutPhase end) {
@@ -266,8 +298,12 @@ class PrometheusAnalysisTest {
 
   /** Creates the Rollout, waits for it to adopt the Deployment and for data to exist, then sets a new image. */
   private String startCanary() {
+    return startCanary(List.of(template("micrometer-error-rate"), template("micrometer-latency")));
+  }
+
+  private String startCanary(List<TemplateRef> templates) {
     RolloutAnalysis analysis = new RolloutAnalysis();
-    analysis.setTemplates(List.of(template("micrometer-error-rate"), template("micrometer-latency")));
+    analysis.setTemplates(templates);
     analysis.setArgs(List.of(arg("window", "10s"), arg("max-seconds", "0.3")));
     CanaryStep judge = new CanaryStep();
     judge.setAnalysis(analysis);
@@ -301,6 +337,10 @@ class PrometheusAnalysisTest {
           metric.setCount(3);
           if (metric.getMinRequests() != null) {
             metric.setMinRequests(5.0);
+          }
+          if (metric.getErrorRate() != null) {
+            metric.getErrorRate().setMinRequests(5.0);
+            metric.setCount(8);
           }
         }
         template.getMetadata().setNamespace(NS);

@@ -11,8 +11,10 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** One measured quantity and the rule that judges it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "has(self.thresholdRange) || has(self.successCondition) || has(self.failureCondition)",
-    message = "a metric needs a rule: thresholdRange, successCondition or failureCondition")
+@ValidationRule(value = "has(self.thresholdRange) || has(self.successCondition) || has(self.failureCondition) || has(self.errorRate)",
+    message = "a metric needs a rule: thresholdRange, successCondition, failureCondition or errorRate")
+@ValidationRule(value = "!has(self.errorRate) || !(has(self.thresholdRange) || has(self.successCondition) || has(self.failureCondition))",
+    message = "errorRate is a rule of its own: drop thresholdRange, successCondition and failureCondition")
 public class Metric {
   @Required
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
@@ -50,6 +52,11 @@ public class Metric {
   @JsonPropertyDescription("CEL expression over `result` that marks a failure.")
   private String failureCondition;
 
+  @JsonPropertyDescription("Judge the canary's share of bad requests against the stable side's with a sequential test that "
+      + "may look at every scrape: query counts one side's bad requests, requestsQuery its requests (counters), "
+      + "{{side}} (canary or stable) names the side.")
+  private SequentialErrorRate errorRate;
+
   @Min(0)
   @Max(Limits.LIMIT_MAX)
   private Integer failureLimit;
@@ -75,6 +82,8 @@ public class Metric {
       + "or seconds (shown as 300ms, 1.2s). Rules and stored values stay in the raw numbers.")
   private MetricUnit unit;
 
+  public SequentialErrorRate getErrorRate() { return errorRate; }
+  public void setErrorRate(SequentialErrorRate errorRate) { this.errorRate = errorRate; }
   public MetricUnit getUnit() { return unit; }
   public void setUnit(MetricUnit unit) { this.unit = unit; }
   public Double getMinRequests() { return minRequests; }

@@ -24,6 +24,8 @@ public class MetricStatus {
   private int inconclusive;
   private int errors;
   private int consecutiveErrors;
+  @JsonPropertyDescription("For an errorRate metric: what its sequential test has seen so far.")
+  private SequentialEvidence sequential;
   @JsonPropertyDescription("The last measurements, newest last, bounded.")
   private List<MeasurementStatus> measurements = new ArrayList<>();
 
@@ -49,6 +51,8 @@ public class MetricStatus {
   public void setErrors(int errors) { this.errors = errors; }
   public int getConsecutiveErrors() { return consecutiveErrors; }
   public void setConsecutiveErrors(int consecutiveErrors) { this.consecutiveErrors = consecutiveErrors; }
+  public SequentialEvidence getSequential() { return sequential; }
+  public void setSequential(SequentialEvidence sequential) { this.sequential = sequential; }
   public List<MeasurementStatus> getMeasurements() { return measurements; }
   public void setMeasurements(List<MeasurementStatus> measurements) { this.measurements = measurements; }
 

@@ -51,7 +51,6 @@ public final class MetricProviders {
       // not read) is that measurement's error: it must never keep the Rollout from being decided.
       m = RawMeasurement.error(run, metric.getName(), at, "the measurement failed: " + e);
     }
-    return m.note() == null ? m : new RawMeasurement(m.run(), m.metric(), m.at(), m.kind(), m.value(), m.requests(),
-        secrets.redact(m.note()));
+    return m.note() == null ? m : m.withNote(secrets.redact(m.note()));
   }
 }

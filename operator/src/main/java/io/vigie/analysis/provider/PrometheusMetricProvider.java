@@ -3,6 +3,7 @@ package io.vigie.analysis.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigie.analysis.RawMeasurement;
+import io.vigie.analysis.SidePlaceholder;
 import io.vigie.api.v1alpha1.HttpAuth;
 import io.vigie.api.v1alpha1.Metric;
 import io.vigie.api.v1alpha1.PrometheusProvider;
@@ -36,6 +37,9 @@ public final class PrometheusMetricProvider implements MetricProvider {
   @Override
   public RawMeasurement measure(String run, Metric metric, Instant at, SecretReader secrets) {
     PrometheusProvider p = metric.getProvider().getPrometheus();
+    if (metric.getErrorRate() != null) {
+      return counters(run, metric, at, p, secrets);
+    }
     try {
       Double value = query(p, p.getQuery(), secrets);
       if (value == null) {
@@ -51,6 +55,28 @@ public final class PrometheusMetricProvider implements MetricProvider {
     } catch (MeasurementException e) {
       return RawMeasurement.error(run, metric.getName(), at, e.getMessage());
     }
+  }
+
+  /** Both sides' request and bad-request counters, for an errorRate metric: four instant queries. */
+  private RawMeasurement counters(String run, Metric metric, Instant at, PrometheusProvider p, SecretReader secrets) {
+    double[] read = new double[4];
+    int i = 0;
+    try {
+      for (SidePlaceholder side : SidePlaceholder.values()) {
+        for (String[] q : new String[][] {{"requestsQuery", p.getRequestsQuery()}, {"query", p.getQuery()}}) {
+          Double value = query(p, side.fill(q[1]), secrets);
+          if (value == null) {
+            return RawMeasurement.noData(run, metric.getName(), at, "the " + side.word() + " side's " + q[0]
+                + " returned no data (an empty vector): no series matched, often because that side served no request yet "
+                + "(for bad requests, end the query with `or vector(0)`)");
+          }
+          read[i++] = value;
+        }
+      }
+    } catch (MeasurementException e) {
+      return RawMeasurement.error(run, metric.getName(), at, e.getMessage());
+    }
+    return RawMeasurement.counters(run, metric.getName(), at, new RawMeasurement.SideCounters(read[0], read[1], read[2], read[3]));
   }
 
   /** Builds the requests a measurement sends, without sending them: throws what would go wrong. */
