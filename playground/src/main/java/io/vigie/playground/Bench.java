@@ -60,7 +60,13 @@ final class Bench implements Callable<Integer> {
       + "PATH). Default: ${DEFAULT-VALUE}.")
   String metrics;
 
+  @Option(names = "--judge", paramLabel = "JUDGE", split = ",", description = "How the releases are judged: threshold (error "
+      + "rate and p99 rules), sequential (errorRate: errors and slow requests against the stable side's). Default: both with "
+      + "Prometheus, threshold with the web backend.")
+  List<String> judgeWords;
+
   private MetricsBackend.Choice metricsChoice;
+  private Judge judge = Judge.THRESHOLD;
 
   private final PrintStream out = System.out;
 
@@ -77,8 +83,20 @@ final class Bench implements Callable<Integer> {
       System.err.println("vigie bench: " + e.getMessage());
       return 3;
     }
-    String backend = metricsChoice == MetricsBackend.Choice.WEB || MetricsBackend.prometheusBinary().isEmpty()
-        ? "the data plane's statistics (web provider)" : "a real Prometheus";
+    boolean web = metricsChoice == MetricsBackend.Choice.WEB || MetricsBackend.prometheusBinary().isEmpty();
+    String backend = web ? "the data plane's statistics (web provider)" : "a real Prometheus";
+    List<Judge> judges;
+    try {
+      judges = judgeWords != null ? Judge.of(judgeWords) : web ? List.of(Judge.THRESHOLD) : List.of(Judge.values());
+    } catch (IllegalArgumentException e) {
+      System.err.println("vigie bench: " + e.getMessage());
+      return 3;
+    }
+    if (web && judges.contains(Judge.SEQUENTIAL)) {
+      System.err.println("vigie bench: the sequential judge reads counters from Prometheus: install it (the test script does) "
+          + "or use --judge threshold");
+      return 3;
+    }
     int n = runs != null ? runs : quick ? 1 : 3;
     Duration window = quick ? Duration.ofMinutes(4) : Duration.ofMinutes(10);
     List<Integer> counts = scale != null ? scale : quick ? List.of(50) : List.of(100);
@@ -88,60 +106,15 @@ final class Bench implements Callable<Integer> {
         + "v2-p99-20pct, v2-endpoint-2pct (2%% of one endpoint), subtle; good releases %d in a row on a quiet app (v2) and %d on "
         + "a noisy one (v2-noisy: 6%% error bursts 20s every 5m, GC spikes, 60s warm-up of new pods, traffic +-50%% over a "
         + "20-minute day); scale: real time, the operator in its own JVM watching all namespaces, %d Rollouts per "
-        + "namespace, each next to a 1-pod Deployment, steps setWeight 50 then pause%n", speed, window.toSeconds(), backend, n, n,
-        quick ? 1 : GOOD_RELEASES_PER_KIND, quick ? 1 : GOOD_RELEASES_PER_KIND, ScaleBench.ROLLOUTS_PER_NAMESPACE);
+        + "namespace, each next to a 1-pod Deployment, steps setWeight 50 then pause; judges %s (sequential: errorRate of "
+        + "5xx and of requests over 0.3s against the stable side's, every 15s scrape, tolerance 0.1, confidence 0.98)%n", speed,
+        window.toSeconds(), backend, n, n, quick ? 1 : GOOD_RELEASES_PER_KIND, quick ? 1 : GOOD_RELEASES_PER_KIND,
+        ScaleBench.ROLLOUTS_PER_NAMESPACE, String.join(", ", judges.stream().map(Judge::word).toList()));
     List<String> failures = new ArrayList<>();
-    for (BadRelease release : scaleOnly ? List.<BadRelease>of() : BadRelease.ALL) {
-      List<Double> rolling = new ArrayList<>();
-      List<Double> vigie = new ArrayList<>();
-      List<Double> toRollback = new ArrayList<>();
-      int caught = 0;
-      for (int seed = 1; seed <= n; seed++) {
-        rolling.add((double) badRequests(release.image(), false, window, seed).bad());
-        Harm withVigie = badRequests(release.image(), true, window, seed);
-        vigie.add((double) withVigie.bad());
-        out.println("run{release=" + release.tag() + ",seed=" + seed + "}: " + withVigie.verdict());
-        if (withVigie.verdict() == RolloutPhase.RolledBack) {
-          caught++;
-          withVigie.secondsToRollback().ifPresent(toRollback::add);
-        } else if (release.obvious()) {
-          failures.add(release.tag() + " seed " + seed + " ended " + withVigie.verdict() + ", not RolledBack");
-        }
-      }
-      line("bad_requests_rolling_update{release=" + release.tag() + "}", median(rolling), "%.0f");
-      line("bad_requests_vigie{release=" + release.tag() + "}", median(vigie), "%.0f");
-      line("blast_radius_ratio{release=" + release.tag() + "}", median(vigie) / Math.max(1, median(rolling)), "%.4f");
-      if (toRollback.isEmpty()) {
-        out.println("time_to_rollback_s{release=" + release.tag() + "}: none rolled back");
-      } else {
-        line("time_to_rollback_s{release=" + release.tag() + "}", median(toRollback), "%.0f");
-      }
-      out.println("caught{release=" + release.tag() + "}: " + caught + " of " + n);
-    }
-    int goodTotal = 0;
-    int falseTotal = 0;
-    for (GoodRelease release : scaleOnly ? List.<GoodRelease>of() : GoodRelease.ALL) {
-      int count = quick ? 1 : GOOD_RELEASES_PER_KIND;
-      GoodRuns runs = goodReleases(release, count);
-      goodTotal += count;
-      falseTotal += runs.rolledBack();
-      for (int i = 0; i < runs.verdicts().size(); i++) {
-        if (quick || runs.verdicts().get(i) != RolloutPhase.Healthy) {
-          out.println("run{release=" + release.tag() + ",n=" + (i + 1) + "}: " + runs.verdicts().get(i));
-        }
-        if (quick && !release.noisy() && runs.verdicts().get(i) != RolloutPhase.Healthy) {
-          failures.add(release.tag() + " release " + (i + 1) + " ended " + runs.verdicts().get(i) + ", not Healthy");
-        }
-      }
-      line("time_to_promote_s" + (release.noisy() ? "{release=" + release.tag() + "}" : ""),
-          runs.promoteSeconds().isEmpty() ? Double.NaN : median(runs.promoteSeconds()), "%.0f");
-      out.println("false_rollbacks{release=" + release.tag() + "}: " + runs.rolledBack() + " of " + count);
-      runs.causes().forEach((metric, times) ->
-          out.println("false_rollback_cause{release=" + release.tag() + ",metric=" + metric + "}: " + times));
-      out.println("held_for_a_person{release=" + release.tag() + "}: " + runs.held() + " of " + count);
-    }
-    if (goodTotal > 0) {
-      out.println("false_rollbacks: " + falseTotal + " of " + goodTotal + " good releases");
+    java.util.Map<String, Double> rollingUpdates = new java.util.HashMap<>();
+    for (Judge j : scaleOnly ? List.<Judge>of() : judges) {
+      judge = j;
+      judged(n, window, failures, rollingUpdates);
     }
     for (int count : counts) {
       List<ScaleBench.Figures> figures = new ArrayList<>();
@@ -157,6 +130,74 @@ final class Bench implements Callable<Integer> {
       return 1;
     }
     return 0;
+  }
+
+  /** The bad and the good releases, judged by {@link #judge}: one line per figure. */
+  private void judged(int n, Duration window, List<String> failures, java.util.Map<String, Double> rollingUpdates)
+      throws Exception {
+    // The threshold judge's lines keep their names; the others say which judge they measure.
+    String by = judge == Judge.THRESHOLD ? "" : ",judge=" + judge.word();
+    for (BadRelease release : BadRelease.ALL) {
+      List<Double> rolling = new ArrayList<>();
+      List<Double> vigie = new ArrayList<>();
+      List<Double> toRollback = new ArrayList<>();
+      int caught = 0;
+      for (int seed = 1; seed <= n; seed++) {
+        String key = release.tag() + "/" + seed;
+        if (!rollingUpdates.containsKey(key)) {
+          rollingUpdates.put(key, (double) badRequests(release.image(), false, window, seed).bad());
+        }
+        rolling.add(rollingUpdates.get(key));
+        Harm withVigie = badRequests(release.image(), true, window, seed);
+        vigie.add((double) withVigie.bad());
+        out.println("run{release=" + release.tag() + by + ",seed=" + seed + "}: " + withVigie.verdict());
+        if (withVigie.verdict() == RolloutPhase.RolledBack) {
+          caught++;
+          withVigie.secondsToRollback().ifPresent(toRollback::add);
+        } else if (release.obvious()) {
+          failures.add(release.tag() + " seed " + seed + " (" + judge.word() + " judge) ended " + withVigie.verdict()
+              + ", not RolledBack");
+        }
+      }
+      if (judge == Judge.THRESHOLD) {
+        line("bad_requests_rolling_update{release=" + release.tag() + "}", median(rolling), "%.0f");
+      }
+      line("bad_requests_vigie{release=" + release.tag() + by + "}", median(vigie), "%.0f");
+      line("blast_radius_ratio{release=" + release.tag() + by + "}", median(vigie) / Math.max(1, median(rolling)), "%.4f");
+      if (toRollback.isEmpty()) {
+        out.println("time_to_rollback_s{release=" + release.tag() + by + "}: none rolled back");
+      } else {
+        line("time_to_rollback_s{release=" + release.tag() + by + "}", median(toRollback), "%.0f");
+      }
+      out.println("caught{release=" + release.tag() + by + "}: " + caught + " of " + n);
+    }
+    int goodTotal = 0;
+    int falseTotal = 0;
+    for (GoodRelease release : GoodRelease.ALL) {
+      int count = quick ? 1 : GOOD_RELEASES_PER_KIND;
+      GoodRuns runs = goodReleases(release, count);
+      goodTotal += count;
+      falseTotal += runs.rolledBack();
+      for (int i = 0; i < runs.verdicts().size(); i++) {
+        if (quick || runs.verdicts().get(i) != RolloutPhase.Healthy) {
+          out.println("run{release=" + release.tag() + by + ",n=" + (i + 1) + "}: " + runs.verdicts().get(i));
+        }
+        if (quick && !release.noisy() && runs.verdicts().get(i) != RolloutPhase.Healthy) {
+          failures.add(release.tag() + " release " + (i + 1) + " (" + judge.word() + " judge) ended " + runs.verdicts().get(i)
+              + ", not Healthy");
+        }
+      }
+      String labels = release.noisy() ? "{release=" + release.tag() + by + "}" : by.isEmpty() ? "" : "{" + by.substring(1) + "}";
+      line("time_to_promote_s" + labels, runs.promoteSeconds().isEmpty() ? Double.NaN : median(runs.promoteSeconds()), "%.0f");
+      out.println("false_rollbacks{release=" + release.tag() + by + "}: " + runs.rolledBack() + " of " + count);
+      runs.causes().forEach((metric, times) ->
+          out.println("false_rollback_cause{release=" + release.tag() + by + ",metric=" + metric + "}: " + times));
+      out.println("held_for_a_person{release=" + release.tag() + by + "}: " + runs.held() + " of " + count);
+    }
+    if (goodTotal > 0) {
+      out.println("false_rollbacks" + (by.isEmpty() ? "" : "{" + by.substring(1) + "}") + ": " + falseTotal + " of " + goodTotal
+          + " good releases");
+    }
   }
 
   /** A bad release: obvious ones (the threshold judge must catch them) and subtle ones (measured). */
@@ -205,7 +246,7 @@ final class Bench implements Callable<Integer> {
       playground.deployApp("ghcr.io/example/web:v1");
       if (withVigie) {
         playground.startOperator();
-        playground.apply(Release.objects(STEPS, "30s", playground.metrics()));
+        playground.apply(Release.objects(STEPS, "30s", false, playground.metrics(), judge));
         awaitPhase(playground, RolloutPhase.Healthy, Duration.ofMinutes(5));
       } else {
         awaitReady(playground, Duration.ofMinutes(5));
@@ -231,7 +272,7 @@ final class Bench implements Callable<Integer> {
     try (Playground playground = new Playground(release.noisy() ? settings.withNoise() : settings)) {
       playground.deployApp("ghcr.io/example/web:v1");
       playground.startOperator();
-      playground.apply(Release.objects(STEPS, "30s", playground.metrics()));
+      playground.apply(Release.objects(STEPS, "30s", false, playground.metrics(), judge));
       String stable = awaitPhase(playground, RolloutPhase.Healthy, Duration.ofMinutes(5)).getStableRevision();
       List<RolloutPhase> verdicts = new ArrayList<>();
       List<Double> seconds = new ArrayList<>();

@@ -1,5 +1,7 @@
 package io.vigie.playground;
 
+import java.util.Optional;
+
 /**
  * The data plane's JSON statistics ({@code /stats}), read by the web provider: what the playground
  * uses when no Prometheus is installed. Only complete scrape intervals are visible, as they would be
@@ -26,6 +28,11 @@ final class DataPlaneStats implements MetricsBackend {
   public String errorRateProvider() {
     return "{web: {url: \"" + dataPlane.address() + "/stats?role=canary&window=60\", jsonPointer: /errorRate, "
         + "requestsJsonPointer: /requests, timeout: 5s}}";
+  }
+
+  @Override
+  public Optional<String> sideCountersProvider(BadRequests bad) {
+    return Optional.empty();
   }
 
   @Override

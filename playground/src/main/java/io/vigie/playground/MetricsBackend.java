@@ -21,6 +21,15 @@ interface MetricsBackend extends AutoCloseable {
   /** The {@code provider:} of the canary's p99 latency metric, as a YAML flow map. */
   String latencyProvider();
 
+  /**
+   * The {@code provider:} of an errorRate metric whose bad requests are these, read as counters of
+   * each side ({@code {{side}}}); empty for a backend without counters (the data plane's statistics).
+   */
+  Optional<String> sideCountersProvider(BadRequests bad);
+
+  /** What an errorRate metric counts as bad: 5xx responses, or requests slower than 0.3 s. */
+  enum BadRequests { ERRORS, SLOW }
+
   /** The backend stops answering, as in the metrics-outage scenario. */
   void goDown();
 

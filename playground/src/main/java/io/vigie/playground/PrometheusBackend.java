@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The analysis' metrics from a real Prometheus scraping the data plane's {@code /metrics}. It runs
@@ -60,6 +61,16 @@ final class PrometheusBackend implements MetricsBackend {
   public String latencyProvider() {
     String w = windowMillis + "ms";
     return provider("histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{role=\"canary\"}[" + w + "])))", w);
+  }
+
+  @Override
+  public Optional<String> sideCountersProvider(BadRequests bad) {
+    String requests = bad == BadRequests.ERRORS ? "sum(http_requests_total{role=\"{{side}}\"})"
+        : "sum(http_request_duration_seconds_count{role=\"{{side}}\"})";
+    String badOnes = bad == BadRequests.ERRORS ? "sum(http_requests_total{role=\"{{side}}\",code=~\"5..\"}) or vector(0)"
+        : requests + " - sum(http_request_duration_seconds_bucket{role=\"{{side}}\",le=\"0.3\"})";
+    return Optional.of("{prometheus: {address: \"" + server.address() + "\", query: '" + badOnes + "', requestsQuery: '"
+        + requests + "', timeout: 5s}}");
   }
 
   private String provider(String query, String window) {

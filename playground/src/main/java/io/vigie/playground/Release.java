@@ -17,6 +17,56 @@ final class Release {
 
   /** The same, with the Rollout's traffic through the HTTPRoute web when {@code gatewayApi}. */
   static String objects(String steps, String interval, boolean gatewayApi, MetricsBackend metrics) {
+    return objects(steps, interval, gatewayApi, metrics, Judge.THRESHOLD);
+  }
+
+  /**
+   * The same, judged by {@code judge}. The sequential judge measures at every scrape (15 s), errors
+   * and requests slower than 0.3 s, each against the stable side's, and needs a backend with
+   * counters (Prometheus).
+   */
+  static String objects(String steps, String interval, boolean gatewayApi, MetricsBackend metrics, Judge judge) {
+    String template = judge == Judge.THRESHOLD ? thresholdTemplate(interval, metrics) : sequentialTemplate(metrics);
+    return template + """
+        ---
+        apiVersion: vigie.io/v1alpha1
+        kind: Rollout
+        metadata: {name: web}
+        spec:
+          targetRef: {kind: Deployment, name: web}
+          service: {name: web, port: 80}
+          progressDeadlineSeconds: 300%2$s
+          analysis:
+            templates: [{name: app-health}]
+          strategy:
+            canary:
+              steps:
+        %1$s
+        """.formatted(steps.indent(8).stripTrailing(), gatewayApi ? "\n  trafficRouting: {gatewayAPI: {httpRoute: web}}" : "");
+  }
+
+  private static String sequentialTemplate(MetricsBackend metrics) {
+    String errors = metrics.sideCountersProvider(MetricsBackend.BadRequests.ERRORS).orElseThrow(() ->
+        new IllegalArgumentException("the sequential judge reads counters: it needs the Prometheus metrics backend"));
+    String slow = metrics.sideCountersProvider(MetricsBackend.BadRequests.SLOW).orElseThrow();
+    return """
+        apiVersion: vigie.io/v1alpha1
+        kind: AnalysisTemplate
+        metadata: {name: app-health}
+        spec:
+          metrics:
+            - name: errors
+              interval: 15s
+              errorRate: {tolerance: 0.1, confidence: 0.98, minRequests: 20}
+              provider: %1$s
+            - name: slow-requests
+              interval: 15s
+              errorRate: {tolerance: 0.1, confidence: 0.98, minRequests: 20}
+              provider: %2$s
+        """.formatted(errors, slow);
+  }
+
+  private static String thresholdTemplate(String interval, MetricsBackend metrics) {
     return """
         apiVersion: vigie.io/v1alpha1
         kind: AnalysisTemplate
@@ -30,7 +80,7 @@ final class Release {
               minRequests: 20
               thresholdRange: {max: 0.05}
               unit: ratio
-              provider: %4$s
+              provider: %2$s
             - name: latency-p99
               initialDelay: %1$s
               interval: %1$s
@@ -38,22 +88,7 @@ final class Release {
               minRequests: 20
               thresholdRange: {max: 0.3}
               unit: seconds
-              provider: %5$s
-        ---
-        apiVersion: vigie.io/v1alpha1
-        kind: Rollout
-        metadata: {name: web}
-        spec:
-          targetRef: {kind: Deployment, name: web}
-          service: {name: web, port: 80}
-          progressDeadlineSeconds: 300%3$s
-          analysis:
-            templates: [{name: app-health}]
-          strategy:
-            canary:
-              steps:
-        %2$s
-        """.formatted(interval, steps.indent(8).stripTrailing(), gatewayApi ? "\n  trafficRouting: {gatewayAPI: {httpRoute: web}}" : "",
-        metrics.errorRateProvider(), metrics.latencyProvider());
+              provider: %3$s
+        """.formatted(interval, metrics.errorRateProvider(), metrics.latencyProvider());
   }
 }

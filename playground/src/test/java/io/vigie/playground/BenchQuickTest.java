@@ -51,6 +51,15 @@ class BenchQuickTest {
           "bad_requests_vigie{release=" + release + "}", "blast_radius_ratio{release=" + release + "}",
           "time_to_rollback_s{release=" + release + "}", "caught{release=" + release + "}");
     }
+    // The sequential judge (Prometheus is installed by the test script): its own lines, the same checks on the obvious ones.
+    for (String release : new String[] {"v2-errors", "v2-slow"}) {
+      assertThat(figures.get("run{release=" + release + ",judge=sequential,seed=1}")).as(release).isEqualTo("RolledBack");
+      assertThat(Double.parseDouble(figures.get("blast_radius_ratio{release=" + release + ",judge=sequential}")))
+          .isBetween(0.0, 1.0);
+      assertThat(Double.parseDouble(figures.get("time_to_rollback_s{release=" + release + ",judge=sequential}"))).isPositive();
+    }
+    assertThat(figures.get("run{release=v2,judge=sequential,n=1}")).isEqualTo("Healthy");
+    assertThat(figures.get("false_rollbacks{judge=sequential}")).matches("[0-2] of 2 good releases");
     assertThat(figures.get("run{release=v2,n=1}")).isEqualTo("Healthy");
     assertThat(Double.parseDouble(figures.get("time_to_promote_s"))).isPositive();
     assertThat(figures.get("false_rollbacks{release=v2}")).isEqualTo("0 of 1");
