@@ -171,6 +171,18 @@ class PrometheusAnalysisTest {
   }
 
   @Test
+  void aCanaryWith300MillisecondsMoreIsRolledBackByItsShareOfSlowRequests() {
+    canaryVersion = new Behaviour(USERS_RPS, 0.0, 0.38);
+    startCanary(List.of(template("micrometer-slow-requests-sequential")));
+    RolloutStatus rolledBack = k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.RolledBack && !s.getHistory().isEmpty());
+
+    assertThat(rolledBack.getAbort().getMessage()).startsWith("analysis slow-requests failed: the canary's share of bad "
+        + "requests is more than 1.1 times the stable side's with 98% confidence: canary 100.00% bad");
+    assertThat(run(rolledBack, "step-2").getMetrics().get(0).getSequential().getStableBad()).isZero();
+    report(rolledBack);
+  }
+
+  @Test
   void aCanaryAsGoodAsStableIsPromotedByTheSequentialTest() {
     canaryVersion = HEALTHY;
     startCanary(List.of(template("micrometer-error-rate-sequential")));
@@ -287,7 +299,7 @@ class PrometheusAnalysisTest {
         }
       }
     }
-    assertThat(queries).isEqualTo(16);
+    assertThat(queries).isEqualTo(20);
   }
 
   private RolloutStatus canaryBehaving(Behaviour canary, RolloutPhase end) {
