@@ -110,6 +110,35 @@ class MixtureSprtTest {
     assertThat(medians[1]).as("median seconds to catch errors x2").isLessThan(medians[0]);
   }
 
+  /**
+   * Latency regressions as the test sees them: the share of requests slower than a bound (here the
+   * stable side's p99, so 1% of its requests), with log-normal latencies (σ 0.4) whose every request
+   * is 10%, 25% or 100% slower on the canary.
+   */
+  @Test
+  void slowerCanariesAreCaughtByTheirShareOfSlowRequests() {
+    NormalDistribution normal = new NormalDistribution();
+    double z99 = normal.inverseCumulativeProbability(1 - BAD);
+    double[] slower = {0.10, 0.25, 1.00};
+    double[] detected = new double[slower.length];
+    double[] medians = new double[slower.length];
+    for (int k = 0; k < slower.length; k++) {
+      double canarySlowShare = 1 - normal.cumulativeProbability(z99 - Math.log(1 + slower[k]) / 0.4);
+      List<Integer> times = new ArrayList<>();
+      for (int seed = 0; seed < RELEASES; seed++) {
+        release(4 * RELEASES + seed, canarySlowShare / BAD).worseAt().ifPresent(times::add);
+      }
+      detected[k] = times.size() / (double) RELEASES;
+      medians[k] = median(times);
+      System.out.printf(Locale.ROOT, "judge_detected{test=sequential,latency=+%.0f%%}: %.3f, median %ss (slow share %.2f%% "
+          + "against 1%%)%n", slower[k] * 100, detected[k], medians[k], canarySlowShare * 100);
+    }
+    assertThat(detected[2]).as("+100%% latency caught within 10 minutes").isEqualTo(1.0);
+    assertThat(medians[2]).as("median seconds to catch +100%% latency").isLessThanOrEqualTo(20);
+    assertThat(detected[1]).as("+25%% latency caught within 10 minutes").isGreaterThanOrEqualTo(0.95);
+    assertThat(medians[0]).as("+10%% latency takes longer to show than +25%%").isGreaterThan(medians[1]);
+  }
+
   @Test
   void aCanaryAsGoodAsStableIsShownNotWorseAndNeverWorse() {
     int notWorse = 0;
