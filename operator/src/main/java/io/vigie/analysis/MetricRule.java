@@ -35,6 +35,12 @@ public final class MetricRule {
   }
 
   public static String limits(Metric metric) {
+    if (metric.getErrorRate() != null) {
+      // The sequential test bounds its own false alarms: no failure limit applies.
+      return "fails at the first measurement past the test's bound, inconclusiveLimit " + orZero(metric.getInconclusiveLimit())
+          + ", consecutiveErrorLimit " + (metric.getConsecutiveErrorLimit() == null
+              ? MetricVerdict.DEFAULT_CONSECUTIVE_ERROR_LIMIT : metric.getConsecutiveErrorLimit());
+    }
     return "failureLimit " + orZero(metric.getFailureLimit()) + ", inconclusiveLimit " + orZero(metric.getInconclusiveLimit())
         + ", consecutiveErrorLimit " + (metric.getConsecutiveErrorLimit() == null
             ? MetricVerdict.DEFAULT_CONSECUTIVE_ERROR_LIMIT : metric.getConsecutiveErrorLimit());

@@ -70,7 +70,9 @@ public final class MetricVerdict {
     int errorLimit = metric.getConsecutiveErrorLimit() == null ? DEFAULT_CONSECUTIVE_ERROR_LIMIT : metric.getConsecutiveErrorLimit();
     int minSamples = metric.getMinSamples() == null ? 1 : metric.getMinSamples();
     String tally = s.getMeasured() + " measurement" + (s.getMeasured() == 1 ? "" : "s");
-    if (s.getFailed() > failureLimit) {
+    if (s.getFailed() > failureLimit && metric.getErrorRate() != null) {
+      set(s, AnalysisPhase.Failed, lastFailure(s) + " (at measurement " + s.getMeasured() + ")");
+    } else if (s.getFailed() > failureLimit) {
       set(s, AnalysisPhase.Failed, lastFailure(s) + " (" + s.getFailed() + " of " + tally + " failed, failureLimit "
           + failureLimit + ")");
     } else if (s.getInconclusive() > inconclusiveLimit) {

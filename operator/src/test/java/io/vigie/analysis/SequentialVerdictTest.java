@@ -54,6 +54,9 @@ class SequentialVerdictTest {
     assertThat(status.getMessage()).startsWith("the canary's share of bad requests is more than 1.1 times the stable side's with "
         + "98% confidence: canary 5.00% bad").contains("stable 1.00%").contains("(bound 50)");
     assertThat(status.getSequential().getLikelihoodRatio()).isGreaterThanOrEqualTo(50);
+    assertThat(status.getMessage()).endsWith("(at measurement " + readings + ")");
+    assertThat(status.getLimits()).isEqualTo("fails at the first measurement past the test's bound, inconclusiveLimit 0, "
+        + "consecutiveErrorLimit 4");
   }
 
   @Test
