@@ -16,15 +16,18 @@ final class CanaryStrategy {
   private final CanaryTraffic traffic;
   private final Rollback rollback;
   private final AnalysisGate gate;
+  private final Controls controls;
   private final Promotion promotion;
 
-  CanaryStrategy(DecisionInputs in, DecisionDraft d, Adoption adoption, CanaryTraffic traffic, Rollback rollback) {
+  CanaryStrategy(DecisionInputs in, DecisionDraft d, Adoption adoption, CanaryTraffic traffic, Rollback rollback,
+      AnalysisGate gate, Controls controls) {
     this.in = in;
     this.d = d;
     this.adoption = adoption;
     this.traffic = traffic;
     this.rollback = rollback;
-    this.gate = new AnalysisGate(in, d, traffic, rollback);
+    this.gate = gate;
+    this.controls = controls;
     this.promotion = new Promotion(in, d, traffic);
   }
 
@@ -32,7 +35,7 @@ final class CanaryStrategy {
     Revisions revisions = new Revisions(in, d, traffic);
     revisions.follow(target);
     revisions.restartIfStepsChanged();
-    in.obs().control().ifPresent(new Controls(in, d, gate, rollback)::apply);
+    in.obs().control().ifPresent(controls::apply);
     gate.foldMeasurements();
     if (d.s.getCanaryRevision() == null) {
       adoption.steady(target);

@@ -70,9 +70,11 @@ public final class RolloutMachine {
     s.setObservedGeneration(in.obs().generation());
     CanaryTraffic traffic = new CanaryTraffic(in, d);
     Rollback rollback = new Rollback(in, d, traffic);
+    AnalysisGate gate = new AnalysisGate(in, d, traffic, rollback);
+    Controls controls = new Controls(in, d, gate, rollback);
     List<String> problems = SpecValidation.problems(in.namespace(), in.spec(), in.obs());
     if (!problems.isEmpty()) {
-      invalid(in, d, String.join("; ", problems), rollback);
+      invalid(in, d, String.join("; ", problems), rollback, controls);
       return;
     }
     Target target = in.obs().target().orElseThrow();
@@ -83,7 +85,7 @@ public final class RolloutMachine {
     if (s.getStableRevision() == null) {
       adoption.adopt(target);
       if (s.getStableRevision() == null) {
-        in.obs().control().ifPresent(c -> controls(in, d, rollback).ignore(c, "the Rollout has not adopted its Deployment yet"));
+        in.obs().control().ifPresent(c -> controls.ignore(c, "the Rollout has not adopted its Deployment yet"));
       }
       return;
     }
@@ -91,11 +93,11 @@ public final class RolloutMachine {
       s.setPhase(phaseBeforeInvalid(in, s));
       d.normal(EventReason.Valid, "the Rollout is valid again: " + s.getPhase());
     }
-    new CanaryStrategy(in, d, adoption, traffic, rollback).decide(target);
+    new CanaryStrategy(in, d, adoption, traffic, rollback, gate, controls).decide(target);
   }
 
   /** Invalid says why; an adopted target stays guarded; only an abort of a canary that serves still applies. */
-  private static void invalid(DecisionInputs in, DecisionDraft d, String message, Rollback rollback) {
+  private static void invalid(DecisionInputs in, DecisionDraft d, String message, Rollback rollback, Controls controls) {
     RolloutStatus s = d.s;
     RolloutPhase before = s.getPhase() == Invalid ? phaseBeforeInvalid(in, s) : s.getPhase();
     if (s.getPhase() != Invalid || !message.equals(s.getMessage())) {
@@ -109,13 +111,9 @@ public final class RolloutMachine {
       if (c.control() == PendingControl.Control.ABORT && canAbortWhileInvalid(in, s, before)) {
         rollback.abortWhileInvalid(c);
       } else {
-        controls(in, d, rollback).ignore(c, "the Rollout is Invalid: " + s.getMessage());
+        controls.ignore(c, "the Rollout is Invalid: " + s.getMessage());
       }
     });
-  }
-
-  private static Controls controls(DecisionInputs in, DecisionDraft d, Rollback rollback) {
-    return new Controls(in, d, new AnalysisGate(in, d, new CanaryTraffic(in, d), rollback), rollback);
   }
 
   /**
