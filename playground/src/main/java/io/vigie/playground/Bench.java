@@ -187,7 +187,7 @@ final class Bench implements Callable<Integer> {
               + ", not Healthy");
         }
       }
-      String labels = release.noisy() ? "{release=" + release.tag() + by + "}" : by.isEmpty() ? "" : "{" + by.substring(1) + "}";
+      String labels = release.noisy() ? "{release=" + release.tag() + by + "}" : judgeOnly();
       line("time_to_promote_s" + labels, runs.promoteSeconds().isEmpty() ? Double.NaN : median(runs.promoteSeconds()), "%.0f");
       out.println("false_rollbacks{release=" + release.tag() + by + "}: " + runs.rolledBack() + " of " + count);
       runs.causes().forEach((metric, times) ->
@@ -195,9 +195,14 @@ final class Bench implements Callable<Integer> {
       out.println("held_for_a_person{release=" + release.tag() + by + "}: " + runs.held() + " of " + count);
     }
     if (goodTotal > 0) {
-      out.println("false_rollbacks" + (by.isEmpty() ? "" : "{" + by.substring(1) + "}") + ": " + falseTotal + " of " + goodTotal
+      out.println("false_rollbacks" + judgeOnly() + ": " + falseTotal + " of " + goodTotal
           + " good releases");
     }
+  }
+
+  /** The labels of a figure that only the judge qualifies: none for the threshold judge. */
+  private String judgeOnly() {
+    return judge == Judge.THRESHOLD ? "" : "{judge=" + judge.word() + "}";
   }
 
   /** A bad release: obvious ones (the threshold judge must catch them) and subtle ones (measured). */

@@ -45,50 +45,52 @@ final class Release {
         """.formatted(steps.indent(8).stripTrailing(), gatewayApi ? "\n  trafficRouting: {gatewayAPI: {httpRoute: web}}" : "");
   }
 
-  private static String sequentialTemplate(MetricsBackend metrics) {
-    String errors = metrics.sideCountersProvider(MetricsBackend.BadRequests.ERRORS).orElseThrow(() ->
-        new IllegalArgumentException("the sequential judge reads counters: it needs the Prometheus metrics backend"));
-    String slow = metrics.sideCountersProvider(MetricsBackend.BadRequests.SLOW).orElseThrow();
+  /** The AnalysisTemplate app-health with these metrics (YAML list items). */
+  private static String template(String metrics) {
     return """
         apiVersion: vigie.io/v1alpha1
         kind: AnalysisTemplate
         metadata: {name: app-health}
         spec:
           metrics:
-            - name: errors
-              interval: 15s
-              errorRate: {tolerance: 0.1, confidence: 0.98, minRequests: 20}
-              provider: %1$s
-            - name: slow-requests
-              interval: 15s
-              errorRate: {tolerance: 0.1, confidence: 0.98, minRequests: 20}
-              provider: %2$s
-        """.formatted(errors, slow);
+        %s
+        """.formatted(metrics.indent(4).stripTrailing());
+  }
+
+  /** 5xx and requests over 0.3 s, each an errorRate metric read at every scrape (15 s). */
+  private static String sequentialTemplate(MetricsBackend metrics) {
+    StringBuilder items = new StringBuilder();
+    for (MetricsBackend.BadRequests bad : MetricsBackend.BadRequests.values()) {
+      String provider = metrics.sideCountersProvider(bad).orElseThrow(() ->
+          new IllegalArgumentException("the sequential judge reads counters: it needs the Prometheus metrics backend"));
+      items.append("""
+          - name: %s
+            interval: 15s
+            errorRate: {tolerance: 0.1, confidence: 0.98, minRequests: 20}
+            provider: %s
+          """.formatted(bad == MetricsBackend.BadRequests.ERRORS ? "errors" : "slow-requests", provider));
+    }
+    return template(items.toString());
   }
 
   private static String thresholdTemplate(String interval, MetricsBackend metrics) {
-    return """
-        apiVersion: vigie.io/v1alpha1
-        kind: AnalysisTemplate
-        metadata: {name: app-health}
-        spec:
-          metrics:
-            - name: error-rate
-              initialDelay: %1$s
-              interval: %1$s
-              failureLimit: 1
-              minRequests: 20
-              thresholdRange: {max: 0.05}
-              unit: ratio
-              provider: %2$s
-            - name: latency-p99
-              initialDelay: %1$s
-              interval: %1$s
-              failureLimit: 1
-              minRequests: 20
-              thresholdRange: {max: 0.3}
-              unit: seconds
-              provider: %3$s
-        """.formatted(interval, metrics.errorRateProvider(), metrics.latencyProvider());
+    return template("""
+        - name: error-rate
+          initialDelay: %1$s
+          interval: %1$s
+          failureLimit: 1
+          minRequests: 20
+          thresholdRange: {max: 0.05}
+          unit: ratio
+          provider: %2$s
+        - name: latency-p99
+          initialDelay: %1$s
+          interval: %1$s
+          failureLimit: 1
+          minRequests: 20
+          thresholdRange: {max: 0.3}
+          unit: seconds
+          provider: %3$s
+        """.formatted(interval, metrics.errorRateProvider(), metrics.latencyProvider()));
   }
 }
