@@ -70,9 +70,24 @@ public final class RecordingDispatcher extends KubernetesCrudDispatcher {
     if (refused.isPresent()) {
       return refused.get();
     }
-    MockResponse response = super.dispatch(request);
+    MockResponse response = applied(request);
     record(new Write(planned.seq(), planned.actor(), planned.method(), planned.path(), planned.body(), response.code()));
     return after.apply(planned, true).orElse(response);
+  }
+
+  /**
+   * The mock server throws on a JSON patch whose {@code test} operation fails and never answers, so
+   * the client hangs until its timeout; a real API server refuses such a patch with 422, which is
+   * what the operator is written for.
+   */
+  private MockResponse applied(RecordedRequest request) {
+    try {
+      return super.dispatch(request);
+    } catch (io.fabric8.zjsonpatch.JsonPatchException e) {
+      return new MockResponse().setResponseCode(422).setBody(
+          "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":422,\"reason\":\"Invalid\",\"message\":"
+              + io.fabric8.kubernetes.client.utils.Serialization.asJson(e.getMessage()) + "}");
+    }
   }
 
   private synchronized int nextSeq() {
