@@ -29,6 +29,16 @@ public sealed interface Action {
   record ScaleCanary(int replicas) implements Action {}
 
   /**
+   * Makes the baseline Deployment run the stable revision (the template of the target's ReplicaSet
+   * of this pod-template-hash) with this many replicas: created when missing, replaced when it runs
+   * another revision, scaled otherwise.
+   */
+  record RunBaseline(String revision, String podTemplateHash, int replicas) implements Action {}
+
+  /** Scales the baseline Deployment; nothing when it does not exist. */
+  record ScaleBaseline(int replicas) implements Action {}
+
+  /**
    * Points the Vigie-owned stable Service at the target's pods of this pod-template-hash, or at all
    * the target's pods when null (during a promotion, so that no request finds no endpoint).
    */
@@ -37,15 +47,29 @@ public sealed interface Action {
   /** Makes the Vigie-owned canary Service select the canary pods. */
   record EnsureCanaryService() implements Action {}
 
+  /** Makes the Vigie-owned baseline Service select the baseline pods. */
+  record EnsureBaselineService() implements Action {}
+
   /**
-   * Sets the route's weights (the stable and the canary Service's, which sum to 100: invariant 1,
-   * checked by the tests on what is written) and its header route, in every rule Vigie manages.
+   * Sets the route's weights (the stable, canary and baseline Services', which sum to 100: invariant
+   * 1, checked by the tests on what is written) and its header route, in every rule Vigie manages.
    * Only with a traffic router.
    */
-  record SetRoute(int stableWeight, int canaryWeight, java.util.Optional<HeaderMatch> header) implements Action {
+  record SetRoute(int stableWeight, int canaryWeight, int baselineWeight, java.util.Optional<HeaderMatch> header)
+      implements Action {
     /** This weight to the canary, the rest of 100 to stable. */
     public static SetRoute of(int canaryWeight, java.util.Optional<HeaderMatch> header) {
-      return new SetRoute(100 - canaryWeight, canaryWeight, header);
+      return new SetRoute(100 - canaryWeight, canaryWeight, 0, header);
+    }
+
+    /**
+     * The weight of the experiment shared between canary and baseline, the canary's half rounded up;
+     * the baseline's half goes to stable (the same version) while the baseline has no ready pod.
+     */
+    public static SetRoute shared(int weight, boolean baselineReady, java.util.Optional<HeaderMatch> header) {
+      int baseline = baselineReady ? weight / 2 : 0;
+      int canary = weight - weight / 2;
+      return new SetRoute(100 - canary - baseline, canary, baseline, header);
     }
 
     public static SetRoute allToStable() {

@@ -60,8 +60,10 @@ final class CanaryTraffic {
     in.obs().canary().filter(c -> c.replicas() > 0).ifPresent(c -> d.plan.scaleCanary(0));
   }
 
+  /** With replica ratios the baseline's pods serve behind the user's Service next to the target's. */
   void observeWeight(Target target, int canaryReady) {
-    d.s.setCanaryWeight(CanarySizing.share(target.readyReplicas(), canaryReady));
+    int baselineReady = in.withBaseline() ? in.baselineReady(d.s.getStableRevision()) : 0;
+    d.s.setCanaryWeight(CanarySizing.share(target.readyReplicas() + baselineReady, canaryReady));
   }
 
   int canaryReplicasFor(int weight, Target target) {

@@ -53,6 +53,17 @@ record DecisionInputs(String namespace, RolloutSpec spec, Observation obs, Strin
     return spec != null && spec.getTrafficRouting() != null && obs.route().isPresent();
   }
 
+  /** The Rollout runs a baseline next to its canary (spec.strategy.canary.baseline). */
+  boolean withBaseline() {
+    return spec != null && spec.getStrategy() != null && spec.getStrategy().getCanary() != null
+        && spec.getStrategy().getCanary().withBaseline();
+  }
+
+  /** Ready pods of the baseline, when it runs this (the stable) revision. */
+  int baselineReady(String revision) {
+    return obs.baseline().filter(c -> c.revision().equals(revision)).map(Observation.Canary::readyReplicas).orElse(0);
+  }
+
   int canaryReady(String revision) {
     return obs.canary().filter(c -> c.revision().equals(revision)).map(Observation.Canary::readyReplicas).orElse(0);
   }

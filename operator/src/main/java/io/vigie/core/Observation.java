@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param target the target Deployment, empty when it does not exist
  * @param service the user's Service, empty when it does not exist
  * @param canary the Vigie-owned canary Deployment, empty when it does not exist
+ * @param baseline the Vigie-owned baseline Deployment, empty when it does not exist
  * @param control a manual control accepted from an annotation and not yet cleared
  * @param conflicts objects that hold a name Vigie needs (the canary Deployment, the stable and
  *     canary Services) but that this Rollout does not own, e.g. "Service shop/web-stable"
@@ -30,6 +31,7 @@ public record Observation(
     Optional<Target> target,
     Optional<Service> service,
     Optional<Canary> canary,
+    Optional<Canary> baseline,
     Optional<PendingControl> control,
     List<String> conflicts,
     Analysis analysis,
@@ -91,23 +93,35 @@ public record Observation(
    *
    * @param object what it is, for messages: "HTTPRoute shop/web"
    * @param canaryWeight the canary's weight in every rule Vigie manages; empty when the rules
-   *     disagree or a rule's stable and canary weights do not sum to 100
+   *     disagree or a rule's stable, canary and baseline weights do not sum to 100
+   * @param baselineWeight the baseline's weight in those rules (0 for a rule without a baseline
+   *     backend); empty when the canary's is
    * @param header the header route in place, if any
    * @param problems why Vigie cannot route through it (missing, not referencing the Vigie Services),
    *     each a sentence naming the fix
    */
-  public record Route(String object, Optional<Integer> canaryWeight, Optional<HeaderMatch> header, List<String> problems) {
+  public record Route(String object, Optional<Integer> canaryWeight, Optional<Integer> baselineWeight,
+      Optional<HeaderMatch> header, List<String> problems) {
+    /** A route without a baseline backend. */
+    public Route(String object, Optional<Integer> canaryWeight, Optional<HeaderMatch> header, List<String> problems) {
+      this(object, canaryWeight, canaryWeight.map(w -> 0), header, problems);
+    }
+
     public static Route unusable(String object, String problem) {
       return new Route(object, Optional.empty(), Optional.empty(), List.of(problem));
     }
 
-    /** True when the route sends exactly this weight and header route to the canary. */
+    /** True when the route sends exactly this weight and header route to the canary, and nothing to a baseline. */
     public boolean shows(int weight, Optional<HeaderMatch> headerRoute) {
-      return canaryWeight.equals(Optional.of(weight)) && header.equals(headerRoute);
+      return shows(weight, 0, headerRoute);
+    }
+
+    public boolean shows(int canary, int baseline, Optional<HeaderMatch> headerRoute) {
+      return canaryWeight.equals(Optional.of(canary)) && baselineWeight.equals(Optional.of(baseline)) && header.equals(headerRoute);
     }
   }
 
-  /** The canary Deployment: which revision it runs and how many of its pods are ready. */
+  /** A Deployment Vigie runs beside the target (canary, baseline): its revision, size and ready pods. */
   public record Canary(String revision, int replicas, int readyReplicas) {}
 
 }

@@ -1,5 +1,6 @@
 package io.vigie.core;
 
+import io.vigie.api.v1alpha1.RolloutStatus;
 import io.vigie.core.Observation.Target;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +17,12 @@ import java.util.Optional;
  *   <li>the route, before the canary's pods change: traffic leaves the canary before its pods go
  *       (an abort, a new revision replacing the canary), and it only ever grows toward pods that are
  *       ready already;</li>
- *   <li>the canary Deployment;</li>
+ *   <li>the canary Deployment, then the baseline's (sized like the canary, so it follows it up and
+ *       down; never taken down while the route may still send it traffic);</li>
  *   <li>the stable Service otherwise (widened to every pod of a promotion in progress once the canary
  *       covers the pods the rolling update takes down);</li>
- *   <li>the canary Service: before the route when the canary's traffic grows (the route names it),
- *       after everything else on the way down (an abort's first write is the traffic's);</li>
+ *   <li>the canary and baseline Services: before the route when the canary's traffic grows (the route
+ *       names them), after everything else on the way down (an abort's first write is the traffic's);</li>
  *   <li>the target's paused flag last: unpausing starts a rolling update, which needs all of the above.</li>
  * </ol>
  */
@@ -77,8 +79,9 @@ final class Plan {
    * The writes, in the order above; a wish the cluster already shows is no write. A route Vigie set
    * before that shows something else was edited by someone: set back, and said so.
    */
-  List<Action> actions(DecisionInputs in, List<RolloutEvent> events) {
+  List<Action> actions(DecisionInputs in, RolloutStatus decided, List<RolloutEvent> events) {
     List<Action> actions = new ArrayList<>();
+    boolean baselineService = canaryService && in.withBaseline();
     boolean newStable = stable != null && stable.podTemplateHash() != null
         && !stable.podTemplateHash().equals(in.startStableHash());
     boolean down = takesCanaryAway() || (routeWeight != null && routeWeight < in.startWeight());
@@ -88,15 +91,23 @@ final class Plan {
     if (canaryService && !down) {
       actions.add(new Action.EnsureCanaryService());
     }
-    routeWrite(in, events).ifPresent(actions::add);
+    if (baselineService && !down) {
+      actions.add(new Action.EnsureBaselineService());
+    }
+    Optional<Action.SetRoute> route = routeWrite(in, decided, events);
+    route.ifPresent(actions::add);
     if (canary != null) {
       actions.add(canary);
     }
+    baselineWrite(in, decided, route).ifPresent(actions::add);
     if (stable != null && !newStable) {
       actions.add(stable);
     }
     if (canaryService && down) {
       actions.add(new Action.EnsureCanaryService());
+    }
+    if (baselineService && down) {
+      actions.add(new Action.EnsureBaselineService());
     }
     if (paused != null) {
       Target target = in.obs().target().orElseThrow();
@@ -108,23 +119,57 @@ final class Plan {
     return actions;
   }
 
-  private Optional<Action> routeWrite(DecisionInputs in, List<RolloutEvent> events) {
+  /**
+   * The baseline follows the canary's size: up and down with the canary's wish; with none, only down
+   * to the canary's pods (a canary left without pods by a crash takes its baseline with it).
+   * Switched off, it goes. It keeps its pods while the route may still send it traffic and this
+   * decision does not change that: no request finds no endpoint.
+   */
+  private Optional<Action> baselineWrite(DecisionInputs in, RolloutStatus decided, Optional<Action.SetRoute> route) {
+    Optional<Observation.Canary> seen = in.obs().baseline();
+    int seenReplicas = seen.map(Observation.Canary::replicas).orElse(0);
+    Optional<Integer> wish = canary instanceof Action.RunCanary rc ? Optional.of(rc.replicas())
+        : canary instanceof Action.ScaleCanary sc ? Optional.of(sc.replicas()) : Optional.empty();
+    int wanted = !in.withBaseline() ? 0
+        : wish.orElseGet(() -> Math.min(seenReplicas, in.obs().canary().map(Observation.Canary::replicas).orElse(0)));
+    if (wanted == 0 || wish.isEmpty()) {
+      boolean mayServe = route.map(r -> r.baselineWeight() > 0)
+          .orElseGet(() -> in.obs().route().map(r -> !r.baselineWeight().equals(Optional.of(0))).orElse(false));
+      if (wanted >= seenReplicas || (wanted == 0 && mayServe)) {
+        return Optional.empty();
+      }
+      return Optional.of(new Action.ScaleBaseline(wanted));
+    }
+    if (decided.getStableRevision() == null || decided.getStablePodTemplateHash() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new Action.RunBaseline(decided.getStableRevision(), decided.getStablePodTemplateHash(), wanted));
+  }
+
+  private Optional<Action.SetRoute> routeWrite(DecisionInputs in, RolloutStatus decided, List<RolloutEvent> events) {
     if (routeWeight == null) {
       return Optional.empty();
     }
-    Action.SetRoute wanted = Action.SetRoute.of(routeWeight, routeHeader);
+    boolean baselineReady = in.withBaseline() && !takesCanaryAway() && in.baselineReady(decided.getStableRevision()) > 0;
+    Action.SetRoute wanted = in.withBaseline() ? Action.SetRoute.shared(routeWeight, baselineReady, routeHeader)
+        : Action.SetRoute.of(routeWeight, routeHeader);
     if (routeForced) {
       return Optional.of(wanted);
     }
     Observation.Route seen = in.obs().route().orElseThrow();
-    if (seen.shows(routeWeight, routeHeader)) {
+    if (seen.shows(wanted.canaryWeight(), wanted.baselineWeight(), routeHeader)) {
       return Optional.empty();
     }
+    // A baseline's share moves to it when its pods become ready: Vigie's own change, not an edit.
+    Action.SetRoute other = Action.SetRoute.shared(routeWeight, !baselineReady, routeHeader);
+    boolean baselineMoved = in.withBaseline() && seen.shows(other.canaryWeight(), other.baselineWeight(), routeHeader);
     // What this decision applies is what the last one did: someone else changed the route.
-    if (in.adopted() && routeWeight == in.startWeight() && routeHeader.equals(in.startHeader())) {
+    if (in.adopted() && routeWeight == in.startWeight() && routeHeader.equals(in.startHeader()) && !baselineMoved) {
       events.add(RolloutEvent.warning(EventReason.RouteRestored, seen.object() + " sent "
           + seen.canaryWeight().map(w -> w + "%").orElse("inconsistent weights (rules disagree, or not summing to 100)")
-          + seen.header().map(h -> " and header route " + h).orElse("") + " to the canary, not the " + routeWeight + "%"
+          + seen.baselineWeight().filter(w -> w > 0).map(w -> " (and " + w + "% to the baseline)").orElse("")
+          + seen.header().map(h -> " and header route " + h).orElse("") + " to the canary, not the " + wanted.canaryWeight() + "%"
+          + (wanted.baselineWeight() > 0 ? " (and " + wanted.baselineWeight() + "% to the baseline)" : "")
           + routeHeader.map(h -> " and header route " + h).orElse("") + " Vigie set (edited by hand?): set back"));
     }
     return Optional.of(wanted);

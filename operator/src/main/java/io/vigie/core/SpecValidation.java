@@ -63,6 +63,7 @@ public final class SpecValidation {
           + " (a day)");
     }
     stepProblems(spec, problems);
+    baselineProblems(spec, serviceName, problems);
     observation.route().ifPresent(r -> problems.addAll(r.problems()));
     problems.addAll(observation.analysis().problems());
     return problems;
@@ -121,6 +122,22 @@ public final class SpecValidation {
     if (observation.service().get().ports() == 0) {
       problems.add("Service " + namespace + "/" + serviceName + " has no ports: Vigie copies them to its stable and canary "
           + "Services; give it the port the traffic uses");
+    }
+  }
+
+  private static void baselineProblems(RolloutSpec spec, String serviceName, List<String> problems) {
+    if (spec.getStrategy() == null || spec.getStrategy().getCanary() == null || !spec.getStrategy().getCanary().withBaseline()) {
+      return;
+    }
+    if (serviceName != null && serviceName.length() > Limits.SERVICE_NAME_WITH_BASELINE) {
+      problems.add("spec.service.name " + Names.quote(serviceName) + " is longer than " + Limits.SERVICE_NAME_WITH_BASELINE
+          + " characters: with a baseline Vigie names a Service <name>" + Limits.BASELINE_SUFFIX + ", at most "
+          + Limits.DNS_LABEL + "; shorten the name or turn spec.strategy.canary.baseline off");
+    }
+    if (spec.getTrafficRouting() != null && spec.getTrafficRouting().getNginx() != null) {
+      problems.add("spec.strategy.canary.baseline needs a router that splits traffic three ways: an NGINX canary Ingress "
+          + "has one canary backend; use gatewayAPI or istio, replica-ratio routing (no spec.trafficRouting), or turn "
+          + "the baseline off");
     }
   }
 

@@ -39,7 +39,7 @@ final class StatusBuilder {
     }
     setConditions(in, d);
     List<RolloutEvent> events = new ArrayList<>(d.events);
-    List<Action> actions = d.plan.actions(in, events);
+    List<Action> actions = d.plan.actions(in, s, events);
     return new Decision(s, List.copyOf(actions), List.copyOf(events), in.obs().control().isPresent(), d.requeue());
   }
 

@@ -4,7 +4,8 @@ import io.vigie.api.v1alpha1.Limits;
 import java.util.regex.Pattern;
 
 /**
- * The names Vigie derives from the user's (the canary Deployment, the stable and canary Services),
+ * The names Vigie derives from the user's (the canary and baseline Deployments, the stable, canary and
+ * baseline Services),
  * and the rules a name must follow before Vigie looks it up: a name the API server would refuse
  * (too long, another namespace's "other/web") is reported, never sent.
  */
@@ -16,6 +17,14 @@ public final class Names {
 
   public static String canaryDeployment(String target) {
     return target + Limits.CANARY_SUFFIX;
+  }
+
+  public static String baselineDeployment(String target) {
+    return target + Limits.BASELINE_SUFFIX;
+  }
+
+  public static String baselineService(String service) {
+    return service + Limits.BASELINE_SUFFIX;
   }
 
   public static String stableService(String service) {

@@ -7,7 +7,7 @@ import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.core.Action;
 import io.vigie.traffic.RouteTarget;
 import io.vigie.traffic.TrafficRouters;
-import io.vigie.workload.CanaryDeployments;
+import io.vigie.workload.RoleDeployments;
 import io.vigie.workload.TargetDeployments;
 import io.vigie.workload.VigieServices;
 import java.util.List;
@@ -24,12 +24,14 @@ final class ActionExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(ActionExecutor.class);
 
   private final TargetDeployments targets;
-  private final CanaryDeployments canaries;
+  private final RoleDeployments canaries;
+  private final RoleDeployments baselines;
   private final VigieServices services;
 
-  ActionExecutor(KubernetesClient client, CanaryDeployments canaries, VigieServices services) {
+  ActionExecutor(KubernetesClient client, VigieServices services) {
     this.targets = new TargetDeployments(client);
-    this.canaries = canaries;
+    this.canaries = new RoleDeployments(client, RoleDeployments.Role.CANARY);
+    this.baselines = new RoleDeployments(client, RoleDeployments.Role.BASELINE);
     this.services = services;
   }
 
@@ -43,13 +45,17 @@ final class ActionExecutor {
   /** Vigie's objects as last read or written in this decision. */
   private static final class Written {
     private Optional<Deployment> canary;
+    private Optional<Deployment> baseline;
     private Optional<Service> stableService;
     private Optional<Service> canaryService;
+    private Optional<Service> baselineService;
 
     Written(ClusterSnapshot snapshot) {
       this.canary = snapshot.canary();
+      this.baseline = snapshot.baseline();
       this.stableService = snapshot.stableService();
       this.canaryService = snapshot.canaryService();
+      this.baselineService = snapshot.baselineService();
     }
   }
 
@@ -62,10 +68,18 @@ final class ActionExecutor {
     } else if (action instanceof Action.ReleaseTarget) {
       targets.release(rollout, snapshot.target().orElseThrow()).ifPresent(d -> caches.written(snapshot.target(), d));
     } else if (action instanceof Action.RunCanary r) {
+      Deployment target = snapshot.target().orElseThrow();
       written.canary = remember(written.canary,
-          canaries.run(rollout, snapshot.target().orElseThrow(), r.revision(), r.replicas(), written.canary), caches);
+          canaries.run(rollout, target, target.getSpec().getTemplate(), r.revision(), r.replicas(), written.canary), caches);
     } else if (action instanceof Action.ScaleCanary s) {
-      written.canary = remember(written.canary, canaries.scale(namespace, targetName, s.replicas(), written.canary), caches);
+      written.canary = remember(written.canary, canaries.scale(namespace, s.replicas(), written.canary), caches);
+    } else if (action instanceof Action.RunBaseline r) {
+      runBaseline(rollout, snapshot, r, written, caches);
+    } else if (action instanceof Action.ScaleBaseline s) {
+      written.baseline = remember(written.baseline, baselines.scale(namespace, s.replicas(), written.baseline), caches);
+    } else if (action instanceof Action.EnsureBaselineService) {
+      written.baselineService = rememberService(written.baselineService,
+          services.ensureBaseline(rollout, userService(snapshot), written.baselineService), caches);
     } else if (action instanceof Action.PointStableService p) {
       written.stableService = rememberService(written.stableService,
           services.pointStable(rollout, userService(snapshot), p.podTemplateHash(), written.stableService), caches);
@@ -74,7 +88,8 @@ final class ActionExecutor {
           services.ensureCanary(rollout, userService(snapshot), written.canaryService), caches);
     } else if (action instanceof Action.SetRoute r) {
       if (TrafficRouters.problem(rollout.getSpec().getTrafficRouting()).isEmpty()) {
-        caches.routers().of(rollout.getSpec().getTrafficRouting()).apply(RouteTarget.of(rollout), r.stableWeight(), r.canaryWeight(), r.header());
+        caches.routers().of(rollout.getSpec().getTrafficRouting())
+            .apply(RouteTarget.of(rollout), r.stableWeight(), r.canaryWeight(), r.baselineWeight(), r.header());
       }
     } else if (action instanceof Action.ReleaseRoute) {
       try {
@@ -87,12 +102,30 @@ final class ActionExecutor {
     } else if (action instanceof Action.RemoveVigieObjects r) {
       // Cleanup reads again: it runs rarely, and must act on what is there now.
       canaries.delete(rollout, namespace, targetName);
+      baselines.delete(rollout, namespace, targetName);
       if (r.keepServices()) {
         services.release(rollout, snapshot.service());
       } else {
         services.delete(rollout, namespace, rollout.getSpec().getService().getName());
       }
     }
+  }
+
+  /**
+   * The baseline runs the template of the stable ReplicaSet. Kubernetes keeps that ReplicaSet while
+   * Vigie holds the target paused at stable; if it is gone all the same (deleted by hand), the
+   * baseline is not started and the analyses compare with nothing: they say so, never pass.
+   */
+  private void runBaseline(Rollout rollout, ClusterSnapshot snapshot, Action.RunBaseline r, Written written, ClusterCaches caches) {
+    var stable = snapshot.stableReplicaSet().filter(rs -> rs.getSpec() != null && rs.getSpec().getTemplate() != null);
+    if (stable.isEmpty()) {
+      LOG.warn("rollout={}/{}: no ReplicaSet of Deployment {} has pod-template-hash {}: the baseline cannot start",
+          rollout.getMetadata().getNamespace(), rollout.getMetadata().getName(), rollout.getSpec().getTargetRef().getName(),
+          r.podTemplateHash());
+      return;
+    }
+    written.baseline = remember(written.baseline, baselines.run(rollout, snapshot.target().orElseThrow(),
+        RoleDeployments.baselineTemplate(stable.get()), r.revision(), r.replicas(), written.baseline), caches);
   }
 
   /** The writers hand back the object they were given when nothing needed writing. */

@@ -6,6 +6,7 @@ import io.vigie.analysis.AnalysisResolver;
 import io.vigie.analysis.AnalysisRuns;
 import io.vigie.analysis.RawMeasurement;
 import io.vigie.analysis.ResolvedAnalysis;
+import io.vigie.analysis.SidePlaceholder;
 import io.vigie.analysis.provider.MeasurementRunner;
 import io.vigie.analysis.provider.MetricProviders;
 import io.vigie.analysis.provider.SecretReader;
@@ -78,9 +79,12 @@ final class AnalysisObserver {
         .stream().filter(r -> AnalysisRuns.BACKGROUND.equals(r.getName()) || currentStep.equals(r.getName())).toList();
     Map<String, String> started = new HashMap<>();
     live.forEach(r -> started.put(r.getName(), r.getStartedAt()));
+    boolean baseline = rollout.getSpec().getStrategy() != null && rollout.getSpec().getStrategy().getCanary() != null
+        && rollout.getSpec().getStrategy().getCanary().withBaseline();
+    SidePlaceholder comparison = baseline ? SidePlaceholder.BASELINE : SidePlaceholder.STABLE;
     List<MeasurementRunner.Due> due = AnalysisRuns.due(live, resolution.analysis(), now).stream()
         .map(d -> new MeasurementRunner.Due(d.run(), started.get(d.run()), d.metric(),
-            readerFor(resolution.analysis().run(d.run()), d.metric(), secrets))).toList();
+            readerFor(resolution.analysis().run(d.run()), d.metric(), secrets), comparison)).toList();
     String key = namespace + "/" + rollout.getMetadata().getName();
     // A measurement of a run that has since ended or started again (a new revision) is dropped.
     List<RawMeasurement> measurements = runner.exchange(key, due, now).stream()

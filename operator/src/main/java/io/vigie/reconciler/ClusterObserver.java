@@ -2,6 +2,7 @@ package io.vigie.reconciler;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vigie.analysis.ResolvedAnalysis;
 import io.vigie.api.v1alpha1.Rollout;
@@ -11,7 +12,7 @@ import io.vigie.core.Observation;
 import io.vigie.core.Observation.Target.Manager;
 import io.vigie.traffic.RouteTarget;
 import io.vigie.traffic.TrafficRouters;
-import io.vigie.workload.CanaryDeployments;
+import io.vigie.workload.RoleDeployments;
 import io.vigie.workload.Labels;
 import io.vigie.workload.Ownership;
 import io.vigie.workload.TargetView;
@@ -69,14 +70,29 @@ final class ClusterObserver {
     Optional<Service> service = serviceName.flatMap(n -> caches.service(namespace, n));
     Manager manager = target.map(d -> manager(d, rollout, conflicts)).orElse(Manager.NONE);
     Optional<String> stableHash = Optional.ofNullable(rollout.getStatus()).map(s -> s.getStablePodTemplateHash());
-    Optional<Observation.Target> targetView = target.map(d -> TargetView.of(d, caches.replicaSetsOf(d), stableHash, manager));
+    List<ReplicaSet> replicaSets = target.map(caches::replicaSetsOf).orElse(List.of());
+    Optional<Observation.Target> targetView = target.map(d -> TargetView.of(d, replicaSets, stableHash, manager));
+    Optional<ReplicaSet> stableReplicaSet = stableHash.flatMap(h -> replicaSets.stream()
+        .filter(rs -> rs.getMetadata().getLabels() != null && h.equals(rs.getMetadata().getLabels().get(Labels.POD_TEMPLATE_HASH)))
+        .findFirst());
     Optional<Deployment> canaryDeployment = target.flatMap(d -> caches.deployment(namespace, Names.canaryDeployment(d.getMetadata().getName())));
-    canaryDeployment.filter(c -> !Ownership.ownedBy(c, rollout)).ifPresent(c -> conflicts.add(notOwned("Deployment "
-        + namespace + "/" + c.getMetadata().getName())));
-    Optional<Observation.Canary> canary = canaryDeployment.filter(c -> Ownership.ownedBy(c, rollout)).map(CanaryDeployments::view);
+    Optional<Deployment> baselineDeployment = target.flatMap(d -> caches.deployment(namespace,
+        Names.baselineDeployment(d.getMetadata().getName())));
+    // A same-named object of the user's is in the way only of a Rollout that would run a baseline.
+    boolean withBaseline = spec != null && spec.getStrategy() != null && spec.getStrategy().getCanary() != null
+        && spec.getStrategy().getCanary().withBaseline();
+    for (Optional<Deployment> vigieDeployment : withBaseline ? List.of(canaryDeployment, baselineDeployment) : List.of(canaryDeployment)) {
+      vigieDeployment.filter(c -> !Ownership.ownedBy(c, rollout)).ifPresent(c -> conflicts.add(notOwned("Deployment "
+          + namespace + "/" + c.getMetadata().getName())));
+    }
+    Optional<Observation.Canary> canary = canaryDeployment.filter(c -> Ownership.ownedBy(c, rollout)).map(RoleDeployments::view);
+    Optional<Observation.Canary> baseline = baselineDeployment.filter(c -> Ownership.ownedBy(c, rollout)).map(RoleDeployments::view);
     Optional<Service> stableService = service.flatMap(s -> caches.service(namespace, Names.stableService(s.getMetadata().getName())));
     Optional<Service> canaryService = service.flatMap(s -> caches.service(namespace, Names.canaryService(s.getMetadata().getName())));
-    for (Optional<Service> vigieService : List.of(stableService, canaryService)) {
+    Optional<Service> baselineService = service.map(s -> Names.baselineService(s.getMetadata().getName()))
+        .filter(n -> n.length() <= io.vigie.api.v1alpha1.Limits.DNS_LABEL).flatMap(n -> caches.service(namespace, n));
+    for (Optional<Service> vigieService : withBaseline ? List.of(stableService, canaryService, baselineService)
+        : List.of(stableService, canaryService)) {
       vigieService.filter(owned -> !Ownership.ownedBy(owned, rollout) && !VigieServices.released(owned))
           .ifPresent(owned -> conflicts.add(notOwned("Service " + namespace + "/" + owned.getMetadata().getName())));
     }
@@ -90,13 +106,16 @@ final class ClusterObserver {
     Optional<String> stableServiceHash = stableService.filter(s -> Ownership.ownedBy(s, rollout))
         .flatMap(s -> Optional.ofNullable(s.getSpec().getSelector()).map(sel -> sel.get(Labels.POD_TEMPLATE_HASH)));
     long generation = Optional.ofNullable(rollout.getMetadata().getGeneration()).orElse(0L);
-    Observation observation = new Observation(now, generation, targetView, serviceView, canary, ControlIntake.pending(rollout),
+    Observation observation = new Observation(now, generation, targetView, serviceView, canary, baseline,
+        ControlIntake.pending(rollout),
         List.copyOf(conflicts),
         withAnalysis ? analysis(rollout, targetView.map(Observation.Target::revision), now) : Observation.Analysis.none(),
         serviceName.isPresent() ? route(rollout, caches.routers()) : Optional.empty(), stableServiceHash);
-    // Only Vigie's own canary is written from: a same-named Deployment of someone else's is a conflict, never touched.
+    // Only Vigie's own canary and baseline are written from: a same-named Deployment of someone else's is a
+    // conflict, never touched.
     return new ClusterSnapshot(observation, target, service, canaryDeployment.filter(c -> Ownership.ownedBy(c, rollout)),
-        stableService, canaryService);
+        baselineDeployment.filter(c -> Ownership.ownedBy(c, rollout)), stableService, canaryService, baselineService,
+        stableReplicaSet);
   }
 
   /** Which Rollout manages the Deployment; another one that exists is a conflict, named. */

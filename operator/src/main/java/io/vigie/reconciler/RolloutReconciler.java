@@ -42,7 +42,6 @@ import io.vigie.metrics.RolloutMetrics;
 import io.vigie.notify.EventRecorder;
 import io.vigie.traffic.IstioRouter;
 import io.vigie.traffic.RouteObjects;
-import io.vigie.workload.CanaryDeployments;
 import io.vigie.workload.Labels;
 import io.vigie.workload.VigieServices;
 import java.time.Clock;
@@ -101,13 +100,12 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
     this.metrics = metrics;
     this.client = client;
     this.clock = clock;
-    CanaryDeployments canaries = new CanaryDeployments(client);
     MetricProviders providers = new MetricProviders(AddressPolicy.of(settings.allowedProviderHosts(),
         Optional.ofNullable(client.getConfiguration().getMasterUrl()).map(java.net.URI::create)));
     this.measurements = new MeasurementRunner(providers, MEASUREMENT_THREADS, this::measured);
     this.observer = new ClusterObserver(new AnalysisObserver(client, providers, measurements, settings.prometheusAddress()),
         this::rolloutExists);
-    this.executor = new ActionExecutor(client, canaries, new VigieServices(client));
+    this.executor = new ActionExecutor(client, new VigieServices(client));
     this.controls = new ControlIntake(client);
     this.events = new EventRecorder(client, clock, settings.instance());
     this.clockSpeed = settings.clockSpeed() > 0 ? settings.clockSpeed() : 1;

@@ -45,7 +45,7 @@ final class GatewayApiRouter implements TrafficRouter {
   public Observation.Route observe(RouteTarget target) {
     String object = describe(target, routes.get(0)) + (routes.size() > 1 ? " (and " + (routes.size() - 1) + " more)" : "");
     List<String> problems = new ArrayList<>();
-    Set<Optional<Integer>> weights = new HashSet<>();
+    Set<Optional<List<Integer>>> weights = new HashSet<>();
     Set<Optional<HeaderMatch>> headers = new HashSet<>();
     for (String name : routes) {
       Optional<HTTPRoute> route = RouteReads.get(() -> objects.httpRoute(target.namespace(), name).orElse(null),
@@ -66,6 +66,11 @@ final class GatewayApiRouter implements TrafficRouter {
       }
       for (int i = 0; i < managed.size(); i++) {
         shapeProblem(managed.get(i), target).ifPresent(p -> problems.add(describe(target, name) + ": " + p));
+        if (target.withBaseline() && managed.get(i).getBackendRefs().stream().noneMatch(r -> isService(r, target, target.baselineService()))) {
+          problems.add(describe(target, name) + ": a rule that sends to " + target.stableService() + " and "
+              + target.canaryService() + " needs a backendRef to " + target.baselineService() + " too (weight 0), since "
+              + "spec.strategy.canary.baseline is on: add it, or turn the baseline off");
+        }
       }
       managed.forEach(rule -> weights.add(canaryWeight(rule, target)));
       headers.add(headerRoute(route.get(), target));
@@ -74,17 +79,17 @@ final class GatewayApiRouter implements TrafficRouter {
       return new Observation.Route(object, Optional.empty(), Optional.empty(), List.copyOf(problems));
     }
     // Rules or routes that disagree read as no weight at all, so that Vigie sets them all again.
-    Optional<Integer> weight = weights.size() == 1 && headers.size() == 1 ? weights.iterator().next() : Optional.empty();
-    return new Observation.Route(object, weight, headers.iterator().next(), List.of());
+    Optional<List<Integer>> weight = weights.size() == 1 && headers.size() == 1 ? weights.iterator().next() : Optional.empty();
+    return new Observation.Route(object, weight.map(w -> w.get(0)), weight.map(w -> w.get(1)), headers.iterator().next(), List.of());
   }
 
   @Override
-  public void apply(RouteTarget target, int stableWeight, int canaryWeight, Optional<HeaderMatch> header) {
+  public void apply(RouteTarget target, int stableWeight, int canaryWeight, int baselineWeight, Optional<HeaderMatch> header) {
     for (String name : routes) {
       Optional<HTTPRoute> read = objects.httpRoute(target.namespace(), name);
       HTTPRoute route = read.orElse(null);
       if (route == null) {
-        if (canaryWeight == 0 && header.isEmpty()) {
+        if (canaryWeight == 0 && baselineWeight == 0 && header.isEmpty()) {
           continue; // sending everything to stable: a route that is gone sends nothing to the canary
         }
         throw new IllegalStateException(describe(target, name) + " not found: create it or fix " + field);
@@ -106,6 +111,8 @@ final class GatewayApiRouter implements TrafficRouter {
             ref.setWeight(stableWeight);
           } else if (isService(ref, target, target.canaryService())) {
             ref.setWeight(canaryWeight);
+          } else if (isService(ref, target, target.baselineService())) {
+            ref.setWeight(baselineWeight);
           }
         }
         header.ifPresent(h -> headerRules.add(headerRule(rule, target, h, headerRules.size())));
@@ -148,9 +155,11 @@ final class GatewayApiRouter implements TrafficRouter {
   private static Optional<String> shapeProblem(HTTPRouteRule rule, RouteTarget target) {
     long stable = rule.getBackendRefs().stream().filter(r -> isService(r, target, target.stableService())).count();
     long canary = rule.getBackendRefs().stream().filter(r -> isService(r, target, target.canaryService())).count();
+    long baseline = rule.getBackendRefs().stream().filter(r -> isService(r, target, target.baselineService())).count();
     boolean others = rule.getBackendRefs().stream().anyMatch(r -> !isService(r, target, target.stableService())
-        && !isService(r, target, target.canaryService()) && (r.getWeight() == null || r.getWeight() > 0));
-    if (stable > 1 || canary > 1 || others) {
+        && !isService(r, target, target.canaryService()) && !isService(r, target, target.baselineService())
+        && (r.getWeight() == null || r.getWeight() > 0));
+    if (stable > 1 || canary > 1 || baseline > 1 || others) {
       return Optional.of("a rule that sends to " + target.stableService() + " and " + target.canaryService() + " must name each "
           + "once and send to no other backend (a weight-0 backend is fine), so that Vigie's weights are the split");
     }
@@ -178,10 +187,11 @@ final class GatewayApiRouter implements TrafficRouter {
         && (ref.getNamespace() == null || target.namespace().equals(ref.getNamespace()));
   }
 
-  /** The canary's percentage in a rule; empty unless its stable and canary weights sum to 100. */
-  private static Optional<Integer> canaryWeight(HTTPRouteRule rule, RouteTarget target) {
+  /** The canary's and the baseline's percentages in a rule; empty unless its three weights sum to 100. */
+  private static Optional<List<Integer>> canaryWeight(HTTPRouteRule rule, RouteTarget target) {
     int stable = 0;
     int canary = 0;
+    int baseline = 0;
     for (HTTPBackendRef ref : rule.getBackendRefs()) {
       // Gateway API's default weight is 1: two refs without weights split 50/50.
       int weight = ref.getWeight() == null ? 1 : ref.getWeight();
@@ -189,11 +199,13 @@ final class GatewayApiRouter implements TrafficRouter {
         stable += weight;
       } else if (isService(ref, target, target.canaryService())) {
         canary += weight;
+      } else if (isService(ref, target, target.baselineService())) {
+        baseline += weight;
       } else if (weight > 0) {
         return Optional.empty();
       }
     }
-    return stable + canary == 100 ? Optional.of(canary) : Optional.empty();
+    return stable + canary + baseline == 100 ? Optional.of(List.of(canary, baseline)) : Optional.empty();
   }
 
   private static Optional<HeaderMatch> headerRoute(HTTPRoute route, RouteTarget target) {

@@ -68,7 +68,16 @@ public final class IstioRouter implements TrafficRouter {
     if (!problems.isEmpty()) {
       return new Observation.Route(object, Optional.empty(), Optional.empty(), List.copyOf(problems));
     }
-    Set<Optional<Integer>> weights = new HashSet<>();
+    if (target.withBaseline()) {
+      managed.stream().filter(r -> destinations(r).stream().noneMatch(d -> matches(host(d), target.baselineService(), target)))
+          .findFirst().ifPresent(r -> problems.add(object + " http route " + Optional.ofNullable(r.get("name")).orElse("(unnamed)")
+              + " needs a destination " + target.baselineService() + " too (weight 0), since spec.strategy.canary.baseline "
+              + "is on: add it, or turn the baseline off"));
+      if (!problems.isEmpty()) {
+        return new Observation.Route(object, Optional.empty(), Optional.empty(), List.copyOf(problems));
+      }
+    }
+    Set<Optional<List<Integer>>> weights = new HashSet<>();
     managed.forEach(r -> weights.add(canaryWeight(r, target)));
     Optional<HeaderMatch> header = Optional.empty();
     int headerRoutes = 0;
@@ -81,14 +90,15 @@ public final class IstioRouter implements TrafficRouter {
       }
     }
     boolean consistent = weights.size() == 1 && (header.isEmpty() ? headerRoutes == 0 : headerRoutes == managed.size());
-    return new Observation.Route(object, consistent ? weights.iterator().next() : Optional.empty(), header, List.of());
+    Optional<List<Integer>> weight = consistent ? weights.iterator().next() : Optional.empty();
+    return new Observation.Route(object, weight.map(w -> w.get(0)), weight.map(w -> w.get(1)), header, List.of());
   }
 
   @Override
-  public void apply(RouteTarget target, int stableWeight, int canaryWeight, Optional<HeaderMatch> header) {
+  public void apply(RouteTarget target, int stableWeight, int canaryWeight, int baselineWeight, Optional<HeaderMatch> header) {
     Optional<GenericKubernetesResource> read = objects.virtualService(target.namespace(), name);
     GenericKubernetesResource vs = read.orElse(null);
-    if (vs == null && canaryWeight == 0 && header.isEmpty()) {
+    if (vs == null && canaryWeight == 0 && baselineWeight == 0 && header.isEmpty()) {
       return; // sending everything to stable: a VirtualService that is gone sends nothing to the canary
     }
     if (vs == null) {
@@ -106,7 +116,8 @@ public final class IstioRouter implements TrafficRouter {
         header.ifPresent(h -> http.add(headerRoute(route, target, h, http.size())));
         for (Map<String, Object> destination : destinations(route)) {
           String host = host(destination);
-          destination.put("weight", matches(host, target.stableService(), target) ? stableWeight : canaryWeight);
+          destination.put("weight", matches(host, target.stableService(), target) ? stableWeight
+              : matches(host, target.baselineService(), target) ? baselineWeight : canaryWeight);
         }
       }
       http.add(route);
@@ -125,31 +136,35 @@ public final class IstioRouter implements TrafficRouter {
         .toList();
   }
 
-  /** A route Vigie can weigh: its destinations are the stable and the canary Service, nothing else. */
+  /**
+   * A route Vigie can weigh: its destinations are the stable and the canary Service (and the
+   * baseline's, if it names one), nothing else.
+   */
   private static boolean manages(Map<String, Object> route, RouteTarget target) {
     List<Map<String, Object>> destinations = destinations(route);
-    boolean stable = destinations.stream().anyMatch(d -> matches(host(d), target.stableService(), target));
-    boolean canary = destinations.stream().anyMatch(d -> matches(host(d), target.canaryService(), target));
-    boolean other = destinations.stream().anyMatch(d -> !matches(host(d), target.stableService(), target)
-        && !matches(host(d), target.canaryService(), target));
     long stables = destinations.stream().filter(d -> matches(host(d), target.stableService(), target)).count();
     long canaries = destinations.stream().filter(d -> matches(host(d), target.canaryService(), target)).count();
+    long baselines = destinations.stream().filter(d -> matches(host(d), target.baselineService(), target)).count();
     // Each once: two subsets or ports of one Service would each get the weight, and the split would not be it.
-    return stable && canary && !other && stables == 1 && canaries == 1;
+    return stables == 1 && canaries == 1 && baselines <= 1 && stables + canaries + baselines == destinations.size();
   }
 
-  private static Optional<Integer> canaryWeight(Map<String, Object> route, RouteTarget target) {
+  /** The canary's and the baseline's weights; empty unless the three sum to 100. */
+  private static Optional<List<Integer>> canaryWeight(Map<String, Object> route, RouteTarget target) {
     int stable = 0;
     int canary = 0;
+    int baseline = 0;
     for (Map<String, Object> destination : destinations(route)) {
       int weight = destination.get("weight") instanceof Number n ? n.intValue() : 0;
       if (matches(host(destination), target.stableService(), target)) {
         stable += weight;
+      } else if (matches(host(destination), target.baselineService(), target)) {
+        baseline += weight;
       } else {
         canary += weight;
       }
     }
-    return stable + canary == 100 ? Optional.of(canary) : Optional.empty();
+    return stable + canary + baseline == 100 ? Optional.of(List.of(canary, baseline)) : Optional.empty();
   }
 
   private static boolean isHeaderRoute(Map<String, Object> route) {

@@ -89,7 +89,12 @@ final class NginxRouter implements TrafficRouter {
   }
 
   @Override
-  public void apply(RouteTarget target, int stableWeight, int canaryWeight, Optional<HeaderMatch> header) {
+  public void apply(RouteTarget target, int stableWeight, int canaryWeight, int baselineWeight, Optional<HeaderMatch> header) {
+    if (baselineWeight != 0) {
+      // The validation refuses a baseline with NGINX: its canary Ingress has one backend.
+      throw new IllegalStateException("an NGINX canary Ingress cannot send traffic to a baseline: turn "
+          + "spec.strategy.canary.baseline off or use gatewayAPI or istio");
+    }
     Optional<Ingress> read = objects.ingress(target.namespace(), canaryName(stableIngress));
     Ingress existing = read.orElse(null);
     if (canaryWeight == 0 && header.isEmpty()) {

@@ -15,14 +15,15 @@ public interface TrafficRouter {
   Observation.Route observe(RouteTarget target);
 
   /**
-   * Makes the route send these weights to stable and canary (the decision's, both written as given:
-   * the tests check from the writes that they sum to 100), with this header route or none. Writes
-   * only when the route shows something else.
+   * Makes the route send these weights to stable, canary and baseline (the decision's, written as
+   * given: the tests check from the writes that they sum to 100), with this header route or none.
+   * Writes only when the route shows something else. A baseline weight is 0 for a route without
+   * a baseline backend.
    */
-  void apply(RouteTarget target, int stableWeight, int canaryWeight, Optional<HeaderMatch> header);
+  void apply(RouteTarget target, int stableWeight, int canaryWeight, int baselineWeight, Optional<HeaderMatch> header);
 
   /** The Rollout is deleted: everything to stable, no header route, Vigie's own route objects gone. */
   default void release(RouteTarget target) {
-    apply(target, 100, 0, Optional.empty());
+    apply(target, 100, 0, 0, Optional.empty());
   }
 }

@@ -13,6 +13,7 @@ public final class Labels {
   public static final String POD_TEMPLATE_HASH = "pod-template-hash";
   public static final String CANARY = "canary";
   public static final String STABLE = "stable";
+  public static final String BASELINE = "baseline";
 
   private Labels() {}
 }

@@ -17,7 +17,8 @@ import java.util.Optional;
 
 /**
  * The Services Vigie owns next to the user's: {@code <service>-stable} selects the stable pods of
- * the target, {@code <service>-canary} the canary pods. Traffic routers and metrics point at them.
+ * the target, {@code <service>-canary} the canary pods, {@code <service>-baseline} the baseline's (only
+ * with a baseline). Traffic routers and metrics point at them.
  */
 public final class VigieServices {
   /** Names the deleted Rollout that left a Service behind for its route. */
@@ -35,6 +36,10 @@ public final class VigieServices {
 
   public static String canaryName(String service) {
     return Names.canaryService(service);
+  }
+
+  public static String baselineName(String service) {
+    return Names.baselineService(service);
   }
 
   /**
@@ -63,9 +68,27 @@ public final class VigieServices {
     return ensure(rollout, user, canaryName(user.getMetadata().getName()), Labels.CANARY, selector, existing);
   }
 
-  /** Deletes the stable and canary Services this Rollout owns; same-named Services of others stay. */
+  /**
+   * Makes the baseline Service select the baseline pods.
+   *
+   * @param existing the baseline Service as last read or written in this reconcile
+   * @return the baseline Service as it now is
+   */
+  public Service ensureBaseline(Rollout rollout, Service user, Optional<Service> existing) {
+    Map<String, String> selector = new HashMap<>(user.getSpec().getSelector());
+    selector.put(Labels.ROLE, Labels.BASELINE);
+    return ensure(rollout, user, baselineName(user.getMetadata().getName()), Labels.BASELINE, selector, existing);
+  }
+
+  private static List<String> names(String service) {
+    // A Service name too long for a baseline had none: never looked up.
+    return java.util.stream.Stream.of(stableName(service), canaryName(service), baselineName(service))
+        .filter(n -> n.length() <= io.vigie.api.v1alpha1.Limits.DNS_LABEL).toList();
+  }
+
+  /** Deletes the stable, canary and baseline Services this Rollout owns; same-named Services of others stay. */
   public void delete(Rollout rollout, String namespace, String service) {
-    for (String name : List.of(stableName(service), canaryName(service))) {
+    for (String name : names(service)) {
       Service existing = client.services().inNamespace(namespace).withName(name).get();
       if (existing != null && Ownership.ownedBy(existing, rollout)) {
         client.services().inNamespace(namespace).withName(name).delete();
@@ -81,7 +104,7 @@ public final class VigieServices {
   public void release(Rollout rollout, java.util.Optional<Service> user) {
     String namespace = rollout.getMetadata().getNamespace();
     String service = rollout.getSpec().getService().getName();
-    for (String name : List.of(stableName(service), canaryName(service))) {
+    for (String name : names(service)) {
       Service existing = client.services().inNamespace(namespace).withName(name).get();
       if (existing == null || !Ownership.ownedBy(existing, rollout)) {
         continue;

@@ -35,12 +35,18 @@ final class ModelWorld {
   int canaryReady;
   boolean canaryPodsBecomeReady = true;
 
+  // The baseline Deployment: the stable template's pods, which always become ready.
+  String baselineRevision;
+  int baselineReplicas;
+  int baselineReady;
+
   String stableServiceHash = "unset";
 
   // The route, when the Rollout has a traffic router (an HTTPRoute, say): what it sends to the canary.
   boolean routed;
   int routeStable = 100;
   int routeWeight;
+  int routeBaseline;
   Optional<HeaderMatch> routeHeader = Optional.empty();
   Instant now = Instant.parse("2026-01-01T00:00:00Z");
   Optional<PendingControl> control = Optional.empty();
@@ -88,9 +94,12 @@ final class ModelWorld {
         marked ? Observation.Target.Manager.THIS : Observation.Target.Manager.NONE, revisionsByHash());
     Optional<Observation.Canary> canary = canaryRevision == null ? Optional.empty()
         : Optional.of(new Observation.Canary(canaryRevision, canaryReplicas, canaryReady));
+    Optional<Observation.Canary> baseline = baselineRevision == null ? Optional.empty()
+        : Optional.of(new Observation.Canary(baselineRevision, baselineReplicas, baselineReady));
     return new Observation(now, 1, Optional.of(target), Optional.of(new Observation.Service(Map.of("app", "web"), 1)),
-        canary, control, List.of(), analysis,
-        routed ? Optional.of(new Observation.Route("HTTPRoute shop/web", Optional.of(routeWeight), routeHeader, List.of()))
+        canary, baseline, control, List.of(), analysis,
+        routed ? Optional.of(new Observation.Route("HTTPRoute shop/web", Optional.of(routeWeight), Optional.of(routeBaseline),
+            routeHeader, List.of()))
             : Optional.empty(),
         stableServiceHash.startsWith("hash-") ? Optional.of(stableServiceHash) : Optional.empty());
   }
@@ -114,6 +123,7 @@ final class ModelWorld {
     if (canaryRevision != null) {
       canaryReady = canaryPodsBecomeReady ? canaryReplicas : Math.min(canaryReady, canaryReplicas);
     }
+    baselineReady = baselineReplicas;
   }
 
   void apply(Action action) {
@@ -140,16 +150,38 @@ final class ModelWorld {
         canaryReplicas = s.replicas();
         canaryReady = Math.min(canaryReady, canaryReplicas);
       }
+    } else if (action instanceof Action.RunBaseline r) {
+      changed = !r.revision().equals(baselineRevision) || r.replicas() != baselineReplicas;
+      if (!r.revision().equals(baselineRevision)) {
+        baselineReady = 0;
+      }
+      checkBaselineKeepsServedPods(r.replicas());
+      baselineRevision = r.revision();
+      baselineReplicas = r.replicas();
+      baselineReady = Math.min(baselineReady, baselineReplicas);
+    } else if (action instanceof Action.ScaleBaseline s) {
+      changed = baselineRevision != null && baselineReplicas != s.replicas();
+      if (baselineRevision != null) {
+        checkBaselineKeepsServedPods(s.replicas());
+        baselineReplicas = s.replicas();
+        baselineReady = Math.min(baselineReady, baselineReplicas);
+      }
     } else if (action instanceof PointStableService p) {
       String hash = p.podTemplateHash() == null ? "all" : p.podTemplateHash();
       changed = !Objects.equals(stableServiceHash, hash);
       stableServiceHash = hash;
     } else if (action instanceof Action.SetRoute r) {
-      changed = routeWeight != r.canaryWeight() || routeStable != r.stableWeight() || !routeHeader.equals(r.header());
+      changed = routeWeight != r.canaryWeight() || routeStable != r.stableWeight() || routeBaseline != r.baselineWeight()
+          || !routeHeader.equals(r.header());
+      if (r.baselineWeight() > 0 && baselineReady == 0) {
+        throw new AssertionError("invariant 1: the route sends " + r.baselineWeight() + "% to a baseline without ready pods");
+      }
       routeStable = r.stableWeight();
       routeWeight = r.canaryWeight();
+      routeBaseline = r.baselineWeight();
       routeHeader = r.header();
-    } else if (action instanceof Action.EnsureCanaryService || action instanceof Action.ReleaseRoute
+    } else if (action instanceof Action.EnsureCanaryService || action instanceof Action.EnsureBaselineService
+        || action instanceof Action.ReleaseRoute
         || action instanceof Action.RemoveVigieObjects) {
       changed = false;
     } else {
@@ -162,12 +194,20 @@ final class ModelWorld {
     }
   }
 
+  /** Traffic first: the baseline's pods never go while the route sends them requests. */
+  private void checkBaselineKeepsServedPods(int replicas) {
+    if (replicas == 0 && routeBaseline > 0) {
+      throw new AssertionError("invariant 3: the baseline's pods removed while the route sends it " + routeBaseline + "%");
+    }
+  }
+
   /**
-   * A fingerprint of everything the actions can change that serves traffic: a canary scaled to 0
-   * runs no pod, whatever template it holds.
+   * A fingerprint of everything the actions can change that serves traffic: a canary (or baseline)
+   * scaled to 0 runs no pod, whatever template it holds.
    */
   String state() {
     return paused + "|" + (canaryReplicas == 0 ? "no canary pods" : canaryRevision + "|" + canaryReplicas) + "|" + stableServiceHash
-        + "|route " + routeWeight + routeHeader;
+        + "|" + (baselineReplicas == 0 ? "no baseline pods" : "baseline " + baselineRevision + "|" + baselineReplicas)
+        + "|route " + routeWeight + "/" + routeBaseline + routeHeader;
   }
 }

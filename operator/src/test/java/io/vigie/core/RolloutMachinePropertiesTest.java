@@ -50,6 +50,17 @@ class RolloutMachinePropertiesTest {
   @Property(tries = 2000)
   void invariantsHoldOverAnySequenceOfEvents(@ForAll("steps") List<CanaryStep> steps, @ForAll boolean routed,
       @ForAll @Size(min = 1, max = 60) List<@net.jqwik.api.From("events") Event> events) {
+    invariantsHold(steps, routed, false, events);
+  }
+
+  /** The same with a baseline next to the canary: sized, routed and removed like it, traffic first. */
+  @Property(tries = 1000)
+  void invariantsHoldWithABaseline(@ForAll("steps") List<CanaryStep> steps, @ForAll boolean routed,
+      @ForAll @Size(min = 1, max = 60) List<@net.jqwik.api.From("events") Event> events) {
+    invariantsHold(steps, routed, true, events);
+  }
+
+  private void invariantsHold(List<CanaryStep> steps, boolean routed, boolean baseline, List<Event> events) {
     RolloutSpec spec = spec(steps);
     ModelWorld world = new ModelWorld();
     if (routed) {
@@ -59,6 +70,9 @@ class RolloutMachinePropertiesTest {
       spec = spec(withHeader);
       spec.setTrafficRouting(io.vigie.api.v1alpha1.TrafficRouting.gatewayApi("web"));
       world.routed = true;
+    }
+    if (baseline) {
+      spec.getStrategy().getCanary().setBaseline(new io.vigie.api.v1alpha1.Baseline(true));
     }
     RolloutStatus status = reconcile(spec, null, world);
     int controls = 0;
@@ -99,7 +113,7 @@ class RolloutMachinePropertiesTest {
    */
   @net.jqwik.api.Example
   void aCrashWhenTheFirstTrafficIsTakenAwayAtOnceChangesNothing() {
-    invariantsHoldOverAnySequenceOfEvents(List.of(CanaryStep.weight(1), CanaryStep.weight(0), CanaryStep.pauseFor("30s")), false,
+    invariantsHold(List.of(CanaryStep.weight(1), CanaryStep.weight(0), CanaryStep.pauseFor("30s")), false, false,
         List.of(new SetImage("v2"), new Reconcile(), new SetImage("v1"), new SetImage("v1"), new SetImage("v1"),
             new SetImage("v2"), new ManualControl(Control.PROMOTE, "true"), new Tick(), new Crash(2)));
   }
@@ -112,7 +126,7 @@ class RolloutMachinePropertiesTest {
     RolloutSpec spec = spec(List.of(CanaryStep.weight(50)));
     spec.setTrafficRouting(io.vigie.api.v1alpha1.TrafficRouting.gatewayApi("web"));
     Decision honest = RolloutMachine.decide("shop", spec, null, world.observe());
-    Decision planted = new Decision(honest.status(), List.of(new Action.SetRoute(60, 50, Optional.empty())), List.of(), false,
+    Decision planted = new Decision(honest.status(), List.of(new Action.SetRoute(60, 50, 0, Optional.empty())), List.of(), false,
         Optional.empty());
     checkWeights(honest, world.observe());
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> checkWeights(planted, world.observe()))
@@ -127,7 +141,7 @@ class RolloutMachinePropertiesTest {
     boolean aborting = decision.status().getPhase() == RolloutPhase.RolledBack
         && (status == null || status.getPhase() != RolloutPhase.RolledBack);
     if (aborting) {
-      boolean routeSendsToCanary = world.routed && (world.routeWeight > 0 || world.routeHeader.isPresent());
+      boolean routeSendsToCanary = world.routed && (world.routeWeight > 0 || world.routeBaseline > 0 || world.routeHeader.isPresent());
       assertThat(decision.actions()).as("invariant 3: an abort moves traffic to stable first").first()
           .isEqualTo(routeSendsToCanary ? Action.SetRoute.allToStable() : new Action.ScaleCanary(0));
     }
@@ -135,8 +149,9 @@ class RolloutMachinePropertiesTest {
     decision.actions().forEach(world::apply);
     checkGuarded(decision);
     if (world.routed) {
-      checkRoute(decision.status(), observation, world);
+      checkRoute(spec, decision.status(), observation, world);
     }
+    checkBaseline(spec, decision.status(), world);
     if (decision.clearControl()) {
       world.control = Optional.empty();
     }
@@ -196,8 +211,10 @@ class RolloutMachinePropertiesTest {
     RolloutStatus status = decision.status();
     for (Action action : decision.actions()) {
       if (action instanceof Action.SetRoute r) {
-        assertThat(r.stableWeight() + r.canaryWeight()).as("invariant 1: the route's weights as written, %s", r).isEqualTo(100);
+        assertThat(r.stableWeight() + r.canaryWeight() + r.baselineWeight()).as("invariant 1: the route's weights as written, %s", r)
+            .isEqualTo(100);
         assertThat(r.canaryWeight()).as("invariant 1: %s", r).isBetween(0, 100);
+        assertThat(r.baselineWeight()).as("invariant 1: %s", r).isBetween(0, r.canaryWeight());
       }
     }
     int canary = status.getCanaryWeight() == null ? 0 : status.getCanaryWeight();
@@ -215,18 +232,50 @@ class RolloutMachinePropertiesTest {
    * Invariant 1 through a router: the route sends the canary what status says, and something only
    * while the canary has ready pods; nothing once the Rollout is Healthy or RolledBack.
    */
-  private static void checkRoute(RolloutStatus status, Observation observation, ModelWorld world) {
+  private static void checkRoute(RolloutSpec spec, RolloutStatus status, Observation observation, ModelWorld world) {
     if (status.getPhase() == RolloutPhase.Invalid) {
       return;
     }
-    assertThat(world.routeWeight).as("the route shows the weight in status").isEqualTo(status.getCanaryWeight());
+    int weight = status.getCanaryWeight();
+    if (spec.getStrategy().getCanary().withBaseline()) {
+      // The weight in status is shared: the canary's half rounded up, the baseline's once it has ready pods.
+      assertThat(world.routeWeight).as("the route shows the canary's share of the weight in status").isEqualTo(weight - weight / 2);
+      assertThat(world.routeBaseline).as("the route shows the baseline's share of the weight in status")
+          .isIn(0, weight / 2);
+    } else {
+      assertThat(world.routeWeight).as("the route shows the weight in status").isEqualTo(weight);
+      assertThat(world.routeBaseline).isZero();
+    }
     if (world.routeWeight > 0 || world.routeHeader.isPresent()) {
       assertThat(observation.canary()).as("invariant 1: the route sends to the canary only with ready canary pods")
           .hasValueSatisfying(c -> assertThat(c.readyReplicas()).isPositive());
     }
     if (status.getPhase() == RolloutPhase.Healthy || status.getPhase() == RolloutPhase.RolledBack) {
       assertThat(world.routeWeight).isZero();
+      assertThat(world.routeBaseline).isZero();
       assertThat(world.routeHeader).isEmpty();
+    }
+  }
+
+  /**
+   * The baseline runs the stable revision at the canary's size, never without a canary, and no
+   * pod of it is left once the Rollout is Healthy or RolledBack; without a baseline in the spec
+   * there is none.
+   */
+  private static void checkBaseline(RolloutSpec spec, RolloutStatus status, ModelWorld world) {
+    if (!spec.getStrategy().getCanary().withBaseline()) {
+      assertThat(world.baselineReplicas).as("no baseline without spec.strategy.canary.baseline").isZero();
+      return;
+    }
+    if (status.getPhase() == RolloutPhase.Invalid) {
+      return;
+    }
+    if (world.baselineReplicas > 0) {
+      assertThat(world.baselineRevision).as("the baseline runs the stable revision").isEqualTo(status.getStableRevision());
+      assertThat(world.baselineReplicas).as("the baseline is the canary's size").isEqualTo(world.canaryReplicas);
+    }
+    if (status.getPhase() == RolloutPhase.Healthy || status.getPhase() == RolloutPhase.RolledBack) {
+      assertThat(world.baselineReplicas).as("no baseline pod once %s", status.getPhase()).isZero();
     }
   }
 
@@ -326,6 +375,11 @@ class RolloutMachinePropertiesTest {
     copy.canaryReplicas = world.canaryReplicas;
     copy.canaryReady = world.canaryReady;
     copy.canaryPodsBecomeReady = world.canaryPodsBecomeReady;
+    copy.baselineRevision = world.baselineRevision;
+    copy.baselineReplicas = world.baselineReplicas;
+    copy.baselineReady = world.baselineReady;
+    copy.routeBaseline = world.routeBaseline;
+    copy.routeStable = world.routeStable;
     copy.stableServiceHash = world.stableServiceHash;
     copy.routed = world.routed;
     copy.routeWeight = world.routeWeight;

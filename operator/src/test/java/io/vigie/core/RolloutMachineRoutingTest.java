@@ -33,8 +33,49 @@ class RolloutMachineRoutingTest {
     for (int i = 0; i < 3; i++) {
       status = step(spec, status);
     }
-    assertThat(world.routeWeight).isEqualTo(30);
+    assertThat(world.routeWeight + world.routeBaseline).isEqualTo(30);
     assertThat(world.canaryReplicas).as("30% of the load of 4 pods, rounded up").isEqualTo(2);
+    return status;
+  }
+
+  @Test
+  void aBaselineRunsTheStableRevisionAtTheCanarySizeAndSharesTheCanaryWeightOnceReady() {
+    RolloutSpec spec = routed(CanaryStep.weight(30), CanaryStep.pauseUntilPromoted());
+    spec.getStrategy().getCanary().setBaseline(new io.vigie.api.v1alpha1.Baseline(true));
+    RolloutStatus status = step(spec, null);
+    world.image = "v2";
+    status = step(spec, status);
+    assertThat(world.baselineRevision).isEqualTo(ModelWorld.revisionOf("v1"));
+    assertThat(world.baselineReplicas).isEqualTo(world.canaryReplicas).isEqualTo(2);
+    for (int i = 0; i < 3; i++) {
+      status = step(spec, status);
+    }
+    assertThat(status.getCanaryWeight()).isEqualTo(30);
+    assertThat(List.of(world.routeStable, world.routeWeight, world.routeBaseline)).as("stable, canary, baseline")
+        .containsExactly(70, 15, 15);
+
+    // An abort: the route to stable first (baseline included), then the canary's pods, then the baseline's.
+    world.control = java.util.Optional.of(new PendingControl(PendingControl.Control.ABORT, "true", "id-1"));
+    List<Action> actions = RolloutMachine.decide("shop", spec, status, world.observe()).actions();
+    assertThat(actions).as("actions").startsWith(new Action.SetRoute(100, 0, 0, java.util.Optional.empty()),
+        new Action.ScaleCanary(0), new Action.ScaleBaseline(0));
+  }
+
+  @Test
+  void aBaselineTurnedOffMidCanaryLeavesTheRouteBeforeItsPodsGo() {
+    RolloutSpec spec = routed(CanaryStep.weight(30), CanaryStep.pauseUntilPromoted());
+    spec.getStrategy().getCanary().setBaseline(new io.vigie.api.v1alpha1.Baseline(true));
+    RolloutStatus status = servingAt30PercentWithBaseline(spec);
+
+    spec.getStrategy().getCanary().setBaseline(null);
+    List<Action> actions = RolloutMachine.decide("shop", spec, status, world.observe()).actions();
+    assertThat(actions).as("actions").containsSubsequence(new Action.SetRoute(70, 30, 0, java.util.Optional.empty()),
+        new Action.ScaleBaseline(0));
+  }
+
+  private RolloutStatus servingAt30PercentWithBaseline(RolloutSpec spec) {
+    RolloutStatus status = step(spec, servingAt30Percent(spec));
+    assertThat(world.routeBaseline).as("the baseline's share once its pods are ready").isEqualTo(15);
     return status;
   }
 
@@ -58,7 +99,7 @@ class RolloutMachineRoutingTest {
     RolloutSpec spec = routed(CanaryStep.weight(30), CanaryStep.pauseUntilPromoted());
     RolloutStatus status = servingAt30Percent(spec);
     Observation seen = world.observe();
-    Observation broken = new Observation(seen.now(), seen.generation(), seen.target(), seen.service(), seen.canary(),
+    Observation broken = new Observation(seen.now(), seen.generation(), seen.target(), seen.service(), seen.canary(), seen.baseline(),
         Optional.of(new PendingControl(PendingControl.Control.ABORT, "true", "id-1")), seen.conflicts(), seen.analysis(),
         Optional.of(Observation.Route.unusable("HTTPRoute shop/web (and 1 more)", "HTTPRoute shop/web-internal not found")),
         seen.stableServiceHash());

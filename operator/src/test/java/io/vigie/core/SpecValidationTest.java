@@ -23,6 +23,25 @@ class SpecValidationTest {
   }
 
   @Test
+  void aBaselineNeedsARouterWithThreeBackendsAndRoomForItsServiceName() {
+    RolloutSpec spec = spec(List.of(CanaryStep.weight(10)));
+    spec.getStrategy().getCanary().setBaseline(new io.vigie.api.v1alpha1.Baseline(true));
+    assertThat(SpecValidation.problems("shop", spec, observation)).isEmpty();
+
+    spec.setTrafficRouting(io.vigie.api.v1alpha1.TrafficRouting.nginx("web"));
+    assertThat(SpecValidation.problems("shop", spec, observation)).singleElement().asString()
+        .startsWith("spec.strategy.canary.baseline needs a router that splits traffic three ways");
+
+    spec.setTrafficRouting(null);
+    String longest = "w".repeat(io.vigie.api.v1alpha1.Limits.SERVICE_NAME);
+    spec.getService().setName(longest);
+    assertThat(SpecValidation.problems("shop", spec, observation)).singleElement().asString()
+        .contains("is longer than 54 characters: with a baseline Vigie names a Service <name>-baseline, at most 63");
+    spec.getStrategy().getCanary().setBaseline(null);
+    assertThat(SpecValidation.problems("shop", spec, observation)).as("the same name without a baseline").isEmpty();
+  }
+
+  @Test
   void namesEachBadStepByItsIndex() {
     CanaryStep none = new CanaryStep();
     assertThat(SpecValidation.problems("shop", spec(List.of(CanaryStep.weight(10), none, CanaryStep.pauseFor("5 min"))), observation))

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Kills the operator at every write it makes during a canary that is promoted past a pause and
- * then aborted, and starts a fresh operator at once. Each kill point is tried twice: killed just
+ * Kills the operator at every write it makes during a canary (with a baseline next to it) that is
+ * promoted past a pause and then aborted, and starts a fresh operator at once. Each kill point is tried twice: killed just
  * before the write lands (the server refuses it), and killed with the write in flight, which lands
  * while its reply is lost (the operator sees a 503 and, dead, writes nothing more). Every run must
  * prove its kill happened, and end where an uninterrupted one ends, with no step repeated or
@@ -119,8 +119,8 @@ class CrashSafetyTest {
 
       k8s.createDeployment("web", "shop/web:v1", 4);
       k8s.createService("web", "web");
-      k8s.createRollout("web", "web", "web", CanaryStep.weight(25), CanaryStep.pauseUntilPromoted(), CanaryStep.weight(50),
-          CanaryStep.pauseUntilPromoted());
+      k8s.createRolloutWithBaseline("web", "web", "web", null, CanaryStep.weight(25), CanaryStep.pauseUntilPromoted(),
+          CanaryStep.weight(50), CanaryStep.pauseUntilPromoted());
       k8s.awaitPhase("web", RolloutPhase.Healthy);
       k8s.setImage("web", "shop/web:v2");
       k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.Paused && "2/4".equals(s.getStep()));
@@ -131,6 +131,7 @@ class CrashSafetyTest {
           && s.getRollbackReport() != null && s.getRollbackReport().getTrafficBackAt() != null);
       k8s.eventually(() -> {
         assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isZero();
+        assertThat(k8s.deployment("web-baseline").getSpec().getReplicas()).isZero();
         assertThat(k8s.deployment("web").getSpec().getPaused()).isTrue();
         assertThat(k8s.rollout("web").getMetadata().getAnnotations()).doesNotContainKey("vigie.io/accepted-control");
       });
@@ -157,6 +158,7 @@ class CrashSafetyTest {
 
     List<String> steps = new ArrayList<>();
     List<Integer> canary = new ArrayList<>();
+    List<Integer> baseline = new ArrayList<>();
     List<String> stableSelectors = new ArrayList<>();
     for (Write w : run.writes()) {
       if (w.status() >= 300) {
@@ -176,6 +178,12 @@ class CrashSafetyTest {
         if (!replicas.isMissingNode() && (canary.isEmpty() || canary.get(canary.size() - 1) != replicas.asInt())) {
           canary.add(replicas.asInt());
         }
+      } else if (w.path().contains("/deployments") && w.path().contains("web-baseline")
+          || (w.method().equals("POST") && w.path().endsWith("/deployments") && body.path("metadata").path("name").asText().equals("web-baseline"))) {
+        JsonNode replicas = body.path("spec").path("replicas");
+        if (!replicas.isMissingNode() && (baseline.isEmpty() || baseline.get(baseline.size() - 1) != replicas.asInt())) {
+          baseline.add(replicas.asInt());
+        }
       } else if (w.path().contains("/services") && (w.path().endsWith("/web-stable")
           || body.path("metadata").path("name").asText().equals("web-stable"))) {
         stableSelectors.add(body.path("spec").path("selector").toString());
@@ -187,6 +195,7 @@ class CrashSafetyTest {
         .isSortedAccordingTo(String::compareTo).doesNotHaveDuplicates().endsWith("4/4");
     assertThat(canary).as("canary sizes written: they grow with the steps, then the abort takes them to 0")
         .containsExactly(1, 4, 0);
+    assertThat(baseline).as("baseline sizes written: the canary's").containsExactly(1, 4, 0);
     assertThat(stableSelectors).as("the stable Service never left the stable pods").isNotEmpty().containsOnly(stableSelectors.get(0));
   }
 

@@ -100,6 +100,40 @@ class ExamplesTest {
   }
 
   @Test
+  void theBaselineExampleRunsTheStableVersionNextToTheCanaryAndSharesItsWeight() throws IOException {
+    Routes.apply(k8s.client(), EXAMPLES.resolve("basic-canary").resolve("deployment.yaml"));
+    Routes.apply(k8s.client(), EXAMPLES.resolve("basic-canary").resolve("service.yaml"));
+    for (Path file : yamlFiles(EXAMPLES.resolve("baseline"))) {
+      Routes.apply(k8s.client(), file);
+    }
+    k8s.awaitPhase("web", RolloutPhase.Healthy);
+    String stableImage = k8s.deployment("web").getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+
+    k8s.setImage("web", "ghcr.io/example/web:1.1.0");
+
+    RolloutStatus paused = k8s.awaitStatus("web", s -> "2/4".equals(s.getStep()));
+    assertThat(paused.getCanaryWeight()).isEqualTo(10);
+    k8s.eventually(() -> {
+      assertThat(backendWeights()).containsExactly("web-stable=90", "web-canary=5", "web-baseline=5");
+      var baseline = k8s.deployment("web-baseline");
+      assertThat(baseline.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(stableImage);
+      assertThat(baseline.getSpec().getReplicas()).isEqualTo(k8s.deployment("web-canary").getSpec().getReplicas());
+      assertThat(k8s.service("web-baseline").getSpec().getSelector()).containsEntry("vigie.io/role", "baseline");
+    });
+    k8s.annotate("web", "vigie.io/promote", "full");
+    k8s.awaitPhase("web", RolloutPhase.Healthy);
+    k8s.eventually(() -> {
+      assertThat(backendWeights()).containsExactly("web-stable=100", "web-canary=0", "web-baseline=0");
+      assertThat(k8s.deployment("web-baseline").getSpec().getReplicas()).as("no baseline pod once promoted").isZero();
+    });
+  }
+
+  private List<String> backendWeights() {
+    return k8s.client().resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class).inNamespace(NS).withName("web")
+        .get().getSpec().getRules().get(0).getBackendRefs().stream().map(r -> r.getName() + "=" + r.getWeight()).toList();
+  }
+
+  @Test
   void everyExampleIsAcceptedByItsCrdSchema() throws IOException {
     Map<String, CrdSchemaValidator> schemas = Map.of(
         "kind: Rollout", CrdSchemaValidator.forCrd(MockCluster.CRDS.resolve("rollouts.vigie.io-v1.yml"), "v1alpha1"),

@@ -24,7 +24,6 @@ import io.vigie.core.RolloutMachine;
 import io.vigie.simulator.SimulatedDeploymentController;
 import io.vigie.testkit.MockCluster;
 import io.vigie.traffic.TrafficRouters;
-import io.vigie.workload.CanaryDeployments;
 import io.vigie.workload.VigieServices;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,20 +41,21 @@ class ExecutorIdempotenceTest {
   private static final String NS = "shop";
   private static final String ACTOR = "operator-idempotence";
 
-  @Test
-  void everyDecisionOfACanaryAppliedTwiceWritesNothingTheSecondTime() {
+  @org.junit.jupiter.params.ParameterizedTest(name = "baseline {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void everyDecisionOfACanaryAppliedTwiceWritesNothingTheSecondTime(boolean baseline) {
     try (MockCluster cluster = MockCluster.start();
         SimulatedDeploymentController controllers = new SimulatedDeploymentController(cluster.newClient("kube-controller-manager"))
             .start();
         MeasurementRunner runner = new MeasurementRunner(new MetricProviders(), 1, key -> { })) {
       KubernetesClient client = cluster.newClient(ACTOR);
-      CanaryDeployments canaries = new CanaryDeployments(client);
       TrafficRouters routers = new TrafficRouters(client);
       ClusterObserver observer = new ClusterObserver(
           new AnalysisObserver(client, new MetricProviders(), runner, Optional.empty()), (ns, name) -> true);
       ClusterCaches caches = freshReads(client, routers);
-      ActionExecutor executor = new ActionExecutor(client, canaries, new VigieServices(client));
-      objects(cluster.client());
+      ActionExecutor executor = new ActionExecutor(client, new VigieServices(client));
+      objects(cluster.client(), baseline);
+      int baselinePods = 0;
       assertThat(controllers.lastError()).isNull();
       Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
@@ -89,6 +89,7 @@ class ExecutorIdempotenceTest {
           staleWrites += operatorWrites(cluster) - stale;
         }
         decisions++;
+        baselinePods = Math.max(baselinePods, baselineRunningStable(cluster.client()));
         rollout.setStatus(decision.status());
         client.resources(Rollout.class).inNamespace(NS).resource(rollout).updateStatus();
         RolloutPhase phase = decision.status().getPhase();
@@ -111,6 +112,15 @@ class ExecutorIdempotenceTest {
           .satisfies(h -> assertThat(h.getVerdict().name()).isEqualTo("Promoted"));
       assertThat(withWrites).as("decisions that wrote something, each applied twice").isGreaterThanOrEqualTo(5);
       assertThat(staleWrites).as("the check sees writes sent again").isPositive();
+      var baselineDeployment = cluster.client().apps().deployments().inNamespace(NS).withName("web-baseline").get();
+      if (baseline) {
+        assertThat(baselinePods).as("baseline pods of the stable image at the canary's size at 50%% (4 next to 4), at most").isEqualTo(4);
+        assertThat(baselineDeployment.getSpec().getReplicas()).as("no baseline pod after the promotion").isZero();
+        assertThat(cluster.client().services().inNamespace(NS).withName("web-baseline").get().getSpec().getSelector())
+            .containsEntry("vigie.io/role", "baseline");
+      } else {
+        assertThat(baselineDeployment).as("no baseline without spec.strategy.canary.baseline").isNull();
+      }
       System.out.printf("idempotence: %d decisions, %d of them with writes, each applied twice; %d writes sent again from a "
           + "stale snapshot%n", decisions, withWrites, staleWrites);
     }
@@ -142,6 +152,19 @@ class ExecutorIdempotenceTest {
     });
   }
 
+  /** Ready pods of a baseline running the stable image, with the labels its Service selects and no pod-template-hash. */
+  private static int baselineRunningStable(KubernetesClient client) {
+    var d = client.apps().deployments().inNamespace(NS).withName("web-baseline").get();
+    if (d == null) {
+      return 0;
+    }
+    var template = d.getSpec().getTemplate();
+    assertThat(template.getSpec().getContainers().get(0).getImage()).isEqualTo("shop/web:v1");
+    assertThat(template.getMetadata().getLabels()).containsEntry("vigie.io/role", "baseline").containsEntry("app", "web")
+        .doesNotContainKey("pod-template-hash");
+    return zero(d.getStatus() == null ? null : d.getStatus().getReadyReplicas());
+  }
+
   private static int zero(Integer value) {
     return value == null ? 0 : value;
   }
@@ -150,7 +173,7 @@ class ExecutorIdempotenceTest {
     return (int) cluster.dispatcher().writes().stream().filter(w -> ACTOR.equals(w.actor())).count();
   }
 
-  private static void objects(KubernetesClient client) {
+  private static void objects(KubernetesClient client, boolean baseline) {
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
     client.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder()
         .withNewMetadata().withName("web").endMetadata()
@@ -168,6 +191,9 @@ class ExecutorIdempotenceTest {
     spec.setService(new ServiceRef("web", 80));
     CanaryStrategy canary = new CanaryStrategy();
     canary.setSteps(List.of(CanaryStep.weight(25), CanaryStep.weight(50)));
+    if (baseline) {
+      canary.setBaseline(new io.vigie.api.v1alpha1.Baseline(true));
+    }
     RolloutStrategy strategy = new RolloutStrategy();
     strategy.setCanary(canary);
     spec.setStrategy(strategy);

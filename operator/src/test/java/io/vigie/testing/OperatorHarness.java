@@ -202,6 +202,19 @@ public final class OperatorHarness implements AutoCloseable {
   /** A Rollout created with these labels (e.g. the shard an operator selects it by). */
   public Rollout createRollout(String name, java.util.Map<String, String> labels, String target, String service,
       io.vigie.api.v1alpha1.TrafficRouting routing, CanaryStep... steps) {
+    return client().resources(Rollout.class).inNamespace(NS).resource(rollout(name, labels, target, service, routing, steps)).create();
+  }
+
+  /** A Rollout whose canary runs a baseline next to it. */
+  public Rollout createRolloutWithBaseline(String name, String target, String service, io.vigie.api.v1alpha1.TrafficRouting routing,
+      CanaryStep... steps) {
+    Rollout r = rollout(name, java.util.Map.of(), target, service, routing, steps);
+    r.getSpec().getStrategy().getCanary().setBaseline(new io.vigie.api.v1alpha1.Baseline(true));
+    return client().resources(Rollout.class).inNamespace(NS).resource(r).create();
+  }
+
+  private static Rollout rollout(String name, java.util.Map<String, String> labels, String target, String service,
+      io.vigie.api.v1alpha1.TrafficRouting routing, CanaryStep... steps) {
     Rollout r = new Rollout();
     r.getMetadata().setName(name);
     if (!labels.isEmpty()) {
@@ -218,7 +231,7 @@ public final class OperatorHarness implements AutoCloseable {
     strategy.setCanary(canary);
     spec.setStrategy(strategy);
     r.setSpec(spec);
-    return client().resources(Rollout.class).inNamespace(NS).resource(r).create();
+    return r;
   }
 
   /** What `kubectl set image deployment/NAME app=IMAGE` does. */

@@ -35,7 +35,7 @@ class TrafficRoutersTest {
     rollout.getMetadata().setName("web");
     rollout.getMetadata().setNamespace("shop");
     rollout.getMetadata().setUid("uid-1");
-    target = new RouteTarget(rollout, "shop", "web-stable", "web-canary");
+    target = new RouteTarget(rollout, "shop", "web-stable", "web-canary", "web-baseline", false);
   }
 
   @AfterEach
@@ -72,13 +72,73 @@ class TrafficRoutersTest {
       """;
 
   @Test
+  void withABaselineTheGatewayApiRouteMustNameItAndGetsItsShare() {
+    create(TWO_RULES);
+    RouteTarget withBaseline = new RouteTarget(target.rollout(), "shop", "web-stable", "web-canary", "web-baseline", true);
+    TrafficRouter router = routers.of(TrafficRouting.gatewayApi("web"));
+    assertThat(router.observe(withBaseline).problems()).hasSize(2).allSatisfy(p -> assertThat(p)
+        .contains("needs a backendRef to web-baseline too (weight 0)"));
+
+    HTTPRoute route = cluster.client().resources(HTTPRoute.class).inNamespace("shop").withName("web").get();
+    route.getSpec().getRules().subList(0, 2).forEach(rule -> rule.getBackendRefs().add(
+        new io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRefBuilder().withName("web-baseline").withPort(80).withWeight(0)
+            .build()));
+    cluster.client().resources(HTTPRoute.class).inNamespace("shop").resource(route).update();
+    router.apply(withBaseline, 70, 15, 15, Optional.empty());
+
+    Observation.Route seen = router.observe(withBaseline);
+    assertThat(seen.problems()).isEmpty();
+    assertThat(seen.shows(15, 15, Optional.empty())).as("%s", seen).isTrue();
+    assertThat(cluster.client().resources(HTTPRoute.class).inNamespace("shop").withName("web").get().getSpec().getRules().get(1)
+        .getBackendRefs()).extracting(r -> r.getName() + "=" + r.getWeight())
+        .containsExactly("web-stable=70", "web-canary=15", "web-baseline=15");
+    // Read without a baseline in the spec, the same route still adds up: its baseline's weight is seen, and set back.
+    assertThat(router.observe(target).shows(15, 0, Optional.empty())).isFalse();
+    router.apply(target, 100, 0, 0, Optional.empty());
+    assertThat(router.observe(withBaseline).shows(0, 0, Optional.empty())).isTrue();
+  }
+
+  @Test
+  void withABaselineTheIstioRouteMustNameItAndGetsItsShare() {
+    create("""
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: web, namespace: shop}
+        spec:
+          hosts: [web]
+          http:
+            - name: main
+              route:
+                - {destination: {host: web-stable}, weight: 100}
+                - {destination: {host: web-canary}, weight: 0}
+        """);
+    RouteTarget withBaseline = new RouteTarget(target.rollout(), "shop", "web-stable", "web-canary", "web-baseline", true);
+    TrafficRouter router = routers.of(TrafficRouting.istio("web"));
+    assertThat(router.observe(withBaseline).problems()).singleElement().asString()
+        .contains("needs a destination web-baseline too (weight 0)");
+
+    var vs = cluster.client().genericKubernetesResources(IstioRouter.VIRTUAL_SERVICE).inNamespace("shop").withName("web").get();
+    @SuppressWarnings("unchecked")
+    var http = (List<java.util.Map<String, Object>>) ((java.util.Map<String, Object>) vs.getAdditionalProperties().get("spec")).get("http");
+    @SuppressWarnings("unchecked")
+    var destinations = (List<Object>) http.get(0).get("route");
+    destinations.add(java.util.Map.of("destination", java.util.Map.of("host", "web-baseline"), "weight", 0));
+    cluster.client().genericKubernetesResources(IstioRouter.VIRTUAL_SERVICE).inNamespace("shop").resource(vs).update();
+    router.apply(withBaseline, 80, 10, 10, Optional.empty());
+
+    Observation.Route seen = router.observe(withBaseline);
+    assertThat(seen.problems()).isEmpty();
+    assertThat(seen.shows(10, 10, Optional.empty())).as("%s", seen).isTrue();
+  }
+
+  @Test
   void gatewayApiReadsDefaultWeightsAsDisagreeingAndSetsEveryRuleThatNamesBothServices() {
     create(TWO_RULES);
     TrafficRouter router = routers.of(TrafficRouting.gatewayApi("web"));
 
     // The second rule has no weights: Gateway API's default of 1 each is 50/50, not what Vigie set.
     assertThat(router.observe(target).canaryWeight()).isEmpty();
-    router.apply(target, 70, 30, Optional.of(HEADER));
+    router.apply(target, 70, 30, 0, Optional.of(HEADER));
 
     Observation.Route seen = router.observe(target);
     assertThat(seen.canaryWeight()).contains(30);
@@ -100,7 +160,7 @@ class TrafficRoutersTest {
     assertThat(route.getSpec().getRules().get(2).getBackendRefs()).singleElement()
         .satisfies(r -> assertThat(r.getName()).isEqualTo("other"));
 
-    router.apply(target, 100, 0, Optional.empty());
+    router.apply(target, 100, 0, 0, Optional.empty());
     assertThat(router.observe(target)).satisfies(r -> {
       assertThat(r.canaryWeight()).contains(0);
       assertThat(r.header()).isEmpty();
@@ -113,10 +173,10 @@ class TrafficRoutersTest {
   void applyingWhatTheRouteAlreadyShowsWritesNothing() {
     create(TWO_RULES);
     TrafficRouter router = routers.of(TrafficRouting.gatewayApi("web"));
-    router.apply(target, 90, 10, Optional.of(HEADER));
+    router.apply(target, 90, 10, 0, Optional.of(HEADER));
     int writes = operatorWrites().size();
 
-    router.apply(target, 90, 10, Optional.of(HEADER));
+    router.apply(target, 90, 10, 0, Optional.of(HEADER));
 
     assertThat(operatorWrites()).hasSize(writes);
   }
@@ -130,7 +190,7 @@ class TrafficRoutersTest {
         + "spec.trafficRouting.gatewayAPI.httpRoutes (and install the Gateway API CRDs if the cluster lacks them)");
 
     create(TWO_RULES.replace("name: web,", "name: web-internal,"));
-    router.apply(target, 60, 40, Optional.empty());
+    router.apply(target, 60, 40, 0, Optional.empty());
     assertThat(router.observe(target).canaryWeight()).contains(40);
     assertThat(cluster.client().resources(HTTPRoute.class).inNamespace("shop").withName("web-internal").get().getSpec()
         .getRules().get(1).getBackendRefs()).extracting(b -> b.getWeight()).containsExactly(60, 40);
@@ -151,7 +211,7 @@ class TrafficRoutersTest {
     }
     create(yaml.toString());
 
-    assertThatThrownBy(() -> routers.of(TrafficRouting.gatewayApi("web")).apply(target, 90, 10, Optional.of(HEADER)))
+    assertThatThrownBy(() -> routers.of(TrafficRouting.gatewayApi("web")).apply(target, 90, 10, 0, Optional.of(HEADER)))
         .hasMessageContaining("would have 18 rules with the header route, more than the 16 Gateway API allows");
   }
 
@@ -184,7 +244,7 @@ class TrafficRoutersTest {
       assertThat(r.canaryWeight()).contains(0);
     });
 
-    router.apply(target, 75, 25, Optional.of(HEADER));
+    router.apply(target, 75, 25, 0, Optional.of(HEADER));
 
     assertThat(router.observe(target).canaryWeight()).contains(25);
     assertThat(router.observe(target).header()).contains(HEADER);
@@ -234,7 +294,7 @@ class TrafficRoutersTest {
     TrafficRouter router = routers.of(TrafficRouting.nginx("web"));
     assertThat(router.observe(target).canaryWeight()).contains(0);
 
-    router.apply(target, 85, 15, Optional.of(HEADER));
+    router.apply(target, 85, 15, 0, Optional.of(HEADER));
 
     var canary = cluster.client().network().v1().ingresses().inNamespace("shop").withName("web-canary").get();
     assertThat(canary.getMetadata().getAnnotations()).containsExactlyInAnyOrderEntriesOf(Map.of(
@@ -259,10 +319,10 @@ class TrafficRoutersTest {
       return i;
     });
     assertThat(router.observe(target).canaryWeight()).isEmpty();
-    router.apply(target, 85, 15, Optional.of(HEADER));
+    router.apply(target, 85, 15, 0, Optional.of(HEADER));
     assertThat(router.observe(target).canaryWeight()).contains(15);
 
-    router.apply(target, 100, 0, Optional.empty());
+    router.apply(target, 100, 0, 0, Optional.empty());
     assertThat(cluster.client().network().v1().ingresses().inNamespace("shop").withName("web-canary").get()).isNull();
   }
 
@@ -308,7 +368,7 @@ class TrafficRoutersTest {
     create(VIRTUAL_SERVICE.replace("match: [{uri: {prefix: /}}]", "match: [{uri: {prefix: /}, headers: {end-user: {exact: jason}}}]"));
     TrafficRouter router = routers.of(TrafficRouting.istio("web", "primary"));
 
-    router.apply(target, 90, 10, Optional.of(HEADER));
+    router.apply(target, 90, 10, 0, Optional.of(HEADER));
 
     assertThat(router.observe(target)).satisfies(r -> {
       assertThat(r.canaryWeight()).contains(10);
@@ -329,7 +389,7 @@ class TrafficRoutersTest {
     create(INGRESS.replace("  ingressClassName: nginx\n", "").replace("annotations: {", "annotations: {kubernetes.io/ingress.class: nginx, "));
     TrafficRouter router = routers.of(TrafficRouting.nginx("web"));
 
-    router.apply(target, 80, 20, Optional.empty());
+    router.apply(target, 80, 20, 0, Optional.empty());
 
     assertThat(cluster.client().network().v1().ingresses().inNamespace("shop").withName("web-canary").get().getMetadata()
         .getAnnotations()).containsEntry("kubernetes.io/ingress.class", "nginx");
@@ -341,7 +401,7 @@ class TrafficRoutersTest {
     create(TWO_RULES);
     TrafficRouter router = routers.of(TrafficRouting.gatewayApi("web", "web-internal"));
 
-    router.apply(target, 100, 0, Optional.empty());
+    router.apply(target, 100, 0, 0, Optional.empty());
 
     assertThat(router.observe(target).problems()).singleElement().satisfies(p -> assertThat(p).contains("web-internal not found"));
     assertThat(cluster.client().resources(HTTPRoute.class).inNamespace("shop").withName("web").get().getSpec().getRules().get(1)

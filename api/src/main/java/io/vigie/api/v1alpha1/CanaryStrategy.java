@@ -17,6 +17,16 @@ public class CanaryStrategy {
   @JsonPropertyDescription("The steps of the canary, in order. After the last one the new revision is promoted.")
   private List<CanaryStep> steps = new ArrayList<>();
 
+  @JsonPropertyDescription("A baseline Deployment of the stable version next to the canary, for comparisons.")
+  private Baseline baseline;
+
   public List<CanaryStep> getSteps() { return steps; }
   public void setSteps(List<CanaryStep> steps) { this.steps = steps; }
+  public Baseline getBaseline() { return baseline; }
+  public void setBaseline(Baseline baseline) { this.baseline = baseline; }
+
+  /** True when the Rollout runs a baseline next to its canary. */
+  public boolean withBaseline() {
+    return baseline != null && baseline.on();
+  }
 }

@@ -25,6 +25,8 @@ public final class Limits {
   public static final int TARGET_NAME = DNS_LABEL - 9;
   /** A Service name leaves room for -stable, -canary and -preview. */
   public static final int SERVICE_NAME = DNS_LABEL - 8;
+  /** With a baseline, a Service name leaves room for -baseline too. */
+  public static final int SERVICE_NAME_WITH_BASELINE = DNS_LABEL - BASELINE_SUFFIX.length();
   public static final int METRIC_NAME = DNS_LABEL;
   public static final int ARG_NAME = DNS_LABEL;
 

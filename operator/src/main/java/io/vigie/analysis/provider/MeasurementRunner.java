@@ -1,6 +1,7 @@
 package io.vigie.analysis.provider;
 
 import io.vigie.analysis.RawMeasurement;
+import io.vigie.analysis.SidePlaceholder;
 import io.vigie.api.v1alpha1.Metric;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,8 +52,15 @@ public final class MeasurementRunner implements AutoCloseable {
   /** One measurement of one metric of one analysis run, the run known by its start. */
   public record Key(String run, String runStartedAt, String metric) {}
 
-  /** A metric to measure now, for the run that started at {@code runStartedAt}, reading Secrets with this reader. */
-  public record Due(String run, String runStartedAt, Metric metric, SecretReader secrets) {
+  /**
+   * A metric to measure now, for the run that started at {@code runStartedAt}, reading Secrets with
+   * this reader, the canary compared with this side.
+   */
+  public record Due(String run, String runStartedAt, Metric metric, SecretReader secrets, SidePlaceholder comparison) {
+    public Due(String run, String runStartedAt, Metric metric, SecretReader secrets) {
+      this(run, runStartedAt, metric, secrets, SidePlaceholder.STABLE);
+    }
+
     Key key() {
       return new Key(run, runStartedAt, metric.getName());
     }
@@ -109,7 +117,7 @@ public final class MeasurementRunner implements AutoCloseable {
       running.put(key, new Running(pool.submit(() -> {
         RawMeasurement m;
         try {
-          m = providers.measure(d.run(), d.metric(), now, d.secrets());
+          m = providers.measure(d.run(), d.metric(), now, d.secrets(), d.comparison());
         } catch (RuntimeException | Error e) {
           m = RawMeasurement.error(d.run(), d.metric().getName(), now, "the measurement failed: " + e);
         }

@@ -1,6 +1,7 @@
 package io.vigie.analysis.provider;
 
 import io.vigie.analysis.RawMeasurement;
+import io.vigie.analysis.SidePlaceholder;
 import io.vigie.api.v1alpha1.Metric;
 import java.time.Instant;
 
@@ -37,13 +38,18 @@ public final class MetricProviders {
     }
   }
 
-  /** A measurement of the metric; its note never holds a value read from a Secret (an answer may echo one). */
+  /** A measurement of the metric compared with the stable pods. */
   public RawMeasurement measure(String run, Metric metric, Instant at, SecretReader secrets) {
+    return measure(run, metric, at, secrets, SidePlaceholder.STABLE);
+  }
+
+  /** A measurement of the metric; its note never holds a value read from a Secret (an answer may echo one). */
+  public RawMeasurement measure(String run, Metric metric, Instant at, SecretReader secrets, SidePlaceholder comparison) {
     RawMeasurement m;
     try {
       m = metric.getProvider().getPrometheus() != null
-          ? prometheus.measure(run, metric, at, secrets)
-          : web.measure(run, metric, at, secrets);
+          ? prometheus.measure(run, metric, at, secrets, comparison)
+          : web.measure(run, metric, at, secrets, comparison);
     } catch (MeasurementException e) {
       m = RawMeasurement.error(run, metric.getName(), at, e.getMessage());
     } catch (RuntimeException e) {

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Base64;
 
 /**
@@ -35,10 +36,10 @@ public final class PrometheusMetricProvider implements MetricProvider {
   }
 
   @Override
-  public RawMeasurement measure(String run, Metric metric, Instant at, SecretReader secrets) {
+  public RawMeasurement measure(String run, Metric metric, Instant at, SecretReader secrets, SidePlaceholder comparison) {
     PrometheusProvider p = metric.getProvider().getPrometheus();
     if (metric.getErrorRate() != null) {
-      return counters(run, metric, at, p, secrets);
+      return counters(run, metric, at, p, secrets, comparison);
     }
     try {
       Double value = query(p, p.getQuery(), secrets);
@@ -58,11 +59,12 @@ public final class PrometheusMetricProvider implements MetricProvider {
   }
 
   /** Both sides' request and bad-request counters, for an errorRate metric: four instant queries. */
-  private RawMeasurement counters(String run, Metric metric, Instant at, PrometheusProvider p, SecretReader secrets) {
+  private RawMeasurement counters(String run, Metric metric, Instant at, PrometheusProvider p, SecretReader secrets,
+      SidePlaceholder comparison) {
     double[] read = new double[4];
     int i = 0;
     try {
-      for (SidePlaceholder side : SidePlaceholder.values()) {
+      for (SidePlaceholder side : List.of(SidePlaceholder.CANARY, comparison)) {
         for (String[] q : new String[][] {{"requestsQuery", p.getRequestsQuery()}, {"query", p.getQuery()}}) {
           Double value = query(p, side.fill(q[1]), secrets);
           if (value == null) {

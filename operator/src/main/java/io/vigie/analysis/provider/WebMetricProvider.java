@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigie.analysis.RawMeasurement;
+import io.vigie.analysis.SidePlaceholder;
 import io.vigie.api.v1alpha1.Metric;
 import io.vigie.api.v1alpha1.WebHeader;
 import io.vigie.api.v1alpha1.WebProvider;
@@ -29,7 +30,7 @@ public final class WebMetricProvider implements MetricProvider {
   }
 
   @Override
-  public RawMeasurement measure(String run, Metric metric, Instant at, SecretReader secrets) {
+  public RawMeasurement measure(String run, Metric metric, Instant at, SecretReader secrets, SidePlaceholder comparison) {
     WebProvider web = metric.getProvider().getWeb();
     try {
       JsonNode body = fetch(web, secrets);

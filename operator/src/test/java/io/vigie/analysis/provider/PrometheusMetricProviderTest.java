@@ -151,4 +151,17 @@ class PrometheusMetricProviderTest {
     metric.getProvider().getPrometheus().setRequestsQuery("sum(increase(x[1m]))");
     assertThat(measure(metric).requests()).isEqualTo(12.0);
   }
+
+  @Test
+  void anErrorRateReadsTheCanaryThenTheSideItIsComparedWith() {
+    prometheus.answer(200, vector("10"));
+    Metric metric = metric("sum(bad{service=\"web-{{side}}\"})");
+    metric.getProvider().getPrometheus().setRequestsQuery("sum(all{service=\"web-{{side}}\"})");
+    metric.setErrorRate(new io.vigie.api.v1alpha1.SequentialErrorRate());
+
+    assertThat(provider.measure("step-1", metric, T, reader, io.vigie.analysis.SidePlaceholder.BASELINE).counters()).isNotNull();
+    assertThat(prometheus.requests()).extracting(r -> URLDecoder.decode(r.body(), StandardCharsets.UTF_8).replaceAll("&.*", ""))
+        .containsExactly("query=sum(all{service=\"web-canary\"})", "query=sum(bad{service=\"web-canary\"})",
+            "query=sum(all{service=\"web-baseline\"})", "query=sum(bad{service=\"web-baseline\"})");
+  }
 }
