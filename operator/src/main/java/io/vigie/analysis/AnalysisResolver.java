@@ -14,6 +14,7 @@ import io.vigie.api.v1alpha1.RolloutAnalysis.OnMetricsError;
 import io.vigie.api.v1alpha1.RolloutSpec;
 import io.vigie.analysis.provider.MeasurementException;
 import io.vigie.analysis.provider.SecretReader;
+import io.vigie.api.v1alpha1.ScoreThresholds;
 import io.vigie.api.v1alpha1.SecretKeyRef;
 import io.vigie.api.v1alpha1.TemplateArg;
 import io.vigie.api.v1alpha1.TemplateRef;
@@ -150,9 +151,14 @@ public final class AnalysisResolver {
         problems.add(where + ": has no metric to measure (its templates are empty, or it names none): an analysis "
             + "without a metric would pass on nothing");
       }
+      ScoreThresholds score = analysis.getScoreThresholds() == null ? new ScoreThresholds() : analysis.getScoreThresholds();
+      if (score.pass() < 0 || score.pass() > 100 || score.marginal() < 0 || score.marginal() > score.pass()) {
+        problems.add(where + ": scoreThresholds is {pass: " + score.pass() + ", marginal: " + score.marginal() + "}: use 0 to "
+            + "100 with marginal at most pass");
+      }
       OnMetricsError onError = analysis.getOnMetricsError() == null ? OnMetricsError.Pause : analysis.getOnMetricsError();
       return new ResolvedAnalysis.Run(metrics.stream().map(Substituted::metric).toList(), onError, Map.copyOf(conditionArgs),
-          Set.copyOf(admin));
+          Set.copyOf(admin), score);
     }
 
     /** The Rollout's args with their values (Secrets read), over the built-in ones. */

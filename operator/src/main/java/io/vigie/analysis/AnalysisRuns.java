@@ -124,7 +124,27 @@ public final class AnalysisRuns {
         MetricVerdict.record(status.get(), metric.get(), spec.argsOf(metric.get()), raw);
       }
     }
+    judge(run, spec);
+  }
+
+  /**
+   * As {@link #judge(AnalysisRunStatus)}, then the score of its compare metrics: below marginal the
+   * run fails, in between it is inconclusive; a run whose metrics all passed still needs its score.
+   */
+  public static void judge(AnalysisRunStatus run, ResolvedAnalysis.Run spec) {
     judge(run);
+    Optional<AnalysisScore.Score> score = AnalysisScore.of(run, spec);
+    score.ifPresent(s -> run.setScore(s.value()));
+    if (score.isEmpty() || run.getPhase() == AnalysisPhase.Failed || run.getPhase() == AnalysisPhase.Error) {
+      return;
+    }
+    if (score.get().phase() != AnalysisPhase.Successful) {
+      run.setPhase(score.get().phase());
+      run.setMessage("analysis " + (score.get().phase() == AnalysisPhase.Failed ? "failed" : "is inconclusive") + ": "
+          + score.get().message());
+    } else if (run.getPhase() == AnalysisPhase.Running) {
+      run.setMessage(run.getMessage() + "; " + score.get().message());
+    }
   }
 
   /** A run is as bad as its worst metric: Failed, then Error, then Inconclusive; Successful when all are. */

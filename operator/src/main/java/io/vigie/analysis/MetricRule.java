@@ -20,6 +20,17 @@ public final class MetricRule {
       return "the canary's share of bad requests at most " + MeasurementJudge.number(1 + test.tolerance())
           + " times the stable side's (sequential test, " + MeasurementJudge.number(test.confidence() * 100) + "% confidence)";
     }
+    if (metric.getCompare() != null) {
+      var c = metric.getCompare();
+      String worse = switch (c.direction()) {
+        case INCREASE -> "higher";
+        case DECREASE -> "lower";
+        case EITHER -> "higher or lower";
+      };
+      return "the canary not " + worse + " than the comparison side by more than " + MeasurementJudge.number(c.tolerance() * 100)
+          + "% of its median (Mann-Whitney, " + MeasurementJudge.number(c.confidence() * 100) + "% interval, last "
+          + c.window() + "); " + (c.critical() ? "critical" : "weight " + c.weight() + " in the score");
+    }
     ThresholdRange range = metric.getThresholdRange();
     if (range != null) {
       return Quantity.range(metric.getUnit(), range);
@@ -35,6 +46,12 @@ public final class MetricRule {
   }
 
   public static String limits(Metric metric) {
+    if (metric.getCompare() != null && !metric.getCompare().critical()) {
+      // A normal compare metric weighs in the analysis' score; its own failures count there.
+      return "judged by the analysis' score, inconclusiveLimit " + orZero(metric.getInconclusiveLimit())
+          + ", consecutiveErrorLimit " + (metric.getConsecutiveErrorLimit() == null
+              ? MetricVerdict.DEFAULT_CONSECUTIVE_ERROR_LIMIT : metric.getConsecutiveErrorLimit());
+    }
     if (metric.getErrorRate() != null) {
       // The sequential test bounds its own false alarms: no failure limit applies.
       return "fails at the first measurement past the test's bound, inconclusiveLimit " + orZero(metric.getInconclusiveLimit())

@@ -62,14 +62,21 @@ final class MetricValidation {
   private static void rule(String where, Metric metric, Map<String, String> args, List<String> problems) {
     boolean threshold = metric.getThresholdRange() != null || metric.getSuccessCondition() != null
         || metric.getFailureCondition() != null;
-    if (!threshold && metric.getErrorRate() == null) {
-      problems.add(where + ": needs a rule: thresholdRange, successCondition, failureCondition or errorRate");
+    if (!threshold && metric.getErrorRate() == null && metric.getCompare() == null) {
+      problems.add(where + ": needs a rule: thresholdRange, successCondition, failureCondition, errorRate or compare");
     }
     if (threshold && metric.getErrorRate() != null) {
       problems.add(where + ": errorRate is a rule of its own: drop thresholdRange, successCondition and failureCondition");
     }
+    if (metric.getCompare() != null && (threshold || metric.getErrorRate() != null)) {
+      problems.add(where + ": compare is a rule of its own: drop thresholdRange, successCondition, failureCondition and "
+          + "errorRate");
+    }
     if (metric.getErrorRate() != null) {
       errorRate(where, metric, problems);
+    }
+    if (metric.getCompare() != null) {
+      compare(where, metric, problems);
     }
     var range = metric.getThresholdRange();
     if (range != null && range.getMin() == null && range.getMax() == null) {
@@ -89,6 +96,43 @@ final class MetricValidation {
         // A condition naming an arg without a value is reported where the arg is declared.
         MeasurementJudge.problemWith(condition[1], args).ifPresent(p -> problems.add(where + ": " + condition[0] + " " + p));
       }
+    }
+  }
+
+  /** A comparison reads each side's points: the side named in the query (Prometheus) or the URL (web). */
+  private static void compare(String where, Metric metric, List<String> problems) {
+    var c = metric.getCompare();
+    if (c.getTolerance() != null && !(c.getTolerance() >= 0 && c.getTolerance() <= 10)) {
+      problems.add(where + ": compare.tolerance is " + c.getTolerance() + ": use 0 to 10 (0.1: a 10% shift is tolerated)");
+    }
+    if (c.getConfidence() != null && !(c.getConfidence() >= 0.5 && c.getConfidence() <= 0.9999)) {
+      problems.add(where + ": compare.confidence is " + c.getConfidence() + ": use 0.5 to 0.9999");
+    }
+    if (c.getWeight() != null && !(c.getWeight() >= 1 && c.getWeight() <= 100)) {
+      problems.add(where + ": compare.weight is " + c.getWeight() + ": use 1 to 100");
+    }
+    if (c.getMinPoints() != null && !(c.getMinPoints() >= 1 && c.getMinPoints() <= Limits.COMPARE_POINTS_MAX)) {
+      problems.add(where + ": compare.minPoints is " + c.getMinPoints() + ": use 1 to " + Limits.COMPARE_POINTS_MAX);
+    }
+    duration(where, "compare.window", c.getWindow(), java.time.Duration.ofSeconds(1), java.time.Duration.ofHours(24), problems);
+    duration(where, "compare.step", c.getStep(), java.time.Duration.ofSeconds(1), java.time.Duration.ofHours(24), problems);
+    try {
+      long step = Math.max(1, io.vigie.api.v1alpha1.Durations.parse(c.step()).getSeconds());
+      long points = io.vigie.api.v1alpha1.Durations.parse(c.window()).getSeconds() / step + 1;
+      if (points > Limits.COMPARE_POINTS_MAX) {
+        problems.add(where + ": compare.window / compare.step gives " + points + " points a side, more than "
+            + Limits.COMPARE_POINTS_MAX + ": widen the step");
+      }
+    } catch (IllegalArgumentException e) {
+      // A duration that does not parse is reported above.
+    }
+    var provider = metric.getProvider();
+    String side = provider == null ? null : provider.getPrometheus() != null ? provider.getPrometheus().getQuery()
+        : provider.getWeb() != null ? provider.getWeb().getUrl() : null;
+    String field = provider != null && provider.getPrometheus() != null ? "provider.prometheus.query" : "provider.web.url";
+    if (side != null && !SidePlaceholder.PATTERN.matcher(side).find()) {
+      problems.add(where + ": " + field + " does not name the side: write {{side}} where the canary's and the other side's "
+          + "series differ, e.g. service=\"{{args.service}}-{{side}}\" (Vigie's Services) or role=\"{{side}}\"");
     }
   }
 

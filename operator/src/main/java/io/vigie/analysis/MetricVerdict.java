@@ -44,6 +44,7 @@ public final class MetricVerdict {
   /** @param args the values of the args its conditions name */
   public static void record(MetricStatus status, Metric metric, java.util.Map<String, String> args, RawMeasurement raw) {
     MeasurementJudge.Judgement judgement = metric.getErrorRate() != null ? SequentialVerdict.measure(status, metric, raw)
+        : metric.getCompare() != null ? CompareVerdict.measure(status, metric, raw)
         : MeasurementJudge.judge(metric, args, raw);
     status.setMeasured(status.getMeasured() + 1);
     switch (judgement.phase()) {
@@ -66,13 +67,15 @@ public final class MetricVerdict {
   private static void judge(MetricStatus s, Metric metric, String lastWhy) {
     // An errorRate metric's test bounds its own false alarms: its first failed reading fails it.
     int failureLimit = metric.getErrorRate() != null ? 0 : orZero(metric.getFailureLimit());
+    // A normal compare metric's failures weigh in the analysis' score (AnalysisScore), not here.
+    boolean scored = metric.getCompare() != null && !metric.getCompare().critical();
     int inconclusiveLimit = orZero(metric.getInconclusiveLimit());
     int errorLimit = metric.getConsecutiveErrorLimit() == null ? DEFAULT_CONSECUTIVE_ERROR_LIMIT : metric.getConsecutiveErrorLimit();
     int minSamples = metric.getMinSamples() == null ? 1 : metric.getMinSamples();
     String tally = s.getMeasured() + " measurement" + (s.getMeasured() == 1 ? "" : "s");
     if (s.getFailed() > failureLimit && metric.getErrorRate() != null) {
       set(s, AnalysisPhase.Failed, lastFailure(s) + " (at measurement " + s.getMeasured() + ")");
-    } else if (s.getFailed() > failureLimit) {
+    } else if (s.getFailed() > failureLimit && !scored) {
       set(s, AnalysisPhase.Failed, lastFailure(s) + " (" + s.getFailed() + " of " + tally + " failed, failureLimit "
           + failureLimit + ")");
     } else if (s.getInconclusive() > inconclusiveLimit) {
@@ -84,7 +87,9 @@ public final class MetricVerdict {
     } else if (metric.getErrorRate() != null) {
       judgeSequential(s, metric, lastWhy, tally);
     } else if (metric.getCount() != null && counted(s) >= metric.getCount()) {
-      if (s.getSuccessful() >= minSamples) {
+      if (scored) {
+        set(s, AnalysisPhase.Successful, lastWhy + " (" + tally + "; the score judges)");
+      } else if (s.getSuccessful() >= minSamples) {
         set(s, AnalysisPhase.Successful, lastWhy + " (" + s.getSuccessful() + " of " + tally + " successful)");
       } else {
         set(s, AnalysisPhase.Inconclusive, "only " + s.getSuccessful() + " of " + tally + " successful, minSamples "

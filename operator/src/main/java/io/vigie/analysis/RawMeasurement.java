@@ -10,12 +10,34 @@ import java.time.Instant;
  * @param requests the requests behind it (for minRequests), null when not asked for
  * @param note for NO_DATA and ERROR, what happened, for the person reading status
  * @param counters for an errorRate metric, both sides' counters as read; null otherwise
+ * @param points for a compare metric, both sides' points over its window; null otherwise
  */
 public record RawMeasurement(String run, String metric, Instant at, Kind kind, Double value, Double requests, String note,
-    SideCounters counters) {
+    SideCounters counters, SidePoints points) {
 
-  /** The cumulative counters of both sides at one scrape: requests and bad requests. */
-  public record SideCounters(double canaryRequests, double canaryBad, double stableRequests, double stableBad) {}
+  /**
+   * The cumulative counters of both sides at one scrape: requests and bad requests.
+   *
+   * @param side what the canary is compared with: stable or baseline (the "stable" counters are its)
+   */
+  public record SideCounters(double canaryRequests, double canaryBad, double stableRequests, double stableBad, String side) {
+    public SideCounters(double canaryRequests, double canaryBad, double stableRequests, double stableBad) {
+      this(canaryRequests, canaryBad, stableRequests, stableBad, "stable");
+    }
+  }
+
+  /**
+   * The points of both sides of a comparison, as read (non-finite ones included: the judge refuses
+   * them with a reason).
+   *
+   * @param side what the canary is compared with: baseline or stable
+   */
+  public record SidePoints(double[] canary, double[] other, String side) {}
+
+  public RawMeasurement(String run, String metric, Instant at, Kind kind, Double value, Double requests, String note,
+      SideCounters counters) {
+    this(run, metric, at, kind, value, requests, note, counters, null);
+  }
 
   public enum Kind {
     /** The provider gave a number. */
@@ -34,9 +56,13 @@ public record RawMeasurement(String run, String metric, Instant at, Kind kind, D
     return new RawMeasurement(run, metric, at, Kind.VALUE, null, counters.canaryRequests(), null, counters);
   }
 
+  public static RawMeasurement points(String run, String metric, Instant at, SidePoints points) {
+    return new RawMeasurement(run, metric, at, Kind.VALUE, null, null, null, null, points);
+  }
+
   /** The same measurement with its note as this. */
   public RawMeasurement withNote(String note) {
-    return new RawMeasurement(run, metric, at, kind, value, requests, note, counters);
+    return new RawMeasurement(run, metric, at, kind, value, requests, note, counters, points);
   }
 
   public static RawMeasurement noData(String run, String metric, Instant at, String why) {

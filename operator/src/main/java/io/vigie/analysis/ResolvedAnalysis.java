@@ -2,6 +2,7 @@ package io.vigie.analysis;
 
 import io.vigie.api.v1alpha1.Metric;
 import io.vigie.api.v1alpha1.RolloutAnalysis.OnMetricsError;
+import io.vigie.api.v1alpha1.ScoreThresholds;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,11 +22,12 @@ public record ResolvedAnalysis(Optional<Run> background, Map<Integer, Run> steps
    *     variables when a measurement is judged)
    * @param adminMetrics the metrics that come from a ClusterAnalysisTemplate, the cluster admin's: the
    *     Secrets they name are read without the label a Rollout's author needs
+   * @param scoreThresholds how the score of its compare metrics is read
    */
   public record Run(List<Metric> metrics, OnMetricsError onMetricsError, Map<String, Map<String, String>> conditionArgs,
-      java.util.Set<String> adminMetrics) {
+      java.util.Set<String> adminMetrics, ScoreThresholds scoreThresholds) {
     public Run(List<Metric> metrics, OnMetricsError onMetricsError) {
-      this(metrics, onMetricsError, Map.of(), java.util.Set.of());
+      this(metrics, onMetricsError, Map.of(), java.util.Set.of(), new ScoreThresholds());
     }
 
     /** True when the metric comes from a ClusterAnalysisTemplate. */

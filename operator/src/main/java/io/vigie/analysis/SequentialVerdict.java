@@ -41,7 +41,7 @@ final class SequentialVerdict {
       kept.setLastCounters(reading);
       status.setSequential(kept);
       return new Judgement(AnalysisPhase.Successful, "first reading: counting from " + count(now.canaryRequests())
-          + " canary and " + count(now.stableRequests()) + " stable requests");
+          + " canary and " + count(now.stableRequests()) + " " + now.side() + " requests");
     }
     List<Double> last = kept.getLastCounters();
     Served canary = served(increase(last.get(0), reading.get(0)), increase(last.get(1), reading.get(1)));
@@ -50,13 +50,14 @@ final class SequentialVerdict {
     keep(kept, evidence, reading);
     status.setSequential(kept);
     Verdict verdict = MixtureSprt.verdict(evidence, test.confidence());
-    String seen = shares(evidence) + ", likelihood ratio " + number(kept.getLikelihoodRatio()) + " (bound "
+    String seen = shares(evidence, now.side()) + ", likelihood ratio " + number(kept.getLikelihoodRatio()) + " (bound "
         + number(1 / (1 - test.confidence())) + ")";
     return switch (verdict) {
       case WORSE -> new Judgement(AnalysisPhase.Failed, "the canary's share of bad requests is more than "
-          + number(1 + test.tolerance()) + " times the stable side's with " + percent(test.confidence()) + " confidence: " + seen);
+          + number(1 + test.tolerance()) + " times the " + now.side() + " side's with " + percent(test.confidence()) + " confidence: "
+          + seen);
       case NOT_WORSE -> new Judgement(AnalysisPhase.Successful, "shown not worse than " + number(1 + test.tolerance())
-          + " times the stable side's with " + percent(test.confidence()) + " confidence: " + seen);
+          + " times the " + now.side() + " side's with " + percent(test.confidence()) + " confidence: " + seen);
       case UNDECIDED -> new Judgement(AnalysisPhase.Successful, "no proof either way yet: " + seen);
     };
   }
@@ -105,9 +106,9 @@ final class SequentialVerdict {
     kept.setLikelihoodRatio(MixtureSprt.worseLikelihoodRatio(evidence));
   }
 
-  private static String shares(Evidence e) {
+  private static String shares(Evidence e, String side) {
     return "canary " + share(e.canaryBad(), e.canaryRequests()) + " bad (" + count(e.canaryBad()) + " of "
-        + count(e.canaryRequests()) + "), stable " + share(e.otherBad(), e.otherRequests()) + " (" + count(e.otherBad())
+        + count(e.canaryRequests()) + "), " + side + " " + share(e.otherBad(), e.otherRequests()) + " (" + count(e.otherBad())
         + " of " + count(e.otherRequests()) + ")";
   }
 

@@ -179,15 +179,35 @@ final class StatusView {
       boolean stopped = over && run.getPhase() == io.vigie.api.v1alpha1.AnalysisPhase.Running;
       String why = stopped ? "the rollback ended it" : run.getMessage() == null || message.contains(run.getMessage()) ? ""
           : run.getMessage();
-      line("  " + run.getName() + ": " + (stopped ? "Stopped" : run.getPhase()) + (why.isEmpty() ? "" : " - " + why));
+      line("  " + run.getName() + ": " + (stopped ? "Stopped" : run.getPhase())
+          + (run.getScore() == null || why.contains("score ") ? "" : " (score " + run.getScore() + ")")
+          + (why.isEmpty() ? "" : " - " + why));
       for (MetricStatus m : run.getMetrics()) {
         String phase = over && m.getPhase() == io.vigie.api.v1alpha1.AnalysisPhase.Running ? "Stopped" : String.valueOf(m.getPhase());
         line("    " + m.getName() + "  " + phase + "  " + measurements(m.getUnit(), m.getMeasurements())
             + (m.getRule() == null ? "" : "  rule " + m.getRule())
             + "  (" + m.getSuccessful() + " ok, " + m.getFailed() + " failed, " + m.getInconclusive() + " inconclusive, "
             + m.getErrors() + " errors" + (m.getLimits() == null ? "" : "; " + m.getLimits()) + ")");
+        comparisonLine("      ", m.getComparison());
       }
     }
+  }
+
+  /** A compare metric's last comparison: both sides' points and medians, the shift and its interval, the verdict. */
+  private void comparisonLine(String indent, io.vigie.api.v1alpha1.ComparisonEvidence c) {
+    if (c == null) {
+      return;
+    }
+    String side = c.getSide() == null ? "other side" : c.getSide();
+    line(indent + "compared: " + c.getResult() + "  canary median " + number(c.getCanaryMedian()) + " (" + c.getCanaryPoints()
+        + " points), " + side + " median " + number(c.getOtherMedian()) + " (" + c.getOtherPoints() + " points)"
+        + (c.getShift() == null ? "" : ", shift " + number(c.getShift()) + " [" + number(c.getLower()) + ", "
+            + number(c.getUpper()) + "]")
+        + (c.getPValue() == null ? "" : ", p " + number(c.getPValue())));
+  }
+
+  private static String number(Double value) {
+    return value == null ? "-" : io.vigie.analysis.MeasurementJudge.number(value);
   }
 
   private void rollbackLines(RollbackReport report, RolloutStatus s) {
@@ -218,6 +238,7 @@ final class StatusView {
     for (MetricEvidence e : report.getMetrics()) {
       line("  evidence: " + e.getRun() + "/" + e.getMetric() + " " + e.getPhase() + "  " + measurements(e.getUnit(), e.getMeasurements())
           + (e.getRule() == null ? "" : "  rule " + e.getRule()) + (e.getLimits() == null ? "" : "  (" + e.getLimits() + ")"));
+      comparisonLine("    ", e.getComparison());
     }
     for (String change : report.getChanges()) {
       line("  changed: " + change);

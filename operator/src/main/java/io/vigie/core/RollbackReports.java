@@ -49,8 +49,12 @@ final class RollbackReports {
   private static List<MetricEvidence> evidence(RolloutStatus s, ResolvedAnalysis resolved) {
     List<MetricEvidence> evidence = new ArrayList<>();
     for (AnalysisRunStatus run : s.getAnalysis() == null ? List.<AnalysisRunStatus>of() : s.getAnalysis()) {
+      boolean runEnded = run.getPhase() != AnalysisPhase.Running && run.getPhase() != AnalysisPhase.Successful;
       for (MetricStatus m : run.getMetrics()) {
-        if (m.getPhase() == AnalysisPhase.Running || m.getPhase() == AnalysisPhase.Successful) {
+        // A run failed by its score: the compare metrics that did not pass are its evidence.
+        boolean scoredAgainst = runEnded && m.getComparison() != null
+            && m.getComparison().getResult() != io.vigie.api.v1alpha1.ComparisonEvidence.Result.Pass;
+        if ((m.getPhase() == AnalysisPhase.Running || m.getPhase() == AnalysisPhase.Successful) && !scoredAgainst) {
           continue;
         }
         MetricEvidence e = new MetricEvidence();
@@ -59,6 +63,7 @@ final class RollbackReports {
         e.setPhase(m.getPhase());
         e.setMeasurements(new ArrayList<>(m.getMeasurements()));
         e.setUnit(m.getUnit());
+        e.setComparison(m.getComparison());
         Optional<ResolvedAnalysis.Run> resolvedRun = resolved.run(run.getName());
         Optional<Metric> spec = resolvedRun
             .flatMap(r -> r.metrics().stream().filter(x -> x.getName().equals(m.getName())).findFirst());

@@ -173,6 +173,34 @@ class AnalysisResolverTest {
   }
 
   @Test
+  void aCompareMetricMustNameTheSideAndStayWithinItsBounds() {
+    RolloutAnalysis analysis = new RolloutAnalysis();
+    Metric blind = Metrics.prometheus("blind", "histogram_quantile(0.99, sum by (le) (rate(b[1m])))");
+    blind.setCompare(new io.vigie.api.v1alpha1.CompareRule());
+    Metric both = Metrics.withMax("both", 0.1);
+    both.getProvider().getPrometheus().setQuery("x{role=\"{{side}}\"}");
+    both.setCompare(new io.vigie.api.v1alpha1.CompareRule());
+    Metric dense = Metrics.prometheus("dense", "x{role=\"{{side}}\"}");
+    dense.setCompare(new io.vigie.api.v1alpha1.CompareRule());
+    dense.getCompare().setWindow("1h");
+    dense.getCompare().setStep("1s");
+    dense.getCompare().setWeight(0);
+    analysis.setMetrics(List.of(blind, both, dense));
+    analysis.setScoreThresholds(new io.vigie.api.v1alpha1.ScoreThresholds(70, 90));
+    assertThat(resolve(withStepAnalysis(analysis), Map.of(), Map.of()).problems()).containsExactly(
+        "spec.strategy.canary.steps[1].analysis metric blind: provider.prometheus.query does not name the side: write {{side}} "
+            + "where the canary's and the other side's series differ, e.g. service=\"{{args.service}}-{{side}}\" (Vigie's "
+            + "Services) or role=\"{{side}}\"",
+        "spec.strategy.canary.steps[1].analysis metric both: compare is a rule of its own: drop thresholdRange, "
+            + "successCondition, failureCondition and errorRate",
+        "spec.strategy.canary.steps[1].analysis metric dense: compare.weight is 0: use 1 to 100",
+        "spec.strategy.canary.steps[1].analysis metric dense: compare.window / compare.step gives 3601 points a side, more "
+            + "than 1000: widen the step",
+        "spec.strategy.canary.steps[1].analysis: scoreThresholds is {pass: 70, marginal: 90}: use 0 to 100 with marginal at "
+            + "most pass");
+  }
+
+  @Test
   void theBackgroundAnalysisWatchesTheWholeCanaryWhateverTheTemplatesCount() {
     RolloutAnalysis analysis = new RolloutAnalysis();
     Metric metric = Metrics.withMax("error-rate", 0.1);

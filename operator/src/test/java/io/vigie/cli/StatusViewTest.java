@@ -112,6 +112,33 @@ class StatusViewTest {
   }
 
   @Test
+  void aComparisonShowsBothSidesTheShiftAndTheScore() {
+    RolloutStatus s = canaryAt(RolloutPhase.Progressing, 1, 3);
+    s.setMessage("step 2/3: analysis");
+    AnalysisRunStatus step = run("step-2", AnalysisPhase.Running, "measuring: error-rate 1/1 successful");
+    step.setScore(67);
+    io.vigie.api.v1alpha1.ComparisonEvidence c = new io.vigie.api.v1alpha1.ComparisonEvidence();
+    c.setSide("baseline");
+    c.setResult(io.vigie.api.v1alpha1.ComparisonEvidence.Result.High);
+    c.setCanaryPoints(9);
+    c.setOtherPoints(8);
+    c.setCanaryMedian(0.31);
+    c.setOtherMedian(0.21);
+    c.setShift(0.1);
+    c.setLower(0.09);
+    c.setUpper(0.11);
+    c.setPValue(0.0001);
+    step.getMetrics().get(0).setComparison(c);
+    s.setAnalysis(List.of(step));
+
+    String text = render(rollout(s, CanaryStep.weight(20), CanaryStep.pauseFor("1m"), CanaryStep.weight(50)), Optional.empty(), T);
+    assertThat(text).contains("  step-2: Running (score 67) - measuring: error-rate 1/1 successful\n")
+        // At 100 columns the line wraps, indented under its own.
+        .contains("      compared: High  canary median 0.31 (9 points), baseline median 0.21 (8 points), shift 0.1\n"
+            + "        [0.09, 0.11], p 0.0001\n");
+  }
+
+  @Test
   void aRollbackWithoutTrafficSaysSoAndARevisionPromotedSinceShowsNoRollback() {
     RolloutStatus s = canaryAt(RolloutPhase.RolledBack, 0, 2);
     s.setMessage("rolled back: canary web-canary has 0/1 ready pods after 600s");

@@ -189,10 +189,12 @@ class RolloutMachinePropertiesTest {
   private static RolloutStatus settle(RolloutSpec spec, RolloutStatus status, ModelWorld world) {
     for (int round = 0; round < 30; round++) {
       int writes = world.writes.size();
-      String state = world.state() + world.replicaSets + world.canaryReady;
+      // Ready pods are part of what a decision reads (the canary's share): settled means they are too.
+      String state = world.state() + world.replicaSets + world.canaryReady + "/" + world.baselineReady;
       RolloutStatus next = reconcile(spec, status, world);
       world.controllersTick();
-      boolean quiet = world.writes.size() == writes && state.equals(world.state() + world.replicaSets + world.canaryReady)
+      boolean quiet = world.writes.size() == writes
+          && state.equals(world.state() + world.replicaSets + world.canaryReady + "/" + world.baselineReady)
           && tree(next).equals(tree(status));
       status = next;
       if (quiet) {

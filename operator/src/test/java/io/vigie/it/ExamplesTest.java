@@ -74,7 +74,7 @@ class ExamplesTest {
       assertThat(c.getType()).isEqualTo("Invalid");
       assertThat(c.getStatus()).isEqualTo("False");
     });
-    assertThat(k8s.client().resources(AnalysisTemplate.class).inNamespace(NS).list().getItems()).hasSize(10);
+    assertThat(k8s.client().resources(AnalysisTemplate.class).inNamespace(NS).list().getItems()).hasSize(11);
   }
 
   @ParameterizedTest

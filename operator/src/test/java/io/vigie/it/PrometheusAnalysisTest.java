@@ -196,6 +196,41 @@ class PrometheusAnalysisTest {
   }
 
   @Test
+  void aCanaryWith300MillisecondsMoreIsRolledBackByTheComparisonScore() {
+    canaryVersion = new Behaviour(USERS_RPS, 0.0, 0.38);
+    startCanary(List.of(template("micrometer-compare")));
+    RolloutStatus rolledBack = k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.RolledBack && !s.getHistory().isEmpty());
+
+    assertThat(rolledBack.getAbort().getMessage()).isEqualTo("analysis failed: score 33 (pass 95, marginal 75): latency-p99 High");
+    AnalysisRunStatus step = run(rolledBack, "step-2");
+    assertThat(step.getScore()).isEqualTo(33);
+    MetricStatus latency = step.getMetrics().get(0);
+    assertThat(latency.getComparison().getResult()).isEqualTo(io.vigie.api.v1alpha1.ComparisonEvidence.Result.High);
+    assertThat(latency.getComparison().getSide()).isEqualTo("stable");
+    assertThat(latency.getComparison().getCanaryPoints()).isGreaterThanOrEqualTo(5);
+    assertThat(latency.getComparison().getLower()).isPositive();
+    assertThat(rolledBack.getRollbackReport().getMetrics()).singleElement().satisfies(e -> {
+      assertThat(e.getMetric()).isEqualTo("latency-p99");
+      assertThat(e.getComparison().getResult()).isEqualTo(io.vigie.api.v1alpha1.ComparisonEvidence.Result.High);
+    });
+    report(rolledBack);
+  }
+
+  @Test
+  void aCanaryAsGoodAsStableIsPromotedByTheComparison() {
+    canaryVersion = HEALTHY;
+    startCanary(List.of(template("micrometer-compare")));
+    RolloutStatus healthy = k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.Healthy && !s.getHistory().isEmpty());
+
+    AnalysisRunStatus step = run(healthy, "step-2");
+    assertThat(step.getPhase()).isEqualTo(AnalysisPhase.Successful);
+    assertThat(step.getScore()).isEqualTo(100);
+    assertThat(step.getMetrics()).allSatisfy(m -> assertThat(m.getComparison().getResult())
+        .isEqualTo(io.vigie.api.v1alpha1.ComparisonEvidence.Result.Pass));
+    report(healthy);
+  }
+
+  @Test
   void prometheusStoppedMidCanaryPausesAndNeverPromotes() {
     String v1 = startCanary();
     k8s.awaitStatus("web", s -> s.getAnalysis() != null && s.getAnalysis().stream()
@@ -291,15 +326,15 @@ class PrometheusAnalysisTest {
               RawMeasurement m = provider.measure("background", metric, java.time.Instant.now(), ref -> Optional.empty());
               assertThat(m.kind()).as("%s/%s in %s: %s", template.getMetadata().getName(), metric.getName(), file, m.note())
                   .isNotEqualTo(RawMeasurement.Kind.ERROR);
-              // An errorRate metric reads both of its queries for each side.
+              // An errorRate metric reads both of its queries for each side, a compare metric its one.
               queries += (metric.getProvider().getPrometheus().getRequestsQuery() == null ? 1 : 2)
-                  * (metric.getErrorRate() == null ? 1 : 2);
+                  * (metric.getErrorRate() == null && metric.getCompare() == null ? 1 : 2);
             }
           }
         }
       }
     }
-    assertThat(queries).isEqualTo(20);
+    assertThat(queries).isEqualTo(24);
   }
 
   private RolloutStatus canaryBehaving(Behaviour canary, RolloutPhase end) {
@@ -353,6 +388,11 @@ class PrometheusAnalysisTest {
           if (metric.getErrorRate() != null) {
             metric.getErrorRate().setMinRequests(5.0);
             metric.setCount(8);
+          }
+          if (metric.getCompare() != null) {
+            metric.getCompare().setWindow("8s");
+            metric.getCompare().setStep("1s");
+            metric.setInitialDelay("8s");
           }
         }
         template.getMetadata().setNamespace(NS);

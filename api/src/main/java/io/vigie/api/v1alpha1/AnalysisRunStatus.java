@@ -14,6 +14,9 @@ public class AnalysisRunStatus {
   private String message;
   private String startedAt;
   private List<MetricStatus> metrics = new ArrayList<>();
+  @JsonPropertyDescription("The weighted share of the compare metrics that passed their last comparison, 0 to 100 "
+      + "(only when the run has compare metrics, once each has one).")
+  private Integer score;
 
   public String getName() { return name; }
   public void setName(String name) { this.name = name; }
@@ -23,6 +26,8 @@ public class AnalysisRunStatus {
   public void setMessage(String message) { this.message = message; }
   public String getStartedAt() { return startedAt; }
   public void setStartedAt(String startedAt) { this.startedAt = startedAt; }
+  public Integer getScore() { return score; }
+  public void setScore(Integer score) { this.score = score; }
   public List<MetricStatus> getMetrics() { return metrics; }
   public void setMetrics(List<MetricStatus> metrics) { this.metrics = metrics; }
 }

@@ -53,6 +53,8 @@ public final class Limits {
   /** failureLimit, inconclusiveLimit and consecutiveErrorLimit. */
   public static final int LIMIT_MAX = 10_000;
   public static final int MIN_SAMPLES_MAX = 10_000;
+  /** Points of one side of a comparison: the Hodges–Lehmann estimate sorts n·m differences. */
+  public static final int COMPARE_POINTS_MAX = 1_000;
   public static final double MIN_REQUESTS_MAX = 1e12;
 
   public static final int QUERY = 8_192;

@@ -11,10 +11,14 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** One measured quantity and the rule that judges it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "has(self.thresholdRange) || has(self.successCondition) || has(self.failureCondition) || has(self.errorRate)",
-    message = "a metric needs a rule: thresholdRange, successCondition, failureCondition or errorRate")
-@ValidationRule(value = "!has(self.errorRate) || !(has(self.thresholdRange) || has(self.successCondition) || has(self.failureCondition))",
-    message = "errorRate is a rule of its own: drop thresholdRange, successCondition and failureCondition")
+@ValidationRule(value = "has(self.thresholdRange) || has(self.successCondition) || has(self.failureCondition) || has(self.errorRate)"
+    + " || has(self.compare)",
+    message = "a metric needs a rule: thresholdRange, successCondition, failureCondition, errorRate or compare")
+@ValidationRule(value = "!has(self.errorRate) || !(has(self.thresholdRange) || has(self.successCondition) || has(self.failureCondition)"
+    + " || has(self.compare))",
+    message = "errorRate is a rule of its own: drop thresholdRange, successCondition, failureCondition and compare")
+@ValidationRule(value = "!has(self.compare) || !(has(self.thresholdRange) || has(self.successCondition) || has(self.failureCondition))",
+    message = "compare is a rule of its own: drop thresholdRange, successCondition and failureCondition")
 public class Metric {
   @Required
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
@@ -57,6 +61,10 @@ public class Metric {
       + "{{side}} (canary or stable) names the side.")
   private SequentialErrorRate errorRate;
 
+  @JsonPropertyDescription("Compare the canary's points with the comparison side's over a window (Mann-Whitney, "
+      + "Hodges-Lehmann interval): the provider's query reads one side, {{side}} (canary, then baseline or stable) names it.")
+  private CompareRule compare;
+
   @Min(0)
   @Max(Limits.LIMIT_MAX)
   private Integer failureLimit;
@@ -82,6 +90,8 @@ public class Metric {
       + "or seconds (shown as 300ms, 1.2s). Rules and stored values stay in the raw numbers.")
   private MetricUnit unit;
 
+  public CompareRule getCompare() { return compare; }
+  public void setCompare(CompareRule compare) { this.compare = compare; }
   public SequentialErrorRate getErrorRate() { return errorRate; }
   public void setErrorRate(SequentialErrorRate errorRate) { this.errorRate = errorRate; }
   public MetricUnit getUnit() { return unit; }

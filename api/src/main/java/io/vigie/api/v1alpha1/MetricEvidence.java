@@ -1,6 +1,7 @@
 package io.vigie.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,6 +16,11 @@ public class MetricEvidence {
   private String rule;
   private String limits;
   private List<MeasurementStatus> measurements = new ArrayList<>();
+  @JsonPropertyDescription("For a compare metric: its last comparison.")
+  private ComparisonEvidence comparison;
+
+  public ComparisonEvidence getComparison() { return comparison; }
+  public void setComparison(ComparisonEvidence comparison) { this.comparison = comparison; }
 
   public String getRun() { return run; }
   public void setRun(String run) { this.run = run; }

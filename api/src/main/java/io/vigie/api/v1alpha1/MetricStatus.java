@@ -26,6 +26,8 @@ public class MetricStatus {
   private int consecutiveErrors;
   @JsonPropertyDescription("For an errorRate metric: what its sequential test has seen so far.")
   private SequentialEvidence sequential;
+  @JsonPropertyDescription("For a compare metric: its last comparison.")
+  private ComparisonEvidence comparison;
   @JsonPropertyDescription("The last measurements, newest last, bounded.")
   private List<MeasurementStatus> measurements = new ArrayList<>();
 
@@ -51,6 +53,8 @@ public class MetricStatus {
   public void setErrors(int errors) { this.errors = errors; }
   public int getConsecutiveErrors() { return consecutiveErrors; }
   public void setConsecutiveErrors(int consecutiveErrors) { this.consecutiveErrors = consecutiveErrors; }
+  public ComparisonEvidence getComparison() { return comparison; }
+  public void setComparison(ComparisonEvidence comparison) { this.comparison = comparison; }
   public SequentialEvidence getSequential() { return sequential; }
   public void setSequential(SequentialEvidence sequential) { this.sequential = sequential; }
   public List<MeasurementStatus> getMeasurements() { return measurements; }

@@ -30,6 +30,13 @@ public class RolloutAnalysis {
 
   public enum OnMetricsError { Pause, Abort }
 
+  @JsonPropertyDescription("How the score of the compare metrics (the weighted share that pass, 0 to 100) is read. "
+      + "Default pass 95, marginal 75.")
+  private ScoreThresholds scoreThresholds;
+
+  public ScoreThresholds getScoreThresholds() { return scoreThresholds; }
+  public void setScoreThresholds(ScoreThresholds scoreThresholds) { this.scoreThresholds = scoreThresholds; }
+
   public List<Metric> getMetrics() { return metrics; }
   public void setMetrics(List<Metric> metrics) { this.metrics = metrics; }
   public OnMetricsError getOnMetricsError() { return onMetricsError; }

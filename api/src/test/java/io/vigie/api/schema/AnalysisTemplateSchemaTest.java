@@ -67,4 +67,24 @@ class AnalysisTemplateSchemaTest {
           provider: {prometheus: {query: 'up'}}
         """))).singleElement().asString().contains("min, max or both");
   }
+
+  @Test
+  void acceptsACompareMetricAndRejectsAnUnknownDirectionOrACompareWithAThreshold() throws IOException {
+    assertThat(schema.validate(template("""
+        - name: latency
+          compare: {direction: increase, tolerance: 0.1, criticality: critical, weight: 2, window: 2m, step: 15s}
+          provider: {prometheus: {query: 'x{role="{{side}}"}'}}
+        """))).isEmpty();
+    assertThat(schema.validate(template("""
+        - name: latency
+          compare: {direction: sideways}
+          provider: {prometheus: {query: 'x{role="{{side}}"}'}}
+        """))).singleElement().asString().contains("compare.direction").contains("[\"decrease\", \"either\", \"increase\"]");
+    assertThat(schema.validate(template("""
+        - name: latency
+          compare: {}
+          thresholdRange: {max: 1}
+          provider: {prometheus: {query: 'x{role="{{side}}"}'}}
+        """))).singleElement().asString().contains("compare is a rule of its own");
+  }
 }

@@ -19,7 +19,8 @@ import java.util.Base64;
 /**
  * Instant queries against the Prometheus HTTP API ({@code POST /api/v1/query}). A scalar or a
  * one-element vector is a value; an empty vector is no data; several series are an error (the
- * query must aggregate). NaN and infinities pass through as values for the judge.
+ * query must aggregate). NaN and infinities pass through as values for the judge. A compare metric
+ * runs two range queries ({@code query_range}), one a side (see {@link PrometheusSeries}).
  */
 public final class PrometheusMetricProvider implements MetricProvider {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,6 +41,9 @@ public final class PrometheusMetricProvider implements MetricProvider {
     PrometheusProvider p = metric.getProvider().getPrometheus();
     if (metric.getErrorRate() != null) {
       return counters(run, metric, at, p, secrets, comparison);
+    }
+    if (metric.getCompare() != null) {
+      return ranges(run, metric, at, p, secrets, comparison);
     }
     try {
       Double value = query(p, p.getQuery(), secrets);
@@ -78,7 +82,56 @@ public final class PrometheusMetricProvider implements MetricProvider {
     } catch (MeasurementException e) {
       return RawMeasurement.error(run, metric.getName(), at, e.getMessage());
     }
-    return RawMeasurement.counters(run, metric.getName(), at, new RawMeasurement.SideCounters(read[0], read[1], read[2], read[3]));
+    return RawMeasurement.counters(run, metric.getName(), at, new RawMeasurement.SideCounters(read[0], read[1], read[2], read[3],
+        comparison.word()));
+  }
+
+  /**
+   * Both sides' points over the compare metric's window. An empty side is no data; sides whose series
+   * carry different label names are an error: the query would not read both alike.
+   */
+  private RawMeasurement ranges(String run, Metric metric, Instant at, PrometheusProvider p, SecretReader secrets,
+      SidePlaceholder comparison) {
+    Duration window = io.vigie.api.v1alpha1.Durations.parse(metric.getCompare().window());
+    Duration step = io.vigie.api.v1alpha1.Durations.parse(metric.getCompare().step());
+    PrometheusSeries[] read = new PrometheusSeries[2];
+    List<SidePlaceholder> sides = List.of(SidePlaceholder.CANARY, comparison);
+    try {
+      for (int i = 0; i < 2; i++) {
+        read[i] = range(p, sides.get(i).fill(p.getQuery()), at.minus(window), at, step, secrets, sides.get(i).word());
+        if (read[i].empty()) {
+          return RawMeasurement.noData(run, metric.getName(), at, "the " + sides.get(i).word() + " side's query returned no "
+              + "points over the last " + metric.getCompare().window() + ": no series matched, often because that side "
+              + "served no request yet");
+        }
+      }
+    } catch (MeasurementException e) {
+      return RawMeasurement.error(run, metric.getName(), at, e.getMessage());
+    }
+    if (!read[0].labels().equals(read[1].labels())) {
+      return RawMeasurement.error(run, metric.getName(), at, "the two sides' series have different labels (canary "
+          + read[0].labels() + ", " + comparison.word() + " " + read[1].labels() + "): the query must select and aggregate "
+          + "both sides alike, with {{side}} the only difference");
+    }
+    return RawMeasurement.points(run, metric.getName(), at,
+        new RawMeasurement.SidePoints(read[0].points(), read[1].points(), comparison.word()));
+  }
+
+  private PrometheusSeries range(PrometheusProvider p, String promql, Instant start, Instant end, Duration step,
+      SecretReader secrets, String side) {
+    Duration timeout = HttpCalls.timeout(p.getTimeout());
+    String what = "Prometheus at " + address(p);
+    HttpRequest.Builder request = HttpRequest.newBuilder(HttpCalls.uri(address(p) + "/api/v1/query_range",
+        "provider.prometheus.address '" + address(p) + "'"));
+    request.timeout(timeout)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Accept", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+            + "&start=" + start.getEpochSecond() + "&end=" + end.getEpochSecond() + "&step=" + step.toSeconds() + "s"
+            + "&timeout=" + timeout.toSeconds() + "s"));
+    authorize(request, p.getAuth(), secrets);
+    HttpResponse<String> response = calls.send(clients.forTls(p.getTls(), secrets), request.build(), what, timeout);
+    return PrometheusSeries.of(successData(response.statusCode(), response.body(), what), side);
   }
 
   /** Builds the requests a measurement sends, without sending them: throws what would go wrong. */
@@ -143,20 +196,7 @@ public final class PrometheusMetricProvider implements MetricProvider {
 
   /** The value of an API answer; null for an empty result. */
   static Double parse(int status, String body, String what) {
-    JsonNode json;
-    try {
-      json = JSON.readTree(body);
-    } catch (java.io.IOException e) {
-      throw new MeasurementException(what + " answered HTTP " + status + " with a body that is not JSON: " + excerpt(body));
-    }
-    if (!"success".equals(json.path("status").asText())) {
-      if (status == 401 || status == 403) {
-        throw new MeasurementException(what + " refused the credentials (HTTP " + status + "): check provider.prometheus.auth");
-      }
-      throw new MeasurementException(what + " rejected the query (HTTP " + status + ", " + json.path("errorType").asText("?")
-          + "): " + json.path("error").asText(excerpt(body)));
-    }
-    JsonNode data = json.path("data");
+    JsonNode data = successData(status, body, what);
     String type = data.path("resultType").asText();
     JsonNode result = data.path("result");
     return switch (type) {
@@ -175,7 +215,25 @@ public final class PrometheusMetricProvider implements MetricProvider {
     };
   }
 
-  private static double number(String text, String what) {
+  /** The {@code data} of a successful API answer; an error that says why otherwise. */
+  private static JsonNode successData(int status, String body, String what) {
+    JsonNode json;
+    try {
+      json = JSON.readTree(body);
+    } catch (java.io.IOException e) {
+      throw new MeasurementException(what + " answered HTTP " + status + " with a body that is not JSON: " + excerpt(body));
+    }
+    if (!"success".equals(json.path("status").asText())) {
+      if (status == 401 || status == 403) {
+        throw new MeasurementException(what + " refused the credentials (HTTP " + status + "): check provider.prometheus.auth");
+      }
+      throw new MeasurementException(what + " rejected the query (HTTP " + status + ", " + json.path("errorType").asText("?")
+          + "): " + json.path("error").asText(excerpt(body)));
+    }
+    return json.path("data");
+  }
+
+  static double number(String text, String what) {
     return switch (text) {
       case "NaN" -> Double.NaN;
       case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;

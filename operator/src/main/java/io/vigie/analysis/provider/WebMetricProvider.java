@@ -32,8 +32,11 @@ public final class WebMetricProvider implements MetricProvider {
   @Override
   public RawMeasurement measure(String run, Metric metric, Instant at, SecretReader secrets, SidePlaceholder comparison) {
     WebProvider web = metric.getProvider().getWeb();
+    if (metric.getCompare() != null) {
+      return compare(run, metric, at, web, secrets, comparison);
+    }
     try {
-      JsonNode body = fetch(web, secrets);
+      JsonNode body = fetch(web, web.getUrl(), secrets);
       JsonNode value = at(body, web.getJsonPointer(), web.getUrl());
       if (value.isNull()) {
         return RawMeasurement.noData(run, metric.getName(), at, "the value at " + pointer(web.getJsonPointer()) + " is null");
@@ -49,9 +52,40 @@ public final class WebMetricProvider implements MetricProvider {
     }
   }
 
+  /**
+   * Both sides' points for a compare metric: the URL read once a side ({{side}} in it names the side),
+   * the jsonPointer at an array of numbers.
+   */
+  private RawMeasurement compare(String run, Metric metric, Instant at, WebProvider web, SecretReader secrets,
+      SidePlaceholder comparison) {
+    double[][] read = new double[2][];
+    List<SidePlaceholder> sides = List.of(SidePlaceholder.CANARY, comparison);
+    try {
+      for (int i = 0; i < 2; i++) {
+        String url = sides.get(i).fill(web.getUrl());
+        JsonNode points = at(fetch(web, url, secrets), web.getJsonPointer(), url);
+        if (!points.isArray()) {
+          throw new MeasurementException("the value at " + pointer(web.getJsonPointer()) + " of " + url + " is " + points
+              + ", not an array of numbers: a compare metric reads each side's points");
+        }
+        if (points.isEmpty()) {
+          return RawMeasurement.noData(run, metric.getName(), at, "the " + sides.get(i).word() + " side's array at "
+              + pointer(web.getJsonPointer()) + " of " + url + " is empty");
+        }
+        read[i] = new double[points.size()];
+        for (int k = 0; k < points.size(); k++) {
+          read[i][k] = number(points.get(k), web.getJsonPointer() + "/" + k, url);
+        }
+      }
+    } catch (MeasurementException e) {
+      return RawMeasurement.error(run, metric.getName(), at, e.getMessage());
+    }
+    return RawMeasurement.points(run, metric.getName(), at, new RawMeasurement.SidePoints(read[0], read[1], comparison.word()));
+  }
+
   /** Builds the request a measurement sends, without sending it: throws what would go wrong. */
   void check(WebProvider web, SecretReader secrets) {
-    HttpRequest request = request(web, secrets);
+    HttpRequest request = request(web, SidePlaceholder.CANARY.fill(web.getUrl()), secrets);
     calls.refusalWithoutDns(request.uri(), "provider.web.url '" + web.getUrl() + "'").ifPresent(why -> {
       throw new MeasurementException(why);
     });
@@ -63,8 +97,8 @@ public final class WebMetricProvider implements MetricProvider {
     }
   }
 
-  private static HttpRequest request(WebProvider web, SecretReader secrets) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(HttpCalls.uri(web.getUrl(), "provider.web.url '" + web.getUrl() + "'"))
+  private static HttpRequest request(WebProvider web, String url, SecretReader secrets) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(HttpCalls.uri(url, "provider.web.url '" + url + "'"))
         .timeout(HttpCalls.timeout(web.getTimeout())).header("Accept", "application/json");
     for (WebHeader header : Optional.ofNullable(web.getHeaders()).orElse(List.of())) {
       String value = header.getValue() != null ? header.getValue()
@@ -84,16 +118,16 @@ public final class WebMetricProvider implements MetricProvider {
     return request.build();
   }
 
-  private JsonNode fetch(WebProvider web, SecretReader secrets) {
+  private JsonNode fetch(WebProvider web, String url, SecretReader secrets) {
     Duration timeout = HttpCalls.timeout(web.getTimeout());
-    HttpResponse<String> response = calls.send(clients.forTls(web.getTls(), secrets), request(web, secrets), web.getUrl(), timeout);
+    HttpResponse<String> response = calls.send(clients.forTls(web.getTls(), secrets), request(web, url, secrets), url, timeout);
     if (response.statusCode() / 100 != 2) {
-      throw new MeasurementException(web.getUrl() + " answered HTTP " + response.statusCode());
+      throw new MeasurementException(url + " answered HTTP " + response.statusCode());
     }
     try {
       return JSON.readTree(response.body());
     } catch (java.io.IOException e) {
-      throw new MeasurementException(web.getUrl() + " did not answer JSON", e);
+      throw new MeasurementException(url + " did not answer JSON", e);
     }
   }
 

@@ -159,9 +159,76 @@ class PrometheusMetricProviderTest {
     metric.getProvider().getPrometheus().setRequestsQuery("sum(all{service=\"web-{{side}}\"})");
     metric.setErrorRate(new io.vigie.api.v1alpha1.SequentialErrorRate());
 
-    assertThat(provider.measure("step-1", metric, T, reader, io.vigie.analysis.SidePlaceholder.BASELINE).counters()).isNotNull();
+    assertThat(provider.measure("step-1", metric, T, reader, io.vigie.analysis.SidePlaceholder.BASELINE).counters().side())
+        .isEqualTo("baseline");
     assertThat(prometheus.requests()).extracting(r -> URLDecoder.decode(r.body(), StandardCharsets.UTF_8).replaceAll("&.*", ""))
         .containsExactly("query=sum(all{service=\"web-canary\"})", "query=sum(bad{service=\"web-canary\"})",
             "query=sum(all{service=\"web-baseline\"})", "query=sum(bad{service=\"web-baseline\"})");
+  }
+
+  private static String matrix(String labels, String... values) {
+    StringBuilder points = new StringBuilder();
+    for (int i = 0; i < values.length; i++) {
+      points.append(i == 0 ? "" : ",").append("[").append(1700000000 + 15 * i).append(",\"").append(values[i]).append("\"]");
+    }
+    return "{\"metric\":" + labels + ",\"values\":[" + points + "]}";
+  }
+
+  private static String matrixAnswer(String... series) {
+    return "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[" + String.join(",", series) + "]}}";
+  }
+
+  private RawMeasurement compareAgainst(java.util.function.Function<String, String> answerBySide) {
+    try (HttpStub sides = HttpStub.answering(request -> HttpStub.Response.json(answerBySide.apply(
+        URLDecoder.decode(request.body(), StandardCharsets.UTF_8).contains("web-canary") ? "canary" : "baseline")))) {
+      Metric metric = metric("histogram_quantile(0.99, sum by (le) (rate(b{service=\"web-{{side}}\"}[1m])))");
+      metric.getProvider().getPrometheus().setAddress(sides.url());
+      metric.setCompare(new io.vigie.api.v1alpha1.CompareRule());
+      RawMeasurement m = provider.measure("step-1", metric, T, reader, io.vigie.analysis.SidePlaceholder.BASELINE);
+      if (!sides.requests().isEmpty()) {
+        String body = URLDecoder.decode(sides.requests().get(0).body(), StandardCharsets.UTF_8);
+        assertThat(sides.requests().get(0).path()).isEqualTo("/api/v1/query_range");
+        assertThat(body).contains("&start=" + (T.getEpochSecond() - 300) + "&end=" + T.getEpochSecond() + "&step=15s");
+      }
+      return m;
+    }
+  }
+
+  @Test
+  void aCompareMetricReadsBothSidesPointsWithRangeQueries() {
+    RawMeasurement m = compareAgainst(side -> matrixAnswer(matrix("{}", side.equals("canary") ? "0.3" : "0.2", "0.31", "NaN")));
+    assertThat(m.kind()).isEqualTo(RawMeasurement.Kind.VALUE);
+    assertThat(m.points().canary()).containsExactly(0.3, 0.31, Double.NaN);
+    assertThat(m.points().other()).containsExactly(0.2, 0.31, Double.NaN);
+    assertThat(m.points().side()).isEqualTo("baseline");
+  }
+
+  @Test
+  void aCompareMetricSaysWhyWhenASideIsEmptyOrItsAnswerCannotBeCompared() {
+    assertThat(compareAgainst(side -> matrixAnswer(side.equals("canary") ? matrix("{}", "1") : ""))).satisfies(m -> {
+      assertThat(m.kind()).isEqualTo(RawMeasurement.Kind.NO_DATA);
+      assertThat(m.note()).startsWith("the baseline side's query returned no points over the last 5m");
+    });
+    assertThat(compareAgainst(side -> matrixAnswer(matrix("{\"pod\":\"a\"}", "1"), matrix("{\"pod\":\"b\"}", "2"))))
+        .satisfies(m -> {
+          assertThat(m.kind()).isEqualTo(RawMeasurement.Kind.ERROR);
+          assertThat(m.note()).isEqualTo("the canary side's query returned 2 series, not one: aggregate it, e.g. with sum(...) or max(...)");
+        });
+    assertThat(compareAgainst(side -> matrixAnswer(matrix(side.equals("canary") ? "{\"le\":\"0.3\"}" : "{}", "1"))))
+        .satisfies(m -> {
+          assertThat(m.kind()).isEqualTo(RawMeasurement.Kind.ERROR);
+          assertThat(m.note()).startsWith("the two sides' series have different labels (canary [le], baseline []): the query must "
+              + "select and aggregate both sides alike");
+        });
+    assertThat(compareAgainst(side -> "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1,\"2\"]}}"))
+        .satisfies(m -> {
+          assertThat(m.kind()).isEqualTo(RawMeasurement.Kind.ERROR);
+          assertThat(m.note()).startsWith("the canary side's range query returned a scalar, not a matrix");
+        });
+    assertThat(compareAgainst(side -> "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"invalid expression type "
+        + "\\\"string\\\" for range query, must be Scalar or instant Vector\"}")).satisfies(m -> {
+          assertThat(m.kind()).isEqualTo(RawMeasurement.Kind.ERROR);
+          assertThat(m.note()).contains("rejected the query").contains("invalid expression type \"string\" for range query");
+        });
   }
 }

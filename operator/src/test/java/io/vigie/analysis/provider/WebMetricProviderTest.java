@@ -114,4 +114,29 @@ class WebMetricProviderTest {
       assertThat(m.note()).isEqualTo(flood.url("/big") + " answered more than 1 MiB: a metric is one number; query less");
     }
   }
+
+  @Test
+  void aCompareMetricReadsAnArrayOfPointsOnceASideAndRefusesAnythingElse() {
+    try (HttpStub sides = HttpStub.answering(request -> HttpStub.Response.json(request.path().contains("role=canary")
+        ? "{\"p99\":[0.31,\"0.32\",0.3]}" : "{\"p99\":[0.2,0.21]}"))) {
+      Metric metric = metric("/p99");
+      metric.getProvider().getWeb().setUrl(sides.url() + "/stats?role={{side}}");
+      metric.setCompare(new io.vigie.api.v1alpha1.CompareRule());
+      RawMeasurement m = provider.measure("background", metric, T, ref -> Optional.empty(), io.vigie.analysis.SidePlaceholder.STABLE);
+      assertThat(m.points().canary()).containsExactly(0.31, 0.32, 0.3);
+      assertThat(m.points().other()).containsExactly(0.2, 0.21);
+      assertThat(sides.requests()).extracting(HttpStub.Request::path).containsExactly("/stats?role=canary", "/stats?role=stable");
+    }
+    server.answer(200, "{\"p99\":0.3}");
+    Metric scalar = metric("/p99");
+    scalar.setCompare(new io.vigie.api.v1alpha1.CompareRule());
+    assertThat(measure(scalar)).satisfies(m -> {
+      assertThat(m.kind()).isEqualTo(RawMeasurement.Kind.ERROR);
+      assertThat(m.note()).endsWith("/stats is 0.3, not an array of numbers: a compare metric reads each side's points");
+    });
+    server.answer(200, "{\"p99\":[]}");
+    assertThat(measure(scalar).kind()).isEqualTo(RawMeasurement.Kind.NO_DATA);
+    server.answer(200, "{\"p99\":[0.1,\"fast\"]}");
+    assertThat(measure(scalar).note()).endsWith("is \"fast\", not a number");
+  }
 }
