@@ -34,22 +34,19 @@ record AppVersion(double errorRatio, double extraLatencySeconds, double latencyF
   /**
    * What production adds to every version of a noisy app, as time goes (seconds since the start):
    * for 20 s of every 5 minutes 6% more errors (a dependency's hiccup); for 10 s of every 2 minutes
-   * 2% of requests 600 ms slower (garbage collection); on a pod ready for less than 60 s, 150 ms more
-   * (caches and JIT warming up).
+   * 2% of requests 600 ms slower (garbage collection) ({@code bursts}); on a pod ready for less than
+   * 60 s, 150 ms more (caches and JIT warming up: {@code warmUp}, which a quiet app may have alone).
    */
-  record Noise(boolean on) {
-    static final Noise NONE = new Noise(false);
+  record Noise(boolean bursts, boolean warmUp) {
+    static final Noise NONE = new Noise(false, false);
 
     double extraErrors(double seconds) {
-      return on && seconds % 300 < 20 ? 0.06 : 0;
+      return bursts && seconds % 300 < 20 ? 0.06 : 0;
     }
 
     double extraLatency(double seconds, double podAgeSeconds, Random random) {
-      if (!on) {
-        return 0;
-      }
-      double gc = seconds % 120 < 10 && random.nextDouble() < 0.02 ? 0.6 : 0;
-      return gc + (podAgeSeconds < 60 ? 0.15 : 0);
+      double gc = bursts && seconds % 120 < 10 && random.nextDouble() < 0.02 ? 0.6 : 0;
+      return gc + (warmUp && podAgeSeconds < 60 ? 0.15 : 0);
     }
   }
 

@@ -61,12 +61,18 @@ final class Bench implements Callable<Integer> {
   String metrics;
 
   @Option(names = "--judge", paramLabel = "JUDGE", split = ",", description = "How the releases are judged: threshold (error "
-      + "rate and p99 rules), sequential (errorRate: errors and slow requests against the stable side's). Default: both with "
-      + "Prometheus, threshold with the web backend.")
+      + "rate and p99 rules), sequential (errorRate: errors and slow requests against a baseline), compare (Kayenta's "
+      + "judge and score against a baseline), flagger-tutorial and argo-docs (the peers' documented analyses, bad releases "
+      + "only). Default with Prometheus: all (threshold and sequential with --quick); threshold with the web backend.")
   List<String> judgeWords;
+
+  @Option(names = "--good", paramLabel = "N", description = "Good releases of each kind (quiet, noisy, warm-up) per judge. "
+      + "Default: 50, 1 with --quick.")
+  Integer good;
 
   private MetricsBackend.Choice metricsChoice;
   private Judge judge = Judge.THRESHOLD;
+  private int goodPerKind;
 
   private final PrintStream out = System.out;
 
@@ -87,16 +93,18 @@ final class Bench implements Callable<Integer> {
     String backend = web ? "the data plane's statistics (web provider)" : "a real Prometheus";
     List<Judge> judges;
     try {
-      judges = judgeWords != null ? Judge.of(judgeWords) : web ? List.of(Judge.THRESHOLD) : List.of(Judge.values());
+      judges = judgeWords != null ? Judge.of(judgeWords) : web ? List.of(Judge.THRESHOLD)
+          : quick ? List.of(Judge.THRESHOLD, Judge.SEQUENTIAL) : List.of(Judge.values());
     } catch (IllegalArgumentException e) {
       System.err.println("vigie bench: " + e.getMessage());
       return 3;
     }
-    if (web && judges.contains(Judge.SEQUENTIAL)) {
-      System.err.println("vigie bench: the sequential judge reads counters from Prometheus: install it (the test script does) "
-          + "or use --judge threshold");
+    if (web && (judges.contains(Judge.SEQUENTIAL) || judges.contains(Judge.COMPARE))) {
+      System.err.println("vigie bench: the sequential and compare judges read counters and series from Prometheus: install it "
+          + "(the test script does) or use --judge threshold");
       return 3;
     }
+    goodPerKind = good != null ? good : quick ? 1 : GOOD_RELEASES_PER_KIND;
     int n = runs != null ? runs : quick ? 1 : 3;
     Duration window = quick ? Duration.ofMinutes(4) : Duration.ofMinutes(10);
     List<Integer> counts = scale != null ? scale : quick ? List.of(50) : List.of(100);
@@ -105,11 +113,15 @@ final class Bench implements Callable<Integer> {
         + "runs %d, seeds 1..%d; bad releases v2-errors (20%% 5xx) and v2-slow (+400ms), obvious, and v2-errors-1pct, "
         + "v2-p99-20pct, v2-endpoint-2pct (2%% of one endpoint), subtle; good releases %d in a row on a quiet app (v2) and %d on "
         + "a noisy one (v2-noisy: 6%% error bursts 20s every 5m, GC spikes, 60s warm-up of new pods, traffic +-50%% over a "
-        + "20-minute day); scale: real time, the operator in its own JVM watching all namespaces, %d Rollouts per "
+        + "20-minute day) and %d on a quiet one whose new pods, of any version, are 150ms slower for their first 60s "
+        + "(v2-warmup); scale: real time, the operator in its own JVM watching all namespaces, %d Rollouts per "
         + "namespace, each next to a 1-pod Deployment, steps setWeight 50 then pause; judges %s (sequential: errorRate of "
-        + "5xx and of requests over 0.3s against the stable side's, every 15s scrape, tolerance 0.1, confidence 0.98)%n", speed,
-        window.toSeconds(), backend, n, n, quick ? 1 : GOOD_RELEASES_PER_KIND, quick ? 1 : GOOD_RELEASES_PER_KIND,
-        ScaleBench.ROLLOUTS_PER_NAMESPACE, String.join(", ", judges.stream().map(Judge::word).toList()));
+        + "5xx and of requests over 0.3s against a baseline, every 15s scrape, tolerance 0.1, confidence 0.98; compare: p99 "
+        + "(weight 2) and error ratio (critical) against a baseline, 6 points a side 1 simulated minute apart, tolerance "
+        + "0.1, confidence 0.98, score pass 95 marginal 75; peers' policies, run by Vigie's threshold judge with their "
+        + "steps: %s)%n", speed,
+        window.toSeconds(), backend, n, n, goodPerKind, goodPerKind, goodPerKind,
+        ScaleBench.ROLLOUTS_PER_NAMESPACE, String.join(", ", judges.stream().map(Judge::word).toList()), Judge.SOURCES);
     List<String> failures = new ArrayList<>();
     java.util.Map<String, Double> rollingUpdates = new java.util.HashMap<>();
     for (Judge j : scaleOnly ? List.<Judge>of() : judges) {
@@ -154,7 +166,8 @@ final class Bench implements Callable<Integer> {
         if (withVigie.verdict() == RolloutPhase.RolledBack) {
           caught++;
           withVigie.secondsToRollback().ifPresent(toRollback::add);
-        } else if (release.obvious()) {
+        } else if (release.obvious() && !judge.peer()) {
+          // A peer's policy may well let an obvious one through in the window: that is its figure.
           failures.add(release.tag() + " seed " + seed + " (" + judge.word() + " judge) ended " + withVigie.verdict()
               + ", not RolledBack");
         }
@@ -171,10 +184,13 @@ final class Bench implements Callable<Integer> {
       }
       out.println("caught{release=" + release.tag() + by + "}: " + caught + " of " + n);
     }
+    if (judge.peer()) {
+      return; // the peers' policies are measured on the bad releases only
+    }
     int goodTotal = 0;
     int falseTotal = 0;
     for (GoodRelease release : GoodRelease.ALL) {
-      int count = quick ? 1 : GOOD_RELEASES_PER_KIND;
+      int count = goodPerKind;
       GoodRuns runs = goodReleases(release, count);
       goodTotal += count;
       falseTotal += runs.rolledBack();
@@ -182,12 +198,12 @@ final class Bench implements Callable<Integer> {
         if (quick || runs.verdicts().get(i) != RolloutPhase.Healthy) {
           out.println("run{release=" + release.tag() + by + ",n=" + (i + 1) + "}: " + runs.verdicts().get(i));
         }
-        if (quick && !release.noisy() && runs.verdicts().get(i) != RolloutPhase.Healthy) {
+        if (quick && release.quiet() && runs.verdicts().get(i) != RolloutPhase.Healthy) {
           failures.add(release.tag() + " release " + (i + 1) + " (" + judge.word() + " judge) ended " + runs.verdicts().get(i)
               + ", not Healthy");
         }
       }
-      String labels = release.noisy() ? "{release=" + release.tag() + by + "}" : judgeOnly();
+      String labels = release.quiet() ? judgeOnly() : "{release=" + release.tag() + by + "}";
       line("time_to_promote_s" + labels, runs.promoteSeconds().isEmpty() ? Double.NaN : median(runs.promoteSeconds()), "%.0f");
       out.println("false_rollbacks{release=" + release.tag() + by + "}: " + runs.rolledBack() + " of " + count);
       runs.causes().forEach((metric, times) ->
@@ -215,9 +231,17 @@ final class Bench implements Callable<Integer> {
     }
   }
 
-  /** A good release, on a quiet app or on a noisy one (bursts, spikes, warm-up, a day's traffic). */
-  record GoodRelease(String tag, boolean noisy) {
-    static final List<GoodRelease> ALL = List.of(new GoodRelease("v2", false), new GoodRelease("v2-noisy", true));
+  /**
+   * A good release, on a quiet app, on a noisy one (bursts, spikes, warm-up, a day's traffic), or on
+   * a quiet one whose new pods warm up (slower for their first minute, whatever their version).
+   */
+  record GoodRelease(String tag, boolean noisy, boolean warmUp) {
+    static final List<GoodRelease> ALL = List.of(new GoodRelease("v2", false, false), new GoodRelease("v2-noisy", true, true),
+        new GoodRelease("v2-warmup", false, true));
+
+    boolean quiet() {
+      return !noisy && !warmUp;
+    }
   }
 
   /**
@@ -234,7 +258,7 @@ final class Bench implements Callable<Integer> {
     }
   }
 
-  /** Good releases per kind for the false-rollback figures: 100 in all. */
+  /** Good releases per kind for the false-rollback figures: 100 on the quiet and noisy apps, 50 more with warm-up. */
   static final int GOOD_RELEASES_PER_KIND = 50;
 
   /**
@@ -273,8 +297,10 @@ final class Bench implements Callable<Integer> {
    * each until it ends: promoted, rolled back (a false rollback), or held for a person.
    */
   private GoodRuns goodReleases(GoodRelease release, int count) throws Exception {
-    Playground.Settings settings = new Playground.Settings(speed, 10, 50, 15, release.noisy() ? 101 : 100).withMetrics(metricsChoice);
-    try (Playground playground = new Playground(release.noisy() ? settings.withNoise() : settings)) {
+    Playground.Settings settings = new Playground.Settings(speed, 10, 50, 15, release.noisy() ? 101 : release.warmUp() ? 102 : 100)
+        .withMetrics(metricsChoice);
+    try (Playground playground = new Playground(release.noisy() ? settings.withNoise() : release.warmUp() ? settings.withWarmUp()
+        : settings)) {
       playground.deployApp("ghcr.io/example/web:v1");
       playground.startOperator();
       playground.apply(Release.objects(STEPS, "30s", false, playground.metrics(), judge));

@@ -23,12 +23,30 @@ import java.util.concurrent.TimeUnit;
 /**
  * Routes requests as a Service would: to a ready pod behind it, picked at random, so each
  * ReplicaSet gets its share of ready pods. Each pod behaves as its image says ({@link AppVersion}).
- * It keeps per-second statistics for the canary and stable pods, served as JSON the way a metrics
- * backend would (only complete scrape intervals are visible), and the benchmark's counters.
+ * It keeps per-second statistics for the canary, baseline and stable pods (by their
+ * {@code vigie.io/role}), served as JSON the way a metrics backend would (only complete scrape
+ * intervals are visible), and the benchmark's counters.
  */
 final class DataPlane implements AutoCloseable {
+  /** What a pod is to the analysis, by its {@code vigie.io/role} label: the target's pods are stable. */
+  enum Role {
+    STABLE, CANARY, BASELINE;
+
+    String word() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    static Role of(String label) {
+      return "canary".equals(label) ? CANARY : "baseline".equals(label) ? BASELINE : STABLE;
+    }
+  }
+
   /** One ReplicaSet's ready pods behind the Service. */
-  record Endpoint(String replicaSet, String image, boolean canary, int ready) {}
+  record Endpoint(String replicaSet, String image, Role role, int ready) {
+    boolean canary() {
+      return role == Role.CANARY;
+    }
+  }
 
 
   private final KubernetesClient client;
@@ -49,17 +67,17 @@ final class DataPlane implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  private final Map<Long, SecondOfRequests> canary = new ConcurrentHashMap<>();
-  private final Map<Long, SecondOfRequests> stable = new ConcurrentHashMap<>();
+  private final Map<Role, Map<Long, SecondOfRequests>> secondsByRole = new java.util.EnumMap<>(Role.class);
   /** Since the start, for a Prometheus to scrape: what an instrumented app exports. */
-  private final ExportedRequests exportedCanary = new ExportedRequests();
-  private final ExportedRequests exportedStable = new ExportedRequests();
+  private final Map<Role, ExportedRequests> exported = new java.util.EnumMap<>(Role.class);
   private volatile List<Endpoint> endpoints = List.of();
-  /** With a Gateway API HTTPRoute in front: what it sends to the canary Service, and each Service's pods. */
+  /** With a Gateway API HTTPRoute in front: what it sends to the canary and baseline Services, and each Service's pods. */
   private volatile boolean viaHttpRoute;
   private volatile int routeCanaryWeight;
+  private volatile int routeBaselineWeight;
   private volatile List<Endpoint> stableEndpoints = List.of();
   private volatile List<Endpoint> canaryEndpoints = List.of();
+  private volatile List<Endpoint> baselineEndpoints = List.of();
   private long noEndpoint;
   private volatile boolean metricsOutage;
   private HttpServer http;
@@ -85,6 +103,10 @@ final class DataPlane implements AutoCloseable {
     this.clock = clock;
     this.scrapeSeconds = scrapeSeconds;
     this.random = new Random(seed);
+    for (Role role : Role.values()) {
+      secondsByRole.put(role, new ConcurrentHashMap<>());
+      exported.put(role, new ExportedRequests());
+    }
   }
 
   DataPlane start() throws IOException {
@@ -127,22 +149,26 @@ final class DataPlane implements AutoCloseable {
         var route = client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class).inNamespace(namespace)
             .withName(service).get();
         int canaryWeight = 0;
+        int baselineWeight = 0;
         if (route != null && route.getSpec().getRules() != null && !route.getSpec().getRules().isEmpty()) {
-          int stable = 0;
-          int canary = 0;
+          int total = 0;
           for (var ref : route.getSpec().getRules().get(0).getBackendRefs()) {
             int weight = ref.getWeight() == null ? 1 : ref.getWeight();
+            total += weight;
             if ((service + "-canary").equals(ref.getName())) {
-              canary += weight;
-            } else {
-              stable += weight;
+              canaryWeight += weight;
+            } else if ((service + "-baseline").equals(ref.getName())) {
+              baselineWeight += weight;
             }
           }
-          canaryWeight = stable + canary == 0 ? 0 : 100 * canary / (stable + canary);
+          canaryWeight = total == 0 ? 0 : 100 * canaryWeight / total;
+          baselineWeight = total == 0 ? 0 : 100 * baselineWeight / total;
         }
         stableEndpoints = endpointsOf(service + "-stable", replicaSets);
         canaryEndpoints = endpointsOf(service + "-canary", replicaSets);
+        baselineEndpoints = endpointsOf(service + "-baseline", replicaSets);
         routeCanaryWeight = canaryWeight;
+        routeBaselineWeight = baselineWeight;
         trackPods(replicaSets);
         canaryServing(canaryWeight > 0 && !canaryEndpoints.isEmpty());
         return;
@@ -197,7 +223,7 @@ final class DataPlane implements AutoCloseable {
       int ready = rs.getStatus() == null || rs.getStatus().getReadyReplicas() == null ? 0 : rs.getStatus().getReadyReplicas();
       if (ready > 0 && labels.entrySet().containsAll(selector.entrySet())) {
         found.add(new Endpoint(rs.getMetadata().getName(), rs.getSpec().getTemplate().getSpec().getContainers().get(0).getImage(),
-            "canary".equals(labels.get("vigie.io/role")), ready));
+            Role.of(labels.get("vigie.io/role")), ready));
       }
     }
     return List.copyOf(found);
@@ -207,7 +233,9 @@ final class DataPlane implements AutoCloseable {
   synchronized Optional<AppVersion.Response> serve() {
     List<Endpoint> now = endpoints;
     if (viaHttpRoute) {
-      now = random.nextInt(100) < routeCanaryWeight ? canaryEndpoints : stableEndpoints;
+      int draw = random.nextInt(100);
+      now = draw < routeCanaryWeight ? canaryEndpoints : draw < routeCanaryWeight + routeBaselineWeight ? baselineEndpoints
+          : stableEndpoints;
       if (now.isEmpty()) {
         // The route sends to a Service with no ready pod: the Gateway answers 503.
         requests++;
@@ -232,8 +260,8 @@ final class DataPlane implements AutoCloseable {
     Instant at = clock.instant();
     double seconds = (at.toEpochMilli() - started.toEpochMilli()) / 1000.0;
     AppVersion.Response response = AppVersion.of(chosen.image()).serve(random, noise, seconds, podAge(chosen, pick, at));
-    (chosen.canary() ? canary : stable).computeIfAbsent(at.getEpochSecond(), k -> new SecondOfRequests()).add(response);
-    (chosen.canary() ? exportedCanary : exportedStable).add(response);
+    secondsByRole.get(chosen.role()).computeIfAbsent(at.getEpochSecond(), k -> new SecondOfRequests()).add(response);
+    exported.get(chosen.role()).add(response);
     requests++;
     lastServedByImage.put(chosen.image(), at);
     if (response.bad()) {
@@ -292,20 +320,20 @@ final class DataPlane implements AutoCloseable {
         Optional.ofNullable(lastServedByImage.get(image)));
   }
 
-  /** GET /stats?role=canary&window=60: error rate, p99 latency and request count, as a metrics backend shows them. */
+  /** GET /stats?role=canary&window=60 (or role=stable, baseline): error rate, p99 latency and request count, as a metrics backend shows them. */
   private void stats(HttpExchange exchange) throws IOException {
     if (metricsOutage) {
       reply(exchange, 503, "{\"error\":\"metrics backend unavailable\"}");
       return;
     }
     Map<String, String> query = query(exchange.getRequestURI());
-    Map<Long, SecondOfRequests> seconds = "stable".equals(query.get("role")) ? stable : canary;
+    Map<Long, SecondOfRequests> ofRole = secondsByRole.get(Role.of(query.getOrDefault("role", "canary")));
     long window = Long.parseLong(query.getOrDefault("window", "60"));
     // Only complete scrape intervals are visible, as with a Prometheus scraping every scrapeSeconds.
     long visibleUntil = clock.instant().getEpochSecond() / scrapeSeconds * scrapeSeconds;
     SecondOfRequests sum = new SecondOfRequests();
     for (long s = visibleUntil - window; s < visibleUntil; s++) {
-      SecondOfRequests one = seconds.get(s);
+      SecondOfRequests one = ofRole.get(s);
       if (one != null) {
         sum.merge(one);
       }
@@ -319,19 +347,17 @@ final class DataPlane implements AutoCloseable {
   /**
    * GET /metrics: the requests served so far by role, in the Prometheus text format, as the app's
    * own instrumentation would export them: {@code http_requests_total{role,code}} and the histogram
-   * {@code http_request_duration_seconds{role}}. Both roles are there from the start, at zero, so
+   * {@code http_request_duration_seconds{role}}. Every role is there from the start, at zero, so
    * that a query finds a series before the canary's first request.
    */
   private void metrics(HttpExchange exchange) throws IOException {
     StringBuilder text = new StringBuilder();
     text.append("# HELP http_requests_total Requests served, by the role of the pod that served them and status code.\n");
     text.append("# TYPE http_requests_total counter\n");
-    exportedCanary.counters("canary", text);
-    exportedStable.counters("stable", text);
+    exported.forEach((role, requests) -> requests.counters(role.word(), text));
     text.append("# HELP http_request_duration_seconds Time to serve a request.\n");
     text.append("# TYPE http_request_duration_seconds histogram\n");
-    exportedCanary.histogram("canary", text);
-    exportedStable.histogram("stable", text);
+    exported.forEach((role, requests) -> requests.histogram(role.word(), text));
     exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
     reply(exchange, 200, text.toString());
   }

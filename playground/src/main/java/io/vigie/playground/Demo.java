@@ -31,9 +31,18 @@ final class Demo {
    * {@code keep} the playground stays up after the verdict until the thread is interrupted (Ctrl-C).
    */
   record Options(double speed, Optional<Path> kubeconfig, boolean gatewayApi, MetricsBackend.Choice metrics, boolean keep,
-      Optional<Path> logFile) {
+      Optional<Path> logFile, Optional<Judge> judge) {
+    Options(double speed, Optional<Path> kubeconfig, boolean gatewayApi, MetricsBackend.Choice metrics, boolean keep,
+        Optional<Path> logFile) {
+      this(speed, kubeconfig, gatewayApi, metrics, keep, logFile, Optional.empty());
+    }
+
     static Options of(double speed) {
       return new Options(speed, Optional.empty(), false, MetricsBackend.Choice.AUTO, false, Optional.empty());
+    }
+
+    Options withJudge(Judge judge) {
+      return new Options(speed, kubeconfig, gatewayApi, metrics, keep, logFile, Optional.of(judge));
     }
   }
 
@@ -47,12 +56,16 @@ final class Demo {
     Optional<Path> kubeconfig = options.kubeconfig();
     boolean gatewayApi = options.gatewayApi();
     MetricsBackend.Choice metrics = options.metrics();
-    try (Playground playground = new Playground(new Playground.Settings(speed, 4, 20, 15, 42).withMetrics(metrics))) {
+    Playground.Settings settings = new Playground.Settings(speed, 4, 20, 15, 42).withMetrics(metrics);
+    try (Playground playground = new Playground(scenario == Scenario.WARM_UP ? settings.withWarmUp() : settings)) {
+      Judge judge = options.judge().orElse(scenario.defaultJudge(playground.metrics().kind().equals("prometheus")));
       out.println("Vigie playground: scenario " + scenario.word + " (" + scenario.story + ")");
       out.println("  cluster: mock API server at " + playground.client().getConfiguration().getMasterUrl()
           + ", time sped up " + speed + "x; app: Deployment web (4 pods of v1) behind Service web, 20 requests/s");
       out.println("  data plane: " + playground.dataPlane().address() + "  (curl it; /metrics is what an instrumented app exports)");
       out.println("  metrics: " + playground.metrics().describe());
+      out.println("  judge: " + judge.word() + (judge.baseline ? " (against a baseline: web-baseline, new pods of v1 at the "
+          + "canary's size)" : ""));
       options.logFile().ifPresent(path -> out.println("  logs: " + path + "  (the operator's, the API server's and the client's)"));
       kubeconfig.ifPresent(path -> out.println("  kubeconfig: " + playground.writeKubeconfig(path)
           + "  (e.g. ./vigie status web --watch --kubeconfig " + path + ")"));
@@ -62,7 +75,7 @@ final class Demo {
       }
       playground.deployApp("ghcr.io/example/web:v1");
       playground.startOperator();
-      playground.apply(Release.objects(STEPS, "30s", gatewayApi, playground.metrics()));
+      playground.apply(Release.objects(STEPS, "30s", gatewayApi, playground.metrics(), judge));
       Timeline timeline = new Timeline(playground, out, playground.clock().instant());
       Optional<String> adopted = awaitAdoption(playground, timeline);
       if (adopted.isEmpty()) {

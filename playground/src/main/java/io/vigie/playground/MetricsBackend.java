@@ -27,6 +27,18 @@ interface MetricsBackend extends AutoCloseable {
    */
   Optional<String> sideCountersProvider(BadRequests bad);
 
+  /**
+   * What a compare metric reads: the window and step of its points (in the backend's time) and the
+   * providers of the p99 and the error ratio, each with {@code {{side}}}; empty for a backend that
+   * keeps no series (the data plane's statistics).
+   */
+  default Optional<ComparePoints> comparePoints() {
+    return Optional.empty();
+  }
+
+  /** See {@link #comparePoints()}. */
+  record ComparePoints(String initialDelay, String window, String step, String latencyProvider, String errorProvider) {}
+
   /** What an errorRate metric counts as bad: 5xx responses, or requests slower than 0.3 s. */
   enum BadRequests { ERRORS, SLOW }
 

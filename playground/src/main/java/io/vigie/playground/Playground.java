@@ -61,17 +61,26 @@ final class Playground implements AutoCloseable {
    *     half over a simulated day ({@link LoadGenerator#DAY})
    */
   record Settings(double speed, int replicas, double rps, long scrapeSeconds, long seed, java.time.Duration readinessDelay,
-      MetricsBackend.Choice metrics, boolean noisy) {
+      MetricsBackend.Choice metrics, boolean noisy, boolean warmUp) {
     Settings(double speed, int replicas, double rps, long scrapeSeconds, long seed) {
-      this(speed, replicas, rps, scrapeSeconds, seed, READINESS_DELAY, MetricsBackend.Choice.AUTO, false);
+      this(speed, replicas, rps, scrapeSeconds, seed, READINESS_DELAY, MetricsBackend.Choice.AUTO, false, false);
     }
 
     Settings withMetrics(MetricsBackend.Choice choice) {
-      return new Settings(speed, replicas, rps, scrapeSeconds, seed, readinessDelay, choice, noisy);
+      return new Settings(speed, replicas, rps, scrapeSeconds, seed, readinessDelay, choice, noisy, warmUp);
     }
 
     Settings withNoise() {
-      return new Settings(speed, replicas, rps, scrapeSeconds, seed, readinessDelay, metrics, true);
+      return new Settings(speed, replicas, rps, scrapeSeconds, seed, readinessDelay, metrics, true, true);
+    }
+
+    /** A quiet app whose new pods, of any version, are slow for their first minute (caches, JIT). */
+    Settings withWarmUp() {
+      return new Settings(speed, replicas, rps, scrapeSeconds, seed, readinessDelay, metrics, noisy, true);
+    }
+
+    AppVersion.Noise noise() {
+      return new AppVersion.Noise(noisy, warmUp);
     }
   }
 
@@ -109,7 +118,7 @@ final class Playground implements AutoCloseable {
     this.controller = new SimulatedDeploymentController(server.createClient())
         .withReadinessDelay(clock, settings.readinessDelay()).start();
     this.dataPlane = new DataPlane(server.createClient(), NS, APP, clock, settings.scrapeSeconds(), settings.seed(),
-        new AppVersion.Noise(settings.noisy())).start();
+        settings.noise()).start();
     this.load = new LoadGenerator(dataPlane, clock, settings.rps(), settings.noisy()).start();
   }
 
@@ -244,7 +253,10 @@ final class Playground implements AutoCloseable {
         spec:
           parentRefs: [{name: public, namespace: infra}]
           rules:
-            - backendRefs: [{name: web-stable, port: 80, weight: 100}, {name: web-canary, port: 80, weight: 0}]
+            - backendRefs:
+                - {name: web-stable, port: 80, weight: 100}
+                - {name: web-canary, port: 80, weight: 0}
+                - {name: web-baseline, port: 80, weight: 0}
         """);
   }
 

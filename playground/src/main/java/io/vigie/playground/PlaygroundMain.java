@@ -17,8 +17,13 @@ public final class PlaygroundMain {
       description = "Releases a new version of an app on an embedded cluster and shows Vigie watching it.")
   static final class DemoCommand implements Callable<Integer> {
     @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "good",
-        description = "good, bad-errors, bad-latency or metrics-outage. Default: ${DEFAULT-VALUE}.")
+        description = "good, bad-errors, bad-latency, metrics-outage or warm-up. Default: ${DEFAULT-VALUE}.")
     String scenario;
+
+    @Option(names = "--judge", paramLabel = "JUDGE", description = "threshold (limits on error rate and p99), sequential "
+        + "(errorRate of errors and slow requests against a baseline) or compare (Kayenta's judge against a baseline); the "
+        + "last two need Prometheus. Default: sequential for warm-up with Prometheus, else threshold.")
+    String judge;
 
     @Option(names = "--speed", paramLabel = "FACTOR", defaultValue = "10",
         description = "Simulated seconds per real second (analysis intervals and pauses shrink alike). Default: ${DEFAULT-VALUE}.")
@@ -76,10 +81,28 @@ public final class PlaygroundMain {
             + "or use --metrics web");
         return 3;
       }
+      Optional<Judge> chosenJudge;
+      try {
+        chosenJudge = Optional.ofNullable(judge).map(Judge::of);
+      } catch (IllegalArgumentException e) {
+        System.err.println("vigie demo: " + e.getMessage());
+        return 3;
+      }
+      if (chosenJudge.filter(Judge::peer).isPresent()) {
+        System.err.println("vigie demo: " + judge + " is a peer's policy, measured by ./scripts/bench: use threshold, "
+            + "sequential or compare");
+        return 3;
+      }
+      boolean web = backend == MetricsBackend.Choice.WEB || MetricsBackend.prometheusBinary().isEmpty();
+      if (web && chosenJudge.filter(j -> j != Judge.THRESHOLD).isPresent()) {
+        System.err.println("vigie demo: the " + judge + " judge reads counters and series from Prometheus: install it "
+            + "(apt-get install prometheus) or use --judge threshold");
+        return 3;
+      }
       Path log = logFile != null ? logFile : Path.of(System.getProperty("java.io.tmpdir"), "vigie-demo.log");
       LogFile.routeAllLogsTo(log);
       var options = new Demo.Options(speed, Optional.ofNullable(kubeconfig), router.equals("gateway-api"), backend,
-          keep || kubeconfig != null, Optional.of(log));
+          keep || kubeconfig != null, Optional.of(log), chosenJudge);
       // Ctrl-C: interrupt the demo and let it close the playground (the Prometheus process with it).
       Thread demo = Thread.currentThread();
       java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);

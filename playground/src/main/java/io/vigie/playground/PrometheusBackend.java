@@ -16,12 +16,17 @@ import java.util.Optional;
 final class PrometheusBackend implements MetricsBackend {
   private static final double WINDOW_SECONDS = 60;
 
+  /** Points a comparison needs a side. */
+  private static final int COMPARE_POINTS = 6;
+
   private final PrometheusServer server;
   private final long windowMillis;
+  private final double speed;
 
-  private PrometheusBackend(PrometheusServer server, long windowMillis) {
+  private PrometheusBackend(PrometheusServer server, long windowMillis, double speed) {
     this.server = server;
     this.windowMillis = windowMillis;
+    this.speed = speed;
   }
 
   static PrometheusBackend start(Path binary, String dataPlane, double speed, long scrapeSeconds) {
@@ -37,7 +42,7 @@ final class PrometheusBackend implements MetricsBackend {
       server.close();
       throw new IllegalStateException("Prometheus did not scrape the data plane within 60s: " + log, e);
     }
-    return new PrometheusBackend(server, windowMillis);
+    return new PrometheusBackend(server, windowMillis, speed);
   }
 
   @Override
@@ -71,6 +76,26 @@ final class PrometheusBackend implements MetricsBackend {
         : requests + " - sum(http_request_duration_seconds_bucket{role=\"{{side}}\",le=\"0.3\"})";
     return Optional.of("{prometheus: {address: \"" + server.address() + "\", query: '" + badOnes + "', requestsQuery: '"
         + requests + "', timeout: 5s}}");
+  }
+
+  /**
+   * Points 1 s apart in Prometheus' time (a compare step is at least 1 s), six of them: at 60x, a
+   * point a simulated minute and a 6-minute window, so the comparison starts 6 minutes in.
+   */
+  @Override
+  public Optional<ComparePoints> comparePoints() {
+    String w = windowMillis + "ms";
+    long windowSeconds = COMPARE_POINTS - 1;
+    long delaySeconds = Math.max(60, Math.round((windowSeconds + 1) * speed));
+    String latency = "histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{role=\"{{side}}\"}[" + w
+        + "])))";
+    String errors = "(sum(rate(http_requests_total{role=\"{{side}}\",code=~\"5..\"}[" + w + "])) or vector(0)) / "
+        + "sum(rate(http_requests_total{role=\"{{side}}\"}[" + w + "]))";
+    return Optional.of(new ComparePoints(delaySeconds + "s", windowSeconds + "s", "1s", plain(latency), plain(errors)));
+  }
+
+  private String plain(String query) {
+    return "{prometheus: {address: \"" + server.address() + "\", query: '" + query + "', timeout: 5s}}";
   }
 
   private String provider(String query, String window) {

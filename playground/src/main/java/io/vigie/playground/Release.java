@@ -26,7 +26,13 @@ final class Release {
    * counters (Prometheus).
    */
   static String objects(String steps, String interval, boolean gatewayApi, MetricsBackend metrics, Judge judge) {
-    String template = judge == Judge.THRESHOLD ? thresholdTemplate(interval, metrics) : sequentialTemplate(metrics);
+    String template = switch (judge) {
+      case THRESHOLD -> thresholdTemplate(interval, metrics);
+      case SEQUENTIAL -> sequentialTemplate(metrics);
+      case COMPARE -> compareTemplate(metrics);
+      case FLAGGER_TUTORIAL -> flaggerTutorialTemplate(metrics);
+      case ARGO_DOCS -> argoDocsTemplate(metrics);
+    };
     return template + """
         ---
         apiVersion: vigie.io/v1alpha1
@@ -39,10 +45,71 @@ final class Release {
           analysis:
             templates: [{name: app-health}]
           strategy:
-            canary:
+            canary:%3$s
               steps:
         %1$s
-        """.formatted(steps.indent(8).stripTrailing(), gatewayApi ? "\n  trafficRouting: {gatewayAPI: {httpRoute: web}}" : "");
+        """.formatted(judge.steps(steps).indent(8).stripTrailing(),
+            gatewayApi ? "\n  trafficRouting: {gatewayAPI: {httpRoute: web}}" : "",
+            judge.baseline ? "\n      baseline: {enabled: true}" : "");
+  }
+
+  /**
+   * The canary's p99 and error ratio against the baseline's, point by point over a window (Kayenta's
+   * judge), latency counting twice in the score and errors critical.
+   */
+  private static String compareTemplate(MetricsBackend metrics) {
+    MetricsBackend.ComparePoints points = metrics.comparePoints().orElseThrow(() ->
+        new IllegalArgumentException("the compare judge reads series over a window: it needs the Prometheus metrics backend"));
+    return template("""
+        - name: latency-p99
+          initialDelay: %1$s
+          interval: 1m
+          unit: seconds
+          compare: {direction: increase, tolerance: 0.1, confidence: 0.98, window: %2$s, step: %3$s, weight: 2}
+          provider: %4$s
+        - name: error-ratio
+          initialDelay: %1$s
+          interval: 1m
+          unit: ratio
+          compare: {direction: increase, tolerance: 0.1, confidence: 0.98, window: %2$s, step: %3$s, criticality: critical}
+          provider: %5$s
+        """.formatted(points.initialDelay(), points.window(), points.step(), points.latencyProvider(), points.errorProvider()));
+  }
+
+  /**
+   * Flagger's tutorial analysis (Judge#FLAGGER_TUTORIAL): success rate at least 99% every minute,
+   * p99 at most 500 ms every 30 s; its threshold of 5 failed checks is failureLimit 4.
+   */
+  private static String flaggerTutorialTemplate(MetricsBackend metrics) {
+    return template("""
+        - name: request-success-rate
+          initialDelay: 1m
+          interval: 1m
+          failureLimit: 4
+          thresholdRange: {max: 0.01}
+          unit: ratio
+          provider: %1$s
+        - name: request-duration
+          initialDelay: 30s
+          interval: 30s
+          failureLimit: 4
+          thresholdRange: {max: 0.5}
+          unit: seconds
+          provider: %2$s
+        """.formatted(metrics.errorRateProvider(), metrics.latencyProvider()));
+  }
+
+  /** Argo Rollouts' documented background analysis (Judge#ARGO_DOCS): success rate at least 95% every 5m, failureLimit 3. */
+  private static String argoDocsTemplate(MetricsBackend metrics) {
+    return template("""
+        - name: success-rate
+          initialDelay: 5m
+          interval: 5m
+          failureLimit: 3
+          thresholdRange: {max: 0.05}
+          unit: ratio
+          provider: %s
+        """.formatted(metrics.errorRateProvider()));
   }
 
   /** The AnalysisTemplate app-health with these metrics (YAML list items). */

@@ -83,7 +83,7 @@ final class ScaleBench {
       namespaces.add("scale-" + i);
     }
     Path dir = Files.createTempDirectory("vigie-scale");
-    try (Playground playground = new Playground(new Playground.Settings(1, 1, 0, 15, 1, Duration.ZERO, MetricsBackend.Choice.WEB, false), Set.copyOf(namespaces));
+    try (Playground playground = new Playground(new Playground.Settings(1, 1, 0, 15, 1, Duration.ZERO, MetricsBackend.Choice.WEB, false, false), Set.copyOf(namespaces));
         Completions completions = new Completions(playground.client())) {
       var client = playground.client();
       for (int i = 0; i < count; i++) {

@@ -8,7 +8,10 @@ enum Scenario {
   BAD_ERRORS("bad-errors", "ghcr.io/example/web:v2-errors", RolloutPhase.RolledBack, "v2 answers 20% of requests with 503"),
   BAD_LATENCY("bad-latency", "ghcr.io/example/web:v2-slow", RolloutPhase.RolledBack, "v2 takes 400 ms longer per request"),
   METRICS_OUTAGE("metrics-outage", "ghcr.io/example/web:v2", RolloutPhase.Paused,
-      "a healthy v2, but the metrics backend goes down mid-canary: no data is never a pass");
+      "a healthy v2, but the metrics backend goes down mid-canary: no data is never a pass"),
+  WARM_UP("warm-up", "ghcr.io/example/web:v2", RolloutPhase.Healthy,
+      "a healthy v2 on an app whose new pods, of any version, are 150 ms slower for their first minute: judged against "
+          + "a baseline of equally new v1 pods, nothing to roll back");
 
   final String word;
   final String image;
@@ -22,12 +25,17 @@ enum Scenario {
     this.story = story;
   }
 
+  /** The judge the scenario shows when none is asked for: warm-up is about the baseline's judges. */
+  Judge defaultJudge(boolean prometheus) {
+    return this == WARM_UP && prometheus ? Judge.SEQUENTIAL : Judge.THRESHOLD;
+  }
+
   static Scenario of(String word) {
     for (Scenario s : values()) {
       if (s.word.equals(word)) {
         return s;
       }
     }
-    throw new IllegalArgumentException("no scenario '" + word + "': use good, bad-errors, bad-latency or metrics-outage");
+    throw new IllegalArgumentException("no scenario '" + word + "': use good, bad-errors, bad-latency, metrics-outage or warm-up");
   }
 }

@@ -45,7 +45,26 @@ class DemoScenariosTest {
       case BAD_LATENCY -> assertThat(text).contains("measured latency-p99").contains("analysis latency-p99 failed");
       case METRICS_OUTAGE -> assertThat(text).contains("! the metrics backend goes down").contains("cannot reach Prometheus at")
           .contains("event Warning AnalysisError").doesNotContain("Promoted");
+      case WARM_UP -> assertThat(text).contains("judge: sequential (against a baseline: web-baseline, new pods of v1")
+          .contains("event Normal Promoted").doesNotContain("RolloutAborted");
     }
+  }
+
+  @org.junit.jupiter.api.Test
+  void throughAGatewayApiRouteTheWarmUpIsJudgedAgainstABaselineThatGetsHalfTheCanarysWeight() throws Exception {
+    Run run = demo(Scenario.WARM_UP, true, MetricsBackend.Choice.PROMETHEUS);
+
+    assertThat(run.phase()).as(run.text()).isEqualTo(RolloutPhase.Healthy);
+    assertThat(run.text()).contains("routing: Gateway API HTTPRoute web").contains("canary weight 20%")
+        .contains("judge: sequential (against a baseline");
+  }
+
+  @org.junit.jupiter.api.Test
+  void aJudgeThatCannotRunInTheDemoIsRefusedInOneLine() {
+    assertThat(new picocli.CommandLine(new PlaygroundMain.DemoCommand()).execute("--judge", "flagger-tutorial")).isEqualTo(3);
+    assertThat(new picocli.CommandLine(new PlaygroundMain.DemoCommand()).execute("--judge", "kayenta")).isEqualTo(3);
+    assertThat(new picocli.CommandLine(new PlaygroundMain.DemoCommand()).execute("--judge", "compare", "--metrics", "web"))
+        .isEqualTo(3);
   }
 
   @org.junit.jupiter.api.Test

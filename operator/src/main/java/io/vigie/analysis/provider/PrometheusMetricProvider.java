@@ -20,7 +20,8 @@ import java.util.Base64;
  * Instant queries against the Prometheus HTTP API ({@code POST /api/v1/query}). A scalar or a
  * one-element vector is a value; an empty vector is no data; several series are an error (the
  * query must aggregate). NaN and infinities pass through as values for the judge. A compare metric
- * runs two range queries ({@code query_range}), one a side (see {@link PrometheusSeries}).
+ * reads each side over its window with a subquery, a range query Prometheus evaluates at its own
+ * time (see {@link PrometheusSeries}).
  */
 public final class PrometheusMetricProvider implements MetricProvider {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -98,7 +99,7 @@ public final class PrometheusMetricProvider implements MetricProvider {
     List<SidePlaceholder> sides = List.of(SidePlaceholder.CANARY, comparison);
     try {
       for (int i = 0; i < 2; i++) {
-        read[i] = range(p, sides.get(i).fill(p.getQuery()), at.minus(window), at, step, secrets, sides.get(i).word());
+        read[i] = range(p, sides.get(i).fill(p.getQuery()), window, step, secrets, sides.get(i).word());
         if (read[i].empty()) {
           return RawMeasurement.noData(run, metric.getName(), at, "the " + sides.get(i).word() + " side's query returned no "
               + "points over the last " + metric.getCompare().window() + ": no series matched, often because that side "
@@ -117,20 +118,17 @@ public final class PrometheusMetricProvider implements MetricProvider {
         new RawMeasurement.SidePoints(read[0].points(), read[1].points(), comparison.word()));
   }
 
-  private PrometheusSeries range(PrometheusProvider p, String promql, Instant start, Instant end, Duration step,
-      SecretReader secrets, String side) {
+  /**
+   * One side's points: the query as a subquery over the window ({@code (q)[5m:15s]}), evaluated by
+   * Prometheus at its own now, so that the operator's clock (skewed, or a test's) never shifts the
+   * window. Prometheus answers it as a range query would, a matrix, one point per step.
+   */
+  private PrometheusSeries range(PrometheusProvider p, String promql, Duration window, Duration step, SecretReader secrets,
+      String side) {
+    String subquery = "(" + promql + ")[" + window.toSeconds() + "s:" + step.toSeconds() + "s]";
     Duration timeout = HttpCalls.timeout(p.getTimeout());
     String what = "Prometheus at " + address(p);
-    HttpRequest.Builder request = HttpRequest.newBuilder(HttpCalls.uri(address(p) + "/api/v1/query_range",
-        "provider.prometheus.address '" + address(p) + "'"));
-    request.timeout(timeout)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .header("Accept", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
-            + "&start=" + start.getEpochSecond() + "&end=" + end.getEpochSecond() + "&step=" + step.toSeconds() + "s"
-            + "&timeout=" + timeout.toSeconds() + "s"));
-    authorize(request, p.getAuth(), secrets);
-    HttpResponse<String> response = calls.send(clients.forTls(p.getTls(), secrets), request.build(), what, timeout);
+    HttpResponse<String> response = calls.send(clients.forTls(p.getTls(), secrets), request(p, subquery, secrets), what, timeout);
     return PrometheusSeries.of(successData(response.statusCode(), response.body(), what), side);
   }
 

@@ -5,8 +5,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * One side's answer to a range query ({@code POST /api/v1/query_range}): the single series it must
- * return (a matrix), its label names and its points. Several series are an error (the query must
+ * One side's answer to a range query (a subquery {@code (q)[window:step]}, answered as a matrix):
+ * the single series it must return, its label names and its points. Several series are an error (the query must
  * aggregate), none is an empty side; NaN and infinities pass through for the judge, which refuses
  * them with a reason.
  */
@@ -22,7 +22,8 @@ record PrometheusSeries(Set<String> labels, double[] points) {
     String type = data.path("resultType").asText();
     if (!"matrix".equals(type)) {
       throw new MeasurementException("the " + side + " side's range query returned a " + type + ", not a matrix: a compare "
-          + "metric's query must be an instant vector expression, e.g. histogram_quantile(0.99, sum by (le) (rate(...[1m])))");
+          + "metric's query must be an instant vector expression, e.g. histogram_quantile(0.99, sum by (le) (rate(...[1m]))), "
+          + "not a range vector or a string");
     }
     JsonNode result = data.path("result");
     if (result.isEmpty()) {
