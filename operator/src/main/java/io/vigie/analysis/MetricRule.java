@@ -18,7 +18,8 @@ public final class MetricRule {
     if (metric.getErrorRate() != null) {
       var test = metric.getErrorRate();
       return "the canary's share of bad requests at most " + MeasurementJudge.number(1 + test.tolerance())
-          + " times the stable side's (sequential test, " + MeasurementJudge.number(test.confidence() * 100) + "% confidence)";
+          + " times the comparison side's, the baseline or the stable pods (sequential test, "
+          + MeasurementJudge.number(test.confidence() * 100) + "% confidence)";
     }
     if (metric.getCompare() != null) {
       var c = metric.getCompare();

@@ -104,8 +104,8 @@ class SequentialVerdictTest {
   @Test
   void theRuleIsWordedForPeopleAndTheBadQueryMustNameItsSide() {
     Metric metric = errorRate(10);
-    assertThat(MetricRule.describe(metric)).isEqualTo("the canary's share of bad requests at most 1.1 times the stable "
-        + "side's (sequential test, 98% confidence)");
+    assertThat(MetricRule.describe(metric)).isEqualTo("the canary's share of bad requests at most 1.1 times the comparison "
+        + "side's, the baseline or the stable pods (sequential test, 98% confidence)");
     List<String> problems = new ArrayList<>();
     metric.getProvider().getPrometheus().setQuery("sum(http_requests_total{code=~\"5..\"})");
     MetricValidation.check("spec.analysis.metrics[0]", metric, Map.of(), java.util.Optional.empty(), problems);
