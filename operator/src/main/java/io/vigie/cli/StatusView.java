@@ -1,13 +1,8 @@
 package io.vigie.cli;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.vigie.api.v1alpha1.AnalysisRunStatus;
 import io.vigie.api.v1alpha1.CanaryStep;
-import io.vigie.api.v1alpha1.MeasurementStatus;
-import io.vigie.api.v1alpha1.MetricEvidence;
-import io.vigie.api.v1alpha1.MetricStatus;
 import io.vigie.api.v1alpha1.RevisionRecord;
-import io.vigie.api.v1alpha1.RollbackReport;
 import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.api.v1alpha1.RolloutStatus;
 import io.vigie.api.v1alpha1.TrafficRouting;
@@ -81,8 +76,8 @@ final class StatusView {
     if (s.getCanaryRevision() != null && !steps.isEmpty()) {
       stepLines(steps, s);
     }
-    analysisLines(s);
-    rollbackLines(s.getRollbackReport(), s);
+    AnalysisEvidence.analysis(s).ifPresent(this::section);
+    AnalysisEvidence.rollback(s).ifPresent(this::section);
     historyLines(s.getHistory(), s.getMessage() == null ? "" : s.getMessage());
   }
 
@@ -166,85 +161,6 @@ final class StatusView {
     }
   }
 
-  private void analysisLines(RolloutStatus s) {
-    List<AnalysisRunStatus> runs = s.getAnalysis() == null ? List.of() : s.getAnalysis();
-    if (runs.isEmpty() || s.getCanaryRevision() == null) {
-      return;
-    }
-    field("Analysis", "");
-    // A rollback ends every run: one still marked Running measures nothing any more.
-    boolean over = s.getPhase() == io.vigie.api.v1alpha1.RolloutPhase.RolledBack;
-    String message = s.getMessage() == null ? "" : s.getMessage();
-    for (AnalysisRunStatus run : runs) {
-      boolean stopped = over && run.getPhase() == io.vigie.api.v1alpha1.AnalysisPhase.Running;
-      String why = stopped ? "the rollback ended it" : run.getMessage() == null || message.contains(run.getMessage()) ? ""
-          : run.getMessage();
-      line("  " + run.getName() + ": " + (stopped ? "Stopped" : run.getPhase())
-          + (run.getScore() == null || why.contains("score ") ? "" : " (score " + run.getScore() + ")")
-          + (why.isEmpty() ? "" : " - " + why));
-      for (MetricStatus m : run.getMetrics()) {
-        String phase = over && m.getPhase() == io.vigie.api.v1alpha1.AnalysisPhase.Running ? "Stopped" : String.valueOf(m.getPhase());
-        line("    " + m.getName() + "  " + phase + "  " + measurements(m.getUnit(), m.getMeasurements())
-            + (m.getRule() == null ? "" : "  rule " + m.getRule())
-            + "  (" + m.getSuccessful() + " ok, " + m.getFailed() + " failed, " + m.getInconclusive() + " inconclusive, "
-            + m.getErrors() + " errors" + (m.getLimits() == null ? "" : "; " + m.getLimits()) + ")");
-        comparisonLine("      ", m.getComparison());
-      }
-    }
-  }
-
-  /** A compare metric's last comparison: both sides' points and medians, the shift and its interval, the verdict. */
-  private void comparisonLine(String indent, io.vigie.api.v1alpha1.ComparisonEvidence c) {
-    if (c == null) {
-      return;
-    }
-    String side = c.getSide() == null ? "other side" : c.getSide();
-    line(indent + "compared: " + c.getResult() + "  canary median " + number(c.getCanaryMedian()) + " (" + c.getCanaryPoints()
-        + " points), " + side + " median " + number(c.getOtherMedian()) + " (" + c.getOtherPoints() + " points)"
-        + (c.getShift() == null ? "" : ", shift " + number(c.getShift()) + " [" + number(c.getLower()) + ", "
-            + number(c.getUpper()) + "]")
-        + (c.getPValue() == null ? "" : ", p " + number(c.getPValue())));
-  }
-
-  private static String number(Double value) {
-    return value == null ? "-" : io.vigie.analysis.MeasurementJudge.number(value);
-  }
-
-  private void rollbackLines(RollbackReport report, RolloutStatus s) {
-    // A revision rolled back once and promoted since is no longer a rollback to explain.
-    if (report == null || (report.getRevision() != null && report.getRevision().equals(s.getStableRevision()))) {
-      return;
-    }
-    String message = s.getMessage() == null ? "" : s.getMessage();
-    boolean said = report.getSummary() != null && message.contains(report.getSummary());
-    field("Rollback", "revision " + report.getRevision() + " (" + report.getTrigger() + ")"
-        + (said || report.getSummary() == null ? "" : ": " + report.getSummary()));
-    List<String> timings = new ArrayList<>();
-    if (report.getSecondsToDecision() != null) {
-      timings.add("decided " + io.vigie.api.v1alpha1.Durations.format(Duration.ofSeconds(report.getSecondsToDecision()))
-          + " after the canary first got traffic");
-    } else if (report.getDecidedAt() != null) {
-      timings.add("decided at " + report.getDecidedAt() + ", before the canary got traffic");
-    }
-    if (report.getSecondsToTrafficBack() != null) {
-      timings.add("traffic back on stable " + io.vigie.api.v1alpha1.Durations.format(Duration.ofSeconds(report.getSecondsToTrafficBack()))
-          + " after the decision");
-    } else if (report.getDecidedAt() != null) {
-      timings.add("canary pods still serving");
-    }
-    if (!timings.isEmpty()) {
-      line("  timings: " + String.join(", ", timings));
-    }
-    for (MetricEvidence e : report.getMetrics()) {
-      line("  evidence: " + e.getRun() + "/" + e.getMetric() + " " + e.getPhase() + "  " + measurements(e.getUnit(), e.getMeasurements())
-          + (e.getRule() == null ? "" : "  rule " + e.getRule()) + (e.getLimits() == null ? "" : "  (" + e.getLimits() + ")"));
-      comparisonLine("    ", e.getComparison());
-    }
-    for (String change : report.getChanges()) {
-      line("  changed: " + change);
-    }
-  }
-
   private void historyLines(List<RevisionRecord> history, String message) {
     if (history == null || history.isEmpty()) {
       return;
@@ -261,28 +177,6 @@ final class StatusView {
       }
       line("  " + r.getAt() + "  " + r.getRevision() + "  " + r.getVerdict() + ": " + reason);
     }
-  }
-
-  private static String measurements(io.vigie.api.v1alpha1.MetricUnit unit, List<MeasurementStatus> measurements) {
-    if (measurements == null || measurements.isEmpty()) {
-      return "no measurement yet";
-    }
-    return "last " + measurements.subList(Math.max(0, measurements.size() - 5), measurements.size()).stream()
-        .map(m -> io.vigie.analysis.Quantity.show(unit, m.getValue()) + " " + mark(m))
-        .collect(Collectors.joining(", "));
-  }
-
-  private static String mark(MeasurementStatus m) {
-    if (m.getPhase() == null) {
-      return "?";
-    }
-    return switch (m.getPhase()) {
-      case Successful -> "ok";
-      case Failed -> "FAILED";
-      case Inconclusive -> "inconclusive";
-      case Error -> "error";
-      default -> m.getPhase().name();
-    };
   }
 
   /** A Deployment with its ready pods and images: for the stable side, those its stable pods run. */
@@ -364,6 +258,11 @@ final class StatusView {
 
   private static String orDash(String value) {
     return value == null ? "-" : value;
+  }
+
+  private void section(AnalysisEvidence.Section section) {
+    field(section.label(), section.head());
+    section.lines().forEach(this::line);
   }
 
   private void field(String label, String text) {
