@@ -67,9 +67,7 @@ final class DataPlane implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  private final Map<Role, Map<Long, SecondOfRequests>> secondsByRole = new java.util.EnumMap<>(Role.class);
-  /** Since the start, for a Prometheus to scrape: what an instrumented app exports. */
-  private final Map<Role, ExportedRequests> exported = new java.util.EnumMap<>(Role.class);
+  private final RoleStatistics statistics = new RoleStatistics();
   private volatile List<Endpoint> endpoints = List.of();
   /** With a Gateway API HTTPRoute in front: what it sends to the canary and baseline Services, and each Service's pods. */
   private volatile boolean viaHttpRoute;
@@ -103,10 +101,6 @@ final class DataPlane implements AutoCloseable {
     this.clock = clock;
     this.scrapeSeconds = scrapeSeconds;
     this.random = new Random(seed);
-    for (Role role : Role.values()) {
-      secondsByRole.put(role, new ConcurrentHashMap<>());
-      exported.put(role, new ExportedRequests());
-    }
   }
 
   DataPlane start() throws IOException {
@@ -260,8 +254,7 @@ final class DataPlane implements AutoCloseable {
     Instant at = clock.instant();
     double seconds = (at.toEpochMilli() - started.toEpochMilli()) / 1000.0;
     AppVersion.Response response = AppVersion.of(chosen.image()).serve(random, noise, seconds, podAge(chosen, pick, at));
-    secondsByRole.get(chosen.role()).computeIfAbsent(at.getEpochSecond(), k -> new SecondOfRequests()).add(response);
-    exported.get(chosen.role()).add(response);
+    statistics.add(chosen.role(), at.getEpochSecond(), response);
     requests++;
     lastServedByImage.put(chosen.image(), at);
     if (response.bad()) {
@@ -327,21 +320,10 @@ final class DataPlane implements AutoCloseable {
       return;
     }
     Map<String, String> query = query(exchange.getRequestURI());
-    Map<Long, SecondOfRequests> ofRole = secondsByRole.get(Role.of(query.getOrDefault("role", "canary")));
     long window = Long.parseLong(query.getOrDefault("window", "60"));
     // Only complete scrape intervals are visible, as with a Prometheus scraping every scrapeSeconds.
     long visibleUntil = clock.instant().getEpochSecond() / scrapeSeconds * scrapeSeconds;
-    SecondOfRequests sum = new SecondOfRequests();
-    for (long s = visibleUntil - window; s < visibleUntil; s++) {
-      SecondOfRequests one = ofRole.get(s);
-      if (one != null) {
-        sum.merge(one);
-      }
-    }
-    String body = "{\"requests\": " + sum.requests + ", \"errors\": " + sum.errors + ", \"errorRate\": "
-        + (sum.requests == 0 ? "null" : Double.toString((double) sum.errors / sum.requests)) + ", \"p99\": "
-        + (sum.requests == 0 ? "null" : Double.toString(sum.quantile(0.99))) + "}";
-    reply(exchange, 200, body);
+    reply(exchange, 200, statistics.json(Role.of(query.getOrDefault("role", "canary")), window, visibleUntil));
   }
 
   /**
@@ -351,15 +333,9 @@ final class DataPlane implements AutoCloseable {
    * that a query finds a series before the canary's first request.
    */
   private void metrics(HttpExchange exchange) throws IOException {
-    StringBuilder text = new StringBuilder();
-    text.append("# HELP http_requests_total Requests served, by the role of the pod that served them and status code.\n");
-    text.append("# TYPE http_requests_total counter\n");
-    exported.forEach((role, requests) -> requests.counters(role.word(), text));
-    text.append("# HELP http_request_duration_seconds Time to serve a request.\n");
-    text.append("# TYPE http_request_duration_seconds histogram\n");
-    exported.forEach((role, requests) -> requests.histogram(role.word(), text));
+    String text = statistics.prometheusText();
     exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
-    reply(exchange, 200, text.toString());
+    reply(exchange, 200, text);
   }
 
   /** Any other path: one real request through the data plane, answered as the chosen pod would. */
