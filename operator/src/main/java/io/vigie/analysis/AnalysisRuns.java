@@ -109,6 +109,16 @@ public final class AnalysisRuns {
 
   /** Folds the measurements of this run into it and judges it again. */
   public static void fold(AnalysisRunStatus run, ResolvedAnalysis.Run spec, List<RawMeasurement> measurements) {
+    fold(run, spec, measurements, Optional.empty());
+  }
+
+  /**
+   * @param stableFailing the stable guard's failing reading, while the stable version fails its
+   *     guard: a threshold measurement that fails then is a failure both sides share, inconclusive
+   *     for the canary, not failed (a comparison with the baseline or stable already cancels it out)
+   */
+  public static void fold(AnalysisRunStatus run, ResolvedAnalysis.Run spec, List<RawMeasurement> measurements,
+      Optional<String> stableFailing) {
     for (Metric metric : spec.metrics()) {
       if (run.getPhase() == AnalysisPhase.Running && metricStatus(run, metric.getName()).isEmpty()) {
         run.getMetrics().add(MetricVerdict.start(metric, spec.argsOf(metric)));
@@ -121,7 +131,7 @@ public final class AnalysisRuns {
       Optional<Metric> metric = spec.metrics().stream().filter(m -> m.getName().equals(raw.metric())).findFirst();
       Optional<MetricStatus> status = metricStatus(run, raw.metric());
       if (metric.isPresent() && status.isPresent() && status.get().getPhase() == AnalysisPhase.Running) {
-        MetricVerdict.record(status.get(), metric.get(), spec.argsOf(metric.get()), raw);
+        MetricVerdict.record(status.get(), metric.get(), spec.argsOf(metric.get()), raw, stableFailing);
       }
     }
     judge(run, spec);
@@ -132,7 +142,7 @@ public final class AnalysisRuns {
    * run fails, in between it is inconclusive; a run whose metrics all passed still needs its score.
    */
   public static void judge(AnalysisRunStatus run, ResolvedAnalysis.Run spec) {
-    judge(run);
+    judge(run, spec.metrics().stream().filter(Metric::dryRun).map(Metric::getName).collect(java.util.stream.Collectors.toSet()));
     Optional<AnalysisScore.Score> score = AnalysisScore.of(run, spec);
     score.ifPresent(s -> run.setScore(s.value()));
     if (score.isEmpty() || run.getPhase() == AnalysisPhase.Failed || run.getPhase() == AnalysisPhase.Error) {
@@ -149,15 +159,25 @@ public final class AnalysisRuns {
 
   /** A run is as bad as its worst metric: Failed, then Error, then Inconclusive; Successful when all are. */
   public static void judge(AnalysisRunStatus run) {
+    judge(run, java.util.Set.of());
+  }
+
+  /**
+   * As {@link #judge(AnalysisRunStatus)}, the dry-run metrics aside: whatever their verdict, it is
+   * reported (MetricStatus.dryRunVerdict), never the run's; once ended they count as passed.
+   */
+  private static void judge(AnalysisRunStatus run, java.util.Set<String> dryRun) {
     for (AnalysisPhase worst : List.of(AnalysisPhase.Failed, AnalysisPhase.Error, AnalysisPhase.Inconclusive)) {
-      Optional<MetricStatus> metric = run.getMetrics().stream().filter(m -> m.getPhase() == worst).findFirst();
+      Optional<MetricStatus> metric = run.getMetrics().stream().filter(m -> m.getPhase() == worst && !dryRun.contains(m.getName()))
+          .findFirst();
       if (metric.isPresent()) {
         run.setPhase(worst);
         run.setMessage("analysis " + metric.get().getName() + " " + verb(worst) + ": " + metric.get().getMessage());
         return;
       }
     }
-    boolean all = !run.getMetrics().isEmpty() && run.getMetrics().stream().allMatch(m -> m.getPhase() == AnalysisPhase.Successful);
+    boolean all = !run.getMetrics().isEmpty() && run.getMetrics().stream().allMatch(m -> m.getPhase() == AnalysisPhase.Successful
+        || (dryRun.contains(m.getName()) && m.getPhase() != AnalysisPhase.Running));
     run.setPhase(all ? AnalysisPhase.Successful : AnalysisPhase.Running);
     run.setMessage(all ? "every metric passed" : progress(run));
   }

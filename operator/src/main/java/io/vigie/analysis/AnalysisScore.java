@@ -24,7 +24,7 @@ final class AnalysisScore {
   private AnalysisScore() {}
 
   static Optional<Score> of(AnalysisRunStatus run, ResolvedAnalysis.Run spec) {
-    List<Metric> compared = spec.metrics().stream().filter(m -> m.getCompare() != null).toList();
+    List<Metric> compared = spec.metrics().stream().filter(m -> m.getCompare() != null && !m.dryRun()).toList();
     if (compared.isEmpty()) {
       return Optional.empty();
     }

@@ -43,9 +43,28 @@ public final class MetricVerdict {
 
   /** @param args the values of the args its conditions name */
   public static void record(MetricStatus status, Metric metric, java.util.Map<String, String> args, RawMeasurement raw) {
-    MeasurementJudge.Judgement judgement = metric.getErrorRate() != null ? SequentialVerdict.measure(status, metric, raw)
+    record(status, metric, args, raw, java.util.Optional.empty());
+  }
+
+  /**
+   * @param stableFailing the stable guard's failing reading, while the stable version fails its guard:
+   *     a threshold metric's failure then is not the canary's (it is counted inconclusive)
+   */
+  public static void record(MetricStatus status, Metric metric, java.util.Map<String, String> args, RawMeasurement raw,
+      java.util.Optional<String> stableFailing) {
+    MeasurementJudge.Judgement judged = metric.getErrorRate() != null ? SequentialVerdict.measure(status, metric, raw)
         : metric.getCompare() != null ? CompareVerdict.measure(status, metric, raw)
         : MeasurementJudge.judge(metric, args, raw);
+    boolean shared = judged.phase() == AnalysisPhase.Failed && stableFailing.isPresent() && metric.getErrorRate() == null
+        && metric.getCompare() == null;
+    MeasurementJudge.Judgement judgement = shared ? new MeasurementJudge.Judgement(AnalysisPhase.Inconclusive, judged.why()
+        + ", but " + stableFailing.get() + ": not counted against the canary") : judged;
+    tally(status, raw, judgement);
+    judge(status, metric, judgement.why());
+  }
+
+  /** Counts one judged measurement in the metric's status and keeps it among its last measurements. */
+  static void tally(MetricStatus status, RawMeasurement raw, MeasurementJudge.Judgement judgement) {
     status.setMeasured(status.getMeasured() + 1);
     switch (judgement.phase()) {
       case Successful -> status.setSuccessful(status.getSuccessful() + 1);
@@ -61,7 +80,6 @@ public final class MetricVerdict {
       kept.remove(0);
     }
     status.setMeasurements(kept);
-    judge(status, metric, judgement.why());
   }
 
   private static void judge(MetricStatus s, Metric metric, String lastWhy) {

@@ -13,7 +13,26 @@ import java.util.Optional;
  * @param background the analysis that runs for the whole canary, if any
  * @param steps the analysis of each analysis step, by step index
  */
-public record ResolvedAnalysis(Optional<Run> background, Map<Integer, Run> steps) {
+public record ResolvedAnalysis(Optional<Run> background, Map<Integer, Run> steps, Guards guards) {
+
+  public ResolvedAnalysis(Optional<Run> background, Map<Integer, Run> steps) {
+    this(background, steps, Guards.NONE);
+  }
+
+  /**
+   * The guards' metrics (spec.guards), measured like an analysis' but judged by {@link GuardRuns}.
+   *
+   * @param surge the request rate before the release and now ({@link GuardRuns#TRAFFIC_BEFORE}, {@link GuardRuns#TRAFFIC})
+   * @param surgeFactor the surge guard holds above this many times the rate before the release
+   * @param stable the stable side's own metrics, {{side}} filled with stable
+   */
+  public record Guards(Optional<Run> surge, double surgeFactor, Optional<Run> stable) {
+    public static final Guards NONE = new Guards(Optional.empty(), 0, Optional.empty());
+
+    public boolean any() {
+      return surge.isPresent() || stable.isPresent();
+    }
+  }
 
   /**
    * The metrics of one analysis and what to do when they cannot be measured.
@@ -48,6 +67,12 @@ public record ResolvedAnalysis(Optional<Run> background, Map<Integer, Run> steps
   public Optional<Run> run(String name) {
     if (AnalysisRuns.BACKGROUND.equals(name)) {
       return background;
+    }
+    if (GuardRuns.SURGE.equals(name)) {
+      return guards.surge();
+    }
+    if (GuardRuns.STABLE.equals(name)) {
+      return guards.stable();
     }
     return Optional.ofNullable(steps.get(AnalysisRuns.stepIndex(name)));
   }

@@ -17,8 +17,8 @@ import java.util.Locale;
 
 /**
  * An errorRate metric's readings folded into its sequential test ({@link MixtureSprt}): each
- * reading's increments over the last one, per side, are evidence; the first reading is where the
- * counting starts. A counter that went down was reset (a pod restarted): its new value is what it
+ * reading's increments over the last one, per side, are evidence. Against the stable side the first
+ * reading is where the counting starts; against a baseline it counts from 0. A counter that went down was reset (a pod restarted): its new value is what it
  * counted since.
  */
 final class SequentialVerdict {
@@ -37,13 +37,16 @@ final class SequentialVerdict {
       return new Judgement(AnalysisPhase.Error, "a counter read " + reading + ": counters are finite and not negative; check "
           + "that the queries return counters (not rates) of requests");
     }
-    if (kept.getLastCounters() == null) {
+    if (kept.getLastCounters() == null && !SidePlaceholder.BASELINE.word().equals(now.side())) {
       kept.setLastCounters(reading);
       status.setSequential(kept);
       return new Judgement(AnalysisPhase.Successful, "first reading: counting from " + count(now.canaryRequests())
           + " canary and " + count(now.stableRequests()) + " " + now.side() + " requests");
     }
-    List<Double> last = kept.getLastCounters();
+    // The baseline's pods and the canary's were started for this canary: every request they counted
+    // is evidence, so their first reading counts from 0. The stable pods' counters hold their
+    // whole life, which is why, against them, counting starts at the first reading.
+    List<Double> last = kept.getLastCounters() == null ? List.of(0.0, 0.0, 0.0, 0.0) : kept.getLastCounters();
     Served canary = served(increase(last.get(0), reading.get(0)), increase(last.get(1), reading.get(1)));
     Served stable = served(increase(last.get(2), reading.get(2)), increase(last.get(3), reading.get(3)));
     Evidence evidence = MixtureSprt.update(evidence(kept), canary, stable, test.tolerance());

@@ -1,5 +1,6 @@
 package io.vigie.cli;
 
+import io.vigie.analysis.GuardRuns;
 import io.vigie.api.v1alpha1.AnalysisRunStatus;
 import io.vigie.api.v1alpha1.ComparisonEvidence;
 import io.vigie.api.v1alpha1.MeasurementStatus;
@@ -37,9 +38,14 @@ final class AnalysisEvidence {
       boolean stopped = over && run.getPhase() == io.vigie.api.v1alpha1.AnalysisPhase.Running;
       String why = stopped ? "the rollback ended it" : run.getMessage() == null || message.contains(run.getMessage()) ? ""
           : run.getMessage();
-      out.add("  " + run.getName() + ": " + (stopped ? "Stopped" : run.getPhase())
-          + (run.getScore() == null || why.contains("score ") ? "" : " (score " + run.getScore() + ")")
-          + (why.isEmpty() ? "" : " - " + why));
+      if (GuardRuns.isGuard(run.getName())) {
+        // A guard is a state, not a verdict: whether it holds now, and why.
+        out.add("  " + run.getName() + ": " + (stopped ? "Stopped" : run.getMessage()));
+      } else {
+        out.add("  " + run.getName() + ": " + (stopped ? "Stopped" : run.getPhase())
+            + (run.getScore() == null || why.contains("score ") ? "" : " (score " + run.getScore() + ")")
+            + (why.isEmpty() ? "" : " - " + why));
+      }
       for (MetricStatus m : run.getMetrics()) {
         String phase = over && m.getPhase() == io.vigie.api.v1alpha1.AnalysisPhase.Running ? "Stopped" : String.valueOf(m.getPhase());
         out.add("    " + m.getName() + "  " + phase + "  " + measurements(m.getUnit(), m.getMeasurements())
@@ -47,6 +53,9 @@ final class AnalysisEvidence {
             + "  (" + m.getSuccessful() + " ok, " + m.getFailed() + " failed, " + m.getInconclusive() + " inconclusive, "
             + m.getErrors() + " errors" + (m.getLimits() == null ? "" : "; " + m.getLimits()) + ")");
         comparison("      ", m.getComparison()).ifPresent(out::add);
+        if (m.getDryRunVerdict() != null) {
+          out.add("      dry run: " + m.getDryRunVerdict());
+        }
       }
     }
     return Optional.of(new Section("Analysis", "", out));

@@ -1,6 +1,8 @@
 package io.vigie.core;
 
 import io.vigie.analysis.AnalysisRuns;
+import io.vigie.analysis.GuardRuns;
+import io.vigie.analysis.RawMeasurement;
 import io.vigie.analysis.MetricVerdict;
 import io.vigie.analysis.ResolvedAnalysis;
 import io.vigie.api.v1alpha1.AnalysisPhase;
@@ -24,23 +26,36 @@ final class AnalysisGate {
   private final DecisionDraft d;
   private final CanaryTraffic traffic;
   private final Rollback rollback;
+  private final GuardGate guards;
 
-  AnalysisGate(DecisionInputs in, DecisionDraft d, CanaryTraffic traffic, Rollback rollback) {
+  AnalysisGate(DecisionInputs in, DecisionDraft d, CanaryTraffic traffic, Rollback rollback, GuardGate guards) {
     this.in = in;
     this.d = d;
     this.traffic = traffic;
     this.rollback = rollback;
+    this.guards = guards;
   }
 
-  /** The measurements the observation brought, into the runs that asked for them. */
+  /**
+   * The measurements the observation brought, into the runs that asked for them: the guards' first,
+   * so that a canary's failure the stable version shares now is not blamed on the canary.
+   */
   void foldMeasurements() {
     if (d.s.getCanaryRevision() == null || d.s.getAnalysis() == null) {
       return;
     }
+    List<RawMeasurement> measurements = in.obs().analysis().measurements();
+    d.s.getAnalysis().stream().filter(r -> GuardRuns.isGuard(r.getName()))
+        .forEach(run -> GuardRuns.fold(run, in.obs().analysis().resolved().guards(), measurements));
+    Optional<String> stableFailing = guards.stableFailing();
     for (AnalysisRunStatus run : d.s.getAnalysis()) {
+      if (GuardRuns.isGuard(run.getName())) {
+        continue;
+      }
       AnalysisPhase before = run.getPhase();
-      in.obs().analysis().resolved().run(run.getName())
-          .ifPresent(spec -> AnalysisRuns.fold(run, spec, in.obs().analysis().measurements()));
+      Optional<ResolvedAnalysis.Run> spec = in.obs().analysis().resolved().run(run.getName());
+      spec.ifPresent(s -> AnalysisRuns.fold(run, s, measurements, stableFailing));
+      spec.ifPresent(s -> reportDryRuns(run, s));
       if (before == AnalysisPhase.Running && run.getPhase() != AnalysisPhase.Running) {
         EventReason reason = EventReason.analysisEnded(run.getPhase());
         if (run.getPhase() == AnalysisPhase.Successful) {
@@ -49,6 +64,28 @@ final class AnalysisGate {
           d.warning(reason, run.getName() + ": " + run.getMessage());
         }
       }
+    }
+  }
+
+  /**
+   * A dry-run metric that reached a verdict says what it would have done, once: in its status, and in
+   * an Event (docs/guards.md, "Dry-run metrics").
+   */
+  private void reportDryRuns(AnalysisRunStatus run, ResolvedAnalysis.Run spec) {
+    for (Metric metric : spec.metrics()) {
+      Optional<MetricStatus> status = AnalysisRuns.metricStatus(run, metric.getName());
+      if (!metric.dryRun() || status.isEmpty() || status.get().getDryRunVerdict() != null
+          || status.get().getPhase() == AnalysisPhase.Running) {
+        continue;
+      }
+      AnalysisPhase phase = status.get().getPhase();
+      boolean abort = phase == AnalysisPhase.Failed
+          || (phase == AnalysisPhase.Error && spec.onMetricsError() == RolloutAnalysis.OnMetricsError.Abort);
+      String would = phase == AnalysisPhase.Successful ? "would have passed"
+          : abort ? "would have rolled back" : "would have paused for a person";
+      String verdict = would + " at step " + d.stepDisplay() + ": " + status.get().getMessage();
+      status.get().setDryRunVerdict(verdict);
+      d.normal(EventReason.DryRunVerdict, "dry-run metric " + metric.getName() + " (" + run.getName() + ") " + verdict);
     }
   }
 
@@ -135,6 +172,9 @@ final class AnalysisGate {
     }
     List<String> lacking = new ArrayList<>();
     for (Metric metric : background.get().metrics()) {
+      if (metric.dryRun()) {
+        continue;
+      }
       Optional<MetricStatus> status = d.run(AnalysisRuns.BACKGROUND).flatMap(r -> AnalysisRuns.metricStatus(r, metric.getName()));
       boolean enough = status.map(m -> MetricVerdict.hasEnoughSamples(m, metric)).orElse(false);
       // Successes in the past do not vouch for now: a metrics backend that went down (errors not
@@ -158,11 +198,13 @@ final class AnalysisGate {
   /** Why the newest measurement of a running analysis does not vouch for the canary, if it does not. */
   Optional<String> newestDoubt() {
     for (AnalysisRunStatus run : d.s.getAnalysis() == null ? List.<AnalysisRunStatus>of() : d.s.getAnalysis()) {
-      if (run.getPhase() != AnalysisPhase.Running) {
+      // The guards hold by themselves (GuardGate); a dry-run metric vouches for nothing and holds nothing.
+      if (run.getPhase() != AnalysisPhase.Running || GuardRuns.isGuard(run.getName())) {
         continue;
       }
+      java.util.Set<String> dryRun = dryRunNames(run.getName());
       for (MetricStatus metric : run.getMetrics()) {
-        if (metric.getMeasurements().isEmpty()) {
+        if (metric.getMeasurements().isEmpty() || dryRun.contains(metric.getName())) {
           continue;
         }
         var newest = metric.getMeasurements().get(metric.getMeasurements().size() - 1);
@@ -173,6 +215,11 @@ final class AnalysisGate {
       }
     }
     return Optional.empty();
+  }
+
+  private java.util.Set<String> dryRunNames(String run) {
+    return in.obs().analysis().resolved().run(run).map(r -> r.metrics().stream().filter(Metric::dryRun).map(Metric::getName)
+        .collect(java.util.stream.Collectors.toSet())).orElse(java.util.Set.of());
   }
 
   /** A person chose to go on past an inconclusive background analysis: it measures afresh. Empty when none waited. */

@@ -1,6 +1,7 @@
 package io.vigie.core;
 
 import io.vigie.analysis.AnalysisRuns;
+import io.vigie.analysis.GuardRuns;
 import io.vigie.api.v1alpha1.CanaryStep;
 import io.vigie.api.v1alpha1.Durations;
 import io.vigie.api.v1alpha1.RolloutPhase;
@@ -20,15 +21,17 @@ final class CanarySteps {
   private final DecisionDraft d;
   private final CanaryTraffic traffic;
   private final AnalysisGate gate;
+  private final GuardGate guards;
   private final Rollback rollback;
   private final Promotion promotion;
 
-  CanarySteps(DecisionInputs in, DecisionDraft d, CanaryTraffic traffic, AnalysisGate gate, Rollback rollback,
+  CanarySteps(DecisionInputs in, DecisionDraft d, CanaryTraffic traffic, AnalysisGate gate, GuardGate guards, Rollback rollback,
       Promotion promotion) {
     this.in = in;
     this.d = d;
     this.traffic = traffic;
     this.gate = gate;
+    this.guards = guards;
     this.rollback = rollback;
     this.promotion = promotion;
   }
@@ -40,6 +43,7 @@ final class CanarySteps {
     // A hand edit of the stable Service (say, its pod-template-hash dropped) is put back at once.
     d.plan.pointStable(s.getStablePodTemplateHash());
     String revision = s.getCanaryRevision();
+    guards.startWithCanary();
     if (target.replicas() == 0) {
       if (!gate.rollbackForced(target, revision)) {
         holdAtZero(target, revision);
@@ -58,6 +62,14 @@ final class CanarySteps {
     }
     gate.startBackgroundIfServing(revision);
     if (gate.stops(AnalysisRuns.BACKGROUND, target, revision)) {
+      return;
+    }
+    Optional<GuardRuns.Hold> hold = guards.hold();
+    if (hold.isPresent()) {
+      // Held, not blind: the current step's analysis still rolls a failing canary back.
+      if (!gate.rollbackForced(target, revision)) {
+        guards.holdSteps(target, revision, hold.get());
+      }
       return;
     }
     List<CanaryStep> steps = in.steps();

@@ -16,17 +16,19 @@ final class CanaryStrategy {
   private final CanaryTraffic traffic;
   private final Rollback rollback;
   private final AnalysisGate gate;
+  private final GuardGate guards;
   private final Controls controls;
   private final Promotion promotion;
 
   CanaryStrategy(DecisionInputs in, DecisionDraft d, Adoption adoption, CanaryTraffic traffic, Rollback rollback,
-      AnalysisGate gate, Controls controls) {
+      AnalysisGate gate, GuardGate guards, Controls controls) {
     this.in = in;
     this.d = d;
     this.adoption = adoption;
     this.traffic = traffic;
     this.rollback = rollback;
     this.gate = gate;
+    this.guards = guards;
     this.controls = controls;
     this.promotion = new Promotion(in, d, traffic);
   }
@@ -44,7 +46,7 @@ final class CanaryStrategy {
     } else if (d.phase() == RolloutPhase.Promoting) {
       promotion.promote(target);
     } else {
-      new CanarySteps(in, d, traffic, gate, rollback, promotion).progress(target);
+      new CanarySteps(in, d, traffic, gate, guards, rollback, promotion).progress(target);
     }
   }
 }

@@ -11,6 +11,8 @@ final class Conditions {
   static final String PROGRESSING = "Progressing";
   static final String PAUSED = "Paused";
   static final String INVALID = "Invalid";
+  /** A guard holds the release (only on Rollouts with spec.guards). */
+  static final String HELD = "Held";
 
   private Conditions() {}
 

@@ -98,7 +98,7 @@ final class Controls {
     if (!ControlRules.inFlight(d.s)) {
       return refused(PendingControl.Control.ABORT).orElse("ignored: no canary in progress while the Rollout is " + d.phase());
     }
-    rollback.abort("ManualAbort", "aborted by vigie.io/abort at step " + d.stepDisplay());
+    rollback.abort(Rollback.MANUAL_ABORT, "aborted by vigie.io/abort at step " + d.stepDisplay());
     return "aborted revision " + d.s.getCanaryRevision();
   }
 

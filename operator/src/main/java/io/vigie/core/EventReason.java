@@ -12,6 +12,7 @@ public enum EventReason {
   AnalysisSuccessful,
   ControlApplied,
   ControlIgnored,
+  DryRunVerdict,
   Held,
   Invalid,
   NewRevision,

@@ -21,6 +21,10 @@ record Outcome(RolloutPhase phase, Reason reason, String message) {
     AnalysisInconclusive,
     AnalysisError,
     TargetScaledToZero,
+    /** A guard holds the release: the Service's traffic surges (spec.guards.surge). */
+    TrafficSurge,
+    /** A guard holds the release: the stable version fails its own metrics (spec.guards.stable). */
+    StableUnhealthy,
     Promoting,
     PromotionDeadlineExceeded,
     RolloutAborted,

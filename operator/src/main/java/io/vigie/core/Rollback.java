@@ -12,18 +12,28 @@ import java.util.Optional;
 
 /** Taking a canary back: the abort (traffic first), the rolled-back state held, the report. */
 final class Rollback {
+  /** The trigger of a person's vigie.io/abort. */
+  static final String MANUAL_ABORT = "ManualAbort";
   private final DecisionInputs in;
   private final DecisionDraft d;
   private final CanaryTraffic traffic;
+  private final GuardGate guards;
 
-  Rollback(DecisionInputs in, DecisionDraft d, CanaryTraffic traffic) {
+  Rollback(DecisionInputs in, DecisionDraft d, CanaryTraffic traffic, GuardGate guards) {
     this.in = in;
     this.d = d;
     this.traffic = traffic;
+    this.guards = guards;
   }
 
-  /** Rolls the canary back for this trigger: the route to stable and the canary's pods gone are the first writes. */
+  /**
+   * Rolls the canary back for this trigger: the route to stable and the canary's pods gone are the
+   * first writes. Unless the stable version fails its guard and no person asked (GuardGate).
+   */
   void abort(String reason, String message) {
+    if (guards.holdsRollback(reason, message)) {
+      return;
+    }
     var s = d.s;
     traffic.routeAllToStable();
     d.plan.scaleCanary(0);

@@ -54,7 +54,9 @@ final class RollbackReports {
         // A run failed by its score: the compare metrics that did not pass are its evidence.
         boolean scoredAgainst = runEnded && m.getComparison() != null
             && m.getComparison().getResult() != io.vigie.api.v1alpha1.ComparisonEvidence.Result.Pass;
-        if ((m.getPhase() == AnalysisPhase.Running || m.getPhase() == AnalysisPhase.Successful) && !scoredAgainst) {
+        // A dry-run metric's verdict is reported where it is (MetricStatus.dryRunVerdict), never as evidence.
+        if ((m.getPhase() == AnalysisPhase.Running || m.getPhase() == AnalysisPhase.Successful) && !scoredAgainst
+            || m.getDryRunVerdict() != null) {
           continue;
         }
         MetricEvidence e = new MetricEvidence();

@@ -69,8 +69,9 @@ public final class RolloutMachine {
     RolloutStatus s = d.s;
     s.setObservedGeneration(in.obs().generation());
     CanaryTraffic traffic = new CanaryTraffic(in, d);
-    Rollback rollback = new Rollback(in, d, traffic);
-    AnalysisGate gate = new AnalysisGate(in, d, traffic, rollback);
+    GuardGate guards = new GuardGate(in, d, traffic);
+    Rollback rollback = new Rollback(in, d, traffic, guards);
+    AnalysisGate gate = new AnalysisGate(in, d, traffic, rollback, guards);
     Controls controls = new Controls(in, d, gate, rollback);
     List<String> problems = SpecValidation.problems(in.namespace(), in.spec(), in.obs());
     if (!problems.isEmpty()) {
@@ -93,7 +94,7 @@ public final class RolloutMachine {
       s.setPhase(phaseBeforeInvalid(in, s));
       d.normal(EventReason.Valid, "the Rollout is valid again: " + s.getPhase());
     }
-    new CanaryStrategy(in, d, adoption, traffic, rollback, gate, controls).decide(target);
+    new CanaryStrategy(in, d, adoption, traffic, rollback, gate, guards, controls).decide(target);
   }
 
   /** Invalid says why; an adopted target stays guarded; only an abort of a canary that serves still applies. */

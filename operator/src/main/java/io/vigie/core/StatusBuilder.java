@@ -62,6 +62,10 @@ final class StatusBuilder {
     boolean moving = phase == RolloutPhase.Progressing || phase == RolloutPhase.Paused
         || (phase == RolloutPhase.Promoting && reason != Reason.PromotionDeadlineExceeded);
     Conditions.set(c, Conditions.PROGRESSING, moving, progressing.name(), s.getMessage(), now, gen);
+    if (in.spec() != null && in.spec().getGuards() != null || c.stream().anyMatch(x -> Conditions.HELD.equals(x.getType()))) {
+      boolean held = phase == RolloutPhase.Progressing && (reason == Reason.TrafficSurge || reason == Reason.StableUnhealthy);
+      Conditions.set(c, Conditions.HELD, held, held ? reason.name() : "NotHeld", held ? s.getMessage() : "", now, gen);
+    }
     in.obs().target().ifPresent(t -> {
       boolean available = t.availableReplicas() >= t.replicas();
       Conditions.set(c, Conditions.AVAILABLE, available, available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",

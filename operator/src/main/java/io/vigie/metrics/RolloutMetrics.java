@@ -39,6 +39,8 @@ public final class RolloutMetrics {
   public static final String MEASUREMENTS = "vigie_analysis_measurements";
   public static final String ROLLBACKS = "vigie_rollbacks";
   public static final String DURATION = "vigie_rollout_duration";
+  public static final String DRY_RUN_VERDICTS = "vigie_dry_run_verdicts";
+  public static final String GUARD_HOLDS = "vigie_guard_holds";
 
   /** Buckets of {@code vigie_rollout_duration_seconds}: canaries last minutes to hours. */
   private static final Duration[] DURATION_BUCKETS = Stream.of(10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400, 43200)
@@ -59,6 +61,17 @@ public final class RolloutMetrics {
     for (AnalysisPhase result : List.of(AnalysisPhase.Successful, AnalysisPhase.Failed, AnalysisPhase.Inconclusive, AnalysisPhase.Error)) {
       measurements(result);
     }
+    List.of("TrafficSurge", "StableUnhealthy").forEach(this::guardHolds);
+  }
+
+  private Counter guardHolds(String reason) {
+    return Counter.builder(GUARD_HOLDS).description("Releases held by a guard (spec.guards), counted when the hold starts")
+        .tag("reason", reason).register(registry);
+  }
+
+  private Counter dryRunVerdicts(String verdict) {
+    return Counter.builder(DRY_RUN_VERDICTS).description("Verdicts of dryRun metrics: what they would have done")
+        .tag("verdict", verdict).register(registry);
   }
 
   private Counter rollbacks(String reason) {
@@ -77,6 +90,8 @@ public final class RolloutMetrics {
     RolloutStatus before = rollout.getStatus() == null ? new RolloutStatus() : rollout.getStatus();
     rollouts.computeIfAbsent(key(namespace, name), k -> new PerRollout(namespace, name)).set(after);
     countMeasurements(before, after);
+    countDryRunVerdicts(before, after);
+    countHold(before, after);
     countRollback(before, after);
     timeVerdict(before, after);
   }
@@ -107,6 +122,40 @@ public final class RolloutMetrics {
         count(AnalysisPhase.Error, metric.getErrors(), old.getErrors());
       }
     }
+  }
+
+  /** A dryRun metric's verdict, counted when it first appears in status ("would have rolled back" as RolledBack). */
+  private void countDryRunVerdicts(RolloutStatus before, RolloutStatus after) {
+    for (AnalysisRunStatus run : Optional.ofNullable(after.getAnalysis()).orElse(List.of())) {
+      for (MetricStatus metric : Optional.ofNullable(run.getMetrics()).orElse(List.of())) {
+        if (metric.getDryRunVerdict() == null || hadVerdict(before, run, metric)) {
+          continue;
+        }
+        String v = metric.getDryRunVerdict();
+        dryRunVerdicts(v.startsWith("would have rolled back") ? "RolledBack" : v.startsWith("would have passed") ? "Passed"
+            : "Paused").increment();
+      }
+    }
+  }
+
+  private static boolean hadVerdict(RolloutStatus before, AnalysisRunStatus run, MetricStatus metric) {
+    return Optional.ofNullable(before.getAnalysis()).orElse(List.of()).stream()
+        .filter(r -> Objects.equals(r.getName(), run.getName()) && Objects.equals(r.getStartedAt(), run.getStartedAt()))
+        .flatMap(r -> Optional.ofNullable(r.getMetrics()).orElse(List.of()).stream())
+        .anyMatch(m -> Objects.equals(m.getName(), metric.getName()) && m.getDryRunVerdict() != null);
+  }
+
+  /** A guard's hold, counted when the Held condition turns True (or changes its reason). */
+  private void countHold(RolloutStatus before, RolloutStatus after) {
+    Optional<String> now = heldBecause(after);
+    if (now.isPresent() && !now.equals(heldBecause(before))) {
+      guardHolds(now.get()).increment();
+    }
+  }
+
+  private static Optional<String> heldBecause(RolloutStatus status) {
+    return Optional.ofNullable(status.getConditions()).orElse(List.of()).stream()
+        .filter(c -> "Held".equals(c.getType()) && "True".equals(c.getStatus())).map(c -> c.getReason()).findFirst();
   }
 
   private void count(AnalysisPhase result, int now, int before) {

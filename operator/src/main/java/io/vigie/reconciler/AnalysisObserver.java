@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vigie.analysis.AnalysisResolver;
 import io.vigie.analysis.AnalysisRuns;
+import io.vigie.analysis.GuardRuns;
 import io.vigie.analysis.RawMeasurement;
 import io.vigie.analysis.ResolvedAnalysis;
 import io.vigie.analysis.SidePlaceholder;
@@ -76,7 +77,8 @@ final class AnalysisObserver {
     // Only the analyses that can still decide something: the background one and the current step's.
     String currentStep = status.getCurrentStepIndex() == null ? "" : AnalysisRuns.stepRun(status.getCurrentStepIndex());
     List<AnalysisRunStatus> live = (status.getAnalysis() == null ? List.<AnalysisRunStatus>of() : status.getAnalysis())
-        .stream().filter(r -> AnalysisRuns.BACKGROUND.equals(r.getName()) || currentStep.equals(r.getName())).toList();
+        .stream().filter(r -> AnalysisRuns.BACKGROUND.equals(r.getName()) || currentStep.equals(r.getName())
+            || GuardRuns.isGuard(r.getName())).toList();
     Map<String, String> started = new HashMap<>();
     live.forEach(r -> started.put(r.getName(), r.getStartedAt()));
     boolean baseline = rollout.getSpec().getStrategy() != null && rollout.getSpec().getStrategy().getCanary() != null
@@ -98,6 +100,10 @@ final class AnalysisObserver {
     List<String> problems = new ArrayList<>();
     analysis.background().ifPresent(run -> run.metrics().forEach(m -> providers.problem(m, readerFor(Optional.of(run), m, secrets))
         .ifPresent(p -> problems.add("spec.analysis metric " + m.getName() + ": " + p))));
+    analysis.guards().surge().ifPresent(run -> run.metrics().stream().limit(1).forEach(m -> providers.problem(m,
+        readerFor(Optional.of(run), m, secrets)).ifPresent(p -> problems.add("spec.guards.surge: " + p))));
+    analysis.guards().stable().ifPresent(run -> run.metrics().forEach(m -> providers.problem(m, readerFor(Optional.of(run), m, secrets))
+        .ifPresent(p -> problems.add("spec.guards.stable metric " + m.getName() + ": " + p))));
     new java.util.TreeMap<>(analysis.steps()).forEach((index, run) -> run.metrics().forEach(m -> providers.problem(m,
             readerFor(Optional.of(run), m, secrets))
         .ifPresent(p -> problems.add("spec.strategy.canary.steps[" + index + "].analysis metric " + m.getName() + ": " + p))));
@@ -111,7 +117,7 @@ final class AnalysisObserver {
   }
 
   private static boolean usesAnalysis(RolloutSpec spec) {
-    if (spec.getAnalysis() != null) {
+    if (spec.getAnalysis() != null || spec.getGuards() != null) {
       return true;
     }
     List<CanaryStep> steps = spec.getStrategy() == null || spec.getStrategy().getCanary() == null

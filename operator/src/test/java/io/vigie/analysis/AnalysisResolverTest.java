@@ -215,6 +215,60 @@ class AnalysisResolverTest {
     assertThat(r.analysis().steps().get(1).metrics().get(0).getCount()).isEqualTo(5);
   }
 
+  @Test
+  void theGuardsResolveLikeAnalysesTheSurgeRateBeforeAsAMeanAndStableQueriesOnTheStableSide() {
+    io.vigie.api.v1alpha1.Guards guards = new io.vigie.api.v1alpha1.Guards();
+    io.vigie.api.v1alpha1.SurgeGuard surge = new io.vigie.api.v1alpha1.SurgeGuard();
+    surge.setProvider(Metrics.prometheus("x", "sum(rate(requests_total{service=\"{{args.canary-service}}\"}[1m]))").getProvider());
+    surge.getProvider().getPrometheus().setAddress("http://prometheus:9090");
+    surge.setFactor(3.0);
+    guards.setSurge(surge);
+    RolloutAnalysis stable = new RolloutAnalysis();
+    Metric stableErrors = Metrics.withMax("stable-errors", 0.05);
+    stableErrors.getProvider().getPrometheus().setQuery("sum(rate(errors_total{role=\"{{side}}\"}[1m]))");
+    stable.setMetrics(List.of(stableErrors));
+    guards.setStable(stable);
+    RolloutSpec spec = withStepAnalysis(stable);
+    spec.setGuards(guards);
+
+    AnalysisResolver.Resolution r = resolve(spec, Map.of(), Map.of());
+
+    assertThat(r.problems()).isEmpty();
+    ResolvedAnalysis.Guards resolved = r.analysis().guards();
+    assertThat(resolved.surgeFactor()).isEqualTo(3.0);
+    assertThat(resolved.surge().orElseThrow().metrics()).extracting(m -> m.getName() + " " + m.getCount() + " "
+        + m.getProvider().getPrometheus().getQuery()).containsExactly(
+        "traffic-before 1 avg_over_time((sum(rate(requests_total{service=\"web-canary\"}[1m])))[10m:])",
+        "traffic null sum(rate(requests_total{service=\"web-canary\"}[1m]))");
+    assertThat(r.analysis().run(GuardRuns.SURGE)).isPresent();
+    assertThat(r.analysis().run(GuardRuns.STABLE).orElseThrow().metrics().get(0).getProvider().getPrometheus().getQuery())
+        .isEqualTo("sum(rate(errors_total{role=\"stable\"}[1m]))");
+  }
+
+  @Test
+  void aStableGuardJudgesStableAloneAndASurgeGuardNeedsAReadableProvider() {
+    io.vigie.api.v1alpha1.Guards guards = new io.vigie.api.v1alpha1.Guards();
+    io.vigie.api.v1alpha1.SurgeGuard surge = new io.vigie.api.v1alpha1.SurgeGuard();
+    surge.setProvider(Metrics.prometheus("x", "sum(rate(requests_total[1m]))").getProvider());
+    surge.getProvider().getPrometheus().setAddress(null);
+    guards.setSurge(surge);
+    RolloutAnalysis stable = new RolloutAnalysis();
+    Metric compared = Metrics.prometheus("errors", "sum(x{role=\"{{side}}\"})");
+    compared.getProvider().getPrometheus().setRequestsQuery("sum(y{role=\"{{side}}\"})");
+    compared.setErrorRate(new io.vigie.api.v1alpha1.SequentialErrorRate());
+    stable.setMetrics(List.of(compared));
+    guards.setStable(stable);
+    RolloutSpec spec = withStepAnalysis(stable);
+    spec.getStrategy().getCanary().getSteps().get(1).setAnalysis(null);
+    spec.setGuards(guards);
+
+    assertThat(resolve(spec, Map.of(), Map.of()).problems()).containsExactly(
+        "spec.guards.surge metric traffic: no Prometheus address: set provider.prometheus.address or run the operator with "
+            + "--prometheus-address",
+        "spec.guards.stable metric errors: a guard judges the stable side alone, every measurement: give it thresholdRange, "
+            + "successCondition or failureCondition (no errorRate, compare or dryRun)");
+  }
+
   private static List<String> inlineProblems(Metric... metrics) {
     RolloutAnalysis analysis = new RolloutAnalysis();
     analysis.setMetrics(List.of(metrics));

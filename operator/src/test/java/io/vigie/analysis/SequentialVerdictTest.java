@@ -60,6 +60,23 @@ class SequentialVerdictTest {
   }
 
   @Test
+  void againstABaselineTheFirstReadingIsEvidenceAgainstStableItIsWhereCountingStarts() {
+    Metric metric = errorRate(40);
+    MetricStatus againstBaseline = MetricVerdict.start(metric);
+    at = at.plusSeconds(15);
+    MetricVerdict.record(againstBaseline, metric, RawMeasurement.counters("step-1", "errors", at,
+        new SideCounters(200, 40, 200, 2, "baseline")));
+    assertThat(againstBaseline.getSequential().getCanaryRequests()).as("both sides' pods started with this canary").isEqualTo(200);
+    assertThat(againstBaseline.getSequential().getStableBad()).isEqualTo(2);
+    assertThat(againstBaseline.getMeasurements().get(0).getMessage()).contains("canary 20.00% bad (40 of 200), baseline 1.00% (2 of 200)");
+    assertThat(againstBaseline.getPhase()).as("20% against 1% over 200 requests each is proof already").isEqualTo(AnalysisPhase.Failed);
+
+    MetricStatus againstStable = MetricVerdict.start(metric);
+    read(againstStable, metric, 200, 40, 200, 2);
+    assertThat(againstStable.getSequential().getCanaryRequests()).as("stable's counters hold its whole life").isZero();
+  }
+
+  @Test
   void theEvidenceSurvivesAStatusRoundTripAndACounterReset() throws Exception {
     Metric metric = errorRate(40);
     MetricStatus status = MetricVerdict.start(metric);

@@ -177,6 +177,24 @@ class StatusViewTest {
             + "    pods: web-canary-c55c224206-x7k2p CrashLoopBackOff (3 restarts)\n");
   }
 
+  @Test
+  void aGuardShowsWhetherItHoldsAndADryRunMetricWhatItWouldHaveDone() {
+    RolloutStatus s = canaryAt(RolloutPhase.Progressing, 1, 3);
+    s.setMessage("held at step 2/3: traffic surge: 310 requests/s is 3.1 times the 100 requests/s before the release (factor 2)");
+    AnalysisRunStatus surge = run("guard-surge", AnalysisPhase.Running, "traffic surge: 310 requests/s is 3.1 times the 100 "
+        + "requests/s before the release (factor 2)");
+    surge.getMetrics().get(0).setName("traffic");
+    AnalysisRunStatus background = run("background", AnalysisPhase.Running, "measuring: error-rate 2/2 successful");
+    background.getMetrics().get(0).setName("strict-errors");
+    background.getMetrics().get(0).setPhase(AnalysisPhase.Failed);
+    background.getMetrics().get(0).setDryRunVerdict("would have rolled back at step 2/3: 0.01 > max 0.001");
+    s.setAnalysis(List.of(surge, background));
+
+    String text = render(rollout(s, CanaryStep.weight(20), CanaryStep.pauseFor("1m"), CanaryStep.weight(50)), Optional.empty(), T);
+    assertThat(text).contains("  guard-surge: traffic surge: 310 requests/s is 3.1 times the 100 requests/s before the release\n")
+        .contains("      dry run: would have rolled back at step 2/3: 0.01 > max 0.001\n");
+  }
+
   private static AnalysisRunStatus run(String name, AnalysisPhase phase, String message) {
     AnalysisRunStatus run = new AnalysisRunStatus();
     run.setName(name);

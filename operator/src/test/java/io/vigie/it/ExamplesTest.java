@@ -77,6 +77,24 @@ class ExamplesTest {
     assertThat(k8s.client().resources(AnalysisTemplate.class).inNamespace(NS).list().getItems()).hasSize(11);
   }
 
+  @Test
+  void theGuardsExampleResolvesAndAReleaseWhoseGuardCannotReadTrafficDoesNotStart() throws IOException {
+    apply(EXAMPLES.resolve("basic-canary").resolve("deployment.yaml"));
+    apply(EXAMPLES.resolve("basic-canary").resolve("service.yaml"));
+    apply(EXAMPLES.resolve("analysis").resolve("micrometer.yaml"));
+    apply(EXAMPLES.resolve("guards"));
+    k8s.awaitPhase("web", RolloutPhase.Healthy);
+    assertThat(k8s.rollout("web").getSpec().getAnalysis().getMetrics().get(0).getDryRun()).isTrue();
+
+    // This test's Prometheus address leads nowhere: the guards cannot read, so the release holds at its first step.
+    k8s.setImage("web", "ghcr.io/example/web:1.1.0");
+    RolloutStatus held = k8s.awaitStatus("web", s -> s.getCanaryRevision() != null && s.getConditions().stream()
+        .anyMatch(c -> "Held".equals(c.getType()) && "True".equals(c.getStatus())));
+    assertThat(held.getStep()).isEqualTo("1/4");
+    assertThat(held.getCanaryWeight()).isZero();
+    assertThat(held.getMessage()).startsWith("held at step 1/4: ");
+  }
+
   @ParameterizedTest
   @CsvSource({"gateway-api, GATEWAY_API, 3/6, 10", "istio, ISTIO, 2/6, 0", "nginx, NGINX, 3/5, 20"})
   void theRouterExamplesSendTheCanaryItsWeightAndHeaderRouteThroughTheirRoute(String dir, Routes routes, String pauseStep,

@@ -62,6 +62,8 @@ class PrometheusAnalysisTest {
   private String scenario;
   /** How the new version behaves on each request it gets; null: it exports no metrics at all. */
   private volatile Behaviour canaryVersion = HEALTHY;
+  /** The users' requests per second, both versions together. */
+  private volatile double usersRps = USERS_RPS;
   private java.util.concurrent.ScheduledExecutorService users;
 
   @BeforeEach
@@ -81,8 +83,8 @@ class PrometheusAnalysisTest {
       try {
         double share = routing.canaryShare() / 100.0;
         Behaviour canary = canaryVersion;
-        app.set("web-stable", new Behaviour(USERS_RPS * (1 - share), HEALTHY.errorRatio(), HEALTHY.latencySeconds()));
-        app.set("web-canary", new Behaviour(canary == null ? 0 : USERS_RPS * share, canary == null ? 0 : canary.errorRatio(),
+        app.set("web-stable", new Behaviour(usersRps * (1 - share), HEALTHY.errorRatio(), HEALTHY.latencySeconds()));
+        app.set("web-canary", new Behaviour(canary == null ? 0 : usersRps * share, canary == null ? 0 : canary.errorRatio(),
             canary == null ? 0 : canary.latencySeconds()));
       } catch (RuntimeException e) {
         // The cluster is going away at the end of the test.
@@ -227,6 +229,52 @@ class PrometheusAnalysisTest {
     assertThat(step.getScore()).isEqualTo(100);
     assertThat(step.getMetrics()).allSatisfy(m -> assertThat(m.getComparison().getResult())
         .isEqualTo(io.vigie.api.v1alpha1.ComparisonEvidence.Result.Pass));
+    report(healthy);
+  }
+
+  @Test
+  void aTrafficSurgeHoldsTheStepsAndTheyGoOnWhenItPasses() {
+    canaryVersion = HEALTHY;
+    k8s.createRollout("web", "web", "web", CanaryStep.weight(25), CanaryStep.pauseFor("2s"), CanaryStep.weight(50),
+        CanaryStep.pauseFor("2s"));
+    k8s.awaitPhase("web", RolloutPhase.Healthy);
+    io.vigie.api.v1alpha1.SurgeGuard surge = k8s.client().getKubernetesSerialization().unmarshal("""
+        provider: {prometheus: {query: 'sum(rate(http_server_requests_seconds_count{service=~"{{args.service}}-(stable|canary)"}[3s]))'}}
+        factor: 2
+        window: 1m
+        interval: 1s
+        """, io.vigie.api.v1alpha1.SurgeGuard.class);
+    k8s.client().resources(Rollout.class).inNamespace(NS).withName("web").edit(r -> {
+      r.getSpec().setGuards(new io.vigie.api.v1alpha1.Guards());
+      r.getSpec().getGuards().setSurge(surge);
+      return r;
+    });
+    prometheus.awaitData("http_server_requests_seconds_count{service=\"web-stable\"}");
+    started = System.nanoTime();
+    k8s.setImage("web", "shop/web:v2");
+    k8s.awaitStatus("web", s -> "2/4".equals(s.getStep()));
+
+    usersRps = 3 * USERS_RPS;
+    RolloutStatus held = k8s.awaitStatus("web", s -> s.getConditions().stream()
+        .anyMatch(c -> "Held".equals(c.getType()) && "True".equals(c.getStatus()) && "TrafficSurge".equals(c.getReason())));
+    assertThat(held.getPhase()).isEqualTo(RolloutPhase.Progressing);
+    assertThat(held.getMessage()).startsWith("held at step ").contains("traffic surge: ").contains("(factor 2)");
+    MetricStatus before = run(held, "guard-surge").getMetrics().get(0);
+    assertThat(before.getName()).isEqualTo("traffic-before");
+    assertThat(before.getPhase()).isEqualTo(AnalysisPhase.Successful);
+    // The mean over the window before the release, whose start saw Prometheus' first scrapes.
+    assertThat(Double.parseDouble(before.getMeasurements().get(before.getMeasurements().size() - 1).getValue()))
+        .as("the rate before the release").isBetween(10.0, 50.0);
+    String heldAt = held.getStep();
+    assertThat(heldAt).isIn("2/4", "3/4");
+
+    usersRps = USERS_RPS;
+    RolloutStatus healthy = k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.Healthy && !s.getHistory().isEmpty());
+    assertThat(healthy.getHistory()).last().satisfies(h -> assertThat(h.getVerdict().name()).isEqualTo("Promoted"));
+    assertThat(k8s.events("web")).anySatisfy(e -> {
+      assertThat(e.getReason()).isEqualTo("Held");
+      assertThat(e.getMessage()).contains("traffic surge");
+    });
     report(healthy);
   }
 

@@ -30,6 +30,7 @@ public final class LenientSpecDeserializer extends JsonDeserializer<RolloutSpec>
       spec.setTrafficRouting(plain.getTrafficRouting());
       spec.setStrategy(plain.getStrategy());
       spec.setAnalysis(plain.getAnalysis());
+      spec.setGuards(plain.getGuards());
       spec.setProgressDeadlineSeconds(plain.getProgressDeadlineSeconds());
       return spec;
     }

@@ -65,6 +65,10 @@ public class Metric {
       + "Hodges-Lehmann interval): the provider's query reads one side, {{side}} (canary, then baseline or stable) names it.")
   private CompareRule compare;
 
+  @JsonPropertyDescription("Measure and report this metric (status, CLI, Events, operator metrics) without letting it fail, "
+      + "pause or hold the release: its would-be verdict is reported, e.g. would have rolled back at step 3/5.")
+  private Boolean dryRun;
+
   @Min(0)
   @Max(Limits.LIMIT_MAX)
   private Integer failureLimit;
@@ -90,6 +94,9 @@ public class Metric {
       + "or seconds (shown as 300ms, 1.2s). Rules and stored values stay in the raw numbers.")
   private MetricUnit unit;
 
+  public Boolean getDryRun() { return dryRun; }
+  public void setDryRun(Boolean dryRun) { this.dryRun = dryRun; }
+  public boolean dryRun() { return Boolean.TRUE.equals(dryRun); }
   public CompareRule getCompare() { return compare; }
   public void setCompare(CompareRule compare) { this.compare = compare; }
   public SequentialErrorRate getErrorRate() { return errorRate; }

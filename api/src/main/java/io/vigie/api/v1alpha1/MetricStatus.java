@@ -26,6 +26,8 @@ public class MetricStatus {
   private int consecutiveErrors;
   @JsonPropertyDescription("For an errorRate metric: what its sequential test has seen so far.")
   private SequentialEvidence sequential;
+  @JsonPropertyDescription("For a dryRun metric: what it would have done, e.g. would have rolled back at step 3/5.")
+  private String dryRunVerdict;
   @JsonPropertyDescription("For a compare metric: its last comparison.")
   private ComparisonEvidence comparison;
   @JsonPropertyDescription("The last measurements, newest last, bounded.")
@@ -53,6 +55,8 @@ public class MetricStatus {
   public void setErrors(int errors) { this.errors = errors; }
   public int getConsecutiveErrors() { return consecutiveErrors; }
   public void setConsecutiveErrors(int consecutiveErrors) { this.consecutiveErrors = consecutiveErrors; }
+  public String getDryRunVerdict() { return dryRunVerdict; }
+  public void setDryRunVerdict(String dryRunVerdict) { this.dryRunVerdict = dryRunVerdict; }
   public ComparisonEvidence getComparison() { return comparison; }
   public void setComparison(ComparisonEvidence comparison) { this.comparison = comparison; }
   public SequentialEvidence getSequential() { return sequential; }

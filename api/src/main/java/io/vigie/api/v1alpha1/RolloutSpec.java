@@ -32,6 +32,10 @@ public class RolloutSpec {
   @JsonPropertyDescription("Background analysis that runs for the whole canary.")
   private RolloutAnalysis analysis;
 
+  @JsonPropertyDescription("Conditions under which the release holds whatever the canary's health: a traffic surge, a "
+      + "failing stable version (docs/guards.md).")
+  private Guards guards;
+
   @Min(1)
   @Max(Limits.PROGRESS_DEADLINE_SECONDS_MAX)
   @JsonPropertyDescription("Seconds a step may take to make progress (canary pods ready, promotion complete) before the update is aborted. Default 600.")
@@ -56,6 +60,8 @@ public class RolloutSpec {
   public void setStrategy(RolloutStrategy strategy) { this.strategy = strategy; }
   public RolloutAnalysis getAnalysis() { return analysis; }
   public void setAnalysis(RolloutAnalysis analysis) { this.analysis = analysis; }
+  public Guards getGuards() { return guards; }
+  public void setGuards(Guards guards) { this.guards = guards; }
   public Integer getProgressDeadlineSeconds() { return progressDeadlineSeconds; }
   public void setProgressDeadlineSeconds(Integer progressDeadlineSeconds) { this.progressDeadlineSeconds = progressDeadlineSeconds; }
 }

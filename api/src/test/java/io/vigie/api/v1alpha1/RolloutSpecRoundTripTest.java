@@ -19,6 +19,8 @@ class RolloutSpecRoundTripTest {
          "strategy": {"canary": {"steps": [{"setWeight": 10}, {"setHeaderRoute": {"header": "x-canary", "value": "true"}},
            {"pause": {"duration": "1m"}}, {"analysis": {"templates": [{"name": "t"}]}}]}},
          "analysis": {"templates": [{"name": "t"}], "args": [{"name": "a", "value": "b"}]},
+         "guards": {"surge": {"provider": {"prometheus": {"query": "sum(rate(x[1m]))"}}, "factor": 3.0},
+           "stable": {"templates": [{"name": "stable-health"}]}},
          "progressDeadlineSeconds": 120}""";
     JsonNode expected = JSON.readTree(full);
 
@@ -27,6 +29,13 @@ class RolloutSpecRoundTripTest {
     assertThat(spec.getSchemaProblem()).isNull();
     JsonNode actual = JSON.valueToTree(spec);
     assertThat(actual).isEqualTo(expected);
+    // A field added to the spec must be added above too, or the reader could drop it unseen.
+    java.util.Set<String> properties = new java.util.TreeSet<>();
+    JSON.getSerializationConfig().introspect(JSON.constructType(RolloutSpec.class)).findProperties()
+        .forEach(p -> properties.add(p.getName()));
+    java.util.Set<String> written = new java.util.TreeSet<>();
+    expected.fieldNames().forEachRemaining(written::add);
+    assertThat(written).isEqualTo(properties);
   }
 
   @Test

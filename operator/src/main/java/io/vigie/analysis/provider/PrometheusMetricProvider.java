@@ -3,6 +3,7 @@ package io.vigie.analysis.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigie.analysis.RawMeasurement;
+import io.vigie.analysis.GuardRuns;
 import io.vigie.analysis.SidePlaceholder;
 import io.vigie.api.v1alpha1.HttpAuth;
 import io.vigie.api.v1alpha1.Metric;
@@ -50,7 +51,8 @@ public final class PrometheusMetricProvider implements MetricProvider {
       Double value = query(p, p.getQuery(), secrets);
       if (value == null) {
         return RawMeasurement.noData(run, metric.getName(), at, "the query returned no data (an empty vector): "
-            + "no series matched, often because the canary served no request yet");
+            + "no series matched, often because " + (GuardRuns.isGuard(run) ? "a label of the query is wrong or nothing was served "
+            + "yet" : "the canary served no request yet"));
       }
       Double requests = null;
       if (p.getRequestsQuery() != null) {
