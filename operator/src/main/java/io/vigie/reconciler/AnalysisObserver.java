@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vigie.analysis.AnalysisResolver;
 import io.vigie.analysis.AnalysisRuns;
+import io.vigie.analysis.BuiltinArgs;
 import io.vigie.analysis.GuardRuns;
 import io.vigie.analysis.RawMeasurement;
 import io.vigie.analysis.ResolvedAnalysis;
@@ -22,7 +23,6 @@ import io.vigie.api.v1alpha1.RolloutSpec;
 import io.vigie.api.v1alpha1.RolloutStatus;
 import io.vigie.api.v1alpha1.TemplateRef;
 import io.vigie.core.Observation;
-import io.vigie.workload.VigieServices;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,7 +56,7 @@ final class AnalysisObserver {
     String namespace = rollout.getMetadata().getNamespace();
     RolloutStatus status = rollout.getStatus() == null ? new RolloutStatus() : rollout.getStatus();
     AnalysisSecrets secrets = AnalysisSecrets.of(client, namespace);
-    AnalysisResolver.Resolution resolution = AnalysisResolver.resolve(spec, builtins(rollout, status, targetRevision),
+    AnalysisResolver.Resolution resolution = AnalysisResolver.resolve(spec, BuiltinArgs.of(rollout, status, targetRevision),
         ref -> template(namespace, ref), secrets,
         ref -> (Boolean.TRUE.equals(ref.getClusterScope()) ? "ClusterAnalysisTemplate " : "AnalysisTemplate " + namespace + "/")
             + ref.getName(),
@@ -123,33 +123,6 @@ final class AnalysisObserver {
     List<CanaryStep> steps = spec.getStrategy() == null || spec.getStrategy().getCanary() == null
         || spec.getStrategy().getCanary().getSteps() == null ? List.of() : spec.getStrategy().getCanary().getSteps();
     return steps.stream().anyMatch(step -> step != null && step.getAnalysis() != null);
-  }
-
-  /** The args every template can use without declaring them. */
-  static Map<String, String> builtins(Rollout rollout, RolloutStatus status, Optional<String> targetRevision) {
-    Map<String, String> args = new HashMap<>();
-    RolloutSpec spec = rollout.getSpec();
-    args.put("namespace", rollout.getMetadata().getNamespace());
-    args.put("rollout", rollout.getMetadata().getName());
-    if (spec.getService() != null && spec.getService().getName() != null) {
-      args.put("service", spec.getService().getName());
-      args.put("stable-service", VigieServices.stableName(spec.getService().getName()));
-      args.put("canary-service", VigieServices.canaryName(spec.getService().getName()));
-    }
-    if (spec.getTargetRef() != null && spec.getTargetRef().getName() != null) {
-      args.put("deployment", spec.getTargetRef().getName());
-      args.put("canary-deployment", spec.getTargetRef().getName() + "-canary");
-    }
-    putIfPresent(args, "stable-revision", status.getStableRevision());
-    putIfPresent(args, "stable-pod-template-hash", status.getStablePodTemplateHash());
-    putIfPresent(args, "canary-revision", status.getCanaryRevision() != null ? status.getCanaryRevision() : targetRevision.orElse(null));
-    return args;
-  }
-
-  private static void putIfPresent(Map<String, String> args, String name, String value) {
-    if (value != null) {
-      args.put(name, value);
-    }
   }
 
   private Optional<AnalysisTemplateSpec> template(String namespace, TemplateRef ref) {
