@@ -67,8 +67,9 @@ public final class GuardRuns {
     before.setCount(1);
     PrometheusProvider p = before.getProvider().getPrometheus();
     if (p != null && p.getQuery() != null) {
-      // A subquery: Prometheus averages the rate over the window that ends now, at the canary's start.
-      p.setQuery("avg_over_time((" + p.getQuery() + ")[" + window + ":])");
+      // A subquery: Prometheus averages the rate over the window that ends now, at the canary's start, one
+      // point per guard interval (its default resolution, the evaluation interval, may leave few points).
+      p.setQuery("avg_over_time((" + p.getQuery() + ")[" + window + ":" + now.getInterval() + "])");
     }
     return before;
   }
@@ -94,7 +95,10 @@ public final class GuardRuns {
     if (spec.isEmpty()) {
       return;
     }
-    for (RawMeasurement raw : measurements) {
+    // The rate before the release first: a reading of the rate now, taken with it, is judged against it.
+    List<RawMeasurement> ordered = measurements.stream()
+        .sorted(java.util.Comparator.comparing((RawMeasurement m) -> !TRAFFIC_BEFORE.equals(m.metric()))).toList();
+    for (RawMeasurement raw : ordered) {
       if (!raw.run().equals(run.getName())) {
         continue;
       }

@@ -238,7 +238,7 @@ class AnalysisResolverTest {
     assertThat(resolved.surgeFactor()).isEqualTo(3.0);
     assertThat(resolved.surge().orElseThrow().metrics()).extracting(m -> m.getName() + " " + m.getCount() + " "
         + m.getProvider().getPrometheus().getQuery()).containsExactly(
-        "traffic-before 1 avg_over_time((sum(rate(requests_total{service=\"web-canary\"}[1m])))[10m:])",
+        "traffic-before 1 avg_over_time((sum(rate(requests_total{service=\"web-canary\"}[1m])))[10m:30s])",
         "traffic null sum(rate(requests_total{service=\"web-canary\"}[1m]))");
     assertThat(r.analysis().run(GuardRuns.SURGE)).isPresent();
     assertThat(r.analysis().run(GuardRuns.STABLE).orElseThrow().metrics().get(0).getProvider().getPrometheus().getQuery())

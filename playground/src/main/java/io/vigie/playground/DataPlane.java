@@ -132,6 +132,15 @@ final class DataPlane implements AutoCloseable {
     this.metricsOutage = outage;
   }
 
+  /** The requests these roles served in the window before now, as a metrics backend sees them; empty in an outage. */
+  Optional<SecondOfRequests> served(java.util.Set<Role> roles, long window) {
+    if (metricsOutage) {
+      return Optional.empty();
+    }
+    long visibleUntil = clock.instant().getEpochSecond() / scrapeSeconds * scrapeSeconds;
+    return Optional.of(statistics.over(roles, window, visibleUntil));
+  }
+
   List<Endpoint> endpoints() {
     return endpoints;
   }
@@ -313,7 +322,7 @@ final class DataPlane implements AutoCloseable {
         Optional.ofNullable(lastServedByImage.get(image)));
   }
 
-  /** GET /stats?role=canary&window=60 (or role=stable, baseline): error rate, p99 latency and request count, as a metrics backend shows them. */
+  /** GET /stats?role=canary&window=60 (or role=stable, baseline, all): error rate, p99 latency and request count, as a metrics backend shows them. */
   private void stats(HttpExchange exchange) throws IOException {
     if (metricsOutage) {
       reply(exchange, 503, "{\"error\":\"metrics backend unavailable\"}");
@@ -323,7 +332,9 @@ final class DataPlane implements AutoCloseable {
     long window = Long.parseLong(query.getOrDefault("window", "60"));
     // Only complete scrape intervals are visible, as with a Prometheus scraping every scrapeSeconds.
     long visibleUntil = clock.instant().getEpochSecond() / scrapeSeconds * scrapeSeconds;
-    reply(exchange, 200, statistics.json(Role.of(query.getOrDefault("role", "canary")), window, visibleUntil));
+    String role = query.getOrDefault("role", "canary");
+    reply(exchange, 200, statistics.json("all".equals(role) ? java.util.EnumSet.allOf(Role.class) : java.util.Set.of(Role.of(role)),
+        window, visibleUntil));
   }
 
   /**
@@ -333,6 +344,11 @@ final class DataPlane implements AutoCloseable {
    * that a query finds a series before the canary's first request.
    */
   private void metrics(HttpExchange exchange) throws IOException {
+    if (metricsOutage) {
+      // A scrape that fails: Prometheus marks the series stale, and queries find no sample, a gap.
+      reply(exchange, 503, "metrics unavailable\n");
+      return;
+    }
     String text = statistics.prometheusText();
     exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
     reply(exchange, 200, text);

@@ -23,7 +23,54 @@ final class Demo {
       - pause: {duration: 1m}
       """;
 
+  /** How long a recording goes on after the verdict. */
+  static final Duration RECORDED_AFTER_VERDICT = Duration.ofMinutes(3);
+
+  /** How long the surge scenarios serve the users' usual traffic on v1 before releasing. */
+  static final Duration TRAFFIC_BEFORE_RELEASE = Duration.ofMinutes(3);
+
   private Demo() {}
+
+  /**
+   * The surge scenarios' weather, by the simulated time since the release: surge: the users' traffic
+   * triples from 30 s to 3 min 30 s. bad-during-surge: it triples from 20 s to 3 min, and the
+   * metrics go dark from 30 s to 90 s.
+   */
+  private static final class Weather {
+    private final Scenario scenario;
+    private final Playground playground;
+    private final PrintStream out;
+    private final Instant released;
+    private int stage;
+
+    Weather(Scenario scenario, Playground playground, PrintStream out, Instant released) {
+      this.scenario = scenario;
+      this.playground = playground;
+      this.out = out;
+      this.released = released;
+    }
+
+    void update() {
+      long s = Duration.between(released, playground.clock().instant()).toSeconds();
+      if (scenario == Scenario.SURGE) {
+        at(s, 30, 0, "! the users' traffic triples", () -> playground.surge(3));
+        at(s, 210, 1, "! the users' traffic is back to normal", () -> playground.surge(1));
+      } else if (scenario == Scenario.BAD_DURING_SURGE) {
+        at(s, 20, 0, "! the users' traffic triples", () -> playground.surge(3));
+        at(s, 30, 1, "! the metrics go dark", () -> playground.dataPlane().metricsOutage(true));
+        at(s, 90, 2, "! the metrics are back", () -> playground.dataPlane().metricsOutage(false));
+        at(s, 180, 3, "! the users' traffic is back to normal", () -> playground.surge(1));
+      }
+    }
+
+    private void at(long elapsed, long second, int order, String what, Runnable change) {
+      if (stage == order && elapsed >= second) {
+        out.println("  " + what);
+        change.run();
+        stage++;
+      }
+    }
+  }
 
   /**
    * How the demo runs. With {@code gatewayApi}, the users reach the app through an HTTPRoute whose
@@ -31,10 +78,20 @@ final class Demo {
    * {@code keep} the playground stays up after the verdict until the thread is interrupted (Ctrl-C).
    */
   record Options(double speed, Optional<Path> kubeconfig, boolean gatewayApi, MetricsBackend.Choice metrics, boolean keep,
-      Optional<Path> logFile, Optional<Judge> judge) {
+      Optional<Path> logFile, Optional<Judge> judge, Optional<Path> record) {
     Options(double speed, Optional<Path> kubeconfig, boolean gatewayApi, MetricsBackend.Choice metrics, boolean keep,
         Optional<Path> logFile) {
-      this(speed, kubeconfig, gatewayApi, metrics, keep, logFile, Optional.empty());
+      this(speed, kubeconfig, gatewayApi, metrics, keep, logFile, Optional.empty(), Optional.empty());
+    }
+
+    Options(double speed, Optional<Path> kubeconfig, boolean gatewayApi, MetricsBackend.Choice metrics, boolean keep,
+        Optional<Path> logFile, Optional<Judge> judge) {
+      this(speed, kubeconfig, gatewayApi, metrics, keep, logFile, judge, Optional.empty());
+    }
+
+    /** The metrics the backend showed are written to {@code file} at the verdict, as `vigie simulate` replays them. */
+    Options recordingTo(Path file) {
+      return new Options(speed, kubeconfig, gatewayApi, metrics, keep, logFile, judge, Optional.of(file));
     }
 
     static Options of(double speed) {
@@ -42,7 +99,7 @@ final class Demo {
     }
 
     Options withJudge(Judge judge) {
-      return new Options(speed, kubeconfig, gatewayApi, metrics, keep, logFile, Optional.of(judge));
+      return new Options(speed, kubeconfig, gatewayApi, metrics, keep, logFile, Optional.of(judge), record);
     }
   }
 
@@ -73,9 +130,11 @@ final class Demo {
         out.println("  routing: Gateway API HTTPRoute web (backendRefs web-stable and web-canary; Vigie sets their weights)");
         playground.routeThroughGatewayApi();
       }
+      SeriesRecorder recorder = options.record().isPresent() ? playground.record() : null;
       playground.deployApp("ghcr.io/example/web:v1");
       playground.startOperator();
-      playground.apply(Release.objects(STEPS, "30s", gatewayApi, playground.metrics(), judge));
+      playground.apply(Release.objects(STEPS, "30s", gatewayApi, playground.metrics(), judge,
+          scenario.surgeGuard() ? Optional.of(playground.surgeProvider()) : Optional.empty()));
       Timeline timeline = new Timeline(playground, out, playground.clock().instant());
       Optional<String> adopted = awaitAdoption(playground, timeline);
       if (adopted.isEmpty()) {
@@ -86,14 +145,28 @@ final class Demo {
         return s == null ? null : s.getPhase();
       }
       String v1 = adopted.get();
+      if (scenario.surgeGuard()) {
+        // A few minutes of the users' usual traffic on v1 before the release: what the guard and a recording compare with.
+        out.println("  guard: hold while the users' traffic is above twice its rate before the release");
+        Duration until = playground.clock().elapsed().plus(TRAFFIC_BEFORE_RELEASE);
+        while (playground.clock().elapsed().compareTo(until) < 0) {
+          Thread.sleep(20);
+        }
+      }
       out.println("  release: kubectl set image deployment/web web=" + scenario.image);
       playground.release(scenario.image);
       Instant released = playground.clock().instant();
+      if (recorder != null) {
+        recorder.note("released " + scenario.image + " at " + released.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            + ": vigie simulate --release-at " + released.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+      }
       Instant deadline = released.plus(Duration.ofMinutes(30));
       boolean outage = false;
+      Weather weather = new Weather(scenario, playground, out, released);
       while (playground.clock().instant().isBefore(deadline)) {
         Rollout rollout = timeline.poll();
         RolloutStatus s = rollout.getStatus();
+        weather.update();
         if (scenario == Scenario.METRICS_OUTAGE && !outage
             && Duration.between(released, playground.clock().instant()).compareTo(Duration.ofSeconds(45)) >= 0) {
           out.println("  ! the metrics backend goes down");
@@ -118,6 +191,17 @@ final class Demo {
             ended = timeline.poll().getStatus();
           }
           timeline.report(ended.getRollbackReport());
+          if (recorder != null) {
+            // A few minutes past the verdict: a replay whose timing differs from the live run's has data to go on.
+            Duration recordedUntil = playground.clock().elapsed().plus(RECORDED_AFTER_VERDICT);
+            while (playground.clock().elapsed().compareTo(recordedUntil) < 0) {
+              Thread.sleep(20);
+            }
+            recorder.write(options.record().get());
+            recorder.close();
+            out.println("  recorded: " + options.record().get() + "  (replay it: vigie simulate -f ROLLOUT --metrics "
+                + options.record().get() + ")");
+          }
           out.println();
           out.println("RESULT phase=" + s.getPhase() + " revision=" + end.get());
           if (options.keep()) {

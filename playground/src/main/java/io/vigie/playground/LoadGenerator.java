@@ -14,6 +14,8 @@ final class LoadGenerator implements AutoCloseable {
   private final boolean daily;
   private final Thread thread;
   private volatile boolean running = true;
+  /** A surge multiplies the users' rate (1: none). */
+  private volatile double surge = 1;
 
   LoadGenerator(DataPlane dataPlane, SimClock clock, double rps, boolean daily) {
     this.daily = daily;
@@ -34,7 +36,7 @@ final class LoadGenerator implements AutoCloseable {
     double owed = 0;
     while (running) {
       Duration now = clock.elapsed();
-      double rate = daily ? rps * (1 + 0.5 * Math.sin(2 * Math.PI * now.toMillis() / DAY.toMillis())) : rps;
+      double rate = surge * (daily ? rps * (1 + 0.5 * Math.sin(2 * Math.PI * now.toMillis() / DAY.toMillis())) : rps);
       owed += (now.minus(last).toNanos() / 1e9) * rate;
       last = now;
       for (; owed >= 1; owed--) {
@@ -46,6 +48,11 @@ final class LoadGenerator implements AutoCloseable {
         return;
       }
     }
+  }
+
+  /** The users' rate becomes {@code factor} times its usual (1 ends the surge). */
+  void surge(double factor) {
+    surge = factor;
   }
 
   @Override

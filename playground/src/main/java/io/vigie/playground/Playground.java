@@ -261,6 +261,25 @@ final class Playground implements AutoCloseable {
   }
 
   /** `kubectl set image deployment/web web=IMAGE`. */
+  /** The users' traffic becomes {@code factor} times its usual rate (1 ends the surge). */
+  void surge(double factor) {
+    load.surge(factor);
+  }
+
+  /**
+   * The surge guard's provider: the users' request rate per simulated second from the data plane's
+   * statistics, whatever the analysis' backend (a Prometheus here runs in real time, and a guard's
+   * window of minutes would span the whole playground's life in it).
+   */
+  String surgeProvider() {
+    return "{web: {url: \"" + dataPlane.address() + "/stats?role=all&window=30\", jsonPointer: /rate, timeout: 5s}}";
+  }
+
+  /** Starts recording what the metrics backend shows, as `vigie simulate` replays it. */
+  SeriesRecorder record() {
+    return new SeriesRecorder(dataPlane, clock, settings.scrapeSeconds()).start();
+  }
+
   void release(String image) {
     // A patch, as kubectl sends: the operator writes the Deployment too (its paused flag), and an
     // update of a stale copy would be refused.

@@ -17,8 +17,13 @@ public final class PlaygroundMain {
       description = "Releases a new version of an app on an embedded cluster and shows Vigie watching it.")
   static final class DemoCommand implements Callable<Integer> {
     @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "good",
-        description = "good, bad-errors, bad-latency, metrics-outage or warm-up. Default: ${DEFAULT-VALUE}.")
+        description = "good, bad-errors, bad-latency, metrics-outage, warm-up, surge or bad-during-surge. Default: "
+            + "${DEFAULT-VALUE}.")
     String scenario;
+
+    @Option(names = "--record", paramLabel = "FILE", description = "Write what the metrics backend showed (the users' rate, "
+        + "the canary's error rate and p99) as a CSV that `vigie simulate` replays.")
+    Path record;
 
     @Option(names = "--judge", paramLabel = "JUDGE", description = "threshold (limits on error rate and p99), sequential "
         + "(errorRate of errors and slow requests against a baseline) or compare (Kayenta's judge against a baseline); the "
@@ -102,7 +107,7 @@ public final class PlaygroundMain {
       Path log = logFile != null ? logFile : Path.of(System.getProperty("java.io.tmpdir"), "vigie-demo.log");
       LogFile.routeAllLogsTo(log);
       var options = new Demo.Options(speed, Optional.ofNullable(kubeconfig), router.equals("gateway-api"), backend,
-          keep || kubeconfig != null, Optional.of(log), chosenJudge);
+          keep || kubeconfig != null, Optional.of(log), chosenJudge, Optional.ofNullable(record));
       // Ctrl-C: interrupt the demo and let it close the playground (the Prometheus process with it).
       Thread demo = Thread.currentThread();
       java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);

@@ -26,8 +26,18 @@ final class Release {
    * counters (Prometheus).
    */
   static String objects(String steps, String interval, boolean gatewayApi, MetricsBackend metrics, Judge judge) {
+    return objects(steps, interval, gatewayApi, metrics, judge, java.util.Optional.empty());
+  }
+
+  /**
+   * The same, with a surge guard reading this provider when present: the release holds while the
+   * users' traffic is above twice its rate before the release (docs/guards.md).
+   */
+  static String objects(String steps, String interval, boolean gatewayApi, MetricsBackend metrics, Judge judge,
+      java.util.Optional<String> surgeGuard) {
     String template = switch (judge) {
-      case THRESHOLD -> thresholdTemplate(interval, metrics);
+      // With a guard, a metrics gap should hold the steps, not end the analysis at its first empty answer.
+      case THRESHOLD -> thresholdTemplate(interval, metrics, surgeGuard.isPresent() ? "\n  inconclusiveLimit: 4" : "");
       case SEQUENTIAL -> sequentialTemplate(metrics);
       case COMPARE -> compareTemplate(metrics);
       case FLAGGER_TUTORIAL -> flaggerTutorialTemplate(metrics);
@@ -41,7 +51,7 @@ final class Release {
         spec:
           targetRef: {kind: Deployment, name: web}
           service: {name: web, port: 80}
-          progressDeadlineSeconds: 300%2$s
+          progressDeadlineSeconds: 300%2$s%4$s
           analysis:
             templates: [{name: app-health}]
           strategy:
@@ -50,7 +60,8 @@ final class Release {
         %1$s
         """.formatted(judge.steps(steps).indent(8).stripTrailing(),
             gatewayApi ? "\n  trafficRouting: {gatewayAPI: {httpRoute: web}}" : "",
-            judge.baseline ? "\n      baseline: {enabled: true}" : "");
+            judge.baseline ? "\n      baseline: {enabled: true}" : "",
+            surgeGuard.map(p -> "\n  guards:\n    surge: {provider: " + p + ", factor: 2, window: 2m, interval: 15s}").orElse(""));
   }
 
   /**
@@ -140,12 +151,12 @@ final class Release {
     return template(items.toString());
   }
 
-  private static String thresholdTemplate(String interval, MetricsBackend metrics) {
+  private static String thresholdTemplate(String interval, MetricsBackend metrics, String limits) {
     return template("""
         - name: error-rate
           initialDelay: %1$s
           interval: %1$s
-          failureLimit: 1
+          failureLimit: 1%4$s
           minRequests: 20
           thresholdRange: {max: 0.05}
           unit: ratio
@@ -153,11 +164,11 @@ final class Release {
         - name: latency-p99
           initialDelay: %1$s
           interval: %1$s
-          failureLimit: 1
+          failureLimit: 1%4$s
           minRequests: 20
           thresholdRange: {max: 0.3}
           unit: seconds
           provider: %3$s
-        """.formatted(interval, metrics.errorRateProvider(), metrics.latencyProvider()));
+        """.formatted(interval, metrics.errorRateProvider(), metrics.latencyProvider(), limits));
   }
 }

@@ -25,19 +25,30 @@ final class RoleStatistics {
     exported.get(role).add(response);
   }
 
-  /** Error rate, p99 latency and request count of one role over the {@code window} seconds before {@code until}, as JSON. */
-  String json(DataPlane.Role role, long window, long until) {
-    Map<Long, SecondOfRequests> ofRole = seconds.get(role);
-    SecondOfRequests sum = new SecondOfRequests();
-    for (long s = until - window; s < until; s++) {
-      SecondOfRequests one = ofRole.get(s);
-      if (one != null) {
-        sum.merge(one);
-      }
-    }
-    return "{\"requests\": " + sum.requests + ", \"errors\": " + sum.errors + ", \"errorRate\": "
+  /**
+   * Error rate, p99 latency, request count and rate (requests per second) of these roles over the
+   * {@code window} seconds before {@code until}, as JSON.
+   */
+  String json(java.util.Set<DataPlane.Role> roles, long window, long until) {
+    SecondOfRequests sum = over(roles, window, until);
+    return "{\"requests\": " + sum.requests + ", \"rate\": " + ((double) sum.requests / window) + ", \"errors\": " + sum.errors + ", \"errorRate\": "
         + (sum.requests == 0 ? "null" : Double.toString((double) sum.errors / sum.requests)) + ", \"p99\": "
         + (sum.requests == 0 ? "null" : Double.toString(sum.quantile(0.99))) + "}";
+  }
+
+  /** The requests of these roles served in the {@code window} seconds before {@code until}. */
+  SecondOfRequests over(java.util.Set<DataPlane.Role> roles, long window, long until) {
+    SecondOfRequests sum = new SecondOfRequests();
+    for (DataPlane.Role role : roles) {
+      Map<Long, SecondOfRequests> ofRole = seconds.get(role);
+      for (long s = until - window; s < until; s++) {
+        SecondOfRequests one = ofRole.get(s);
+        if (one != null) {
+          sum.merge(one);
+        }
+      }
+    }
+    return sum;
   }
 
   /**

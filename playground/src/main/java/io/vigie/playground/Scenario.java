@@ -9,6 +9,11 @@ enum Scenario {
   BAD_LATENCY("bad-latency", "ghcr.io/example/web:v2-slow", RolloutPhase.RolledBack, "v2 takes 400 ms longer per request"),
   METRICS_OUTAGE("metrics-outage", "ghcr.io/example/web:v2", RolloutPhase.Paused,
       "a healthy v2, but the metrics backend goes down mid-canary: no data is never a pass"),
+  SURGE("surge", "ghcr.io/example/web:v2", RolloutPhase.Healthy,
+      "a healthy v2, guarded against surges; the users' traffic triples mid-release for 3 minutes: held, then promoted"),
+  BAD_DURING_SURGE("bad-during-surge", "ghcr.io/example/web:v2-errors", RolloutPhase.RolledBack,
+      "v2 answers 20% of requests with 503; the users' traffic triples as it is released and the metrics go dark for a "
+          + "minute: held, then rolled back as soon as the data shows the errors"),
   WARM_UP("warm-up", "ghcr.io/example/web:v2", RolloutPhase.Healthy,
       "a healthy v2 on an app whose new pods, of any version, are 150 ms slower for their first minute: judged against "
           + "a baseline of equally new v1 pods, nothing to roll back");
@@ -25,6 +30,11 @@ enum Scenario {
     this.story = story;
   }
 
+  /** The scenario's Rollout has a surge guard (spec.guards.surge). */
+  boolean surgeGuard() {
+    return this == SURGE || this == BAD_DURING_SURGE;
+  }
+
   /** The judge the scenario shows when none is asked for: warm-up is about the baseline's judges. */
   Judge defaultJudge(boolean prometheus) {
     return this == WARM_UP && prometheus ? Judge.SEQUENTIAL : Judge.THRESHOLD;
@@ -36,6 +46,7 @@ enum Scenario {
         return s;
       }
     }
-    throw new IllegalArgumentException("no scenario '" + word + "': use good, bad-errors, bad-latency, metrics-outage or warm-up");
+    throw new IllegalArgumentException("no scenario '" + word + "': use good, bad-errors, bad-latency, metrics-outage, "
+        + "warm-up, surge or bad-during-surge");
   }
 }

@@ -47,6 +47,15 @@ class DemoScenariosTest {
           .contains("event Warning AnalysisError").doesNotContain("Promoted");
       case WARM_UP -> assertThat(text).contains("judge: sequential (against a baseline: web-baseline, new pods of v1")
           .contains("event Normal Promoted").doesNotContain("RolloutAborted");
+      case SURGE -> {
+        // Held while the traffic surges, no step passes during the hold, then promoted with no rollback.
+        assertThat(text).contains("! the users' traffic triples").containsPattern("event Warning Held: held at step [23]/4: traffic surge: ")
+            .contains("event Normal Promoted").doesNotContain("RolloutAborted");
+        String during = text.substring(text.indexOf("traffic surge: "), text.indexOf("! the users' traffic is back to normal"));
+        assertThat(during).doesNotContain("StepCompleted");
+      }
+      case BAD_DURING_SURGE -> assertThat(text).contains("! the users' traffic triples").contains("! the metrics go dark")
+          .contains("event Warning Held").contains("event Warning RolloutAborted").doesNotContain("Promoted");
     }
   }
 
