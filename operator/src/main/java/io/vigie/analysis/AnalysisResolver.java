@@ -110,6 +110,13 @@ public final class AnalysisResolver {
     if (spec.getSurge() != null) {
       SurgeGuard guard = spec.getSurge();
       factor = guard.factor();
+      // The schema bounds these; an API server that stores objects without it must not make a guard
+      // that holds forever (a factor below 1) or never (an unbounded one).
+      if (!(factor >= 1.1 && factor <= 100)) {
+        context.problems().add("spec.guards.surge: factor is " + MeasurementJudge.number(factor) + ": use 1.1 to 100");
+      }
+      MetricValidation.duration("spec.guards.surge", "window", guard.window(), java.time.Duration.ofMinutes(1),
+          java.time.Duration.ofHours(24), context.problems());
       Metric traffic = new Metric();
       traffic.setName(GuardRuns.TRAFFIC);
       traffic.setProvider(guard.getProvider());

@@ -263,7 +263,7 @@ final class MetricValidation {
     }
   }
 
-  private static void duration(String where, String field, String value, Duration min, Duration max, List<String> problems) {
+  static void duration(String where, String field, String value, Duration min, Duration max, List<String> problems) {
     if (value == null) {
       return;
     }

@@ -251,6 +251,8 @@ class AnalysisResolverTest {
     io.vigie.api.v1alpha1.SurgeGuard surge = new io.vigie.api.v1alpha1.SurgeGuard();
     surge.setProvider(Metrics.prometheus("x", "sum(rate(requests_total[1m]))").getProvider());
     surge.getProvider().getPrometheus().setAddress(null);
+    surge.setFactor(0.5);
+    surge.setWindow("10s");
     guards.setSurge(surge);
     RolloutAnalysis stable = new RolloutAnalysis();
     Metric compared = Metrics.prometheus("errors", "sum(x{role=\"{{side}}\"})");
@@ -263,6 +265,8 @@ class AnalysisResolverTest {
     spec.setGuards(guards);
 
     assertThat(resolve(spec, Map.of(), Map.of()).problems()).containsExactly(
+        "spec.guards.surge: factor is 0.5: use 1.1 to 100",
+        "spec.guards.surge: window '10s' is below the minimum 1m",
         "spec.guards.surge metric traffic: no Prometheus address: set provider.prometheus.address or run the operator with "
             + "--prometheus-address",
         "spec.guards.stable metric errors: a guard judges the stable side alone, every measurement: give it thresholdRange, "
