@@ -74,6 +74,10 @@ final class Bench implements Callable<Integer> {
       + "Default: 50, 1 with --quick.")
   Integer good;
 
+  @Option(names = "--bad", paramLabel = "WHICH", defaultValue = "all", description = "Bad releases to run: all, obvious "
+      + "(v2-errors, v2-slow) or none. Default: ${DEFAULT-VALUE}.")
+  String bad;
+
   private MetricsBackend.Choice metricsChoice;
   private Judge judge = Judge.THRESHOLD;
   private int goodPerKind;
@@ -106,6 +110,10 @@ final class Bench implements Callable<Integer> {
     if (web && (judges.contains(Judge.SEQUENTIAL) || judges.contains(Judge.COMPARE))) {
       System.err.println("vigie bench: the sequential and compare judges read counters and series from Prometheus: install it "
           + "(the test script does) or use --judge threshold");
+      return 3;
+    }
+    if (!List.of("all", "obvious", "none").contains(bad)) {
+      System.err.println("vigie bench: no --bad '" + bad + "': use all, obvious or none");
       return 3;
     }
     goodPerKind = good != null ? good : quick ? 1 : GOOD_RELEASES_PER_KIND;
@@ -153,7 +161,7 @@ final class Bench implements Callable<Integer> {
       throws Exception {
     // The threshold judge's lines keep their names; the others say which judge they measure.
     String by = judge == Judge.THRESHOLD ? "" : ",judge=" + judge.word();
-    for (BadRelease release : BadRelease.ALL) {
+    for (BadRelease release : BadRelease.ALL.stream().filter(r -> bad.equals("all") || bad.equals("obvious") && r.obvious()).toList()) {
       List<Double> rolling = new ArrayList<>();
       List<Double> vigie = new ArrayList<>();
       List<Double> toRollback = new ArrayList<>();
@@ -188,8 +196,8 @@ final class Bench implements Callable<Integer> {
       }
       out.println("caught{release=" + release.tag() + by + "}: " + caught + " of " + n);
     }
-    if (judge.peer()) {
-      return; // the peers' policies are measured on the bad releases only
+    if (judge.peer() || goodPerKind == 0) {
+      return; // the peers' policies are measured on the bad releases only; --good 0 asks for none
     }
     int goodTotal = 0;
     int falseTotal = 0;
