@@ -76,19 +76,19 @@ final class SimulateCommand implements Callable<Integer> {
     if (recordings.isEmpty()) {
       throw new CliError(CliError.USAGE, "the recordings hold no sample");
     }
-    Objects objects = read(files);
+    Manifests manifests = read(files);
     if (replicas < 1) {
       throw new CliError(CliError.USAGE, "--replicas is at least 1");
     }
     Instant start = releaseAt == null ? recordings.first() : instant(releaseAt);
     Replay.Result result;
     try {
-      result = Replay.run(new Replay.Input(objects.rollout(), objects.templates(), objects.clusterTemplates(), recordings,
+      result = Replay.run(new Replay.Input(manifests.rollout(), manifests.templates(), manifests.clusterTemplates(), recordings,
           replicas, start, recordings.last()));
     } catch (IllegalArgumentException e) {
       throw new CliError(CliError.USAGE, e.getMessage());
     }
-    out.println("Rollout " + objects.rollout().getMetadata().getName() + " replayed from " + start + " to " + recordings.last()
+    out.println("Rollout " + manifests.rollout().getMetadata().getName() + " replayed from " + start + " to " + recordings.last()
         + " on " + String.join(", ", recordings.names()));
     result.lines().forEach(out::println);
     out.flush();
@@ -99,10 +99,10 @@ final class SimulateCommand implements Callable<Integer> {
     };
   }
 
-  private record Objects(Rollout rollout, Map<String, AnalysisTemplateSpec> templates,
+  private record Manifests(Rollout rollout, Map<String, AnalysisTemplateSpec> templates,
       Map<String, AnalysisTemplateSpec> clusterTemplates) {}
 
-  private static Objects read(List<Path> files) {
+  private static Manifests read(List<Path> files) {
     KubernetesSerialization serialization = new KubernetesSerialization();
     List<Rollout> rollouts = new ArrayList<>();
     Map<String, AnalysisTemplateSpec> templates = new HashMap<>();
@@ -150,7 +150,7 @@ final class SimulateCommand implements Callable<Integer> {
       throw new CliError(CliError.USAGE, "Rollout " + rollout.getMetadata().getName() + " does not fit its schema"
           + (rollout.getSpec() == null ? "" : " at " + rollout.getSpec().getSchemaProblem()));
     }
-    return new Objects(rollout, templates, clusterTemplates);
+    return new Manifests(rollout, templates, clusterTemplates);
   }
 
   private static Instant instant(String text) {
