@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.vigie.api.v1alpha1.AnalysisArg;
 import io.vigie.api.v1alpha1.AnalysisTemplateSpec;
-import io.vigie.api.v1alpha1.Guards;
-import io.vigie.api.v1alpha1.SurgeGuard;
-import io.vigie.api.v1alpha1.ThresholdRange;
 import io.vigie.api.v1alpha1.CanaryStep;
 import io.vigie.api.v1alpha1.Limits;
 import io.vigie.api.v1alpha1.Metric;
@@ -90,64 +87,14 @@ public final class AnalysisResolver {
       }
     }
     int total = background.map(r -> r.metrics().size()).orElse(0) + steps.values().stream().mapToInt(r -> r.metrics().size()).sum();
-    ResolvedAnalysis.Guards guards = spec.getGuards() == null ? ResolvedAnalysis.Guards.NONE : guards(spec.getGuards(), context);
+    ResolvedAnalysis.Guards guards = spec.getGuards() == null ? ResolvedAnalysis.Guards.NONE
+        : GuardsResolution.of(spec.getGuards(), context::run, context.problems());
     total += guards.surge().map(r -> r.metrics().size()).orElse(0) + guards.stable().map(r -> r.metrics().size()).orElse(0);
     if (total > Limits.METRICS_PER_ROLLOUT) {
       context.problems().add("the analyses of this Rollout run " + total + " metrics: at most " + Limits.METRICS_PER_ROLLOUT
           + ", all analyses together");
     }
     return new Resolution(new ResolvedAnalysis(background, Map.copyOf(steps), guards), List.copyOf(context.problems()));
-  }
-
-  /**
-   * The surge guard as two metrics of one provider: the rate before the release (its mean over the
-   * window, read once at the canary's start) and the rate now; the stable guard's metrics with
-   * {{side}} filled with stable. Both are resolved like an analysis (templates, args, checks).
-   */
-  private static ResolvedAnalysis.Guards guards(Guards spec, Context context) {
-    Optional<ResolvedAnalysis.Run> surge = Optional.empty();
-    double factor = 0;
-    if (spec.getSurge() != null) {
-      SurgeGuard guard = spec.getSurge();
-      factor = guard.factor();
-      // The schema bounds these; an API server that stores objects without it must not make a guard
-      // that holds forever (a factor below 1) or never (an unbounded one).
-      if (!(factor >= 1.1 && factor <= 100)) {
-        context.problems().add("spec.guards.surge: factor is " + MeasurementJudge.number(factor) + ": use 1.1 to 100");
-      }
-      MetricValidation.duration("spec.guards.surge", "window", guard.window(), java.time.Duration.ofMinutes(1),
-          java.time.Duration.ofHours(24), context.problems());
-      Metric traffic = new Metric();
-      traffic.setName(GuardRuns.TRAFFIC);
-      traffic.setProvider(guard.getProvider());
-      traffic.setInterval(guard.interval());
-      // The guard judges the rate against factor times the rate before; this rule only says a rate is a rate.
-      ThresholdRange aRate = new ThresholdRange();
-      aRate.setMin(0.0);
-      traffic.setThresholdRange(aRate);
-      RolloutAnalysis analysis = new RolloutAnalysis();
-      analysis.setMetrics(List.of(traffic));
-      ResolvedAnalysis.Run run = context.run("spec.guards.surge", analysis);
-      if (!run.metrics().isEmpty()) {
-        Metric now = run.metrics().get(0);
-        surge = Optional.of(new ResolvedAnalysis.Run(List.of(GuardRuns.before(now, guard.window()), now),
-            OnMetricsError.Pause, Map.of(), run.adminMetrics(), run.scoreThresholds()));
-      }
-    }
-    Optional<ResolvedAnalysis.Run> stable = Optional.empty();
-    if (spec.getStable() != null) {
-      ResolvedAnalysis.Run run = context.run("spec.guards.stable", spec.getStable());
-      for (Metric metric : run.metrics()) {
-        if (metric.getErrorRate() != null || metric.getCompare() != null || metric.dryRun()) {
-          context.problems().add("spec.guards.stable metric " + metric.getName() + ": a guard judges the stable side alone, "
-              + "every measurement: give it thresholdRange, successCondition or failureCondition (no errorRate, compare or "
-              + "dryRun)");
-        }
-      }
-      stable = Optional.of(new ResolvedAnalysis.Run(run.metrics().stream().map(GuardRuns::onStableSide).toList(),
-          OnMetricsError.Pause, run.conditionArgs(), run.adminMetrics(), run.scoreThresholds()));
-    }
-    return new ResolvedAnalysis.Guards(surge, factor, stable);
   }
 
   private record Context(Map<String, String> builtins, Function<TemplateRef, Optional<AnalysisTemplateSpec>> templates,
