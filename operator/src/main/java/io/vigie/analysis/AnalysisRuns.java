@@ -30,6 +30,21 @@ public final class AnalysisRuns {
     return run.startsWith("step-") ? Integer.parseInt(run.substring(5)) - 1 : -1;
   }
 
+  /**
+   * The runs whose measurements can still decide something, while a canary runs (Progressing or
+   * Paused): the background one, the current step's and the guards'.
+   */
+  public static List<AnalysisRunStatus> measured(io.vigie.api.v1alpha1.RolloutStatus status) {
+    boolean running = status.getPhase() == io.vigie.api.v1alpha1.RolloutPhase.Progressing
+        || status.getPhase() == io.vigie.api.v1alpha1.RolloutPhase.Paused;
+    if (status.getCanaryRevision() == null || !running || status.getAnalysis() == null) {
+      return List.of();
+    }
+    String step = status.getCurrentStepIndex() == null ? "" : stepRun(status.getCurrentStepIndex());
+    return status.getAnalysis().stream()
+        .filter(r -> BACKGROUND.equals(r.getName()) || step.equals(r.getName()) || GuardRuns.isGuard(r.getName())).toList();
+  }
+
   /** A metric to measure now. */
   public record Due(String run, Metric metric) {}
 

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vigie.analysis.AnalysisResolver;
 import io.vigie.analysis.AnalysisRuns;
 import io.vigie.analysis.BuiltinArgs;
-import io.vigie.analysis.GuardRuns;
 import io.vigie.analysis.RawMeasurement;
 import io.vigie.analysis.ResolvedAnalysis;
 import io.vigie.analysis.SidePlaceholder;
@@ -18,7 +17,6 @@ import io.vigie.api.v1alpha1.AnalysisTemplateSpec;
 import io.vigie.api.v1alpha1.CanaryStep;
 import io.vigie.api.v1alpha1.ClusterAnalysisTemplate;
 import io.vigie.api.v1alpha1.Rollout;
-import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.api.v1alpha1.RolloutSpec;
 import io.vigie.api.v1alpha1.RolloutStatus;
 import io.vigie.api.v1alpha1.TemplateRef;
@@ -70,15 +68,10 @@ final class AnalysisObserver {
     if (!problems.isEmpty() || status.getCanaryRevision() == null) {
       return new Observation.Analysis(resolution.analysis(), List.copyOf(problems), List.of());
     }
-    boolean running = status.getPhase() == RolloutPhase.Progressing || status.getPhase() == RolloutPhase.Paused;
-    if (!running) {
+    List<AnalysisRunStatus> live = AnalysisRuns.measured(status);
+    if (live.isEmpty()) {
       return new Observation.Analysis(resolution.analysis(), List.of(), List.of());
     }
-    // Only the analyses that can still decide something: the background one and the current step's.
-    String currentStep = status.getCurrentStepIndex() == null ? "" : AnalysisRuns.stepRun(status.getCurrentStepIndex());
-    List<AnalysisRunStatus> live = (status.getAnalysis() == null ? List.<AnalysisRunStatus>of() : status.getAnalysis())
-        .stream().filter(r -> AnalysisRuns.BACKGROUND.equals(r.getName()) || currentStep.equals(r.getName())
-            || GuardRuns.isGuard(r.getName())).toList();
     Map<String, String> started = new HashMap<>();
     live.forEach(r -> started.put(r.getName(), r.getStartedAt()));
     boolean baseline = rollout.getSpec().getStrategy() != null && rollout.getSpec().getStrategy().getCanary() != null

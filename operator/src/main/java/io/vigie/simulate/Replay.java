@@ -3,11 +3,9 @@ package io.vigie.simulate;
 import io.vigie.analysis.AnalysisResolver;
 import io.vigie.analysis.AnalysisRuns;
 import io.vigie.analysis.BuiltinArgs;
-import io.vigie.analysis.GuardRuns;
 import io.vigie.analysis.RawMeasurement;
 import io.vigie.analysis.ResolvedAnalysis;
 import io.vigie.analysis.SidePlaceholder;
-import io.vigie.api.v1alpha1.AnalysisRunStatus;
 import io.vigie.api.v1alpha1.AnalysisTemplateSpec;
 import io.vigie.api.v1alpha1.Durations;
 import io.vigie.api.v1alpha1.MeasurementStatus;
@@ -111,7 +109,7 @@ public final class Replay {
     String state = "";
     for (Instant now = input.releaseAt(); !now.isAfter(input.until()); now = now.plusSeconds(1)) {
       List<RawMeasurement> measurements = new ArrayList<>();
-      for (AnalysisRuns.Due due : AnalysisRuns.due(live(status), resolved, now)) {
+      for (AnalysisRuns.Due due : AnalysisRuns.due(AnalysisRuns.measured(status), resolved, now)) {
         measurements.add(recorded.measure(due.run(), due.metric(), now));
       }
       Decision decision = decide(namespace, spec, status, cluster,
@@ -145,18 +143,6 @@ public final class Replay {
     decision.actions().forEach(cluster::apply);
     cluster.controllersTick();
     return decision;
-  }
-
-  /** The runs whose measurements can still decide something, as the operator measures them. */
-  private static List<AnalysisRunStatus> live(RolloutStatus status) {
-    if (status.getCanaryRevision() == null
-        || (status.getPhase() != RolloutPhase.Progressing && status.getPhase() != RolloutPhase.Paused)) {
-      return List.of();
-    }
-    String step = status.getCurrentStepIndex() == null ? "" : AnalysisRuns.stepRun(status.getCurrentStepIndex());
-    return (status.getAnalysis() == null ? List.<AnalysisRunStatus>of() : status.getAnalysis()).stream()
-        .filter(r -> AnalysisRuns.BACKGROUND.equals(r.getName()) || step.equals(r.getName()) || GuardRuns.isGuard(r.getName()))
-        .toList();
   }
 
   /** The measurement as the decision judged it: its value, phase and why. */
