@@ -3,13 +3,11 @@ package io.vigie.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * The committed incident (examples/incidents: a bad release during a surge with a metrics gap,
@@ -26,11 +24,9 @@ class IncidentReplayTest {
     String releaseAt = note.substring(note.lastIndexOf(' ') + 1);
     assertThat(Files.readString(INCIDENT.resolve("rollout.yaml"))).as("the example's comment gives the same command")
         .contains("--release-at " + releaseAt);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = VigieCommand.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
+    CommandLineRun cli = new CommandLineRun();
+    StringWriter out = cli.out;
+    StringWriter err = cli.err;
 
     int exit = cli.execute("simulate", "-f", INCIDENT.resolve("rollout.yaml").toString(), "--metrics", recording.toString(),
         "--replicas", "4", "--release-at", releaseAt);
