@@ -41,7 +41,7 @@ public final class AnalysisResolver {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Every built-in arg, known or not yet (the stable revision before adoption). */
   public static final Set<String> BUILTINS = Set.of("namespace", "rollout", "service", "stable-service", "canary-service",
-      "deployment", "canary-deployment", "stable-revision", "canary-revision", "stable-pod-template-hash");
+      "deployment", "canary-deployment", "stable-revision", "canary-revision", "stable-pod-template-hash", "preview-service");
 
   private AnalysisResolver() {}
 
@@ -86,7 +86,16 @@ public final class AnalysisResolver {
         steps.put(i, context.run("spec.strategy.canary.steps[" + i + "].analysis", step.getAnalysis()));
       }
     }
-    int total = background.map(r -> r.metrics().size()).orElse(0) + steps.values().stream().mapToInt(r -> r.metrics().size()).sum();
+    ResolvedAnalysis.BlueGreen blueGreen = ResolvedAnalysis.BlueGreen.NONE;
+    var bg = spec.getStrategy() == null ? null : spec.getStrategy().getBlueGreen();
+    if (bg != null) {
+      blueGreen = new ResolvedAnalysis.BlueGreen(
+          Optional.ofNullable(bg.getPrePromotionAnalysis()).map(a -> context.run("spec.strategy.blueGreen.prePromotionAnalysis", a)),
+          Optional.ofNullable(bg.getPostPromotionAnalysis()).map(a -> context.run("spec.strategy.blueGreen.postPromotionAnalysis", a)));
+    }
+    int total = background.map(r -> r.metrics().size()).orElse(0) + steps.values().stream().mapToInt(r -> r.metrics().size()).sum()
+        + blueGreen.prePromotion().map(r -> r.metrics().size()).orElse(0)
+        + blueGreen.postPromotion().map(r -> r.metrics().size()).orElse(0);
     ResolvedAnalysis.Guards guards = spec.getGuards() == null ? ResolvedAnalysis.Guards.NONE
         : GuardsResolution.of(spec.getGuards(), context::run, context.problems());
     total += guards.surge().map(r -> r.metrics().size()).orElse(0) + guards.stable().map(r -> r.metrics().size()).orElse(0);
@@ -94,7 +103,7 @@ public final class AnalysisResolver {
       context.problems().add("the analyses of this Rollout run " + total + " metrics: at most " + Limits.METRICS_PER_ROLLOUT
           + ", all analyses together");
     }
-    return new Resolution(new ResolvedAnalysis(background, Map.copyOf(steps), guards), List.copyOf(context.problems()));
+    return new Resolution(new ResolvedAnalysis(background, Map.copyOf(steps), guards, blueGreen), List.copyOf(context.problems()));
   }
 
   private record Context(Map<String, String> builtins, Function<TemplateRef, Optional<AnalysisTemplateSpec>> templates,

@@ -18,6 +18,10 @@ import java.util.Optional;
  */
 public final class AnalysisRuns {
   public static final String BACKGROUND = "background";
+  /** A blue-green release's analysis of the preview, before the switch (stage 1). */
+  public static final String PRE_PROMOTION = "pre-promotion";
+  /** A blue-green release's analysis of live traffic, after the switch (stage 2). */
+  public static final String POST_PROMOTION = "post-promotion";
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
 
   private AnalysisRuns() {}
@@ -32,7 +36,8 @@ public final class AnalysisRuns {
 
   /**
    * The runs whose measurements can still decide something, while a canary runs (Progressing or
-   * Paused): the background one, the current step's and the guards'.
+   * Paused): the background one, the current step's and the guards'; in a blue-green release, the
+   * analysis of its stage.
    */
   public static List<AnalysisRunStatus> measured(io.vigie.api.v1alpha1.RolloutStatus status) {
     boolean running = status.getPhase() == io.vigie.api.v1alpha1.RolloutPhase.Progressing
@@ -41,8 +46,11 @@ public final class AnalysisRuns {
       return List.of();
     }
     String step = status.getCurrentStepIndex() == null ? "" : stepRun(status.getCurrentStepIndex());
+    String stage = status.getCurrentStepIndex() == null ? "" : status.getCurrentStepIndex() == 0 ? PRE_PROMOTION
+        : status.getCurrentStepIndex() == 1 ? POST_PROMOTION : "";
     return status.getAnalysis().stream()
-        .filter(r -> BACKGROUND.equals(r.getName()) || step.equals(r.getName()) || GuardRuns.isGuard(r.getName())).toList();
+        .filter(r -> BACKGROUND.equals(r.getName()) || step.equals(r.getName()) || stage.equals(r.getName())
+            || GuardRuns.isGuard(r.getName())).toList();
   }
 
   /** A metric to measure now. */

@@ -22,6 +22,10 @@ public final class BuiltinArgs {
       args.put("service", spec.getService().getName());
       args.put("stable-service", Names.stableService(spec.getService().getName()));
       args.put("canary-service", Names.canaryService(spec.getService().getName()));
+      var blueGreen = spec.getStrategy() == null ? null : spec.getStrategy().getBlueGreen();
+      args.put("preview-service", blueGreen != null && blueGreen.getPreviewService() != null
+          && blueGreen.getPreviewService().getName() != null ? blueGreen.getPreviewService().getName()
+          : Names.previewService(spec.getService().getName()));
     }
     if (spec.getTargetRef() != null && spec.getTargetRef().getName() != null) {
       args.put("deployment", spec.getTargetRef().getName());

@@ -12,11 +12,24 @@ import java.util.Optional;
  *
  * @param background the analysis that runs for the whole canary, if any
  * @param steps the analysis of each analysis step, by step index
+ * @param blueGreen a blue-green release's analyses, before and after the switch
  */
-public record ResolvedAnalysis(Optional<Run> background, Map<Integer, Run> steps, Guards guards) {
+public record ResolvedAnalysis(Optional<Run> background, Map<Integer, Run> steps, Guards guards, BlueGreen blueGreen) {
 
   public ResolvedAnalysis(Optional<Run> background, Map<Integer, Run> steps) {
     this(background, steps, Guards.NONE);
+  }
+
+  public ResolvedAnalysis(Optional<Run> background, Map<Integer, Run> steps, Guards guards) {
+    this(background, steps, guards, BlueGreen.NONE);
+  }
+
+  /**
+   * @param prePromotion judged on the preview, before the switch ({@link AnalysisRuns#PRE_PROMOTION})
+   * @param postPromotion judged on live traffic after the switch ({@link AnalysisRuns#POST_PROMOTION})
+   */
+  public record BlueGreen(Optional<Run> prePromotion, Optional<Run> postPromotion) {
+    public static final BlueGreen NONE = new BlueGreen(Optional.empty(), Optional.empty());
   }
 
   /**
@@ -73,6 +86,12 @@ public record ResolvedAnalysis(Optional<Run> background, Map<Integer, Run> steps
     }
     if (GuardRuns.STABLE.equals(name)) {
       return guards.stable();
+    }
+    if (AnalysisRuns.PRE_PROMOTION.equals(name)) {
+      return blueGreen.prePromotion();
+    }
+    if (AnalysisRuns.POST_PROMOTION.equals(name)) {
+      return blueGreen.postPromotion();
     }
     return Optional.ofNullable(steps.get(AnalysisRuns.stepIndex(name)));
   }

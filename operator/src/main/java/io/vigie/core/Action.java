@@ -44,6 +44,19 @@ public sealed interface Action {
    */
   record PointStableService(String podTemplateHash) implements Action {}
 
+  /**
+   * Pins the user's Service (the active one of a blue-green release without a traffic router) to one
+   * side, or unpins it ({@link io.vigie.domain.ActivePin#NONE}): the switch, and the switch back,
+   * are each this one write.
+   */
+  record PointActiveService(io.vigie.domain.ActivePin pin) implements Action {}
+
+  /**
+   * Makes the preview Service of a blue-green release select the green pods: the Vigie-owned
+   * {@code <service>-preview}, or the user's spec.strategy.blueGreen.previewService.
+   */
+  record EnsurePreviewService() implements Action {}
+
   /** Makes the Vigie-owned canary Service select the canary pods. */
   record EnsureCanaryService() implements Action {}
 

@@ -59,7 +59,7 @@ final class Adoption {
     d.s.setStableRevision(target.revision());
     d.s.setStablePodTemplateHash(hash);
     d.s.setCanaryWeight(0);
-    d.s.setStepsHash(StepsHash.of(in.steps()));
+    d.s.setStepsHash(in.stepsHash());
     d.conclude(Outcome.healthy("revision " + target.revision() + " serves all traffic"));
     d.normal(EventReason.Adopted, "adopted Deployment " + in.targetName() + " at revision " + target.revision()
         + " (" + target.images() + ")");

@@ -48,10 +48,24 @@ final class CanaryTraffic {
     d.s.setCanaryWeight(weight);
   }
 
+  /** Every request to stable: through the route, or (blue-green without a router) the active Service's pin. */
   void routeAllToStable() {
+    d.plan.activeToStable();
     if (in.routed()) {
       d.plan.route(0, Optional.empty());
       d.s.setCanaryWeight(0);
+    } else if (in.blueGreen()) {
+      d.s.setCanaryWeight(0);
+    }
+  }
+
+  /** Every request to the canary (blue-green's green): the route's whole weight, or the active Service's pin. */
+  void routeAllToCanary() {
+    if (in.routed()) {
+      route(100, Optional.empty());
+    } else {
+      d.plan.activeTo(io.vigie.domain.ActivePin.GREEN);
+      d.s.setCanaryWeight(100);
     }
   }
 

@@ -71,6 +71,9 @@ final class Controls {
     }
     var s = d.s;
     s.setUserPaused(null);
+    if (in.blueGreen()) {
+      return BlueGreenStrategy.promote(in, d);
+    }
     Optional<String> restarted = gate.restartStuckBackground();
     if (restarted.isPresent() && !control.full()) {
       return "background analysis restarted after: " + restarted.get();
@@ -115,7 +118,7 @@ final class Controls {
     s.setStepStartedAt(Timestamps.format(d.now()));
     s.setDesiredWeight(0);
     s.setPhase(RolloutPhase.Progressing);
-    return "retrying revision " + s.getCanaryRevision() + " from step 1/" + in.steps().size();
+    return "retrying revision " + s.getCanaryRevision() + " from step 1/" + in.stepCount();
   }
 
   private String pause() {

@@ -86,7 +86,7 @@ final class DecisionDraft {
 
   /** Records that a person cut step {@code index} short, for the audit trail (history, Events, the CLI). */
   void skipped(int index) {
-    if (index >= in.steps().size()) {
+    if (index >= in.stepCount()) {
       return;
     }
     List<Integer> skipped = new ArrayList<>(s.getSkippedSteps() == null ? List.of() : s.getSkippedSteps());
@@ -99,7 +99,7 @@ final class DecisionDraft {
   /** "passed all 4 steps", or which steps a person skipped. */
   String stepsVerdict() {
     List<Integer> skipped = s.getSkippedSteps() == null ? List.of() : s.getSkippedSteps();
-    int total = in.steps().size();
+    int total = in.stepCount();
     if (skipped.isEmpty()) {
       return "passed all " + total + " steps";
     }

@@ -45,7 +45,26 @@ record DecisionInputs(String namespace, RolloutSpec spec, Observation obs, Strin
 
   /** "2/5": step {@code index} (from 0) of the steps, as people count them. */
   String stepDisplay(int index) {
-    return Math.min(index + 1, steps().size()) + "/" + steps().size();
+    return Math.min(index + 1, stepCount()) + "/" + stepCount();
+  }
+
+  /** The steps a release passes: the canary's, or a blue-green release's two stages (preview, then live). */
+  int stepCount() {
+    return blueGreen() ? BlueGreenStrategy.STAGES : steps().size();
+  }
+
+  /** The Rollout releases blue-green (spec.strategy.blueGreen). */
+  boolean blueGreen() {
+    return spec != null && spec.getStrategy() != null && spec.getStrategy().usesBlueGreen();
+  }
+
+  io.vigie.api.v1alpha1.BlueGreenStrategy blueGreenSpec() {
+    return spec.getStrategy().getBlueGreen();
+  }
+
+  /** What the step position refers to: the canary steps, or the blue-green stages. A change restarts the release. */
+  String stepsHash() {
+    return blueGreen() ? "blue-green" : StepsHash.of(steps());
   }
 
   /** The canary's traffic goes through a router (else: the share of ready pods behind one Service). */

@@ -25,6 +25,8 @@ public enum EventReason {
   StatusRebuilt,
   StepCompleted,
   StepsChanged,
+  /** Blue-green: the active Service (or the route) moved to green. */
+  Switched,
   Valid;
 
   /** The Event of an analysis run that ended in this phase. */

@@ -19,7 +19,8 @@ import java.util.Optional;
  * @param baseline the Vigie-owned baseline Deployment, empty when it does not exist
  * @param control a manual control accepted from an annotation and not yet cleared
  * @param conflicts objects that hold a name Vigie needs (the canary Deployment, the stable and
- *     canary Services) but that this Rollout does not own, e.g. "Service shop/web-stable"
+ *     canary Services) but that this Rollout does not own, e.g. "Service shop/web-stable", and
+ *     objects the spec names that are missing (a blue-green previewService)
  * @param analysis the Rollout's analyses resolved, and the measurements just taken
  * @param route what the traffic router reads back from the route, when the Rollout has one
  * @param stableServiceHash the pod-template-hash the Rollout's own stable Service selects, if it
@@ -85,8 +86,20 @@ public record Observation(
     public enum Manager { NONE, THIS, OTHER }
   }
 
-  /** The user's Service; its selector must select the target's pods. */
-  public record Service(Map<String, String> selector, int ports) {}
+  /**
+   * The user's Service; its selector must select the target's pods. A blue-green Rollout without a
+   * traffic router pins it to one side (see {@link io.vigie.domain.ActivePin}).
+   */
+  public record Service(Map<String, String> selector, int ports) {
+    /** The selector without Vigie's pin: what the user wrote. */
+    public Map<String, String> userSelector() {
+      return io.vigie.domain.ActivePin.userSelector(selector);
+    }
+
+    public io.vigie.domain.ActivePin pin() {
+      return io.vigie.domain.ActivePin.of(selector);
+    }
+  }
 
   /**
    * A route (HTTPRoute, VirtualService, canary Ingress) as read back from the cluster.

@@ -17,6 +17,8 @@ record Outcome(RolloutPhase phase, Reason reason, String message) {
     /** A weight increase waits for a measurement that vouches for the canary. */
     AwaitingSuccessfulMeasurement,
     PauseStep,
+    /** Blue-green: green is ready on the preview and the switch waits for vigie.io/promote. */
+    AwaitingPromotion,
     UserPaused,
     AnalysisInconclusive,
     AnalysisError,

@@ -14,7 +14,8 @@ import java.util.Optional;
  * <ol>
  *   <li>the stable Service first when it moves to a new stable revision (a promotion that completed,
  *       an adoption): those pods have the capacity before anything leaves;</li>
- *   <li>the route, before the canary's pods change: traffic leaves the canary before its pods go
+ *   <li>the route, or a blue-green active Service's pin, before the canary's pods change: traffic
+ *       leaves the canary (green) before its pods go
  *       (an abort, a new revision replacing the canary), and it only ever grows toward pods that are
  *       ready already;</li>
  *   <li>the canary Deployment, then the baseline's (sized like the canary, so it follows it up and
@@ -33,6 +34,9 @@ final class Plan {
   private Action canary;
   private Action.PointStableService stable;
   private boolean canaryService;
+  private boolean previewService;
+  private io.vigie.domain.ActivePin active;
+  private boolean activeFollowsStable;
   private Boolean paused;
 
   /** The route sends this weight and header route to the canary (written only if it shows something else). */
@@ -65,6 +69,27 @@ final class Plan {
     canaryService = true;
   }
 
+  void ensurePreviewService() {
+    previewService = true;
+  }
+
+  /** A blue-green release's active Service (without a router) selects this side. */
+  void activeTo(io.vigie.domain.ActivePin pin) {
+    active = pin;
+    activeFollowsStable = false;
+  }
+
+  /** The active Service selects what the stable Service does (this decision's wish, else the stable revision's pods). */
+  void activeToStable() {
+    active = null;
+    activeFollowsStable = true;
+  }
+
+  /** No write for the canary (green) Deployment: it stays as it is. */
+  void leaveCanary() {
+    canary = null;
+  }
+
   void pause(boolean paused) {
     this.paused = paused;
   }
@@ -94,6 +119,10 @@ final class Plan {
     if (baselineService && !down) {
       actions.add(new Action.EnsureBaselineService());
     }
+    if (previewService && !down) {
+      actions.add(new Action.EnsurePreviewService());
+    }
+    activeWrite(in, decided).ifPresent(actions::add);
     Optional<Action.SetRoute> route = routeWrite(in, decided, events);
     route.ifPresent(actions::add);
     if (canary != null) {
@@ -109,6 +138,9 @@ final class Plan {
     if (baselineService && down) {
       actions.add(new Action.EnsureBaselineService());
     }
+    if (previewService && down) {
+      actions.add(new Action.EnsurePreviewService());
+    }
     if (paused != null) {
       Target target = in.obs().target().orElseThrow();
       // Pausing also marks the Deployment as this Rollout's (adopted before the mark existed, or its mark lost).
@@ -117,6 +149,29 @@ final class Plan {
       }
     }
     return actions;
+  }
+
+  /**
+   * Only a blue-green release without a router pins the user's Service; any other Rollout leaves it
+   * as its owner wrote it (and unpins one a blue-green spec left pinned).
+   */
+  private Optional<Action> activeWrite(DecisionInputs in, RolloutStatus decided) {
+    Optional<Observation.Service> service = in.obs().service();
+    // A spec that cannot be read says nothing about its strategy: the Service stays as it is.
+    if (service.isEmpty() || in.spec() == null || in.spec().getStrategy() == null) {
+      return Optional.empty();
+    }
+    io.vigie.domain.ActivePin wanted;
+    if (!in.blueGreen() || in.routed()) {
+      wanted = io.vigie.domain.ActivePin.NONE;
+    } else if (active != null) {
+      wanted = active;
+    } else if (activeFollowsStable) {
+      wanted = io.vigie.domain.ActivePin.target(stable != null ? stable.podTemplateHash() : decided.getStablePodTemplateHash());
+    } else {
+      return Optional.empty();
+    }
+    return wanted.equals(service.get().pin()) ? Optional.empty() : Optional.of(new Action.PointActiveService(wanted));
   }
 
   /**

@@ -65,16 +65,17 @@ final class Revisions {
     s.setDesiredWeight(0);
     s.setPhase(RolloutPhase.Progressing);
     d.normal(EventReason.NewRevision, "revision " + target.revision() + " (" + target.images() + ") detected"
-        + (previous == null ? "" : ", replacing canary " + previous) + ": starting the canary at step 1/" + in.steps().size());
+        + (previous == null ? "" : ", replacing canary " + previous) + (in.blueGreen() ? ": starting green beside blue (step 1/" + in.stepCount() + ", preview)"
+        : ": starting the canary at step 1/" + in.stepCount()));
   }
 
   /** New steps mid-canary: the position in the old ones means nothing in the new, so start over. */
   void restartIfStepsChanged() {
     var s = d.s;
-    String hash = StepsHash.of(in.steps());
+    String hash = in.stepsHash();
     if (ControlRules.inFlight(s) && s.getStepsHash() != null && !hash.equals(s.getStepsHash())) {
-      d.normal(EventReason.StepsChanged, "the canary steps changed at step " + d.stepDisplay() + ": starting revision "
-          + s.getCanaryRevision() + " again at step 1/" + in.steps().size());
+      d.normal(EventReason.StepsChanged, "the canary steps (or the strategy) changed at step " + d.stepDisplay()
+          + ": starting revision " + s.getCanaryRevision() + " again at step 1/" + in.stepCount());
       s.setCurrentStepIndex(0);
       s.setStepStartedAt(Timestamps.format(d.now()));
       s.setPauseStartedAt(null);

@@ -54,9 +54,7 @@ final class Rollback {
   /** A rolled-back revision stays rolled back, with nothing of it serving, until retried or replaced. */
   void holdRolledBack(Target target) {
     var s = d.s;
-    RollbackReports.trafficBack(s.getRollbackReport(),
-        in.routed() ? (in.obs().route().get().shows(0, Optional.empty()) ? 0 : 1) : in.canaryReady(s.getCanaryRevision()),
-        d.now());
+    RollbackReports.trafficBack(s.getRollbackReport(), stillServing(), d.now());
     lookAgainUntilTrafficBack();
     traffic.routeAllToStable();
     traffic.removeCanaryPods();
@@ -79,6 +77,7 @@ final class Rollback {
     }
     String why = s.getMessage();
     in.obs().route().ifPresent(r -> d.plan.forceRouteToStable());
+    d.plan.activeToStable();
     d.plan.scaleCanary(0);
     s.setAbort(new AbortStatus("ManualAbort", "aborted by vigie.io/abort while the Rollout was Invalid", s.getCanaryRevision(),
         Timestamps.format(d.now())));
@@ -92,6 +91,17 @@ final class Rollback {
     s.setLastControl(new ControlRecord(control.control().word(), control.value(), control.id(), Timestamps.format(d.now()), result));
     d.warning(EventReason.RolloutAborted, "revision " + s.getCanaryRevision() + " rolled back while the Rollout was Invalid: "
         + why);
+  }
+
+  /** Whether the rolled-back revision may still get requests: the route, the active Service's pin, or its ready pods. */
+  private int stillServing() {
+    if (in.routed()) {
+      return in.obs().route().get().shows(0, Optional.empty()) ? 0 : 1;
+    }
+    if (in.blueGreen()) {
+      return in.obs().service().map(sv -> sv.pin().green()).orElse(false) ? 1 : 0;
+    }
+    return in.canaryReady(d.s.getCanaryRevision());
   }
 
   private String rolledBackMessage() {

@@ -57,6 +57,9 @@ public final class RolloutMachine {
     List<Action> actions = new ArrayList<>();
     // A route that cannot be read or written (deleted, edited) must not block the deletion.
     observation.route().filter(r -> r.problems().isEmpty()).ifPresent(r -> actions.add(new Action.ReleaseRoute()));
+    // A blue-green active Service selects what its owner wrote again, blue and green alike, before green goes.
+    observation.service().filter(sv -> !sv.pin().equals(io.vigie.domain.ActivePin.NONE))
+        .ifPresent(sv -> actions.add(new Action.PointActiveService(io.vigie.domain.ActivePin.NONE)));
     actions.add(new Action.RemoveVigieObjects(observation.route().isPresent()));
     boolean adopted = status != null && status.getStableRevision() != null;
     observation.target()
@@ -94,7 +97,11 @@ public final class RolloutMachine {
       s.setPhase(phaseBeforeInvalid(in, s));
       d.normal(EventReason.Valid, "the Rollout is valid again: " + s.getPhase());
     }
-    new CanaryStrategy(in, d, adoption, traffic, rollback, gate, guards, controls).decide(target);
+    if (in.blueGreen()) {
+      new BlueGreenStrategy(in, d, adoption, traffic, rollback, gate, controls).decide(target);
+    } else {
+      new CanaryStrategy(in, d, adoption, traffic, rollback, gate, guards, controls).decide(target);
+    }
   }
 
   /** Invalid says why; an adopted target stays guarded; only an abort of a canary that serves still applies. */
@@ -134,7 +141,7 @@ public final class RolloutMachine {
       return RolledBack;
     }
     return s.getPromotionStartedAt() != null && s.getCurrentStepIndex() != null
-        && s.getCurrentStepIndex() >= in.steps().size() ? Promoting : Progressing;
+        && s.getCurrentStepIndex() >= in.stepCount() ? Promoting : Progressing;
   }
 
   private static RolloutStatus copy(RolloutStatus status) {

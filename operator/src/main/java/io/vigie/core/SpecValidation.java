@@ -29,7 +29,7 @@ public final class SpecValidation {
   public static List<String> problems(String namespace, RolloutSpec spec, Observation observation) {
     List<String> problems = new ArrayList<>();
     if (spec == null) {
-      problems.add("spec is missing: a Rollout needs spec.targetRef, spec.service and spec.strategy.canary.steps");
+      problems.add("spec is missing: a Rollout needs spec.targetRef, spec.service and spec.strategy (canary.steps or blueGreen)");
       return problems;
     }
     if (spec.getSchemaProblem() != null) {
@@ -62,8 +62,12 @@ public final class SpecValidation {
       problems.add("spec.progressDeadlineSeconds is " + deadline + ": use 1 to " + Limits.PROGRESS_DEADLINE_SECONDS_MAX
           + " (a day)");
     }
-    stepProblems(spec, problems);
-    baselineProblems(spec, serviceName, problems);
+    if (spec.getStrategy() != null && spec.getStrategy().getBlueGreen() != null) {
+      blueGreenProblems(namespace, spec, serviceName, observation, problems);
+    } else {
+      stepProblems(spec, problems);
+      baselineProblems(spec, serviceName, problems);
+    }
     observation.route().ifPresent(r -> problems.addAll(r.problems()));
     problems.addAll(observation.analysis().problems());
     return problems;
@@ -111,7 +115,7 @@ public final class SpecValidation {
       return;
     }
     if (observation.target().isPresent()) {
-      Map<String, String> selector = observation.service().get().selector();
+      Map<String, String> selector = observation.service().get().userSelector();
       Map<String, String> labels = observation.target().get().podLabels();
       if (selector.isEmpty() || !labels.entrySet().containsAll(selector.entrySet())) {
         problems.add("Service " + namespace + "/" + serviceName + " selects " + selector
@@ -122,6 +126,34 @@ public final class SpecValidation {
     if (observation.service().get().ports() == 0) {
       problems.add("Service " + namespace + "/" + serviceName + " has no ports: Vigie copies them to its stable and canary "
           + "Services; give it the port the traffic uses");
+    }
+  }
+
+  private static void blueGreenProblems(String namespace, RolloutSpec spec, String serviceName, Observation observation,
+      List<String> problems) {
+    if (spec.getStrategy().getCanary() != null) {
+      problems.add("spec.strategy has both canary and blueGreen: keep exactly one");
+      return;
+    }
+    if (spec.getAnalysis() != null) {
+      problems.add("spec.analysis runs beside canary steps: with blueGreen, judge green with "
+          + "spec.strategy.blueGreen.prePromotionAnalysis (on the preview) and postPromotionAnalysis (on live traffic)");
+    }
+    if (spec.getGuards() != null) {
+      problems.add("spec.guards hold canary steps and do not apply to blueGreen yet: remove spec.guards, or use strategy.canary");
+    }
+    var preview = spec.getStrategy().getBlueGreen().getPreviewService();
+    if (preview == null || serviceName == null) {
+      return;
+    }
+    String name = preview.getName();
+    if (name == null || !Names.isServiceName(name)) {
+      problems.add("spec.strategy.blueGreen.previewService.name " + Names.quote(name) + " is not a Service name: lowercase "
+          + "letters, digits and '-', at most " + Limits.SERVICE_NAME);
+    } else if (name.equals(serviceName) || name.equals(Names.stableService(serviceName)) || name.equals(Names.canaryService(serviceName))) {
+      problems.add("spec.strategy.blueGreen.previewService.name " + Names.quote(name) + " is the active Service or one Vigie "
+          + "owns: name a Service of its own for the preview, or leave previewService out (Vigie then owns "
+          + Names.previewService(serviceName) + ")");
     }
   }
 
@@ -146,6 +178,10 @@ public final class SpecValidation {
         .map(s -> s.getCanary())
         .map(CanaryStrategy::getSteps)
         .orElse(List.of());
+    if (spec.getStrategy() == null || spec.getStrategy().getCanary() == null) {
+      problems.add("spec.strategy has neither canary nor blueGreen: give exactly one, e.g. canary: {steps: [{setWeight: 20}]}");
+      return;
+    }
     if (steps.isEmpty()) {
       problems.add("spec.strategy.canary.steps is empty: give at least one step, e.g. - setWeight: 20");
       return;

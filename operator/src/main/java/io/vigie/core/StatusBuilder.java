@@ -20,7 +20,7 @@ final class StatusBuilder {
   static Decision finish(DecisionInputs in, DecisionDraft d) {
     RolloutStatus s = d.s;
     Instant now = in.now();
-    int total = in.steps().size();
+    int total = in.stepCount();
     if (s.getCanaryRevision() != null && total > 0 && s.getCurrentStepIndex() != null) {
       s.setStep(Math.min(s.getCurrentStepIndex() + 1, total) + "/" + total);
     } else {

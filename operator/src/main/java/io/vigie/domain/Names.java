@@ -31,6 +31,11 @@ public final class Names {
     return service + Limits.STABLE_SUFFIX;
   }
 
+  /** The Vigie-owned preview Service of a blue-green release without spec.strategy.blueGreen.previewService. */
+  public static String previewService(String service) {
+    return service + Limits.PREVIEW_SUFFIX;
+  }
+
   public static String canaryService(String service) {
     return service + Limits.CANARY_SUFFIX;
   }

@@ -49,8 +49,12 @@ final class ActionExecutor {
     private Optional<Service> stableService;
     private Optional<Service> canaryService;
     private Optional<Service> baselineService;
+    private Optional<Service> previewService;
+    private Optional<Service> userService;
 
     Written(ClusterSnapshot snapshot) {
+      this.previewService = snapshot.previewService();
+      this.userService = snapshot.service();
       this.canary = snapshot.canary();
       this.baseline = snapshot.baseline();
       this.stableService = snapshot.stableService();
@@ -83,6 +87,16 @@ final class ActionExecutor {
     } else if (action instanceof Action.PointStableService p) {
       written.stableService = rememberService(written.stableService,
           services.pointStable(rollout, userService(snapshot), p.podTemplateHash(), written.stableService), caches);
+    } else if (action instanceof Action.PointActiveService p) {
+      written.userService = rememberService(written.userService,
+          services.pinActive(written.userService.orElseThrow(), p.pin()), caches);
+    } else if (action instanceof Action.EnsurePreviewService) {
+      var named = rollout.getSpec().getStrategy().getBlueGreen().getPreviewService();
+      boolean usersOwn = named != null && named.getName() != null;
+      if (!usersOwn || written.previewService.isPresent()) {
+        written.previewService = rememberService(written.previewService,
+            services.ensurePreview(rollout, userService(snapshot), usersOwn, written.previewService), caches);
+      }
     } else if (action instanceof Action.EnsureCanaryService) {
       written.canaryService = rememberService(written.canaryService,
           services.ensureCanary(rollout, userService(snapshot), written.canaryService), caches);

@@ -97,6 +97,12 @@ final class AnalysisObserver {
         readerFor(Optional.of(run), m, secrets)).ifPresent(p -> problems.add("spec.guards.surge: " + p))));
     analysis.guards().stable().ifPresent(run -> run.metrics().forEach(m -> providers.problem(m, readerFor(Optional.of(run), m, secrets))
         .ifPresent(p -> problems.add("spec.guards.stable metric " + m.getName() + ": " + p))));
+    analysis.blueGreen().prePromotion().ifPresent(run -> run.metrics().forEach(m -> providers.problem(m,
+        readerFor(Optional.of(run), m, secrets)).ifPresent(p -> problems.add("spec.strategy.blueGreen.prePromotionAnalysis metric "
+        + m.getName() + ": " + p))));
+    analysis.blueGreen().postPromotion().ifPresent(run -> run.metrics().forEach(m -> providers.problem(m,
+        readerFor(Optional.of(run), m, secrets)).ifPresent(p -> problems.add("spec.strategy.blueGreen.postPromotionAnalysis metric "
+        + m.getName() + ": " + p))));
     new java.util.TreeMap<>(analysis.steps()).forEach((index, run) -> run.metrics().forEach(m -> providers.problem(m,
             readerFor(Optional.of(run), m, secrets))
         .ifPresent(p -> problems.add("spec.strategy.canary.steps[" + index + "].analysis metric " + m.getName() + ": " + p))));
@@ -111,6 +117,10 @@ final class AnalysisObserver {
 
   private static boolean usesAnalysis(RolloutSpec spec) {
     if (spec.getAnalysis() != null || spec.getGuards() != null) {
+      return true;
+    }
+    var blueGreen = spec.getStrategy() == null ? null : spec.getStrategy().getBlueGreen();
+    if (blueGreen != null && (blueGreen.getPrePromotionAnalysis() != null || blueGreen.getPostPromotionAnalysis() != null)) {
       return true;
     }
     List<CanaryStep> steps = spec.getStrategy() == null || spec.getStrategy().getCanary() == null

@@ -96,6 +96,7 @@ final class ClusterObserver {
       vigieService.filter(owned -> !Ownership.ownedBy(owned, rollout) && !VigieServices.released(owned))
           .ifPresent(owned -> conflicts.add(notOwned("Service " + namespace + "/" + owned.getMetadata().getName())));
     }
+    Optional<Service> previewService = service.flatMap(s -> preview(rollout, s, caches, conflicts));
     if (manager == Manager.OTHER) {
       // Its Services are the other Rollout's too: one sentence says it all.
       conflicts.subList(1, conflicts.size()).clear();
@@ -115,7 +116,36 @@ final class ClusterObserver {
     // conflict, never touched.
     return new ClusterSnapshot(observation, target, service, canaryDeployment.filter(c -> Ownership.ownedBy(c, rollout)),
         baselineDeployment.filter(c -> Ownership.ownedBy(c, rollout)), stableService, canaryService, baselineService,
-        stableReplicaSet);
+        stableReplicaSet, previewService);
+  }
+
+  /**
+   * A blue-green release's preview Service: the one the spec names (missing: said so), or Vigie's own
+   * {@code <service>-preview} (in the way when someone else's holds the name).
+   */
+  private static Optional<Service> preview(Rollout rollout, Service user, ClusterCaches caches, List<String> conflicts) {
+    var strategy = rollout.getSpec().getStrategy();
+    if (strategy == null || !strategy.usesBlueGreen()) {
+      return Optional.empty();
+    }
+    String namespace = rollout.getMetadata().getNamespace();
+    var named = strategy.getBlueGreen().getPreviewService();
+    if (named != null && named.getName() != null) {
+      if (!Names.isServiceName(named.getName())) {
+        return Optional.empty();
+      }
+      Optional<Service> preview = caches.service(namespace, named.getName());
+      if (preview.isEmpty()) {
+        conflicts.add("Service " + namespace + "/" + named.getName() + " not found: create it (Vigie points its selector at the "
+            + "green pods) or remove spec.strategy.blueGreen.previewService (Vigie then owns "
+            + Names.previewService(user.getMetadata().getName()) + ")");
+      }
+      return preview;
+    }
+    Optional<Service> own = caches.service(namespace, Names.previewService(user.getMetadata().getName()));
+    own.filter(p -> !Ownership.ownedBy(p, rollout) && !VigieServices.released(p))
+        .ifPresent(p -> conflicts.add(notOwned("Service " + namespace + "/" + p.getMetadata().getName())));
+    return own;
   }
 
   /** Which Rollout manages the Deployment; another one that exists is a conflict, named. */

@@ -14,6 +14,8 @@ public final class Labels {
   public static final String CANARY = "canary";
   public static final String STABLE = "stable";
   public static final String BASELINE = "baseline";
+  /** The Vigie-owned preview Service of a blue-green release (its green pods carry the canary role). */
+  public static final String PREVIEW = "preview";
 
   private Labels() {}
 }

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vigie.api.v1alpha1.Rollout;
+import io.vigie.domain.ActivePin;
 import io.vigie.domain.Names;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +19,9 @@ import java.util.Optional;
 /**
  * The Services Vigie owns next to the user's: {@code <service>-stable} selects the stable pods of
  * the target, {@code <service>-canary} the canary pods, {@code <service>-baseline} the baseline's (only
- * with a baseline). Traffic routers and metrics point at them.
+ * with a baseline), {@code <service>-preview} the green pods of a blue-green release (unless it names a
+ * preview Service of the user's). Traffic routers and metrics point at them. A blue-green Rollout
+ * without a router also pins the user's Service to one side ({@link ActivePin}).
  */
 public final class VigieServices {
   /** Names the deleted Rollout that left a Service behind for its route. */
@@ -49,7 +52,7 @@ public final class VigieServices {
    * @return the stable Service as it now is: {@code existing}'s object itself when nothing needed writing
    */
   public Service pointStable(Rollout rollout, Service user, String podTemplateHash, Optional<Service> existing) {
-    Map<String, String> selector = new HashMap<>(user.getSpec().getSelector());
+    Map<String, String> selector = ActivePin.userSelector(user.getSpec().getSelector());
     if (podTemplateHash != null) {
       selector.put(Labels.POD_TEMPLATE_HASH, podTemplateHash);
     }
@@ -63,7 +66,7 @@ public final class VigieServices {
    * @return the canary Service as it now is
    */
   public Service ensureCanary(Rollout rollout, Service user, Optional<Service> existing) {
-    Map<String, String> selector = new HashMap<>(user.getSpec().getSelector());
+    Map<String, String> selector = ActivePin.userSelector(user.getSpec().getSelector());
     selector.put(Labels.ROLE, Labels.CANARY);
     return ensure(rollout, user, canaryName(user.getMetadata().getName()), Labels.CANARY, selector, existing);
   }
@@ -75,14 +78,51 @@ public final class VigieServices {
    * @return the baseline Service as it now is
    */
   public Service ensureBaseline(Rollout rollout, Service user, Optional<Service> existing) {
-    Map<String, String> selector = new HashMap<>(user.getSpec().getSelector());
+    Map<String, String> selector = ActivePin.userSelector(user.getSpec().getSelector());
     selector.put(Labels.ROLE, Labels.BASELINE);
     return ensure(rollout, user, baselineName(user.getMetadata().getName()), Labels.BASELINE, selector, existing);
   }
 
+  /**
+   * Makes the preview Service select the green pods: the Vigie-owned {@code <service>-preview}, or,
+   * when the Rollout names one, the user's (only its selector is Vigie's).
+   *
+   * @param existing the preview Service as last read or written in this reconcile
+   */
+  public Service ensurePreview(Rollout rollout, Service user, boolean usersOwn, Optional<Service> existing) {
+    Map<String, String> selector = ActivePin.userSelector(user.getSpec().getSelector());
+    selector.put(Labels.ROLE, Labels.CANARY);
+    if (!usersOwn) {
+      return ensure(rollout, user, Names.previewService(user.getMetadata().getName()), Labels.PREVIEW, selector, existing);
+    }
+    Service preview = existing.orElseThrow();
+    if (Objects.equals(preview.getSpec().getSelector(), selector)) {
+      return preview;
+    }
+    Service edited = io.fabric8.kubernetes.client.utils.Serialization.clone(preview);
+    edited.getSpec().setSelector(selector);
+    // Written on the version read: a concurrent edit of the user's fails this write, not theirs.
+    return client.services().inNamespace(preview.getMetadata().getNamespace()).resource(edited).update();
+  }
+
+  /**
+   * Pins the user's (active) Service to one side of a blue-green release, or unpins it: one write,
+   * on the version read, that changes nothing but the selector's pin.
+   */
+  public Service pinActive(Service user, ActivePin pin) {
+    Map<String, String> selector = pin.applyTo(user.getSpec().getSelector());
+    if (Objects.equals(user.getSpec().getSelector(), selector)) {
+      return user;
+    }
+    Service edited = io.fabric8.kubernetes.client.utils.Serialization.clone(user);
+    edited.getSpec().setSelector(selector);
+    return client.services().inNamespace(user.getMetadata().getNamespace()).resource(edited).update();
+  }
+
   private static List<String> names(String service) {
     // A Service name too long for a baseline had none: never looked up.
-    return java.util.stream.Stream.of(stableName(service), canaryName(service), baselineName(service))
+    return java.util.stream.Stream.of(stableName(service), canaryName(service), baselineName(service),
+            Names.previewService(service))
         .filter(n -> n.length() <= io.vigie.api.v1alpha1.Limits.DNS_LABEL).toList();
   }
 
@@ -114,7 +154,7 @@ public final class VigieServices {
           existing.getMetadata().getAnnotations() == null ? Map.of() : existing.getMetadata().getAnnotations());
       annotations.put(RELEASED, rollout.getMetadata().getName());
       existing.getMetadata().setAnnotations(annotations);
-      user.ifPresent(u -> existing.getSpec().setSelector(new HashMap<>(u.getSpec().getSelector())));
+      user.ifPresent(u -> existing.getSpec().setSelector(ActivePin.userSelector(u.getSpec().getSelector())));
       client.services().inNamespace(namespace).resource(existing).update();
     }
   }

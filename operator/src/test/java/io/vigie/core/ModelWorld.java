@@ -41,6 +41,19 @@ final class ModelWorld {
   int baselineReady;
 
   String stableServiceHash = "unset";
+  /** The user's Service's pin (a blue-green release without a router). */
+  io.vigie.domain.ActivePin activePin = io.vigie.domain.ActivePin.NONE;
+  /**
+   * Blue-green's invariant, checked after every write and every controller tick: the side the active
+   * Service (or a route at 100%) sends users to has at least the target's replicas.
+   */
+  boolean checkActiveCapacity;
+  /**
+   * Hashes whose pods the target's own rolling update removed while a promotion had it unpaused (a
+   * template changed mid-promotion rolls before the next decision pauses it): a race the Deployment
+   * controller owns, outside the capacity check.
+   */
+  final java.util.Set<String> rolledAway = new java.util.HashSet<>();
 
   // The route, when the Rollout has a traffic router (an HTTPRoute, say): what it sends to the canary.
   boolean routed;
@@ -96,7 +109,8 @@ final class ModelWorld {
         : Optional.of(new Observation.Canary(canaryRevision, canaryReplicas, canaryReady));
     Optional<Observation.Canary> baseline = baselineRevision == null ? Optional.empty()
         : Optional.of(new Observation.Canary(baselineRevision, baselineReplicas, baselineReady));
-    return new Observation(now, 1, Optional.of(target), Optional.of(new Observation.Service(Map.of("app", "web"), 1)),
+    return new Observation(now, 1, Optional.of(target),
+        Optional.of(new Observation.Service(activePin.applyTo(Map.of("app", "web")), 1)),
         canary, baseline, control, List.of(), analysis,
         routed ? Optional.of(new Observation.Route("HTTPRoute shop/web", Optional.of(routeWeight), Optional.of(routeBaseline),
             routeHeader, List.of()))
@@ -114,7 +128,9 @@ final class ModelWorld {
   void controllersTick() {
     if (!paused) {
       replicaSets.put(image, replicas);
+      rolledAway.remove("hash-" + image);
       if (newPodsBecomeReady) {
+        replicaSets.forEach((img, n) -> rolledAway.add(img.equals(image) ? "" : "hash-" + img));
         replicaSets.replaceAll((img, n) -> img.equals(image) ? n : 0);
         replicaSets.values().removeIf(n -> n == 0);
         replicaSets.putIfAbsent(image, replicas);
@@ -124,6 +140,23 @@ final class ModelWorld {
       canaryReady = canaryPodsBecomeReady ? canaryReplicas : Math.min(canaryReady, canaryReplicas);
     }
     baselineReady = baselineReplicas;
+    checkActiveCapacity();
+  }
+
+  private void checkActiveCapacity() {
+    if (!checkActiveCapacity) {
+      return;
+    }
+    boolean green = routed ? routeWeight == 100 : activePin.green();
+    if (green && canaryReady < replicas) {
+      throw new AssertionError("blue-green: the active side (green) has " + canaryReady + " ready pods, fewer than the "
+          + replicas + " replicas of the target");
+    }
+    String hash = routed ? (routeStable == 100 ? stableServiceHash : null) : activePin.podTemplateHash();
+    if (hash != null && hash.startsWith("hash-") && !rolledAway.contains(hash) && replicaSets.getOrDefault(hash.substring(5), 0) < replicas) {
+      throw new AssertionError("blue-green: the active side (" + hash + ") has " + replicaSets.getOrDefault(hash.substring(5), 0)
+          + " pods, fewer than the " + replicas + " replicas of the target");
+    }
   }
 
   void apply(Action action) {
@@ -180,7 +213,11 @@ final class ModelWorld {
       routeWeight = r.canaryWeight();
       routeBaseline = r.baselineWeight();
       routeHeader = r.header();
+    } else if (action instanceof Action.PointActiveService p) {
+      changed = !activePin.equals(p.pin());
+      activePin = p.pin();
     } else if (action instanceof Action.EnsureCanaryService || action instanceof Action.EnsureBaselineService
+        || action instanceof Action.EnsurePreviewService
         || action instanceof Action.ReleaseRoute
         || action instanceof Action.RemoveVigieObjects) {
       changed = false;
@@ -192,6 +229,7 @@ final class ModelWorld {
     if (changed) {
       writes.add(action);
     }
+    checkActiveCapacity();
   }
 
   /** Traffic first: the baseline's pods never go while the route sends them requests. */
@@ -208,6 +246,6 @@ final class ModelWorld {
   String state() {
     return paused + "|" + (canaryReplicas == 0 ? "no canary pods" : canaryRevision + "|" + canaryReplicas) + "|" + stableServiceHash
         + "|" + (baselineReplicas == 0 ? "no baseline pods" : "baseline " + baselineRevision + "|" + baselineReplicas)
-        + "|route " + routeWeight + "/" + routeBaseline + routeHeader;
+        + "|route " + routeWeight + "/" + routeBaseline + routeHeader + "|active " + activePin;
   }
 }

@@ -31,6 +31,21 @@ final class Specs {
     return spec;
   }
 
+  /** Target Deployment web, Service web:80, strategy.blueGreen as given. */
+  static RolloutSpec blueGreen(io.vigie.api.v1alpha1.BlueGreenStrategy blueGreen) {
+    RolloutSpec spec = canary(List.of(CanaryStep.weight(1)));
+    spec.getStrategy().setCanary(null);
+    spec.getStrategy().setBlueGreen(blueGreen);
+    return spec;
+  }
+
+  static io.vigie.api.v1alpha1.BlueGreenStrategy blueGreen(Integer autoPromotionSeconds, Integer scaleDownDelaySeconds) {
+    var blueGreen = new io.vigie.api.v1alpha1.BlueGreenStrategy();
+    blueGreen.setAutoPromotionSeconds(autoPromotionSeconds);
+    blueGreen.setScaleDownDelaySeconds(scaleDownDelaySeconds);
+    return blueGreen;
+  }
+
   static RolloutSpec canary(CanaryStep... steps) {
     return canary(List.of(steps));
   }

@@ -53,6 +53,9 @@ public class RolloutStatus {
   @JsonPropertyDescription("The analyses of the current (or last) canary: background and analysis steps.")
   private List<AnalysisRunStatus> analysis = new ArrayList<>();
 
+  @JsonPropertyDescription("A blue-green release: active and preview revisions, the switch, the countdowns.")
+  private BlueGreenStatus blueGreen;
+
   private AbortStatus abort;
   @JsonPropertyDescription("Why the last update was rolled back, with the evidence and what changed.")
   private RollbackReport rollbackReport;
@@ -102,6 +105,8 @@ public class RolloutStatus {
   public void setCanaryWeight(Integer canaryWeight) { this.canaryWeight = canaryWeight; }
   public List<AnalysisRunStatus> getAnalysis() { return analysis; }
   public void setAnalysis(List<AnalysisRunStatus> analysis) { this.analysis = analysis; }
+  public BlueGreenStatus getBlueGreen() { return blueGreen; }
+  public void setBlueGreen(BlueGreenStatus blueGreen) { this.blueGreen = blueGreen; }
   public RollbackReport getRollbackReport() { return rollbackReport; }
   public void setRollbackReport(RollbackReport rollbackReport) { this.rollbackReport = rollbackReport; }
   public AbortStatus getAbort() { return abort; }
