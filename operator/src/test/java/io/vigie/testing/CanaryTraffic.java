@@ -48,6 +48,14 @@ public final class CanaryTraffic {
     if (routes.routed()) {
       return routes.split(client).canaryWeight();
     }
+    // A blue-green active Service pinned to one side sends it everything.
+    var selector = client.services().inNamespace(namespace).withName(target).get().getSpec().getSelector();
+    if ("canary".equals(selector.get("vigie.io/role"))) {
+      return 100;
+    }
+    if (selector.containsKey("pod-template-hash")) {
+      return 0;
+    }
     int stableReady = ready(client.apps().deployments().inNamespace(namespace).withName(target).get());
     return (int) Math.round(100.0 * canaryReady / (stableReady + canaryReady));
   }

@@ -205,6 +205,15 @@ public final class OperatorHarness implements AutoCloseable {
     return client().resources(Rollout.class).inNamespace(NS).resource(rollout(name, labels, target, service, routing, steps)).create();
   }
 
+  /** A blue-green Rollout (spec.strategy.blueGreen), through a router or not (null). */
+  public Rollout createBlueGreenRollout(String name, String target, String service, io.vigie.api.v1alpha1.TrafficRouting routing,
+      io.vigie.api.v1alpha1.BlueGreenStrategy blueGreen) {
+    Rollout r = rollout(name, java.util.Map.of(), target, service, routing, CanaryStep.weight(1));
+    r.getSpec().getStrategy().setCanary(null);
+    r.getSpec().getStrategy().setBlueGreen(blueGreen);
+    return client().resources(Rollout.class).inNamespace(NS).resource(r).create();
+  }
+
   /** A Rollout whose canary runs a baseline next to it. */
   public Rollout createRolloutWithBaseline(String name, String target, String service, io.vigie.api.v1alpha1.TrafficRouting routing,
       CanaryStep... steps) {
