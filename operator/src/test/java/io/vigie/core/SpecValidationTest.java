@@ -42,6 +42,29 @@ class SpecValidationTest {
   }
 
   @Test
+  void aBlueGreenSpecIsCheckedForWhatTheSchemaCannotSee() {
+    RolloutSpec spec = Specs.blueGreen(Specs.blueGreen(null, null));
+    assertThat(SpecValidation.problems("shop", spec, observation)).isEmpty();
+
+    spec.getStrategy().setCanary(Specs.canary(CanaryStep.weight(10)).getStrategy().getCanary());
+    assertThat(SpecValidation.problems("shop", spec, observation))
+        .containsExactly("spec.strategy has both canary and blueGreen: keep exactly one");
+    spec.getStrategy().setCanary(null);
+    spec.getStrategy().setBlueGreen(null);
+    assertThat(SpecValidation.problems("shop", spec, observation)).singleElement().asString()
+        .startsWith("spec.strategy has neither canary nor blueGreen");
+
+    spec = Specs.blueGreen(Specs.blueGreen(null, null));
+    spec.setAnalysis(new io.vigie.api.v1alpha1.RolloutAnalysis());
+    spec.getStrategy().getBlueGreen().setPreviewService(new io.vigie.api.v1alpha1.ServiceRef("web-stable", null));
+    assertThat(SpecValidation.problems("shop", spec, observation)).containsExactly(
+        "spec.analysis runs beside canary steps: with blueGreen, judge green with spec.strategy.blueGreen.prePromotionAnalysis "
+            + "(on the preview) and postPromotionAnalysis (on live traffic)",
+        "spec.strategy.blueGreen.previewService.name 'web-stable' is the active Service or one Vigie owns: name a Service of its "
+            + "own for the preview, or leave previewService out (Vigie then owns web-preview)");
+  }
+
+  @Test
   void namesEachBadStepByItsIndex() {
     CanaryStep none = new CanaryStep();
     assertThat(SpecValidation.problems("shop", spec(List.of(CanaryStep.weight(10), none, CanaryStep.pauseFor("5 min"))), observation))

@@ -147,4 +147,47 @@ class RolloutSchemaTest {
     assertThat(schema.validate(rollout("- setWeight: 10\n") + "status: {phase: Happy}\n")).isNotEmpty();
     assertThat(schema.validate(rollout("- setWeight: 10\n") + "status: {phase: Healthy}\n")).isEmpty();
   }
+
+  private static String blueGreen(String strategy) {
+    return """
+        apiVersion: vigie.io/v1alpha1
+        kind: Rollout
+        metadata: {name: web, namespace: shop}
+        spec:
+          targetRef: {kind: Deployment, name: web}
+          service: {name: web, port: 80}
+          strategy:
+        """ + strategy.indent(4);
+  }
+
+  @Test
+  void acceptsABlueGreenRollout() throws IOException {
+    assertThat(schema.validate(blueGreen("""
+        blueGreen:
+          previewService: {name: web-preview}
+          previewReplicaCount: 2
+          prePromotionAnalysis: {templates: [{name: smoke}]}
+          autoPromotionSeconds: 300
+          postPromotionAnalysis: {templates: [{name: errors}]}
+          scaleDownDelaySeconds: 600
+        """))).isEmpty();
+    assertThat(schema.validate(blueGreen("blueGreen: {}\n"))).isEmpty();
+  }
+
+  @Test
+  void rejectsBothStrategiesOrNone() throws IOException {
+    assertThat(schema.validate(blueGreen("canary: {steps: [{setWeight: 10}]}\nblueGreen: {}\n")))
+        .containsExactly(".spec.strategy: set exactly one strategy: canary or blueGreen");
+    assertThat(schema.validate(blueGreen("{}\n"))).containsExactly(".spec.strategy: set exactly one strategy: canary or blueGreen");
+  }
+
+  @Test
+  void rejectsBlueGreenFieldsInACanaryAndBadDelays() throws IOException {
+    assertThat(schema.validate(rollout("- setWeight: 10\n").replace("    canary:\n", "    canary:\n      autoPromotionSeconds: 30\n")))
+        .singleElement().asString().contains("autoPromotionSeconds");
+    assertThat(schema.validate(blueGreen("blueGreen: {scaleDownDelaySeconds: -1}\n"))).singleElement().asString()
+        .contains("scaleDownDelaySeconds");
+    assertThat(schema.validate(blueGreen("blueGreen: {previewReplicaCount: 0}\n"))).singleElement().asString()
+        .contains("previewReplicaCount");
+  }
 }
