@@ -152,6 +152,43 @@ class ExamplesTest {
   }
 
   @Test
+  void theBlueGreenExamplePreviewsGreenAtFullSizeWhileUsersStayOnBlue() throws IOException {
+    apply(EXAMPLES.resolve("basic-canary").resolve("deployment.yaml"));
+    apply(EXAMPLES.resolve("basic-canary").resolve("service.yaml"));
+    apply(EXAMPLES.resolve("analysis").resolve("micrometer.yaml"));
+    apply(EXAMPLES.resolve("blue-green").resolve("rollout.yaml"));
+    String blue = k8s.awaitPhase("web", RolloutPhase.Healthy).getStablePodTemplateHash();
+    assertThat(k8s.service("web").getSpec().getSelector()).containsEntry("pod-template-hash", blue);
+
+    k8s.setImage("web", "ghcr.io/example/web:1.1.0");
+    RolloutStatus preview = k8s.awaitStatus("web", s -> "1/2".equals(s.getStep())
+        && s.getAnalysis().stream().anyMatch(r -> r.getName().equals("pre-promotion")));
+    assertThat(preview.getBlueGreen().getActiveRevision()).isEqualTo(preview.getStableRevision());
+    assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).as("green at the target's size").isEqualTo(4);
+    assertThat(k8s.service("web-preview").getSpec().getSelector()).containsEntry("vigie.io/role", "canary");
+    assertThat(k8s.service("web").getSpec().getSelector()).containsEntry("pod-template-hash", blue);
+  }
+
+  @Test
+  void theBlueGreenGatewayApiExampleSwitchesByAWeightFlipAndLeavesTheServiceAlone() throws IOException {
+    Routes.apply(k8s.client(), EXAMPLES.resolve("basic-canary").resolve("deployment.yaml"));
+    Routes.apply(k8s.client(), EXAMPLES.resolve("basic-canary").resolve("service.yaml"));
+    Routes.apply(k8s.client(), EXAMPLES.resolve("gateway-api").resolve("httproute.yaml"));
+    Routes.apply(k8s.client(), EXAMPLES.resolve("blue-green").resolve("gateway-api.yaml"));
+    k8s.awaitPhase("web", RolloutPhase.Healthy);
+
+    k8s.setImage("web", "ghcr.io/example/web:1.1.0");
+    k8s.awaitStatus("web", s -> s.getBlueGreen() != null && s.getBlueGreen().getAutoPromotionAt() != null);
+    k8s.advance("web", Duration.ofSeconds(60));
+    k8s.eventually(() -> assertThat(Routes.GATEWAY_API.split(k8s.client()))
+        .isEqualTo(new Routes.Split(100, java.util.Optional.empty())));
+    assertThat(k8s.service("web").getSpec().getSelector()).isEqualTo(Map.of("app", "web"));
+    k8s.advance("web", Duration.ofSeconds(300));
+    k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.Healthy && s.getHistory().size() == 1);
+    k8s.eventually(() -> assertThat(Routes.GATEWAY_API.split(k8s.client())).isEqualTo(new Routes.Split(0, java.util.Optional.empty())));
+  }
+
+  @Test
   void everyExampleIsAcceptedByItsCrdSchema() throws IOException {
     Map<String, CrdSchemaValidator> schemas = Map.of(
         "kind: Rollout", CrdSchemaValidator.forCrd(MockCluster.CRDS.resolve("rollouts.vigie.io-v1.yml"), "v1alpha1"),
