@@ -58,7 +58,11 @@ final class StatusView {
     String namespace = rollout.getMetadata().getNamespace();
     field("Rollout", namespace + "/" + rollout.getMetadata().getName());
     List<CanaryStep> steps = steps(rollout);
+    boolean blueGreen = BlueGreenView.applies(rollout);
     List<String> clocks = clocks(rollout, s, steps, snap.canary(), now);
+    if (blueGreen) {
+      clocks.addAll(BlueGreenView.clocks(s, now));
+    }
     field("Phase", (s.getPhase() == null ? "Unknown (the operator has not seen it yet: is it running?)" : s.getPhase().name())
         + (s.getStep() == null ? "" : "  step " + s.getStep())
         + (clocks.isEmpty() ? "" : "  (" + String.join("; ", clocks) + ")"));
@@ -66,8 +70,18 @@ final class StatusView {
     field("Stable", "revision " + orDash(s.getStableRevision()) + "  " + deployment(snap.target(), snap.stableImages()));
     podSetLines(snap.stableSets());
     if (s.getCanaryRevision() != null || snap.canary().map(d -> replicas(d) > 0).orElse(false)) {
-      field("Canary", "revision " + orDash(s.getCanaryRevision()) + "  " + deployment(snap.canary(), Optional.empty()));
+      field(blueGreen ? "Green" : "Canary", "revision " + orDash(s.getCanaryRevision()) + "  " + deployment(snap.canary(), Optional.empty()));
       podSetLines(snap.canarySets());
+    }
+    if (blueGreen) {
+      section(BlueGreenView.traffic(rollout, s, via(rollout)));
+      if (s.getCanaryRevision() != null) {
+        section(BlueGreenView.stages(rollout, s));
+      }
+      AnalysisEvidence.analysis(s).ifPresent(this::section);
+      AnalysisEvidence.rollback(s).ifPresent(this::section);
+      historyLines(s.getHistory(), s.getMessage() == null ? "" : s.getMessage());
+      return;
     }
     int canary = s.getCanaryWeight() == null ? 0 : s.getCanaryWeight();
     Optional<String> header = s.getCanaryRevision() == null ? Optional.empty() : header(steps, s.getCurrentStepIndex());
@@ -122,7 +136,7 @@ final class StatusView {
     return clocks;
   }
 
-  private static Optional<Instant> instant(String timestamp) {
+  static Optional<Instant> instant(String timestamp) {
     try {
       return Optional.ofNullable(timestamp).map(Instant::parse);
     } catch (DateTimeParseException e) {
@@ -131,7 +145,7 @@ final class StatusView {
   }
 
   /** From one instant to a later one, as 1m30s; 0s when the second is not later. */
-  private static String between(Instant from, Instant to) {
+  static String between(Instant from, Instant to) {
     Duration d = Duration.between(from, to);
     return io.vigie.api.v1alpha1.Durations.format(d.isNegative() ? Duration.ZERO : d);
   }
@@ -205,7 +219,8 @@ final class StatusView {
     TrafficRouting routing = rollout.getSpec() == null ? null : rollout.getSpec().getTrafficRouting();
     String ns = rollout.getMetadata().getNamespace();
     if (routing == null) {
-      return "replica ratio (share of ready pods)";
+      return BlueGreenView.applies(rollout) ? "Service " + ns + "/" + rollout.getSpec().getService().getName() + " (its selector)"
+          : "replica ratio (share of ready pods)";
     }
     if (routing.getGatewayAPI() != null) {
       return "HTTPRoute " + ns + "/" + String.join(", ", routing.getGatewayAPI().routeNames());

@@ -63,6 +63,41 @@ class StatusViewTest {
   }
 
   @Test
+  void aBlueGreenReleaseShowsWhoUsersReachThePreviewTheStagesAndTheirCountdowns() {
+    RolloutStatus s = canaryAt(RolloutPhase.Progressing, 0, 2);
+    var bg = new io.vigie.api.v1alpha1.BlueGreenStatus();
+    bg.setActiveRevision("aaaaaaaaaa");
+    bg.setPreviewRevision("bbbbbbbbbb");
+    bg.setAutoPromotionAt(T.plusSeconds(300).toString());
+    s.setBlueGreen(bg);
+    Rollout r = rollout(s);
+    r.getSpec().getStrategy().setCanary(null);
+    var spec = new io.vigie.api.v1alpha1.BlueGreenStrategy();
+    spec.setAutoPromotionSeconds(300);
+    spec.setScaleDownDelaySeconds(600);
+    r.getSpec().getStrategy().setBlueGreen(spec);
+    r.getSpec().setService(new io.vigie.api.v1alpha1.ServiceRef("web", 80));
+
+    String preview = render(r, Optional.of(deployment("web-canary", 4, 4)), T.plusSeconds(60));
+    assertThat(preview).contains("step 1/2  (1m in step; switch to green in 4m)")
+        .contains("Green      revision bbbbbbbbbb  Deployment web-canary  4/4 ready")
+        .contains("Traffic    users on blue (revision aaaaaaaaaa)  via Service shop/web (its selector)")
+        .contains("  preview: green (revision bbbbbbbbbb) on Service shop/web-preview")
+        .contains("Stages     [----------------------] 0/2 done".replace("----------------------", "-".repeat(20)))
+        .contains("  now  1. preview: green at the Deployment's size, switch after 300s")
+        .contains("       2. live: users on green, blue warm 600s");
+
+    s.setCurrentStepIndex(1);
+    s.setStep("2/2");
+    bg.setSwitchedAt(T.plusSeconds(300).toString());
+    bg.setActiveRevision("bbbbbbbbbb");
+    bg.setScaleDownAt(T.plusSeconds(900).toString());
+    String live = render(r, Optional.of(deployment("web-canary", 4, 4)), T.plusSeconds(360));
+    assertThat(live).contains("blue kept warm for 9m").doesNotContain("switch to green in")
+        .contains("users on green (revision bbbbbbbbbb)").contains("  done 1. preview").contains("  now  2. live");
+  }
+
+  @Test
   void aTimedPauseCountsDownFromTheTimeOfReading() {
     RolloutStatus s = canaryAt(RolloutPhase.Progressing, 1, 3);
     s.setMessage("step 2/3: pause 1m until 2026-01-01T00:01:00Z");
