@@ -41,6 +41,7 @@ public final class RolloutMetrics {
   public static final String DURATION = "vigie_rollout_duration";
   public static final String DRY_RUN_VERDICTS = "vigie_dry_run_verdicts";
   public static final String GUARD_HOLDS = "vigie_guard_holds";
+  public static final String SWITCHES = "vigie_blue_green_switches";
 
   /** Buckets of {@code vigie_rollout_duration_seconds}: canaries last minutes to hours. */
   private static final Duration[] DURATION_BUCKETS = Stream.of(10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400, 43200)
@@ -62,6 +63,12 @@ public final class RolloutMetrics {
       measurements(result);
     }
     List.of("TrafficSurge", "StableUnhealthy").forEach(this::guardHolds);
+    List.of("green", "blue").forEach(this::switches);
+  }
+
+  private Counter switches(String to) {
+    return Counter.builder(SWITCHES).description("Blue-green switches of the active Service (or route): to green, and back to blue")
+        .tag("to", to).register(registry);
   }
 
   private Counter guardHolds(String reason) {
@@ -93,7 +100,20 @@ public final class RolloutMetrics {
     countDryRunVerdicts(before, after);
     countHold(before, after);
     countRollback(before, after);
+    countSwitch(before, after);
     timeVerdict(before, after);
+  }
+
+  /** Users moved to green (the switch), or back to blue (a rollback after the switch). */
+  private void countSwitch(RolloutStatus before, RolloutStatus after) {
+    boolean wasLive = before.getBlueGreen() != null && before.getBlueGreen().getSwitchedAt() != null
+        && before.getPhase() != io.vigie.api.v1alpha1.RolloutPhase.RolledBack;
+    boolean live = after.getBlueGreen() != null && after.getBlueGreen().getSwitchedAt() != null;
+    if (!wasLive && live && after.getPhase() != io.vigie.api.v1alpha1.RolloutPhase.RolledBack) {
+      switches("green").increment();
+    } else if (wasLive && after.getPhase() == io.vigie.api.v1alpha1.RolloutPhase.RolledBack) {
+      switches("blue").increment();
+    }
   }
 
   /** The Rollout is gone: its gauges go with it. */

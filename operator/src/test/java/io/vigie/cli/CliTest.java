@@ -323,6 +323,26 @@ class CliTest {
   }
 
   @Test
+  void promoteSwitchesABlueGreenReleaseAndWaitSeesItsVerdict() throws Exception {
+    io.vigie.api.v1alpha1.BlueGreenStrategy blueGreen = new io.vigie.api.v1alpha1.BlueGreenStrategy();
+    blueGreen.setScaleDownDelaySeconds(0);
+    k8s.createBlueGreenRollout("web", "web", "web", null, blueGreen);
+    k8s.awaitPhase("web", RolloutPhase.Healthy);
+    vigie("set-image", "web", "app=shop/web:v2");
+
+    CompletableFuture<Run> wait = CompletableFuture.supplyAsync(() -> vigie("wait", "web", "--timeout", "20s", "--interval", "100ms"));
+    k8s.awaitPhase("web", RolloutPhase.Paused);
+    Run promote = vigie("promote", "web");
+    assertThat(promote.code()).as(promote.out() + promote.err()).isZero();
+
+    Run run = wait.get();
+    assertThat(run.code()).as(run.out() + run.err()).isZero();
+    String revision = k8s.status("web").getStableRevision();
+    assertThat(run.out()).endsWith("shop/web: Healthy: revision " + revision + " serves all traffic\n");
+    assertThat(k8s.status("web").getHistory()).last().satisfies(h -> assertThat(h.getReason()).contains("passed the preview"));
+  }
+
+  @Test
   void waitExitsOneOnARollbackWithTheReason() throws Exception {
     rollout(CanaryStep.weight(25), errorRateAnalysis(), CanaryStep.weight(50));
     vigie("set-image", "web", "app=shop/web:v2-bad");

@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The guard and dry-run counters: each hold and each verdict once, however many reconciles see it. */
+/** The guard, dry-run and blue-green counters: each hold, verdict and switch once, however many reconciles see it. */
 class RolloutMetricsTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final RolloutMetrics metrics = new RolloutMetrics(registry);
@@ -62,5 +62,27 @@ class RolloutMetricsTest {
     assertThat(count("vigie_guard_holds", "reason", "TrafficSurge")).isEqualTo(1);
     assertThat(count("vigie_guard_holds", "reason", "StableUnhealthy")).isEqualTo(1);
     assertThat(count("vigie_dry_run_verdicts", "verdict", "RolledBack")).isEqualTo(1);
+  }
+
+  private static RolloutStatus blueGreen(RolloutPhase phase, String switchedAt) {
+    RolloutStatus s = new RolloutStatus();
+    s.setPhase(phase);
+    s.setCanaryRevision("v2");
+    s.setBlueGreen(new io.vigie.api.v1alpha1.BlueGreenStatus());
+    s.getBlueGreen().setSwitchedAt(switchedAt);
+    return s;
+  }
+
+  @Test
+  void aBlueGreenSwitchAndItsSwitchBackAreCountedOnceEach() {
+    assertThat(count("vigie_blue_green_switches", "to", "blue")).as("exists at 0 from the start").isZero();
+    String at = "2026-01-01T00:01:00Z";
+    reconciled(blueGreen(RolloutPhase.Paused, null), blueGreen(RolloutPhase.Progressing, at));
+    reconciled(blueGreen(RolloutPhase.Progressing, at), blueGreen(RolloutPhase.Progressing, at));
+    reconciled(blueGreen(RolloutPhase.Progressing, at), blueGreen(RolloutPhase.RolledBack, at));
+    reconciled(blueGreen(RolloutPhase.RolledBack, at), blueGreen(RolloutPhase.RolledBack, at));
+
+    assertThat(count("vigie_blue_green_switches", "to", "green")).isEqualTo(1);
+    assertThat(count("vigie_blue_green_switches", "to", "blue")).isEqualTo(1);
   }
 }
