@@ -27,7 +27,7 @@ final class RollbackReports {
     report.setStableRevision(s.getStableRevision());
     report.setTrigger(trigger);
     report.setSummary(summary);
-    report.setDecidedAt(Timestamps.format(now));
+    report.setDecidedAt(Timestamps.precise(now));
     if (s.getCanaryStartedAt() != null) {
       report.setCanaryStartedAt(s.getCanaryStartedAt());
       report.setSecondsToDecision(Duration.between(Timestamps.parse(s.getCanaryStartedAt()), now).toSeconds());

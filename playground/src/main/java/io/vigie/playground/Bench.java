@@ -195,6 +195,9 @@ final class Bench implements Callable<Integer> {
         line("time_to_rollback_s{release=" + release.tag() + by + "}", median(toRollback), "%.0f");
       }
       out.println("caught{release=" + release.tag() + by + "}: " + caught + " of " + n);
+      if (judge == Judge.THRESHOLD && release.obvious()) {
+        blueGreen(release, n, window, rolling, failures);
+      }
     }
     if (judge.peer() || goodPerKind == 0) {
       return; // the peers' policies are measured on the bad releases only; --good 0 asks for none
@@ -228,6 +231,45 @@ final class Bench implements Callable<Integer> {
     }
   }
 
+  /**
+   * The same bad release, blue-green (Release#blueGreen): every user on green from the switch until
+   * the post-promotion analysis fails, then back on blue in one write. Its blast radius beside the
+   * canary's, and the seconds from the decision to no user on green.
+   */
+  private void blueGreen(BadRelease release, int n, Duration window, List<Double> rolling, List<String> failures)
+      throws Exception {
+    String by = ",strategy=blue-green";
+    List<Double> vigie = new ArrayList<>();
+    List<Double> toRollback = new ArrayList<>();
+    List<Double> toSwitchBack = new ArrayList<>();
+    int caught = 0;
+    for (int seed = 1; seed <= n; seed++) {
+      Harm harm = badRequests(release.image(), true, window, seed, true);
+      vigie.add((double) harm.bad());
+      out.println("run{release=" + release.tag() + by + ",seed=" + seed + "}: " + harm.verdict());
+      if (harm.verdict() == RolloutPhase.RolledBack) {
+        caught++;
+        harm.secondsToRollback().ifPresent(toRollback::add);
+        harm.secondsToSwitchBack().ifPresent(toSwitchBack::add);
+      } else {
+        failures.add(release.tag() + " seed " + seed + " (blue-green) ended " + harm.verdict() + ", not RolledBack");
+      }
+    }
+    line("bad_requests_vigie{release=" + release.tag() + by + "}", median(vigie), "%.0f");
+    line("blast_radius_ratio{release=" + release.tag() + by + "}", median(vigie) / Math.max(1, median(rolling)), "%.4f");
+    if (toRollback.isEmpty()) {
+      out.println("time_to_rollback_s{release=" + release.tag() + by + "}: none rolled back");
+    } else {
+      line("time_to_rollback_s{release=" + release.tag() + by + "}", median(toRollback), "%.0f");
+    }
+    if (toSwitchBack.isEmpty()) {
+      out.println("time_to_switch_back_s{release=" + release.tag() + "}: none switched back");
+    } else {
+      line("time_to_switch_back_s{release=" + release.tag() + "}", median(toSwitchBack), "%.2f");
+    }
+    out.println("caught{release=" + release.tag() + by + "}: " + caught + " of " + n);
+  }
+
   /** The labels of a figure that only the judge qualifies: none for the threshold judge. */
   private String judgeOnly() {
     return judge == Judge.THRESHOLD ? "" : "{judge=" + judge.word() + "}";
@@ -238,11 +280,16 @@ final class Bench implements Callable<Integer> {
 
   /** One bad release in the window: how many requests went wrong, and (with Vigie) how long the bad version served. */
   private Harm badRequests(String image, boolean withVigie, Duration window, long seed) throws Exception {
+    return badRequests(image, withVigie, window, seed, false);
+  }
+
+  private Harm badRequests(String image, boolean withVigie, Duration window, long seed, boolean blueGreen) throws Exception {
     try (Playground playground = new Playground(new Playground.Settings(speed, 10, 50, 15, seed).withMetrics(metricsChoice))) {
       playground.deployApp("ghcr.io/example/web:v1");
       if (withVigie) {
         playground.startOperator();
-        playground.apply(Release.objects(STEPS, "30s", false, playground.metrics(), judge));
+        playground.apply(blueGreen ? Release.blueGreen("30s", false, playground.metrics())
+            : Release.objects(STEPS, "30s", false, playground.metrics(), judge));
         awaitPhase(playground, RolloutPhase.Healthy, Duration.ofMinutes(5));
       } else {
         awaitReady(playground, Duration.ofMinutes(5));
@@ -255,7 +302,13 @@ final class Bench implements Callable<Integer> {
       java.util.Optional<Double> seconds = verdict == RolloutPhase.RolledBack && bad.firstBad().isPresent()
           ? playground.dataPlane().canaryGone().map(gone -> Duration.between(bad.firstBad().get(), gone).toMillis() / 1000.0)
           : java.util.Optional.empty();
-      return new Harm(bad.bad(), verdict, seconds);
+      java.util.Optional<Double> switchBack = java.util.Optional.empty();
+      if (blueGreen && verdict == RolloutPhase.RolledBack) {
+        RolloutStatus s = status(playground);
+        switchBack = java.util.Optional.ofNullable(s.getRollbackReport()).map(r -> r.getDecidedAt()).map(Instant::parse)
+            .flatMap(decided -> playground.dataPlane().canaryGone().map(gone -> Duration.between(decided, gone).toMillis() / 1000.0));
+      }
+      return new Harm(bad.bad(), verdict, seconds, switchBack);
     }
   }
 

@@ -51,5 +51,14 @@ final class BenchReleases {
    * @param secondsToRollback from the first bad request the new version served to the moment the
    *     data plane sent the canary no more traffic (its weight 0), when it was rolled back
    */
-  record Harm(long bad, RolloutPhase verdict, java.util.Optional<Double> secondsToRollback) {}
+  /**
+   * @param secondsToSwitchBack blue-green: from the operator's decision (the rollback report's
+   *     decidedAt) to the data plane sending no user to green
+   */
+  record Harm(long bad, RolloutPhase verdict, java.util.Optional<Double> secondsToRollback,
+      java.util.Optional<Double> secondsToSwitchBack) {
+    Harm(long bad, RolloutPhase verdict, java.util.Optional<Double> secondsToRollback) {
+      this(bad, verdict, secondsToRollback, java.util.Optional.empty());
+    }
+  }
 }

@@ -78,20 +78,20 @@ final class Demo {
    * {@code keep} the playground stays up after the verdict until the thread is interrupted (Ctrl-C).
    */
   record Options(double speed, Optional<Path> kubeconfig, boolean gatewayApi, MetricsBackend.Choice metrics, boolean keep,
-      Optional<Path> logFile, Optional<Judge> judge, Optional<Path> record) {
+      Optional<Path> logFile, Optional<Judge> judge, Optional<Path> record, boolean blueGreen) {
     Options(double speed, Optional<Path> kubeconfig, boolean gatewayApi, MetricsBackend.Choice metrics, boolean keep,
         Optional<Path> logFile) {
-      this(speed, kubeconfig, gatewayApi, metrics, keep, logFile, Optional.empty(), Optional.empty());
+      this(speed, kubeconfig, gatewayApi, metrics, keep, logFile, Optional.empty(), Optional.empty(), false);
     }
 
     Options(double speed, Optional<Path> kubeconfig, boolean gatewayApi, MetricsBackend.Choice metrics, boolean keep,
         Optional<Path> logFile, Optional<Judge> judge) {
-      this(speed, kubeconfig, gatewayApi, metrics, keep, logFile, judge, Optional.empty());
+      this(speed, kubeconfig, gatewayApi, metrics, keep, logFile, judge, Optional.empty(), false);
     }
 
     /** The metrics the backend showed are written to {@code file} at the verdict, as `vigie simulate` replays them. */
     Options recordingTo(Path file) {
-      return new Options(speed, kubeconfig, gatewayApi, metrics, keep, logFile, judge, Optional.of(file));
+      return new Options(speed, kubeconfig, gatewayApi, metrics, keep, logFile, judge, Optional.of(file), blueGreen);
     }
 
     static Options of(double speed) {
@@ -99,7 +99,12 @@ final class Demo {
     }
 
     Options withJudge(Judge judge) {
-      return new Options(speed, kubeconfig, gatewayApi, metrics, keep, logFile, Optional.of(judge), record);
+      return new Options(speed, kubeconfig, gatewayApi, metrics, keep, logFile, Optional.of(judge), record, blueGreen);
+    }
+
+    /** The release is blue-green (Release#blueGreen), judged by the threshold template after the switch. */
+    Options withBlueGreen() {
+      return new Options(speed, kubeconfig, gatewayApi, metrics, keep, logFile, judge, record, true);
     }
   }
 
@@ -115,7 +120,8 @@ final class Demo {
     MetricsBackend.Choice metrics = options.metrics();
     Playground.Settings settings = new Playground.Settings(speed, 4, 20, 15, 42).withMetrics(metrics);
     try (Playground playground = new Playground(scenario == Scenario.WARM_UP ? settings.withWarmUp() : settings)) {
-      Judge judge = options.judge().orElse(scenario.defaultJudge(playground.metrics().kind().equals("prometheus")));
+      Judge judge = options.blueGreen() ? Judge.THRESHOLD
+          : options.judge().orElse(scenario.defaultJudge(playground.metrics().kind().equals("prometheus")));
       out.println("Vigie playground: scenario " + scenario.word + " (" + scenario.story + ")");
       out.println("  cluster: mock API server at " + playground.client().getConfiguration().getMasterUrl()
           + ", time sped up " + speed + "x; app: Deployment web (4 pods of v1) behind Service web, 20 requests/s");
@@ -123,6 +129,10 @@ final class Demo {
       out.println("  metrics: " + playground.metrics().describe());
       out.println("  judge: " + judge.word() + (judge.baseline ? " (against a baseline: web-baseline, new pods of v1 at the "
           + "canary's size)" : ""));
+      if (options.blueGreen()) {
+        out.println("  strategy: blue-green (green, 4 pods of the new version, beside blue; users switch at once 30s after "
+            + "green is ready, and back in one write if live traffic fails; blue stays warm 2m)");
+      }
       options.logFile().ifPresent(path -> out.println("  logs: " + path + "  (the operator's, the API server's and the client's)"));
       kubeconfig.ifPresent(path -> out.println("  kubeconfig: " + playground.writeKubeconfig(path)
           + "  (e.g. ./vigie status web --watch --kubeconfig " + path + ")"));
@@ -133,8 +143,9 @@ final class Demo {
       SeriesRecorder recorder = options.record().isPresent() ? playground.record() : null;
       playground.deployApp("ghcr.io/example/web:v1");
       playground.startOperator();
-      playground.apply(Release.objects(STEPS, "30s", gatewayApi, playground.metrics(), judge,
-          scenario.surgeGuard() ? Optional.of(playground.surgeProvider()) : Optional.empty()));
+      playground.apply(options.blueGreen() ? Release.blueGreen("30s", gatewayApi, playground.metrics())
+          : Release.objects(STEPS, "30s", gatewayApi, playground.metrics(), judge,
+              scenario.surgeGuard() ? Optional.of(playground.surgeProvider()) : Optional.empty()));
       Timeline timeline = new Timeline(playground, out, playground.clock().instant());
       Optional<String> adopted = awaitAdoption(playground, timeline);
       if (adopted.isEmpty()) {

@@ -51,6 +51,11 @@ public final class PlaygroundMain {
             + "Default: ${DEFAULT-VALUE}.")
     String router;
 
+    @Option(names = "--strategy", paramLabel = "STRATEGY", defaultValue = "canary",
+        description = "canary (steps of weight) or blue-green (green at full size beside blue, one switch each way). "
+            + "Default: ${DEFAULT-VALUE}.")
+    String strategy;
+
     @Option(names = "--metrics", paramLabel = "BACKEND", defaultValue = "auto", description = "Where the analysis reads metrics: "
         + "prometheus (a real one, scraping the data plane), web (the data plane's statistics), or auto (prometheus when on "
         + "PATH). Default: ${DEFAULT-VALUE}.")
@@ -72,6 +77,17 @@ public final class PlaygroundMain {
       }
       if (!router.equals("replicas") && !router.equals("gateway-api")) {
         System.err.println("vigie demo: no router '" + router + "': use replicas or gateway-api");
+        return 3;
+      }
+      if (!strategy.equals("canary") && !strategy.equals("blue-green")) {
+        System.err.println("vigie demo: no strategy '" + strategy + "': use canary or blue-green");
+        return 3;
+      }
+      boolean blueGreen = strategy.equals("blue-green");
+      if (blueGreen && (judge != null && !judge.equals("threshold") || chosen.surgeGuard())) {
+        System.err.println("vigie demo: blue-green judges green on live traffic after the switch with the threshold judge, "
+            + "and guards hold canary steps only: drop --judge, or use --scenario good, bad-errors, bad-latency, "
+            + "metrics-outage or warm-up");
         return 3;
       }
       MetricsBackend.Choice backend;
@@ -107,7 +123,7 @@ public final class PlaygroundMain {
       Path log = logFile != null ? logFile : Path.of(System.getProperty("java.io.tmpdir"), "vigie-demo.log");
       LogFile.routeAllLogsTo(log);
       var options = new Demo.Options(speed, Optional.ofNullable(kubeconfig), router.equals("gateway-api"), backend,
-          keep || kubeconfig != null, Optional.of(log), chosenJudge, Optional.ofNullable(record));
+          keep || kubeconfig != null, Optional.of(log), chosenJudge, Optional.ofNullable(record), blueGreen);
       // Ctrl-C: interrupt the demo and let it close the playground (the Prometheus process with it).
       Thread demo = Thread.currentThread();
       java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);

@@ -65,6 +65,30 @@ final class Release {
   }
 
   /**
+   * A blue-green release judged by the threshold template on live traffic after the switch: green
+   * switches in 30 s once ready, its post-promotion analysis measures every {@code interval} (4
+   * measurements), and blue stays warm 2 minutes (docs/blue-green.md).
+   */
+  static String blueGreen(String interval, boolean gatewayApi, MetricsBackend metrics) {
+    return thresholdTemplate(interval, metrics, "\n  count: 4") + """
+        ---
+        apiVersion: vigie.io/v1alpha1
+        kind: Rollout
+        metadata: {name: web}
+        spec:
+          targetRef: {kind: Deployment, name: web}
+          service: {name: web, port: 80}
+          progressDeadlineSeconds: 300%s
+          strategy:
+            blueGreen:
+              autoPromotionSeconds: 30
+              postPromotionAnalysis:
+                templates: [{name: app-health}]
+              scaleDownDelaySeconds: 120
+        """.formatted(gatewayApi ? "\n  trafficRouting: {gatewayAPI: {httpRoute: web}}" : "");
+  }
+
+  /**
    * The canary's p99 and error ratio against the baseline's, point by point over a window (Kayenta's
    * judge), latency counting twice in the score and errors critical.
    */

@@ -45,6 +45,14 @@ class BenchQuickTest {
       assertThat(Double.parseDouble(figures.get("blast_radius_ratio{release=" + release + "}"))).isBetween(0.0, 1.0);
       assertThat(Double.parseDouble(figures.get("time_to_rollback_s{release=" + release + "}"))).isPositive();
     }
+    // Blue-green on the obvious ones: switched back, its blast radius beside the canary's, the switch-back time.
+    for (String release : new String[] {"v2-errors", "v2-slow"}) {
+      assertThat(figures.get("run{release=" + release + ",strategy=blue-green,seed=1}")).as(release).isEqualTo("RolledBack");
+      assertThat(figures.get("caught{release=" + release + ",strategy=blue-green}")).isEqualTo("1 of 1");
+      assertThat(Double.parseDouble(figures.get("blast_radius_ratio{release=" + release + ",strategy=blue-green}")))
+          .isBetween(0.0, 1.0);
+      assertThat(Double.parseDouble(figures.get("time_to_switch_back_s{release=" + release + "}"))).isNotNegative();
+    }
     // The subtle ones are measured, whatever the verdict: the figures the statistical judge must beat.
     for (String release : new String[] {"v2-errors-1pct", "v2-p99-20pct", "v2-endpoint-2pct"}) {
       assertThat(figures).containsKeys("run{release=" + release + ",seed=1}", "bad_requests_rolling_update{release=" + release + "}",

@@ -163,6 +163,30 @@ class DemoScenariosTest {
     assertThat(new picocli.CommandLine(new PlaygroundMain.DemoCommand()).execute("--speed", "-3")).isEqualTo(3);
   }
 
+  /**
+   * `vigie demo --strategy blue-green`: a bad green is switched back after the post-promotion analysis
+   * fails on live traffic; a good one is promoted, users on the Deployment's new pods at the end.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"bad-errors, false", "good, true"})
+  void blueGreenScenariosEndAsTheirCanaryOnes(String word, boolean gatewayApi) throws Exception {
+    Scenario scenario = Scenario.of(word);
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    RolloutPhase phase;
+    try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8)) {
+      phase = Demo.run(scenario, out, new Demo.Options(20, Optional.empty(), gatewayApi, MetricsBackend.Choice.PROMETHEUS, false,
+          Optional.empty()).withBlueGreen());
+    }
+    String text = printed.toString(StandardCharsets.UTF_8);
+    assertThat(phase).as(text).isEqualTo(scenario.expected);
+    assertThat(text).contains("strategy: blue-green").contains("event Normal Switched: switched");
+    if (scenario == Scenario.BAD_ERRORS) {
+      assertThat(text).contains("-> Failed").contains("Rollback report: revision").doesNotContain("Promoted");
+    } else {
+      assertThat(text).contains("event Normal Promoted").doesNotContain("RolloutAborted");
+    }
+  }
+
   /** What `vigie demo` printed, and where the Rollout ended. */
   private record Run(RolloutPhase phase, String text) {}
 
