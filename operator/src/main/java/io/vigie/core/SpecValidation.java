@@ -142,7 +142,13 @@ public final class SpecValidation {
     if (spec.getGuards() != null) {
       problems.add("spec.guards hold canary steps and do not apply to blueGreen yet: remove spec.guards, or use strategy.canary");
     }
-    var preview = spec.getStrategy().getBlueGreen().getPreviewService();
+    var blueGreen = spec.getStrategy().getBlueGreen();
+    bounded("spec.strategy.blueGreen.autoPromotionSeconds", blueGreen.getAutoPromotionSeconds(), 0,
+        io.vigie.api.v1alpha1.BlueGreenStrategy.AUTO_PROMOTION_SECONDS_MAX, problems);
+    bounded("spec.strategy.blueGreen.scaleDownDelaySeconds", blueGreen.getScaleDownDelaySeconds(), 0,
+        io.vigie.api.v1alpha1.BlueGreenStrategy.SCALE_DOWN_DELAY_SECONDS_MAX, problems);
+    bounded("spec.strategy.blueGreen.previewReplicaCount", blueGreen.getPreviewReplicaCount(), 1, Integer.MAX_VALUE, problems);
+    var preview = blueGreen.getPreviewService();
     if (preview == null || serviceName == null) {
       return;
     }
@@ -154,6 +160,12 @@ public final class SpecValidation {
       problems.add("spec.strategy.blueGreen.previewService.name " + Names.quote(name) + " is the active Service or one Vigie "
           + "owns: name a Service of its own for the preview, or leave previewService out (Vigie then owns "
           + Names.previewService(serviceName) + ")");
+    }
+  }
+
+  private static void bounded(String field, Integer value, int min, int max, List<String> problems) {
+    if (value != null && (value < min || value > max)) {
+      problems.add(field + " is " + value + ": use " + min + (max == Integer.MAX_VALUE ? " or more" : " to " + max));
     }
   }
 

@@ -54,6 +54,14 @@ class SpecValidationTest {
     assertThat(SpecValidation.problems("shop", spec, observation)).singleElement().asString()
         .startsWith("spec.strategy has neither canary nor blueGreen");
 
+    // Stored by an API server without the schema: the numbers are checked again.
+    spec = Specs.blueGreen(Specs.blueGreen(-1, 86_401));
+    spec.getStrategy().getBlueGreen().setPreviewReplicaCount(0);
+    assertThat(SpecValidation.problems("shop", spec, observation)).containsExactly(
+        "spec.strategy.blueGreen.autoPromotionSeconds is -1: use 0 to 2592000",
+        "spec.strategy.blueGreen.scaleDownDelaySeconds is 86401: use 0 to 86400",
+        "spec.strategy.blueGreen.previewReplicaCount is 0: use 1 or more");
+
     spec = Specs.blueGreen(Specs.blueGreen(null, null));
     spec.setAnalysis(new io.vigie.api.v1alpha1.RolloutAnalysis());
     spec.getStrategy().getBlueGreen().setPreviewService(new io.vigie.api.v1alpha1.ServiceRef("web-stable", null));
