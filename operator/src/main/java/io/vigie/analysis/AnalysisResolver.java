@@ -86,19 +86,12 @@ public final class AnalysisResolver {
         steps.put(i, context.run("spec.strategy.canary.steps[" + i + "].analysis", step.getAnalysis()));
       }
     }
-    ResolvedAnalysis.BlueGreen blueGreen = ResolvedAnalysis.BlueGreen.NONE;
-    var bg = spec.getStrategy() == null ? null : spec.getStrategy().getBlueGreen();
-    if (bg != null) {
-      blueGreen = new ResolvedAnalysis.BlueGreen(
-          Optional.ofNullable(bg.getPrePromotionAnalysis()).map(a -> context.run("spec.strategy.blueGreen.prePromotionAnalysis", a)),
-          Optional.ofNullable(bg.getPostPromotionAnalysis()).map(a -> context.run("spec.strategy.blueGreen.postPromotionAnalysis", a)));
-    }
-    int total = background.map(r -> r.metrics().size()).orElse(0) + steps.values().stream().mapToInt(r -> r.metrics().size()).sum()
-        + blueGreen.prePromotion().map(r -> r.metrics().size()).orElse(0)
-        + blueGreen.postPromotion().map(r -> r.metrics().size()).orElse(0);
+    ResolvedAnalysis.BlueGreen blueGreen = ResolvedAnalysis.BlueGreen.of(spec.getStrategy(), context::run);
     ResolvedAnalysis.Guards guards = spec.getGuards() == null ? ResolvedAnalysis.Guards.NONE
         : GuardsResolution.of(spec.getGuards(), context::run, context.problems());
-    total += guards.surge().map(r -> r.metrics().size()).orElse(0) + guards.stable().map(r -> r.metrics().size()).orElse(0);
+    int total = java.util.stream.Stream.of(background, blueGreen.prePromotion(), blueGreen.postPromotion(), guards.surge(),
+            guards.stable()).flatMap(Optional::stream).mapToInt(r -> r.metrics().size()).sum()
+        + steps.values().stream().mapToInt(r -> r.metrics().size()).sum();
     if (total > Limits.METRICS_PER_ROLLOUT) {
       context.problems().add("the analyses of this Rollout run " + total + " metrics: at most " + Limits.METRICS_PER_ROLLOUT
           + ", all analyses together");

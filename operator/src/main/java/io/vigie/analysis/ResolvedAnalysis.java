@@ -30,6 +30,18 @@ public record ResolvedAnalysis(Optional<Run> background, Map<Integer, Run> steps
    */
   public record BlueGreen(Optional<Run> prePromotion, Optional<Run> postPromotion) {
     public static final BlueGreen NONE = new BlueGreen(Optional.empty(), Optional.empty());
+
+    /** A blue-green strategy's analyses, each resolved by {@code run} (where in the spec, the analysis). */
+    static BlueGreen of(io.vigie.api.v1alpha1.RolloutStrategy strategy,
+        java.util.function.BiFunction<String, io.vigie.api.v1alpha1.RolloutAnalysis, Run> run) {
+      var blueGreen = strategy == null ? null : strategy.getBlueGreen();
+      if (blueGreen == null) {
+        return NONE;
+      }
+      return new BlueGreen(
+          Optional.ofNullable(blueGreen.getPrePromotionAnalysis()).map(a -> run.apply("spec.strategy.blueGreen.prePromotionAnalysis", a)),
+          Optional.ofNullable(blueGreen.getPostPromotionAnalysis()).map(a -> run.apply("spec.strategy.blueGreen.postPromotionAnalysis", a)));
+    }
   }
 
   /**

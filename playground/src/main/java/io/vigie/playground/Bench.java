@@ -163,40 +163,20 @@ final class Bench implements Callable<Integer> {
     String by = judge == Judge.THRESHOLD ? "" : ",judge=" + judge.word();
     for (BadRelease release : BadRelease.ALL.stream().filter(r -> bad.equals("all") || bad.equals("obvious") && r.obvious()).toList()) {
       List<Double> rolling = new ArrayList<>();
-      List<Double> vigie = new ArrayList<>();
-      List<Double> toRollback = new ArrayList<>();
-      int caught = 0;
       for (int seed = 1; seed <= n; seed++) {
         String key = release.tag() + "/" + seed;
         if (!rollingUpdates.containsKey(key)) {
-          rollingUpdates.put(key, (double) badRequests(release.image(), false, window, seed).bad());
+          rollingUpdates.put(key, (double) badRequests(release.image(), false, window, seed, false).bad());
         }
         rolling.add(rollingUpdates.get(key));
-        Harm withVigie = badRequests(release.image(), true, window, seed);
-        vigie.add((double) withVigie.bad());
-        out.println("run{release=" + release.tag() + by + ",seed=" + seed + "}: " + withVigie.verdict());
-        if (withVigie.verdict() == RolloutPhase.RolledBack) {
-          caught++;
-          withVigie.secondsToRollback().ifPresent(toRollback::add);
-        } else if (release.obvious() && !judge.peer()) {
-          // A peer's policy may well let an obvious one through in the window: that is its figure.
-          failures.add(release.tag() + " seed " + seed + " (" + judge.word() + " judge) ended " + withVigie.verdict()
-              + ", not RolledBack");
-        }
       }
       if (judge == Judge.THRESHOLD) {
         line("bad_requests_rolling_update{release=" + release.tag() + "}", median(rolling), "%.0f");
       }
-      line("bad_requests_vigie{release=" + release.tag() + by + "}", median(vigie), "%.0f");
-      line("blast_radius_ratio{release=" + release.tag() + by + "}", median(vigie) / Math.max(1, median(rolling)), "%.4f");
-      if (toRollback.isEmpty()) {
-        out.println("time_to_rollback_s{release=" + release.tag() + by + "}: none rolled back");
-      } else {
-        line("time_to_rollback_s{release=" + release.tag() + by + "}", median(toRollback), "%.0f");
-      }
-      out.println("caught{release=" + release.tag() + by + "}: " + caught + " of " + n);
+      withVigie(release, by, false, n, window, rolling, failures);
       if (judge == Judge.THRESHOLD && release.obvious()) {
-        blueGreen(release, n, window, rolling, failures);
+        // The same bad release blue-green: its blast radius beside the canary's, and the switch back.
+        withVigie(release, ",strategy=blue-green", true, n, window, rolling, failures);
       }
     }
     if (judge.peer() || goodPerKind == 0) {
@@ -232,27 +212,29 @@ final class Bench implements Callable<Integer> {
   }
 
   /**
-   * The same bad release, blue-green (Release#blueGreen): every user on green from the switch until
-   * the post-promotion analysis fails, then back on blue in one write. Its blast radius beside the
-   * canary's, and the seconds from the decision to no user on green.
+   * One bad release with Vigie, canary or blue-green (Release#blueGreen: every user on green from the
+   * switch until the post-promotion analysis fails, then back on blue in one write), {@code n} seeds:
+   * its bad requests against the rolling update's, time to rollback and, blue-green, from the
+   * decision to no user on green.
    */
-  private void blueGreen(BadRelease release, int n, Duration window, List<Double> rolling, List<String> failures)
-      throws Exception {
-    String by = ",strategy=blue-green";
+  private void withVigie(BadRelease release, String by, boolean blueGreen, int n, Duration window, List<Double> rolling,
+      List<String> failures) throws Exception {
     List<Double> vigie = new ArrayList<>();
     List<Double> toRollback = new ArrayList<>();
     List<Double> toSwitchBack = new ArrayList<>();
     int caught = 0;
     for (int seed = 1; seed <= n; seed++) {
-      Harm harm = badRequests(release.image(), true, window, seed, true);
+      Harm harm = badRequests(release.image(), true, window, seed, blueGreen);
       vigie.add((double) harm.bad());
       out.println("run{release=" + release.tag() + by + ",seed=" + seed + "}: " + harm.verdict());
       if (harm.verdict() == RolloutPhase.RolledBack) {
         caught++;
         harm.secondsToRollback().ifPresent(toRollback::add);
         harm.secondsToSwitchBack().ifPresent(toSwitchBack::add);
-      } else {
-        failures.add(release.tag() + " seed " + seed + " (blue-green) ended " + harm.verdict() + ", not RolledBack");
+      } else if (release.obvious() && !judge.peer()) {
+        // A peer's policy may well let an obvious one through in the window: that is its figure.
+        failures.add(release.tag() + " seed " + seed + " (" + judge.word() + " judge" + by + ") ended " + harm.verdict()
+            + ", not RolledBack");
       }
     }
     line("bad_requests_vigie{release=" + release.tag() + by + "}", median(vigie), "%.0f");
@@ -262,9 +244,9 @@ final class Bench implements Callable<Integer> {
     } else {
       line("time_to_rollback_s{release=" + release.tag() + by + "}", median(toRollback), "%.0f");
     }
-    if (toSwitchBack.isEmpty()) {
+    if (blueGreen && toSwitchBack.isEmpty()) {
       out.println("time_to_switch_back_s{release=" + release.tag() + "}: none switched back");
-    } else {
+    } else if (blueGreen) {
       line("time_to_switch_back_s{release=" + release.tag() + "}", median(toSwitchBack), "%.2f");
     }
     out.println("caught{release=" + release.tag() + by + "}: " + caught + " of " + n);
@@ -279,10 +261,6 @@ final class Bench implements Callable<Integer> {
   static final int GOOD_RELEASES_PER_KIND = 50;
 
   /** One bad release in the window: how many requests went wrong, and (with Vigie) how long the bad version served. */
-  private Harm badRequests(String image, boolean withVigie, Duration window, long seed) throws Exception {
-    return badRequests(image, withVigie, window, seed, false);
-  }
-
   private Harm badRequests(String image, boolean withVigie, Duration window, long seed, boolean blueGreen) throws Exception {
     try (Playground playground = new Playground(new Playground.Settings(speed, 10, 50, 15, seed).withMetrics(metricsChoice))) {
       playground.deployApp("ghcr.io/example/web:v1");
