@@ -203,7 +203,7 @@ class InvalidRolloutTest {
 
     assertThat(invalid.getMessage()).isEqualTo("spec.targetRef.kind is missing: set it to Deployment; "
         + "spec.service.name is missing: name the Service in front of the Deployment; "
-        + "spec.strategy.canary.steps is empty: give at least one step, e.g. - setWeight: 20");
+        + "spec.strategy has neither canary nor blueGreen: give exactly one, e.g. canary: {steps: [{setWeight: 20}]}");
     assertThat(k8s.deployment("web").getSpec().getPaused()).isNotEqualTo(Boolean.TRUE);
   }
 
