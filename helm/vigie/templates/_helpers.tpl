@@ -50,7 +50,7 @@ What the operator does in the namespaces it watches: exactly the requests its co
   resources: ["rollouts/status"]
   verbs: ["update"]
 - apiGroups: ["vigie.io"]
-  resources: ["analysistemplates"]
+  resources: ["analysistemplates", "notificationchannels"]
   verbs: ["get"]
 # The target Deployment (spec.paused only) and the canary Deployment it owns.
 - apiGroups: ["apps"]
@@ -59,14 +59,14 @@ What the operator does in the namespaces it watches: exactly the requests its co
 - apiGroups: ["apps"]
   resources: ["replicasets"]
   verbs: ["list", "watch"]
-# The user's Service (read) and the <service>-stable and <service>-canary Services it owns.
+# The user's Service (read; a blue-green Rollout without a router pins its selector) and the Services it owns.
 - apiGroups: [""]
   resources: ["services"]
   verbs: ["get", "list", "watch", "create", "update", "delete"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
-# Analysis args and provider credentials (secretKeyRef).
+# Analysis args, provider credentials and notification channels' URLs and keys (labelled Secrets only).
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get"]

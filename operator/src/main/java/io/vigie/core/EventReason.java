@@ -16,6 +16,8 @@ public enum EventReason {
   Held,
   Invalid,
   NewRevision,
+  /** A notification channel could not be reached (retrying), or was given up on; never blocks a decision. */
+  NotificationFailed,
   Paused,
   Promoted,
   Promoting,

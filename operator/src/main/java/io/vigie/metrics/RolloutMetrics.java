@@ -42,6 +42,8 @@ public final class RolloutMetrics {
   public static final String DRY_RUN_VERDICTS = "vigie_dry_run_verdicts";
   public static final String GUARD_HOLDS = "vigie_guard_holds";
   public static final String SWITCHES = "vigie_blue_green_switches";
+  public static final String NOTIFICATIONS_SENT = "vigie_notifications_sent";
+  public static final String NOTIFICATIONS_FAILED = "vigie_notifications_failed";
 
   /** Buckets of {@code vigie_rollout_duration_seconds}: canaries last minutes to hours. */
   private static final Duration[] DURATION_BUCKETS = Stream.of(10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400, 43200)
@@ -64,6 +66,21 @@ public final class RolloutMetrics {
     }
     List.of("TrafficSurge", "StableUnhealthy").forEach(this::guardHolds);
     List.of("green", "blue").forEach(this::switches);
+    notificationsFailed();
+  }
+
+  /** A notification reached its channel. */
+  public void notificationSent() {
+    Counter.builder(NOTIFICATIONS_SENT).description("Notifications delivered to their channel").register(registry).increment();
+  }
+
+  /** A notification delivery failed (each attempt): what a dead receiver costs, with a Warning Event. */
+  public void notificationFailed() {
+    notificationsFailed().increment();
+  }
+
+  private Counter notificationsFailed() {
+    return Counter.builder(NOTIFICATIONS_FAILED).description("Notification deliveries that failed (each attempt)").register(registry);
   }
 
   private Counter switches(String to) {

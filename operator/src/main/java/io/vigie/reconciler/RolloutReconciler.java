@@ -82,6 +82,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
   private final double clockSpeed;
   private final RolloutMetrics metrics;
   private final MeasurementRunner measurements;
+  private final io.vigie.notify.Notifier notifier;
   // Set when JOSDK asks for the event sources, after construction.
   /** Reconciles asked for by name: a measurement done, a Deployment given back. */
   private volatile SimpleInboundEventSource<Rollout> wakeUps;
@@ -103,6 +104,9 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
     MetricProviders providers = new MetricProviders(AddressPolicy.of(settings.allowedProviderHosts(),
         Optional.ofNullable(client.getConfiguration().getMasterUrl()).map(java.net.URI::create)));
     this.measurements = new MeasurementRunner(providers, MEASUREMENT_THREADS, this::measured);
+    this.notifier = new io.vigie.notify.Notifier(client, AddressPolicy.of(settings.allowedProviderHosts(),
+        Optional.ofNullable(client.getConfiguration().getMasterUrl()).map(java.net.URI::create)), this::measured,
+        metrics::notificationSent, metrics::notificationFailed);
     this.observer = new ClusterObserver(new AnalysisObserver(client, providers, measurements, settings.prometheusAddress()),
         this::rolloutExists);
     this.executor = new ActionExecutor(client, new VigieServices(client));
@@ -113,7 +117,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
 
   private volatile boolean closed;
 
-  /** A measurement of this Rollout ("namespace/name") finished: look at it again. */
+  /** A measurement or a notification of this Rollout ("namespace/name") finished: look at it again. */
   private void measured(String key) {
     int slash = key.indexOf('/');
     wake(new ResourceID(key.substring(slash + 1), key.substring(0, slash)));
@@ -242,11 +246,18 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
       executor.apply(rollout, snapshot, decision.actions(), caches);
       RolloutStatus status = decision.status();
       ReconcileErrors.clear(status);
+      String key = key(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName());
+      io.vigie.notify.Notifier.Settled settled = notifier.settled(key);
+      status.setNotifications(io.vigie.notify.Outbox.next(rollout.getSpec(), rollout.getStatus(), status, decision.events(),
+          settled.keys(), clock.instant()));
       Rollout written = writeStatus(rollout, status, context);
       metrics.reconciled(rollout, status);
       for (RolloutEvent event : decision.events()) {
         events.record(written, event);
       }
+      settled.failures().forEach(f -> events.record(written, RolloutEvent.warning(io.vigie.core.EventReason.NotificationFailed, f)));
+      notifier.forget(key, settled);
+      notifier.deliver(written);
       // An accepted control that cannot be parsed (written by hand) would block every later one.
       if (decision.clearControl() || (ControlIntake.pending(written).isEmpty() && ControlIntake.hasAccepted(written))) {
         controls.clear(written, context);
@@ -370,5 +381,6 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
   public void close() {
     stopReconciling();
     measurements.close();
+    notifier.close();
   }
 }

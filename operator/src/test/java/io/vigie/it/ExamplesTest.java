@@ -189,10 +189,29 @@ class ExamplesTest {
   }
 
   @Test
+  void theNotificationsExampleOwesTheChannelsTheirMessagesAndTheReleaseGoesOnWhileTheyAreUnreachable() throws IOException {
+    apply(EXAMPLES.resolve("basic-canary").resolve("deployment.yaml"));
+    apply(EXAMPLES.resolve("basic-canary").resolve("service.yaml"));
+    apply(EXAMPLES.resolve("notifications"));
+    k8s.awaitPhase("web", RolloutPhase.Healthy);
+    assertThat(k8s.client().resources(io.vigie.api.v1alpha1.NotificationChannel.class).inNamespace(NS).list().getItems())
+        .extracting(c -> c.getMetadata().getName()).containsExactlyInAnyOrder("team-chat", "on-call", "release-log");
+
+    k8s.setImage("web", "ghcr.io/example/web:1.1.0");
+    // The example's receivers do not exist here (and are refused as far as the operator's address policy
+    // goes): the release reaches its pause all the same, the messages owed in status.
+    RolloutStatus paused = k8s.awaitPhase("web", RolloutPhase.Paused);
+    assertThat(paused.getNotifications()).extracting(n -> n.getChannel() + " " + n.getEvent())
+        .contains("team-chat Started", "release-log Started", "team-chat Paused", "release-log Paused");
+  }
+
+  @Test
   void everyExampleIsAcceptedByItsCrdSchema() throws IOException {
     Map<String, CrdSchemaValidator> schemas = Map.of(
         "kind: Rollout", CrdSchemaValidator.forCrd(MockCluster.CRDS.resolve("rollouts.vigie.io-v1.yml"), "v1alpha1"),
-        "kind: AnalysisTemplate", CrdSchemaValidator.forCrd(MockCluster.CRDS.resolve("analysistemplates.vigie.io-v1.yml"), "v1alpha1"));
+        "kind: AnalysisTemplate", CrdSchemaValidator.forCrd(MockCluster.CRDS.resolve("analysistemplates.vigie.io-v1.yml"), "v1alpha1"),
+        "kind: NotificationChannel", CrdSchemaValidator.forCrd(MockCluster.CRDS.resolve("notificationchannels.vigie.io-v1.yml"),
+            "v1alpha1"));
     int checked = 0;
     for (Path file : yamlFiles(EXAMPLES)) {
       for (String document : Files.readString(file).split("(?m)^---$")) {

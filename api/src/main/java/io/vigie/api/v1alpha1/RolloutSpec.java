@@ -36,6 +36,10 @@ public class RolloutSpec {
       + "failing stable version (docs/guards.md).")
   private Guards guards;
 
+  @io.fabric8.generator.annotation.Size(max = 20)
+  @JsonPropertyDescription("Channels told about this Rollout's releases, each for some events (docs/notifications.md).")
+  private java.util.List<NotificationSubscription> notifications;
+
   @Min(1)
   @Max(Limits.PROGRESS_DEADLINE_SECONDS_MAX)
   @JsonPropertyDescription("Seconds a step may take to make progress (canary pods ready, promotion complete) before the update is aborted. Default 600.")
@@ -62,6 +66,8 @@ public class RolloutSpec {
   public void setAnalysis(RolloutAnalysis analysis) { this.analysis = analysis; }
   public Guards getGuards() { return guards; }
   public void setGuards(Guards guards) { this.guards = guards; }
+  public java.util.List<NotificationSubscription> getNotifications() { return notifications; }
+  public void setNotifications(java.util.List<NotificationSubscription> notifications) { this.notifications = notifications; }
   public Integer getProgressDeadlineSeconds() { return progressDeadlineSeconds; }
   public void setProgressDeadlineSeconds(Integer progressDeadlineSeconds) { this.progressDeadlineSeconds = progressDeadlineSeconds; }
 }

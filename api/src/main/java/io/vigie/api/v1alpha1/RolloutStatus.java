@@ -56,6 +56,9 @@ public class RolloutStatus {
   @JsonPropertyDescription("A blue-green release: active and preview revisions, the switch, the countdowns.")
   private BlueGreenStatus blueGreen;
 
+  @JsonPropertyDescription("Messages owed to notification channels, until delivered (the key is their idempotency key).")
+  private List<PendingNotification> notifications;
+
   private AbortStatus abort;
   @JsonPropertyDescription("Why the last update was rolled back, with the evidence and what changed.")
   private RollbackReport rollbackReport;
@@ -107,6 +110,8 @@ public class RolloutStatus {
   public void setAnalysis(List<AnalysisRunStatus> analysis) { this.analysis = analysis; }
   public BlueGreenStatus getBlueGreen() { return blueGreen; }
   public void setBlueGreen(BlueGreenStatus blueGreen) { this.blueGreen = blueGreen; }
+  public List<PendingNotification> getNotifications() { return notifications; }
+  public void setNotifications(List<PendingNotification> notifications) { this.notifications = notifications; }
   public RollbackReport getRollbackReport() { return rollbackReport; }
   public void setRollbackReport(RollbackReport rollbackReport) { this.rollbackReport = rollbackReport; }
   public AbortStatus getAbort() { return abort; }

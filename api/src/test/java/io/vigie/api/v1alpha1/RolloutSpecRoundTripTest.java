@@ -21,6 +21,7 @@ class RolloutSpecRoundTripTest {
          "analysis": {"templates": [{"name": "t"}], "args": [{"name": "a", "value": "b"}]},
          "guards": {"surge": {"provider": {"prometheus": {"query": "sum(rate(x[1m]))"}}, "factor": 3.0},
            "stable": {"templates": [{"name": "stable-health"}]}},
+         "notifications": [{"channel": "chat", "on": ["Started", "RolledBack"]}],
          "progressDeadlineSeconds": 120}""";
     JsonNode expected = JSON.readTree(full);
 

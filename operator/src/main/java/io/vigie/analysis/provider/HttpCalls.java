@@ -29,7 +29,7 @@ import java.util.concurrent.TimeoutException;
  * last byte read, and reading at most {@link #MAX_BODY} bytes. Transport failures become messages a
  * person can act on.
  */
-final class HttpCalls {
+public final class HttpCalls {
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   /** The largest answer a provider may give: a metric is one number. */
   static final int MAX_BODY = 1 << 20;
@@ -37,7 +37,7 @@ final class HttpCalls {
 
   private final AddressPolicy policy;
 
-  HttpCalls(AddressPolicy policy) {
+  public HttpCalls(AddressPolicy policy) {
     this.policy = policy;
   }
 
@@ -66,7 +66,7 @@ final class HttpCalls {
   }
 
   /** The answer, its body read whole (at most {@link #MAX_BODY}), redirects followed where allowed. */
-  HttpResponse<String> send(HttpClient client, HttpRequest request, String what, Duration timeout) {
+  public HttpResponse<String> send(HttpClient client, HttpRequest request, String what, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     HttpRequest current = request;
     for (int hop = 0; ; hop++) {
