@@ -31,6 +31,8 @@ import org.junit.jupiter.api.DynamicTest;
  */
 public final class KillPoints {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Runs tried for a kill point near the end, whose writes vary in number with timing. */
+  static final int ATTEMPTS = 6;
 
   public enum Kill { NONE, BEFORE, AFTER }
 
@@ -70,12 +72,13 @@ public final class KillPoints {
   }
 
   /**
-   * A run killed at write {@code k}. The last writes vary in number with timing: a run that made fewer
-   * than {@code k + 1} was an uninterrupted run (checked as such) and is tried again, up to three times.
+   * A run killed at write {@code k}. The last writes vary in number with timing (on a loaded machine two
+   * of them can merge into one): a run that made fewer than {@code k + 1} was an uninterrupted run
+   * (checked as such) and is tried again, up to {@link #ATTEMPTS} times.
    */
   private static Run runUntilKilled(int k, Kill kill, Scenario scenario, Consumer<Run> check) {
     Run run = run(k, kill, scenario);
-    for (int attempt = 1; attempt < 3 && !run.killed(); attempt++) {
+    for (int attempt = 1; attempt < ATTEMPTS && !run.killed(); attempt++) {
       check.accept(run);
       run = run(k, kill, scenario);
     }
