@@ -109,6 +109,15 @@ public final class Notifier implements AutoCloseable {
     }
   }
 
+  /**
+   * The Rollout is deleted: what was settled for it is dropped. Messages still being retried are
+   * sent or given up as usual (a RolledBack told to on-call is worth its last attempts).
+   */
+  public void forget(String rollout) {
+    settled.remove(rollout);
+    failures.remove(rollout);
+  }
+
   private void attempt(String namespace, String name, PendingNotification n, int attempt) {
     String rollout = namespace + "/" + name;
     try {

@@ -345,6 +345,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
     String namespace = rollout.getMetadata().getNamespace();
     metrics.removed(namespace, rollout.getMetadata().getName());
     measurements.forget(key(namespace, rollout.getMetadata().getName()));
+    notifier.forget(key(namespace, rollout.getMetadata().getName()));
     RolloutSpec spec = rollout.getSpec();
     // A Rollout that names no usable target or Service never wrote anything: nothing to give back.
     if (spec == null || spec.getTargetRef() == null || spec.getService() == null
