@@ -245,7 +245,9 @@ class HardeningTest {
     for (String[] c : cases) {
       replaceSpec("web", spec("[{\"setWeight\": 20}, {\"pause\": {}}]", ", \"analysis\": {\"args\": " + c[0]
           + ", \"metrics\": [" + c[1] + "]}"));
-      k8s.setImage("web", "shop/web:v2");
+      // The operator must have seen the spec before the new template: Invalid at once, no canary yet.
+      assertThat(k8s.awaitPhase("web", RolloutPhase.Invalid).getMessage()).contains(c[2]);
+      k8s.afterReconciles("web", () -> k8s.setImage("web", "shop/web:v2"));
       assertThat(k8s.awaitPhase("web", RolloutPhase.Invalid).getMessage()).contains(c[2]);
       assertThat(k8s.deployment("web-canary")).as("nothing written: no canary").isNull();
       k8s.setImage("web", "shop/web:v1");
