@@ -204,18 +204,7 @@ final class BlueGreenStrategy {
     String revision = s.getCanaryRevision();
     if (!(target.rolledOut() && target.podTemplateHash().isPresent())) {
       wishes(target, bg);
-      Instant due = Timestamps.parse(s.getPromotionStartedAt()).plus(in.progressDeadline());
-      String pods = "Deployment " + in.targetName() + " has " + target.availableReplicas() + "/" + target.replicas()
-          + " available pods";
-      if (!d.now().isBefore(due)) {
-        d.conclude(new Outcome(RolloutPhase.Promoting, Outcome.Reason.PromotionDeadlineExceeded, "promotion of revision "
-            + revision + " is taking longer than " + in.progressDeadline().toSeconds() + "s: " + pods
-            + "; check its pods (green keeps serving meanwhile)"));
-      } else {
-        d.conclude(new Outcome(RolloutPhase.Promoting, Outcome.Reason.Promoting, "promoting revision " + revision
-            + " while green serves: " + pods));
-        d.requeueIn(Duration.between(d.now(), due));
-      }
+      Promotion.awaitRollout(in, d, target, revision, "green", " while green serves");
       return;
     }
     String hash = target.podTemplateHash().get();

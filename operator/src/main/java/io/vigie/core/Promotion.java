@@ -19,6 +19,25 @@ final class Promotion {
     this.traffic = traffic;
   }
 
+  /**
+   * The target rolls to the new template while {@code serving} serves: Promoting, said late once the
+   * progress deadline has passed (the promotion goes on: nothing is rolled back at this point).
+   */
+  static void awaitRollout(DecisionInputs in, DecisionDraft d, Target target, String revision, String serving, String whileServing) {
+    Instant due = Timestamps.parse(d.s.getPromotionStartedAt()).plus(in.progressDeadline());
+    String pods = "Deployment " + in.targetName() + " has " + target.availableReplicas() + "/" + target.replicas()
+        + " available pods";
+    if (!d.now().isBefore(due)) {
+      d.conclude(new Outcome(RolloutPhase.Promoting, Outcome.Reason.PromotionDeadlineExceeded, "promotion of revision "
+          + revision + " is taking longer than " + in.progressDeadline().toSeconds() + "s: " + pods
+          + "; check its pods (" + serving + " keeps serving meanwhile)"));
+    } else {
+      d.conclude(new Outcome(RolloutPhase.Promoting, Outcome.Reason.Promoting, "promoting revision " + revision + whileServing
+          + ": " + pods));
+      d.requeueIn(Duration.between(d.now(), due));
+    }
+  }
+
   void start(Target target) {
     d.s.setPromotionStartedAt(Timestamps.format(d.now()));
     d.s.setCurrentStepIndex(in.steps().size());
@@ -45,17 +64,7 @@ final class Promotion {
       // never falls below the target's replicas and no request finds no endpoint.
       d.plan.pointStable(null);
       d.plan.pause(false);
-      Instant due = Timestamps.parse(s.getPromotionStartedAt()).plus(in.progressDeadline());
-      String pods = "Deployment " + in.targetName() + " has " + target.availableReplicas() + "/" + target.replicas()
-          + " available pods";
-      if (!d.now().isBefore(due)) {
-        d.conclude(new Outcome(RolloutPhase.Promoting, Outcome.Reason.PromotionDeadlineExceeded, "promotion of revision "
-            + revision + " is taking longer than " + in.progressDeadline().toSeconds() + "s: " + pods
-            + "; check its pods (the canary keeps serving meanwhile)"));
-      } else {
-        d.conclude(new Outcome(RolloutPhase.Promoting, Outcome.Reason.Promoting, "promoting revision " + revision + ": " + pods));
-        d.requeueIn(Duration.between(d.now(), due));
-      }
+      awaitRollout(in, d, target, revision, "the canary", "");
       return;
     }
     String hash = target.podTemplateHash().get();
