@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigie.api.v1alpha1.CanaryStep;
 import io.vigie.api.v1alpha1.Rollout;
-import io.vigie.api.v1alpha1.RolloutAnalysis;
 import io.vigie.api.v1alpha1.RolloutPhase;
-import io.vigie.api.v1alpha1.TemplateRef;
 import io.vigie.testing.CanaryTraffic;
 import io.vigie.testkit.HttpStub;
 import io.vigie.testing.Routes;
 import io.vigie.testing.OperatorHarness;
 import io.vigie.testkit.RecordingDispatcher;
 import io.vigie.testing.Routes;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -110,27 +107,10 @@ class CliTest {
    * A step analysis on the error rate of the requests the canary actually served (CanaryTraffic):
    * a bad image fails a quarter of them; a canary with no traffic gives no evidence.
    */
-  private CanaryStep errorRateAnalysis() throws IOException {
-    CanaryTraffic traffic = new CanaryTraffic(k8s.client(), NS, "web", Routes.REPLICAS, image -> image.contains("bad") ? 0.25 : 0.0);
-    metrics = HttpStub.serving(traffic::scrape);
-    k8s.client().load(new ByteArrayInputStream("""
-        apiVersion: vigie.io/v1alpha1
-        kind: AnalysisTemplate
-        metadata: {name: error-rate}
-        spec:
-          metrics:
-            - name: error-rate
-              count: 1
-              minRequests: 1
-              thresholdRange: {max: 0.05}
-              unit: ratio
-              provider:
-                web: {url: "%s", jsonPointer: /errorRate, requestsJsonPointer: /requests}
-        """.formatted(metrics.url("/errors")).getBytes(StandardCharsets.UTF_8))).inNamespace(NS).create();
-    CanaryStep step = new CanaryStep();
-    step.setAnalysis(new RolloutAnalysis());
-    step.getAnalysis().setTemplates(List.of(TemplateRef.named("error-rate")));
-    return step;
+  private CanaryStep errorRateAnalysis() {
+    io.vigie.testing.ErrorRateAnalysis analysis = io.vigie.testing.ErrorRateAnalysis.create(k8s);
+    metrics = analysis.metrics();
+    return analysis.step();
   }
 
   private static void assertGolden(String name, String actual) throws IOException {

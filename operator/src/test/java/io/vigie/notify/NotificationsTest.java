@@ -9,12 +9,8 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.vigie.api.v1alpha1.CanaryStep;
 import io.vigie.api.v1alpha1.NotificationSubscription;
 import io.vigie.api.v1alpha1.NotificationSubscription.Event;
-import io.vigie.api.v1alpha1.RolloutAnalysis;
 import io.vigie.api.v1alpha1.RolloutPhase;
-import io.vigie.api.v1alpha1.TemplateRef;
-import io.vigie.testing.CanaryTraffic;
 import io.vigie.testing.OperatorHarness;
-import io.vigie.testing.Routes;
 import io.vigie.testkit.HttpStub;
 import io.vigie.testkit.HttpStub.Request;
 import io.vigie.testkit.HttpStub.Response;
@@ -24,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -101,27 +96,9 @@ class NotificationsTest {
   }
 
   private CanaryStep errorRateAnalysis() {
-    CanaryTraffic traffic = new CanaryTraffic(k8s.client(), NS, "web", Routes.REPLICAS, image -> image.contains("bad") ? 0.25 : 0.0);
-    HttpStub metrics = HttpStub.serving(traffic::scrape);
-    closing.add(metrics);
-    channel("""
-        apiVersion: vigie.io/v1alpha1
-        kind: AnalysisTemplate
-        metadata: {name: error-rate}
-        spec:
-          metrics:
-            - name: error-rate
-              count: 1
-              minRequests: 1
-              thresholdRange: {max: 0.05}
-              unit: ratio
-              provider:
-                web: {url: "%s", jsonPointer: /errorRate, requestsJsonPointer: /requests}
-        """.formatted(metrics.url("/errors")));
-    CanaryStep step = new CanaryStep();
-    step.setAnalysis(new RolloutAnalysis());
-    step.getAnalysis().setTemplates(List.of(TemplateRef.named("error-rate")));
-    return step;
+    io.vigie.testing.ErrorRateAnalysis analysis = io.vigie.testing.ErrorRateAnalysis.create(k8s);
+    closing.add(analysis.metrics());
+    return analysis.step();
   }
 
   @Test
