@@ -2,7 +2,12 @@ package io.vigie.core;
 
 import io.vigie.api.v1alpha1.RolloutSpec;
 import io.vigie.api.v1alpha1.TrafficRouting;
+import io.vigie.core.RolloutMachinePropertiesTest.Crash;
 import io.vigie.core.RolloutMachinePropertiesTest.Event;
+import io.vigie.core.RolloutMachinePropertiesTest.ManualControl;
+import io.vigie.core.RolloutMachinePropertiesTest.SetImage;
+import io.vigie.core.RolloutMachinePropertiesTest.TargetReadiness;
+import io.vigie.core.PendingControl.Control;
 import java.util.List;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -38,6 +43,14 @@ class BlueGreenPropertiesTest {
       world.routed = true;
     }
     RolloutMachinePropertiesTest.run(spec, world, events);
+  }
+
+  /** Found by the property on a CI run (seed 5742506471342218354). */
+  @net.jqwik.api.Example
+  void anAbortAfterTheTemplateWentBackAndForthMovesTrafficFirst() {
+    invariantsHoldOverAnySequenceOfEvents(false, 1, 0, true, List.of(new SetImage("v2"), new TargetReadiness(false), new Crash(0),
+        new SetImage("v1"), new SetImage("v1"), new Crash(0), new SetImage("v2"), new ManualControl(Control.ABORT, "true"),
+        new Crash(0)));
   }
 
   @Provide

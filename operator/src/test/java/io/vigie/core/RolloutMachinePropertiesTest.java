@@ -147,8 +147,12 @@ class RolloutMachinePropertiesTest {
         && (status == null || status.getPhase() != RolloutPhase.RolledBack);
     if (aborting) {
       boolean routeSendsToCanary = world.routed && (world.routeWeight > 0 || world.routeBaseline > 0 || world.routeHeader.isPresent());
+      // Without a router, a blue-green Service not pinned to the stable pods reaches green, or (unpinned while the
+      // target rolled) pods of any template: the pin back is the move to stable.
+      io.vigie.domain.ActivePin blue = io.vigie.domain.ActivePin.target(status.getStablePodTemplateHash());
+      boolean activeElsewhere = !world.routed && spec.getStrategy().usesBlueGreen() && !world.activePin.equals(blue);
       Action first = routeSendsToCanary ? Action.SetRoute.allToStable()
-          : world.activePin.green() ? new Action.PointActiveService(io.vigie.domain.ActivePin.target(status.getStablePodTemplateHash()))
+          : activeElsewhere ? new Action.PointActiveService(blue)
           : new Action.ScaleCanary(0);
       assertThat(decision.actions()).as("invariant 3: an abort moves traffic to stable first (a blue-green switch back: one write)")
           .first().isEqualTo(first);
