@@ -90,6 +90,7 @@ final class StatusView {
     if (s.getCanaryRevision() != null && !steps.isEmpty()) {
       stepLines(steps, s);
     }
+    GateView.gates(s, now).ifPresent(this::section);
     AnalysisEvidence.analysis(s).ifPresent(this::section);
     AnalysisEvidence.rollback(s).ifPresent(this::section);
     historyLines(s.getHistory(), s.getMessage() == null ? "" : s.getMessage());

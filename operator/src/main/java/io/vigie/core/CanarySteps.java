@@ -4,6 +4,7 @@ import io.vigie.analysis.AnalysisRuns;
 import io.vigie.analysis.GuardRuns;
 import io.vigie.api.v1alpha1.CanaryStep;
 import io.vigie.api.v1alpha1.Durations;
+import io.vigie.api.v1alpha1.Gate;
 import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.core.Observation.Target;
 import io.vigie.domain.Timestamps;
@@ -22,16 +23,18 @@ final class CanarySteps {
   private final CanaryTraffic traffic;
   private final AnalysisGate gate;
   private final GuardGate guards;
+  private final GateKeeper gates;
   private final Rollback rollback;
   private final Promotion promotion;
 
-  CanarySteps(DecisionInputs in, DecisionDraft d, CanaryTraffic traffic, AnalysisGate gate, GuardGate guards, Rollback rollback,
-      Promotion promotion) {
+  CanarySteps(DecisionInputs in, DecisionDraft d, CanaryTraffic traffic, AnalysisGate gate, GuardGate guards, GateKeeper gates,
+      Rollback rollback, Promotion promotion) {
     this.in = in;
     this.d = d;
     this.traffic = traffic;
     this.gate = gate;
     this.guards = guards;
+    this.gates = gates;
     this.rollback = rollback;
     this.promotion = promotion;
   }
@@ -72,6 +75,11 @@ final class CanarySteps {
       }
       return;
     }
+    if (s.getCurrentStepIndex() == 0 && gateStops(gates.check(Gate.Type.preRollout, null), target, revision)) {
+      return;
+    }
+    // Load for a canary that may serve: not before the pre-rollout gates let it.
+    gates.runLoadTests();
     List<CanaryStep> steps = in.steps();
     int firstStep = s.getCurrentStepIndex();
     while (s.getCurrentStepIndex() < steps.size()) {
@@ -94,6 +102,9 @@ final class CanarySteps {
         result = setHeaderRoute(target, revision, step);
       } else if (step.getPause() != null) {
         result = pause(step.getPause().getDuration());
+      } else if (step.getGate() != null) {
+        result = gateStops(gates.check(Gate.Type.step, step.getGate()), target, revision) ? waitingUnlessRolledBack()
+            : StepResult.DONE;
       } else {
         result = gate.analysisStep(target, revision) ? StepResult.DONE : waitingUnlessRolledBack();
       }
@@ -112,7 +123,34 @@ final class CanarySteps {
       traffic.keepCanary(target, revision);
       return;
     }
+    if (gateStops(gates.check(Gate.Type.confirmPromotion, null), target, revision)) {
+      return;
+    }
     promotion.start(target);
+  }
+
+  /**
+   * True when a gate stops the release here: it waits for the gate's answer, holds on a failing one
+   * (Paused, the answer in the message), or rolls back when the gate's onFailure is Abort. The canary
+   * keeps the traffic it earned meanwhile.
+   */
+  private boolean gateStops(GateKeeper.Check check, Target target, String revision) {
+    switch (check.state()) {
+      case PASSED:
+        return false;
+      case FAILED:
+        rollback.abort("GateFailed", check.message() + " at step " + d.stepDisplay());
+        return true;
+      case WAITING:
+        traffic.keepCanary(target, revision);
+        d.conclude(Outcome.progressing(Outcome.Reason.AwaitingGate, "step " + d.stepDisplay() + ": " + check.message()));
+        return true;
+      default:
+        traffic.keepCanary(target, revision);
+        d.conclude(Outcome.paused(Outcome.Reason.GateHeld, "held at step " + d.stepDisplay() + ": " + check.message()
+            + ". The release goes on when the gate answers 2xx (vigie.io/abort rolls back)"));
+        return true;
+    }
   }
 
   /** What a step handler found: its step passed, it waits, or the canary was rolled back. */

@@ -34,19 +34,27 @@ final class CanaryStrategy {
   }
 
   void decide(Target target) {
+    GateKeeper gates = new GateKeeper(in, d);
+    gates.fold();
     Revisions revisions = new Revisions(in, d, traffic);
     revisions.follow(target);
     revisions.restartIfStepsChanged();
     in.obs().control().ifPresent(controls::apply);
     gate.foldMeasurements();
-    if (d.s.getCanaryRevision() == null) {
+    String canary = d.s.getCanaryRevision();
+    if (canary == null) {
       adoption.steady(target);
     } else if (d.phase() == RolloutPhase.RolledBack) {
       rollback.holdRolledBack(target);
     } else if (d.phase() == RolloutPhase.Promoting) {
       promotion.promote(target);
     } else {
-      new CanarySteps(in, d, traffic, gate, guards, rollback, promotion).progress(target);
+      new CanarySteps(in, d, traffic, gate, guards, gates, rollback, promotion).progress(target);
     }
+    if (canary != null && d.s.getCanaryRevision() == null && canary.equals(d.s.getStableRevision())) {
+      gates.openPostRollout();
+    }
+    gates.stopLoadTestsOutsideSteps();
+    gates.requeue();
   }
 }

@@ -79,6 +79,9 @@ final class Controls {
       return "background analysis restarted after: " + restarted.get();
     }
     int index = s.getCurrentStepIndex();
+    if (index == 0 && !control.full() && GateKeeper.passPreRolloutByHand(d)) {
+      return "the pre-rollout gates passed by hand: starting step " + d.stepDisplay();
+    }
     // An indefinite pause waits for exactly a promote: it is passed. Any other step is cut short by a person.
     boolean release = index < in.steps().size() && in.steps().get(index).getPause() != null
         && in.steps().get(index).getPause().getDuration() == null;
@@ -113,6 +116,7 @@ final class Controls {
     var s = d.s;
     s.setAbort(null);
     s.setAnalysis(new ArrayList<>());
+    s.setGates(null);
     s.setSkippedSteps(null);
     s.setCurrentStepIndex(0);
     s.setStepStartedAt(Timestamps.format(d.now()));

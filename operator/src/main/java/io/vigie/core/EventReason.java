@@ -13,6 +13,8 @@ public enum EventReason {
   ControlApplied,
   ControlIgnored,
   DryRunVerdict,
+  GateFailed,
+  GatePassed,
   Held,
   Invalid,
   NewRevision,

@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param route what the traffic router reads back from the route, when the Rollout has one
  * @param stableServiceHash the pod-template-hash the Rollout's own stable Service selects, if it
  *     selects one: what a lost status is rebuilt from
+ * @param gates what the gates answered, and why one cannot be called
  */
 public record Observation(
     Instant now,
@@ -37,7 +38,25 @@ public record Observation(
     List<String> conflicts,
     Analysis analysis,
     Optional<Route> route,
-    Optional<String> stableServiceHash) {
+    Optional<String> stableServiceHash,
+    Gates gates) {
+
+  /** An observation without gates: a Rollout with none, or a simulation. */
+  public Observation(Instant now, long generation, Optional<Target> target, Optional<Service> service, Optional<Canary> canary,
+      Optional<Canary> baseline, Optional<PendingControl> control, List<String> conflicts, Analysis analysis, Optional<Route> route,
+      Optional<String> stableServiceHash) {
+    this(now, generation, target, service, canary, baseline, control, conflicts, analysis, route, stableServiceHash, Gates.none());
+  }
+
+  /**
+   * @param problems why a gate's request cannot be sent (a missing Secret, a CA that is not PEM, a refused address)
+   * @param answers what the gates called since the last decision answered
+   */
+  public record Gates(List<String> problems, List<io.vigie.gate.GateAnswer> answers) {
+    public static Gates none() {
+      return new Gates(List.of(), List.of());
+    }
+  }
 
   /**
    * @param resolved the metrics of the background analysis and of each analysis step

@@ -27,6 +27,10 @@ record Outcome(RolloutPhase phase, Reason reason, String message) {
     TrafficSurge,
     /** A guard holds the release: the stable version fails its own metrics (spec.guards.stable). */
     StableUnhealthy,
+    /** The release waits for a gate's first answer (spec.gates). */
+    AwaitingGate,
+    /** A gate answered no: the release holds and asks again every interval. */
+    GateHeld,
     Promoting,
     PromotionDeadlineExceeded,
     RolloutAborted,

@@ -59,6 +59,7 @@ final class Revisions {
     }
     s.setAbort(null);
     s.setAnalysis(new ArrayList<>());
+    s.setGates(null);
     s.setCanaryRevision(target.revision());
     s.setCurrentStepIndex(0);
     s.setStepStartedAt(Timestamps.format(d.now()));
@@ -81,6 +82,7 @@ final class Revisions {
       s.setPauseStartedAt(null);
       s.setSkippedSteps(null);
       s.setAnalysis(new ArrayList<>());
+      s.setGates(null);
     }
     s.setStepsHash(hash);
   }

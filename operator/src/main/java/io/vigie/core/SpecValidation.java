@@ -68,8 +68,10 @@ public final class SpecValidation {
       stepProblems(spec, problems);
       baselineProblems(spec, serviceName, problems);
     }
+    GateValidation.problems(spec, problems);
     observation.route().ifPresent(r -> problems.addAll(r.problems()));
     problems.addAll(observation.analysis().problems());
+    problems.addAll(observation.gates().problems());
     return problems;
   }
 
@@ -209,13 +211,13 @@ public final class SpecValidation {
 
   private static void stepProblems(RolloutSpec spec, String where, CanaryStep step, List<String> problems) {
     if (step == null) {
-      problems.add(where + " is empty: give one of setWeight, pause, analysis or setHeaderRoute");
+      problems.add(where + " is empty: give one of setWeight, pause, analysis, setHeaderRoute or gate");
       return;
     }
     int actions = step.actionCount();
     if (actions != 1) {
-      problems.add(where + " has " + actions + " actions: a step has exactly one of setWeight, pause, analysis or "
-          + "setHeaderRoute");
+      problems.add(where + " has " + actions + " actions: a step has exactly one of setWeight, pause, analysis, "
+          + "setHeaderRoute or gate");
       return;
     }
     HeaderRouteStep header = step.getSetHeaderRoute();

@@ -32,6 +32,7 @@ import java.util.function.BiPredicate;
  */
 final class ClusterObserver {
   private final AnalysisObserver analysis;
+  private final Optional<GateObserver> gates;
   private final BiPredicate<String, String> rolloutExists;
 
   /**
@@ -39,7 +40,12 @@ final class ClusterObserver {
    *     cache): a Deployment marked by a Rollout that is gone may be adopted by another
    */
   ClusterObserver(AnalysisObserver analysis, BiPredicate<String, String> rolloutExists) {
+    this(analysis, Optional.empty(), rolloutExists);
+  }
+
+  ClusterObserver(AnalysisObserver analysis, Optional<GateObserver> gates, BiPredicate<String, String> rolloutExists) {
     this.analysis = analysis;
+    this.gates = gates;
     this.rolloutExists = rolloutExists;
   }
 
@@ -111,7 +117,8 @@ final class ClusterObserver {
         ControlIntake.pending(rollout),
         List.copyOf(conflicts),
         withAnalysis ? analysis(rollout, targetView.map(Observation.Target::revision), now) : Observation.Analysis.none(),
-        serviceName.isPresent() ? route(rollout, caches.routers()) : Optional.empty(), stableServiceHash);
+        serviceName.isPresent() ? route(rollout, caches.routers()) : Optional.empty(), stableServiceHash,
+        withAnalysis ? gates.map(g -> g.observe(rollout, now)).orElse(Observation.Gates.none()) : Observation.Gates.none());
     // Only Vigie's own canary and baseline are written from: a same-named Deployment of someone else's is a
     // conflict, never touched.
     return new ClusterSnapshot(observation, target, service, canaryDeployment.filter(c -> Ownership.ownedBy(c, rollout)),

@@ -72,6 +72,8 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Measurements in flight for all Rollouts at most (each bounded by its provider's timeout, at most 60s). */
   private static final int MEASUREMENT_THREADS = 32;
+  /** Gate calls in flight for all Rollouts at most: a gate is asked at a step's edge, seldom. */
+  private static final int GATE_THREADS = 8;
 
   private final KubernetesClient client;
   private final Clock clock;
@@ -82,6 +84,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
   private final double clockSpeed;
   private final RolloutMetrics metrics;
   private final MeasurementRunner measurements;
+  private final io.vigie.gate.GateRunner gateRunner;
   private final io.vigie.notify.Notifier notifier;
   // Set when JOSDK asks for the event sources, after construction.
   /** Reconciles asked for by name: a measurement done, a Deployment given back. */
@@ -101,14 +104,15 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
     this.metrics = metrics;
     this.client = client;
     this.clock = clock;
-    MetricProviders providers = new MetricProviders(AddressPolicy.of(settings.allowedProviderHosts(),
-        Optional.ofNullable(client.getConfiguration().getMasterUrl()).map(java.net.URI::create)));
+    AddressPolicy policy = AddressPolicy.of(settings.allowedProviderHosts(),
+        Optional.ofNullable(client.getConfiguration().getMasterUrl()).map(java.net.URI::create));
+    MetricProviders providers = new MetricProviders(policy);
     this.measurements = new MeasurementRunner(providers, MEASUREMENT_THREADS, this::measured);
-    this.notifier = new io.vigie.notify.Notifier(client, AddressPolicy.of(settings.allowedProviderHosts(),
-        Optional.ofNullable(client.getConfiguration().getMasterUrl()).map(java.net.URI::create)), this::measured,
-        metrics::notificationSent, metrics::notificationFailed);
+    this.notifier = new io.vigie.notify.Notifier(client, policy, this::measured, metrics::notificationSent, metrics::notificationFailed);
+    io.vigie.gate.GateCalls gateCalls = new io.vigie.gate.GateCalls(policy);
+    this.gateRunner = new io.vigie.gate.GateRunner(gateCalls, GATE_THREADS, this::measured);
     this.observer = new ClusterObserver(new AnalysisObserver(client, providers, measurements, settings.prometheusAddress()),
-        this::rolloutExists);
+        Optional.of(new GateObserver(client, gateCalls, gateRunner)), this::rolloutExists);
     this.executor = new ActionExecutor(client, new VigieServices(client));
     this.controls = new ControlIntake(client);
     this.events = new EventRecorder(client, clock, settings.instance());
@@ -117,7 +121,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
 
   private volatile boolean closed;
 
-  /** A measurement or a notification of this Rollout ("namespace/name") finished: look at it again. */
+  /** A measurement, a gate's answer or a notification of this Rollout ("namespace/name") finished: look at it again. */
   private void measured(String key) {
     int slash = key.indexOf('/');
     wake(new ResourceID(key.substring(slash + 1), key.substring(0, slash)));
@@ -345,6 +349,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
     String namespace = rollout.getMetadata().getNamespace();
     metrics.removed(namespace, rollout.getMetadata().getName());
     measurements.forget(key(namespace, rollout.getMetadata().getName()));
+    gateRunner.forget(key(namespace, rollout.getMetadata().getName()));
     notifier.forget(key(namespace, rollout.getMetadata().getName()));
     RolloutSpec spec = rollout.getSpec();
     // A Rollout that names no usable target or Service never wrote anything: nothing to give back.
@@ -382,6 +387,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
   public void close() {
     stopReconciling();
     measurements.close();
+    gateRunner.close();
     notifier.close();
   }
 }

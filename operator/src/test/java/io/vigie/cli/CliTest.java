@@ -141,6 +141,30 @@ class CliTest {
   }
 
   @Test
+  void statusOfARolloutHeldByAGateShowsItsAnswerAndWhenItIsAskedAgain() {
+    try (io.vigie.testkit.HttpStub freeze = io.vigie.testkit.HttpStub.answering(
+        r -> io.vigie.testkit.HttpStub.Response.status(503, "change freeze until Monday"))) {
+      rollout(CanaryStep.weight(25));
+      io.vigie.api.v1alpha1.Gate gate = new io.vigie.api.v1alpha1.Gate();
+      gate.setName("freeze");
+      gate.setType(io.vigie.api.v1alpha1.Gate.Type.preRollout);
+      gate.setUrl(freeze.url("/check"));
+      k8s.editRollout("web", r -> {
+        r.getSpec().setGates(java.util.List.of(gate));
+        return r;
+      });
+      k8s.setImage("web", "shop/web:v2");
+      k8s.awaitPhase("web", RolloutPhase.Paused);
+      k8s.advance("web", java.time.Duration.ofSeconds(12));
+
+      Run status = vigie("status", "web", "--width", "120");
+
+      assertThat(status.out()).contains("Gates      0 of 1 passed\n"
+          + "  freeze (preRollout)  Waiting  1 call, last: HTTP 503: change freeze until Monday; asked again in 18s\n");
+    }
+  }
+
+  @Test
   void statusOfARolledBackRolloutShowsTheReport() throws IOException {
     rollout(CanaryStep.weight(25), errorRateAnalysis(), CanaryStep.weight(50));
     k8s.setImage("web", "shop/web:v2-bad");

@@ -64,6 +64,8 @@ final class ModelWorld {
   Instant now = Instant.parse("2026-01-01T00:00:00Z");
   Optional<PendingControl> control = Optional.empty();
   Observation.Analysis analysis = Observation.Analysis.none();
+  /** What the gates answered since the last decision: handed to one decision, then gone. */
+  List<io.vigie.gate.GateAnswer> gateAnswers = new java.util.ArrayList<>();
 
   /** Every write that changed something, in order. */
   final List<Action> writes = new ArrayList<>();
@@ -88,6 +90,7 @@ final class ModelWorld {
     }
     controllersTick();
     analysis = new Observation.Analysis(analysis.resolved(), analysis.problems(), List.of());
+    gateAnswers.clear();
     return d;
   }
 
@@ -115,7 +118,8 @@ final class ModelWorld {
         routed ? Optional.of(new Observation.Route("HTTPRoute shop/web", Optional.of(routeWeight), Optional.of(routeBaseline),
             routeHeader, List.of()))
             : Optional.empty(),
-        stableServiceHash.startsWith("hash-") ? Optional.of(stableServiceHash) : Optional.empty());
+        stableServiceHash.startsWith("hash-") ? Optional.of(stableServiceHash) : Optional.empty(),
+        new Observation.Gates(List.of(), List.copyOf(gateAnswers)));
   }
 
   private Map<String, String> revisionsByHash() {

@@ -72,12 +72,52 @@ class SpecValidationTest {
             + "own for the preview, or leave previewService out (Vigie then owns web-preview)");
   }
 
+  private static io.vigie.api.v1alpha1.Gate gate(String name, io.vigie.api.v1alpha1.Gate.Type type) {
+    io.vigie.api.v1alpha1.Gate gate = new io.vigie.api.v1alpha1.Gate();
+    gate.setName(name);
+    gate.setType(type);
+    gate.setUrl("http://gates.example/" + name);
+    return gate;
+  }
+
+  @Test
+  void gatesAreCheckedForWhatTheSchemaCannotSee() {
+    var step = io.vigie.api.v1alpha1.Gate.Type.step;
+    RolloutSpec spec = spec(List.of(CanaryStep.weight(10), CanaryStep.gate("smoke")));
+    spec.setGates(List.of(gate("smoke", step)));
+    assertThat(SpecValidation.problems("shop", spec, observation)).isEmpty();
+
+    spec.setGates(List.of(gate("smoke", io.vigie.api.v1alpha1.Gate.Type.preRollout), gate("smoke", step)));
+    assertThat(SpecValidation.problems("shop", spec, observation)).containsExactly(
+        "spec.gates[1].name smoke is used twice: each gate has its own name",
+        "spec.strategy.canary.steps[1].gate names smoke, a preRollout gate: a step holds at a gate of type step");
+
+    spec.setGates(null);
+    assertThat(SpecValidation.problems("shop", spec, observation)).containsExactly(
+        "spec.strategy.canary.steps[1].gate names 'smoke', which spec.gates does not have: add a gate of type step with that name");
+
+    // Stored by an API server without the schema: what it would refuse is refused here.
+    io.vigie.api.v1alpha1.Gate tell = gate("tell", io.vigie.api.v1alpha1.Gate.Type.postRollout);
+    tell.setOnFailure(io.vigie.api.v1alpha1.Gate.OnFailure.Abort);
+    tell.setInterval("2s");
+    spec.setGates(List.of(gate("smoke", step), tell));
+    assertThat(SpecValidation.problems("shop", spec, observation)).containsExactly(
+        "spec.gates[1].interval: '2s' is below the minimum 5s",
+        "spec.gates[1].onFailure: Abort applies to preRollout, step and confirmPromotion gates: a postRollout gate's answer is "
+            + "reported, it rolls nothing back");
+
+    RolloutSpec blueGreen = Specs.blueGreen(Specs.blueGreen(null, null));
+    blueGreen.setGates(List.of(gate("freeze", io.vigie.api.v1alpha1.Gate.Type.preRollout)));
+    assertThat(SpecValidation.problems("shop", blueGreen, observation)).singleElement().asString()
+        .startsWith("spec.gates apply to canary releases");
+  }
+
   @Test
   void namesEachBadStepByItsIndex() {
     CanaryStep none = new CanaryStep();
     assertThat(SpecValidation.problems("shop", spec(List.of(CanaryStep.weight(10), none, CanaryStep.pauseFor("5 min"))), observation))
         .containsExactly(
-            "spec.strategy.canary.steps[1] has 0 actions: a step has exactly one of setWeight, pause, analysis or setHeaderRoute",
+            "spec.strategy.canary.steps[1] has 0 actions: a step has exactly one of setWeight, pause, analysis, setHeaderRoute or gate",
             "spec.strategy.canary.steps[2].pause.duration: '5 min' is not a duration: use a number and a unit s, m or h, e.g. 30s, 5m, 1h30m");
   }
 
@@ -133,7 +173,7 @@ class SpecValidationTest {
     steps.add(null);
     RolloutSpec spec = spec(steps);
     assertThat(SpecValidation.problems("shop", spec, observation)).containsExactly(
-        "spec.strategy.canary.steps[1] is empty: give one of setWeight, pause, analysis or setHeaderRoute");
+        "spec.strategy.canary.steps[1] is empty: give one of setWeight, pause, analysis, setHeaderRoute or gate");
     spec.getStrategy().getCanary().setSteps(null);
     assertThat(SpecValidation.problems("shop", spec, observation)).containsExactly(
         "spec.strategy.canary.steps is empty: give at least one step, e.g. - setWeight: 20");

@@ -206,6 +206,23 @@ class ExamplesTest {
   }
 
   @Test
+  void theGatesExampleHoldsTheReleaseUntilTheChangeCalendarAnswers() throws IOException {
+    apply(EXAMPLES.resolve("basic-canary").resolve("deployment.yaml"));
+    apply(EXAMPLES.resolve("basic-canary").resolve("service.yaml"));
+    apply(EXAMPLES.resolve("gates"));
+    k8s.awaitPhase("web", RolloutPhase.Healthy);
+
+    k8s.setImage("web", "ghcr.io/example/web:1.1.0");
+    // The example's change calendar does not exist here: no answer is no permission, and the canary gets no traffic.
+    RolloutStatus held = k8s.awaitPhase("web", RolloutPhase.Paused);
+    assertThat(held.getMessage()).startsWith("held at step 1/4: gate freeze (preRollout) answered ")
+        .contains("http://change-calendar.platform.svc/api/freeze");
+    assertThat(held.getCanaryWeight()).isZero();
+    assertThat(held.getGates()).as("no load test before the canary may serve").extracting(g -> g.getName() + " " + g.getPhase())
+        .containsExactly("freeze Waiting");
+  }
+
+  @Test
   void everyExampleIsAcceptedByItsCrdSchema() throws IOException {
     Map<String, CrdSchemaValidator> schemas = Map.of(
         "kind: Rollout", CrdSchemaValidator.forCrd(MockCluster.CRDS.resolve("rollouts.vigie.io-v1.yml"), "v1alpha1"),

@@ -97,8 +97,8 @@ class InvalidRolloutTest {
     RolloutStatus invalid = k8s.awaitPhase("web", RolloutPhase.Invalid);
 
     assertThat(invalid.getMessage()).isEqualTo(
-        "spec.strategy.canary.steps[1] has 2 actions: a step has exactly one of setWeight, pause, analysis or "
-        + "setHeaderRoute; "
+        "spec.strategy.canary.steps[1] has 2 actions: a step has exactly one of setWeight, pause, analysis, "
+        + "setHeaderRoute or gate; "
             + "spec.strategy.canary.steps[2].setWeight is 150: use a percentage from 0 to 100");
     assertNothingTouched();
     assertThat(k8s.deployment("web").getSpec().getPaused()).isNotEqualTo(Boolean.TRUE);

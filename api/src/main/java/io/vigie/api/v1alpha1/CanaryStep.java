@@ -6,11 +6,12 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
 
-/** One step of a canary: exactly one of setWeight, pause, analysis and setHeaderRoute. */
+/** One step of a canary: exactly one of setWeight, pause, analysis, setHeaderRoute and gate. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "[has(self.setWeight), has(self.pause), has(self.analysis), has(self.setHeaderRoute)].filter(x, x).size() == 1",
-    message = "a step has exactly one of setWeight, pause, analysis or setHeaderRoute")
+    value = "[has(self.setWeight), has(self.pause), has(self.analysis), has(self.setHeaderRoute), has(self.gate)]"
+        + ".filter(x, x).size() == 1",
+    message = "a step has exactly one of setWeight, pause, analysis, setHeaderRoute or gate")
 public class CanaryStep {
   @Min(0)
   @Max(100)
@@ -26,6 +27,17 @@ public class CanaryStep {
   @JsonPropertyDescription("Send requests that carry this header to the canary whatever the weight, from this step until "
       + "promotion or rollback. Needs spec.trafficRouting.")
   private HeaderRouteStep setHeaderRoute;
+
+  @io.fabric8.generator.annotation.Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @io.fabric8.generator.annotation.Size(max = Limits.DNS_LABEL)
+  @JsonPropertyDescription("Hold here until the named gate of spec.gates (type step) answers 2xx (docs/gates.md).")
+  private String gate;
+
+  public static CanaryStep gate(String name) {
+    CanaryStep step = new CanaryStep();
+    step.gate = name;
+    return step;
+  }
 
   public static CanaryStep headerRoute(String header, String value) {
     CanaryStep step = new CanaryStep();
@@ -49,9 +61,10 @@ public class CanaryStep {
     return pauseFor(null);
   }
 
-  /** How many of setWeight, pause, analysis and setHeaderRoute the step has: a valid step has one. */
+  /** How many of setWeight, pause, analysis, setHeaderRoute and gate the step has: a valid step has one. */
   public int actionCount() {
-    return (setWeight != null ? 1 : 0) + (pause != null ? 1 : 0) + (analysis != null ? 1 : 0) + (setHeaderRoute != null ? 1 : 0);
+    return (setWeight != null ? 1 : 0) + (pause != null ? 1 : 0) + (analysis != null ? 1 : 0) + (setHeaderRoute != null ? 1 : 0)
+        + (gate != null ? 1 : 0);
   }
 
   @Override
@@ -65,6 +78,9 @@ public class CanaryStep {
     if (pause != null) {
       return pause.getDuration() == null ? "pause" : "pause " + pause.getDuration();
     }
+    if (gate != null) {
+      return "gate " + gate;
+    }
     return analysis != null ? "analysis" : "setHeaderRoute " + setHeaderRoute;
   }
 
@@ -76,4 +92,6 @@ public class CanaryStep {
   public HeaderRouteStep getSetHeaderRoute() { return setHeaderRoute; }
   public void setSetHeaderRoute(HeaderRouteStep setHeaderRoute) { this.setHeaderRoute = setHeaderRoute; }
   public void setAnalysis(RolloutAnalysis analysis) { this.analysis = analysis; }
+  public String getGate() { return gate; }
+  public void setGate(String gate) { this.gate = gate; }
 }

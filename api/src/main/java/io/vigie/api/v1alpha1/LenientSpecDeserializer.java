@@ -31,6 +31,7 @@ public final class LenientSpecDeserializer extends JsonDeserializer<RolloutSpec>
       spec.setStrategy(plain.getStrategy());
       spec.setAnalysis(plain.getAnalysis());
       spec.setGuards(plain.getGuards());
+      spec.setGates(plain.getGates());
       spec.setNotifications(plain.getNotifications());
       spec.setProgressDeadlineSeconds(plain.getProgressDeadlineSeconds());
       return spec;

@@ -37,6 +37,11 @@ public class RolloutSpec {
   private Guards guards;
 
   @io.fabric8.generator.annotation.Size(max = 20)
+  @JsonPropertyDescription("Systems the release asks before it moves on: before the canary's first traffic, at a step, "
+      + "before the promotion, after it, and load generators for quiet services (docs/gates.md).")
+  private java.util.List<Gate> gates;
+
+  @io.fabric8.generator.annotation.Size(max = 20)
   @JsonPropertyDescription("Channels told about this Rollout's releases, each for some events (docs/notifications.md).")
   private java.util.List<NotificationSubscription> notifications;
 
@@ -66,6 +71,8 @@ public class RolloutSpec {
   public void setAnalysis(RolloutAnalysis analysis) { this.analysis = analysis; }
   public Guards getGuards() { return guards; }
   public void setGuards(Guards guards) { this.guards = guards; }
+  public java.util.List<Gate> getGates() { return gates; }
+  public void setGates(java.util.List<Gate> gates) { this.gates = gates; }
   public java.util.List<NotificationSubscription> getNotifications() { return notifications; }
   public void setNotifications(java.util.List<NotificationSubscription> notifications) { this.notifications = notifications; }
   public Integer getProgressDeadlineSeconds() { return progressDeadlineSeconds; }

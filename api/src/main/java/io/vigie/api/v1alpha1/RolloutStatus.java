@@ -53,6 +53,9 @@ public class RolloutStatus {
   @JsonPropertyDescription("The analyses of the current (or last) canary: background and analysis steps.")
   private List<AnalysisRunStatus> analysis = new ArrayList<>();
 
+  @JsonPropertyDescription("The gates of the current (or last) canary: asked when, what they answered (docs/gates.md).")
+  private List<GateStatus> gates;
+
   @JsonPropertyDescription("A blue-green release: active and preview revisions, the switch, the countdowns.")
   private BlueGreenStatus blueGreen;
 
@@ -110,6 +113,8 @@ public class RolloutStatus {
   public void setAnalysis(List<AnalysisRunStatus> analysis) { this.analysis = analysis; }
   public BlueGreenStatus getBlueGreen() { return blueGreen; }
   public void setBlueGreen(BlueGreenStatus blueGreen) { this.blueGreen = blueGreen; }
+  public List<GateStatus> getGates() { return gates; }
+  public void setGates(List<GateStatus> gates) { this.gates = gates; }
   public List<PendingNotification> getNotifications() { return notifications; }
   public void setNotifications(List<PendingNotification> notifications) { this.notifications = notifications; }
   public RollbackReport getRollbackReport() { return rollbackReport; }

@@ -17,6 +17,13 @@ public class SecretKeyRef {
   @Size(max = Limits.SECRET_KEY)
   private String key;
 
+  public static SecretKeyRef of(String name, String key) {
+    SecretKeyRef ref = new SecretKeyRef();
+    ref.name = name;
+    ref.key = key;
+    return ref;
+  }
+
   public String getName() { return name; }
   public void setName(String name) { this.name = name; }
   public String getKey() { return key; }

@@ -17,6 +17,16 @@ public class WebHeader {
   private String value;
   private ArgValueFrom valueFrom;
 
+  /** A header whose value is the {@code key} of Secret {@code secret}. */
+  public static WebHeader fromSecret(String name, String secret, String key) {
+    WebHeader header = new WebHeader();
+    header.name = name;
+    ArgValueFrom from = new ArgValueFrom();
+    from.setSecretKeyRef(SecretKeyRef.of(secret, key));
+    header.valueFrom = from;
+    return header;
+  }
+
   public String getName() { return name; }
   public void setName(String name) { this.name = name; }
   public String getValue() { return value; }

@@ -57,7 +57,37 @@ class RolloutSchemaTest {
   @Test
   void rejectsAStepWithTwoActions() throws IOException {
     assertThat(schema.validate(rollout("- {setWeight: 10, pause: {duration: 1m}}\n")))
-        .containsExactly(".spec.strategy.canary.steps[0]: a step has exactly one of setWeight, pause, analysis or setHeaderRoute");
+        .containsExactly(".spec.strategy.canary.steps[0]: a step has exactly one of setWeight, pause, analysis, setHeaderRoute or gate");
+  }
+
+  private static String gated(String gates, String steps) {
+    return rollout(steps).replace("  strategy:\n", "  gates:\n" + gates.indent(4) + "  strategy:\n");
+  }
+
+  @Test
+  void acceptsGatesOfEveryKindAndAStepThatHoldsAtOne() throws IOException {
+    assertThat(schema.validate(gated("""
+        - {name: freeze, type: preRollout, url: "https://freeze.example/check", timeout: 5s, interval: 1m}
+        - {name: smoke, type: step, url: "http://smoke.tests/run", onFailure: Abort,
+           headers: [{name: Authorization, valueFrom: {secretKeyRef: {name: smoke-token, key: token}}}]}
+        - {name: approve, type: confirmPromotion, url: "https://approvals.example/web"}
+        - {name: tell, type: postRollout, url: "https://ci.example/hook"}
+        - {name: load, type: loadTest, url: "http://flagger-loadtester.test/", metadata: {cmd: "hey -z 1m http://web-canary/"}}
+        """, "- setWeight: 10\n- gate: smoke\n"))).isEmpty();
+  }
+
+  @Test
+  void rejectsAGateThatCannotBeCalledOrAbortsWhereNothingCanBeRolledBack() throws IOException {
+    assertThat(schema.validate(gated("- {name: load, type: loadTest, url: \"http://lt/\", onFailure: Abort}\n", "- setWeight: 10\n")))
+        .containsExactly(".spec.gates[0]: onFailure: Abort applies to preRollout, step and confirmPromotion gates only");
+    assertThat(schema.validate(gated("- {name: freeze, type: preRollout, url: \"ftp://x/\"}\n", "- setWeight: 10\n")))
+        .singleElement().asString().contains("url");
+    assertThat(schema.validate(gated("- {name: freeze, type: preRollout, url: \"http://x/\", interval: 1s}\n", "- setWeight: 10\n")))
+        .containsExactly(".spec.gates[0].interval: interval is from 5s to 1h");
+    assertThat(schema.validate(gated("- {name: freeze, type: sometimes, url: \"http://x/\"}\n", "- setWeight: 10\n")))
+        .singleElement().asString().contains("type");
+    assertThat(schema.validate(rollout("- {setWeight: 10, gate: smoke}\n")))
+        .containsExactly(".spec.strategy.canary.steps[0]: a step has exactly one of setWeight, pause, analysis, setHeaderRoute or gate");
   }
 
   private static String routed(String trafficRouting, String steps) {
@@ -98,7 +128,7 @@ class RolloutSchemaTest {
   @Test
   void rejectsAStepWithNoAction() throws IOException {
     assertThat(schema.validate(rollout("- {}\n")))
-        .containsExactly(".spec.strategy.canary.steps[0]: a step has exactly one of setWeight, pause, analysis or setHeaderRoute");
+        .containsExactly(".spec.strategy.canary.steps[0]: a step has exactly one of setWeight, pause, analysis, setHeaderRoute or gate");
   }
 
   @Test

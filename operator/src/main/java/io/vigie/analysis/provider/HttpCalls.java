@@ -42,12 +42,12 @@ public final class HttpCalls {
   }
 
   /** A provider's timeout: its own (1s to 60s), or 10s. */
-  static Duration timeout(String text) {
+  public static Duration timeout(String text) {
     return text == null ? DEFAULT_TIMEOUT : Durations.parseWithin(text, Limits.TIMEOUT_MIN, Limits.TIMEOUT_MAX);
   }
 
   /** A URL the HTTP client can send to: absolute, http or https, with a host. */
-  static URI uri(String text, String what) {
+  public static URI uri(String text, String what) {
     URI uri;
     try {
       uri = URI.create(text);
@@ -61,7 +61,7 @@ public final class HttpCalls {
   }
 
   /** Why the policy refuses this URL, looking at its name and literal address only (no DNS): for validation. */
-  Optional<String> refusalWithoutDns(URI uri, String what) {
+  public Optional<String> refusalWithoutDns(URI uri, String what) {
     return policy.refusal(uri, false).map(why -> refused(what, why));
   }
 

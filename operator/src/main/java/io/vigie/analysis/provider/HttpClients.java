@@ -15,11 +15,11 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /** HTTP clients for the providers: one default, one per CA bundle, kept for reuse. */
-final class HttpClients {
+public final class HttpClients {
   private final HttpClient plain = builder().build();
   private final Map<String, HttpClient> byCa = new ConcurrentHashMap<>();
 
-  HttpClient forTls(TlsConfig tls, SecretReader secrets) {
+  public HttpClient forTls(TlsConfig tls, SecretReader secrets) {
     if (tls == null || tls.getCa() == null) {
       return plain;
     }
