@@ -70,6 +70,10 @@ What the operator does in the namespaces it watches: exactly the requests its co
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get"]
+# Job metrics: the Job of a measurement, created, followed until it ends, deleted when the analysis ends first.
+- apiGroups: ["batch"]
+  resources: ["jobs"]
+  verbs: ["list", "watch", "create", "delete"]
 # Traffic routers: the weights of the user's HTTPRoute, VirtualService or NGINX canary Ingress.
 - apiGroups: ["gateway.networking.k8s.io"]
   resources: ["httproutes"]

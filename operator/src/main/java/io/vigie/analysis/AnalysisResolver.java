@@ -3,7 +3,6 @@ package io.vigie.analysis;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import io.vigie.api.v1alpha1.AnalysisArg;
 import io.vigie.api.v1alpha1.AnalysisTemplateSpec;
 import io.vigie.api.v1alpha1.CanaryStep;
@@ -308,7 +307,7 @@ public final class AnalysisResolver {
       }
     }
     if (provider != null) {
-      fillTexts(provider, args, where, problems);
+      ArgPlaceholders.fillTree(provider, args.values(), args.declared(), args.fromSecrets(), where, problems);
     }
     Map<String, String> conditionArgs = new HashMap<>();
     for (String condition : new String[] {metric.getSuccessCondition(), metric.getFailureCondition()}) {
@@ -378,23 +377,5 @@ public final class AnalysisResolver {
     ArgPlaceholders.PATTERN.matcher(target).results().map(r -> r.group(1)).filter(givenByRollout::contains).distinct()
         .forEach(name -> problems.add(where + ": arg " + name + " is given by the Rollout but sets the address to which this "
             + "ClusterAnalysisTemplate's metric sends its credentials: only the template may set it"));
-  }
-
-  private static void fillTexts(JsonNode node, Args args, String where, List<String> problems) {
-    if (node instanceof ObjectNode object) {
-      List<String> names = new ArrayList<>();
-      object.fieldNames().forEachRemaining(names::add);
-      for (String name : names) {
-        JsonNode child = object.get(name);
-        if (child.isTextual()) {
-          object.set(name, TextNode.valueOf(ArgPlaceholders.fill(child.asText(), args.values(), args.declared(),
-              args.fromSecrets(), where, problems)));
-        } else {
-          fillTexts(child, args, where, problems);
-        }
-      }
-    } else if (node.isArray()) {
-      node.forEach(child -> fillTexts(child, args, where, problems));
-    }
   }
 }

@@ -95,4 +95,32 @@ final class ArgPlaceholders {
   private static String shorten(String value) {
     return value.length() > 60 ? value.substring(0, 60) + "..." : value;
   }
+
+  /** Every text of a provider's tree with its args filled in, in objects and in lists (a Job's command and args). */
+  static void fillTree(com.fasterxml.jackson.databind.JsonNode node, Map<String, String> values, Set<String> declared,
+      Set<String> secret, String where, List<String> problems) {
+    if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+      List<String> names = new java.util.ArrayList<>();
+      object.fieldNames().forEachRemaining(names::add);
+      for (String name : names) {
+        var child = object.get(name);
+        if (child.isTextual()) {
+          object.set(name, com.fasterxml.jackson.databind.node.TextNode.valueOf(fill(child.asText(), values, declared, secret, where,
+              problems)));
+        } else {
+          fillTree(child, values, declared, secret, where, problems);
+        }
+      }
+    } else if (node instanceof com.fasterxml.jackson.databind.node.ArrayNode array) {
+      for (int i = 0; i < array.size(); i++) {
+        var child = array.get(i);
+        if (child.isTextual()) {
+          array.set(i, com.fasterxml.jackson.databind.node.TextNode.valueOf(fill(child.asText(), values, declared, secret, where,
+              problems)));
+        } else {
+          fillTree(child, values, declared, secret, where, problems);
+        }
+      }
+    }
+  }
 }

@@ -75,6 +75,9 @@ public final class MeasurementJudge {
       default:
         break;
     }
+    if (JobMetrics.isJob(metric)) {
+      return JobMetrics.judge(raw);
+    }
     double value = raw.value();
     if (metric.getMinRequests() != null) {
       if (raw.requests() == null || raw.requests().isNaN()) {

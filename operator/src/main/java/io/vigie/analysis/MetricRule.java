@@ -15,6 +15,9 @@ public final class MetricRule {
 
   /** @param args the values of the args its conditions name, shown in their place */
   public static String describe(Metric metric, java.util.Map<String, String> args) {
+    if (JobMetrics.isJob(metric)) {
+      return "the Job succeeds";
+    }
     if (metric.getErrorRate() != null) {
       var test = metric.getErrorRate();
       return "the canary's share of bad requests at most " + MeasurementJudge.number(1 + test.tolerance())

@@ -48,20 +48,32 @@ final class MetricValidation {
     }
     duration(where, "interval", metric.getInterval(), Limits.INTERVAL_MIN, Limits.INTERVAL_MAX, problems);
     duration(where, "initialDelay", metric.getInitialDelay(), Duration.ZERO, Limits.INITIAL_DELAY_MAX, problems);
-    if (metric.getProvider() == null || (metric.getProvider().getPrometheus() == null) == (metric.getProvider().getWeb() == null)) {
-      problems.add(where + ": needs exactly one provider, prometheus or web");
+    var provider = metric.getProvider();
+    long providers = provider == null ? 0 : java.util.stream.Stream.of(provider.getPrometheus(), provider.getWeb(), provider.getJob())
+        .filter(java.util.Objects::nonNull).count();
+    if (providers != 1) {
+      problems.add(where + ": needs exactly one provider, prometheus, web or job");
       return;
     }
-    if (metric.getProvider().getPrometheus() != null) {
-      prometheus(where, metric, metric.getProvider().getPrometheus(), defaultPrometheus, problems);
+    if (provider.getPrometheus() != null) {
+      prometheus(where, metric, provider.getPrometheus(), defaultPrometheus, problems);
+    } else if (provider.getWeb() != null) {
+      web(where, metric, provider.getWeb(), problems);
     } else {
-      web(where, metric, metric.getProvider().getWeb(), problems);
+      JobMetrics.problems(where, metric, problems);
     }
   }
 
   private static void rule(String where, Metric metric, Map<String, String> args, List<String> problems) {
     boolean threshold = metric.getThresholdRange() != null || metric.getSuccessCondition() != null
         || metric.getFailureCondition() != null;
+    if (JobMetrics.isJob(metric)) {
+      if (threshold || metric.getErrorRate() != null || metric.getCompare() != null || metric.getMinRequests() != null) {
+        problems.add(where + ": a job metric's rule is its Job (it passes when the Job succeeds): drop thresholdRange, "
+            + "successCondition, failureCondition, errorRate, compare and minRequests");
+      }
+      return;
+    }
     if (!threshold && metric.getErrorRate() == null && metric.getCompare() == null) {
       problems.add(where + ": needs a rule: thresholdRange, successCondition, failureCondition, errorRate or compare");
     }

@@ -52,6 +52,11 @@ final class OperatorCommand implements Callable<Integer> {
           + "always refused.")
   List<String> allowedProviderHosts = new java.util.ArrayList<>();
 
+  @Option(names = "--allow-namespaced-job-metrics", defaultValue = "false",
+      description = "Let Rollouts and namespaced AnalysisTemplates define job metrics, not only ClusterAnalysisTemplates: "
+          + "whoever may write those then runs pods through the Jobs Vigie creates (docs/security.md).")
+  boolean namespacedJobMetrics;
+
   @Option(names = "--leader-election", negatable = true, defaultValue = "false",
       description = "Take part in leader election on a Lease, so that of several replicas one acts (needed with 2 or more). "
           + "The Lease lives in POD_NAMESPACE (or --lease-namespace); the identity is POD_NAME.")
@@ -116,7 +121,7 @@ final class OperatorCommand implements Callable<Integer> {
     }
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     OperatorSettings settings = new OperatorSettings(Set.copyOf(watched), instance(), java.util.Optional.ofNullable(prometheusAddress))
-        .withAllowedProviderHosts(allowedProviderHosts);
+        .withAllowedProviderHosts(allowedProviderHosts).withNamespacedJobMetrics(namespacedJobMetrics);
     if (shardSelector != null) {
       settings = settings.withShardSelector(shardSelector.trim());
     }

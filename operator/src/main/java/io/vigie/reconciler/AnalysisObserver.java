@@ -8,6 +8,7 @@ import io.vigie.analysis.BuiltinArgs;
 import io.vigie.analysis.RawMeasurement;
 import io.vigie.analysis.ResolvedAnalysis;
 import io.vigie.analysis.SidePlaceholder;
+import io.vigie.analysis.provider.JobMetricProvider;
 import io.vigie.analysis.provider.MeasurementRunner;
 import io.vigie.analysis.provider.MetricProviders;
 import io.vigie.analysis.provider.SecretReader;
@@ -37,9 +38,16 @@ final class AnalysisObserver {
   private final MetricProviders providers;
   private final MeasurementRunner runner;
   private final Optional<String> defaultPrometheus;
+  private final boolean namespacedJobMetrics;
 
   AnalysisObserver(KubernetesClient client, MetricProviders providers, MeasurementRunner runner,
       Optional<String> defaultPrometheus) {
+    this(client, providers, runner, defaultPrometheus, false);
+  }
+
+  AnalysisObserver(KubernetesClient client, MetricProviders providers, MeasurementRunner runner,
+      Optional<String> defaultPrometheus, boolean namespacedJobMetrics) {
+    this.namespacedJobMetrics = namespacedJobMetrics;
     this.client = client;
     this.providers = providers;
     this.runner = runner;
@@ -47,6 +55,14 @@ final class AnalysisObserver {
   }
 
   Observation.Analysis observe(Rollout rollout, Optional<String> targetRevision, Instant now) {
+    String key = rollout.getMetadata().getNamespace() + "/" + rollout.getMetadata().getName();
+    RolloutStatus current = rollout.getStatus() == null ? new RolloutStatus() : rollout.getStatus();
+    Map<String, String> liveRuns = new HashMap<>();
+    if (current.getCanaryRevision() != null) {
+      AnalysisRuns.measured(current).forEach(r -> liveRuns.put(r.getName(), r.getStartedAt()));
+    }
+    // What the analyses no longer measure is cancelled, whatever else this observation finds (a Job deleted).
+    runner.keepOnly(key, liveRuns);
     RolloutSpec spec = rollout.getSpec();
     if (spec == null || !usesAnalysis(spec)) {
       return Observation.Analysis.none();
@@ -79,8 +95,8 @@ final class AnalysisObserver {
     SidePlaceholder comparison = baseline ? SidePlaceholder.BASELINE : SidePlaceholder.STABLE;
     List<MeasurementRunner.Due> due = AnalysisRuns.due(live, resolution.analysis(), now).stream()
         .map(d -> new MeasurementRunner.Due(d.run(), started.get(d.run()), d.metric(),
-            readerFor(resolution.analysis().run(d.run()), d.metric(), secrets), comparison)).toList();
-    String key = namespace + "/" + rollout.getMetadata().getName();
+            readerFor(resolution.analysis().run(d.run()), d.metric(), secrets), comparison, jobOwner(rollout, status, d.run(),
+            d.metric()))).toList();
     // A measurement of a run that has since ended or started again (a new revision) is dropped.
     List<RawMeasurement> measurements = runner.exchange(key, due, now).stream()
         .filter(f -> f.runStartedAt() != null && f.runStartedAt().equals(started.get(f.measurement().run())))
@@ -89,24 +105,43 @@ final class AnalysisObserver {
     return new Observation.Analysis(resolution.analysis(), List.of(), measurements);
   }
 
+  /** For a job metric, whose Job it is and the number of its measurement (which names the Job). */
+  private static Optional<JobMetricProvider.Owner> jobOwner(Rollout rollout, RolloutStatus status, String run,
+      io.vigie.api.v1alpha1.Metric metric) {
+    if (!io.vigie.analysis.JobMetrics.isJob(metric)) {
+      return Optional.empty();
+    }
+    int measured = AnalysisRuns.find(status.getAnalysis(), run).flatMap(r -> AnalysisRuns.metricStatus(r, metric.getName()))
+        .map(m -> m.getMeasured()).orElse(0);
+    return Optional.of(new JobMetricProvider.Owner(rollout, status.getCanaryRevision(), measured));
+  }
+
   private List<String> requestProblems(ResolvedAnalysis analysis, AnalysisSecrets secrets) {
     List<String> problems = new ArrayList<>();
-    analysis.background().ifPresent(run -> run.metrics().forEach(m -> providers.problem(m, readerFor(Optional.of(run), m, secrets))
-        .ifPresent(p -> problems.add("spec.analysis metric " + m.getName() + ": " + p))));
-    analysis.guards().surge().ifPresent(run -> run.metrics().stream().limit(1).forEach(m -> providers.problem(m,
-        readerFor(Optional.of(run), m, secrets)).ifPresent(p -> problems.add("spec.guards.surge: " + p))));
-    analysis.guards().stable().ifPresent(run -> run.metrics().forEach(m -> providers.problem(m, readerFor(Optional.of(run), m, secrets))
-        .ifPresent(p -> problems.add("spec.guards.stable metric " + m.getName() + ": " + p))));
-    analysis.blueGreen().prePromotion().ifPresent(run -> run.metrics().forEach(m -> providers.problem(m,
-        readerFor(Optional.of(run), m, secrets)).ifPresent(p -> problems.add("spec.strategy.blueGreen.prePromotionAnalysis metric "
-        + m.getName() + ": " + p))));
-    analysis.blueGreen().postPromotion().ifPresent(run -> run.metrics().forEach(m -> providers.problem(m,
-        readerFor(Optional.of(run), m, secrets)).ifPresent(p -> problems.add("spec.strategy.blueGreen.postPromotionAnalysis metric "
-        + m.getName() + ": " + p))));
-    new java.util.TreeMap<>(analysis.steps()).forEach((index, run) -> run.metrics().forEach(m -> providers.problem(m,
-            readerFor(Optional.of(run), m, secrets))
-        .ifPresent(p -> problems.add("spec.strategy.canary.steps[" + index + "].analysis metric " + m.getName() + ": " + p))));
+    java.util.function.BiConsumer<ResolvedAnalysis.Run, String> check = (run, where) -> run.metrics().forEach(m ->
+        problem(run, m, secrets).ifPresent(p -> problems.add(where + " metric " + m.getName() + ": " + p)));
+    analysis.background().ifPresent(run -> check.accept(run, "spec.analysis"));
+    analysis.guards().surge().ifPresent(run -> run.metrics().stream().limit(1).forEach(m -> problem(run, m, secrets)
+        .ifPresent(p -> problems.add("spec.guards.surge: " + p))));
+    analysis.guards().stable().ifPresent(run -> check.accept(run, "spec.guards.stable"));
+    analysis.blueGreen().prePromotion().ifPresent(run -> check.accept(run, "spec.strategy.blueGreen.prePromotionAnalysis"));
+    analysis.blueGreen().postPromotion().ifPresent(run -> check.accept(run, "spec.strategy.blueGreen.postPromotionAnalysis"));
+    new java.util.TreeMap<>(analysis.steps()).forEach((index, run) -> check.accept(run, "spec.strategy.canary.steps[" + index
+        + "].analysis"));
     return problems;
+  }
+
+  /**
+   * Why this metric's request cannot be made. A job metric runs pods through the Jobs Vigie creates:
+   * unless the admin allowed it (--allow-namespaced-job-metrics), only a ClusterAnalysisTemplate may
+   * define one, or whoever may write a Rollout could run pods they may not create themselves.
+   */
+  private Optional<String> problem(ResolvedAnalysis.Run run, io.vigie.api.v1alpha1.Metric metric, AnalysisSecrets secrets) {
+    if (io.vigie.analysis.JobMetrics.isJob(metric) && !namespacedJobMetrics && !run.fromAdmin(metric)) {
+      return Optional.of("a job metric runs pods through the Jobs Vigie creates: define it in a ClusterAnalysisTemplate (the "
+          + "cluster admin's), or have the operator run with --allow-namespaced-job-metrics (Helm: jobMetrics.fromNamespaces)");
+    }
+    return providers.problem(metric, readerFor(Optional.of(run), metric, secrets));
   }
 
   /** The Secrets a metric's provider may read: any its admin's ClusterAnalysisTemplate names, else labelled ones. */

@@ -17,10 +17,13 @@ import java.util.Set;
  *     the default address policy refuses them (loopback, link-local, metadata services)
  * @param shardSelector when present, a label selector: this operator drives only the Rollouts it
  *     selects, so that several installs split a cluster's Rollouts between them
+ * @param namespacedJobMetrics job metrics may come from Rollouts and namespaced AnalysisTemplates too,
+ *     not only from ClusterAnalysisTemplates: whoever may write those then runs pods as Vigie creates
+ *     Jobs for them (docs/security.md)
  */
 public record OperatorSettings(Set<String> namespaces, String instance, Optional<String> prometheusAddress,
     java.time.Duration stopTimeout, Optional<LeaderElection> leaderElection, double clockSpeed,
-    java.util.List<String> allowedProviderHosts, Optional<String> shardSelector) {
+    java.util.List<String> allowedProviderHosts, Optional<String> shardSelector, boolean namespacedJobMetrics) {
   public static final java.time.Duration DEFAULT_STOP_TIMEOUT = java.time.Duration.ofSeconds(10);
 
   /**
@@ -39,7 +42,8 @@ public record OperatorSettings(Set<String> namespaces, String instance, Optional
   }
 
   public OperatorSettings(Set<String> namespaces, String instance, Optional<String> prometheusAddress) {
-    this(namespaces, instance, prometheusAddress, DEFAULT_STOP_TIMEOUT, Optional.empty(), 1, java.util.List.of(), Optional.empty());
+    this(namespaces, instance, prometheusAddress, DEFAULT_STOP_TIMEOUT, Optional.empty(), 1, java.util.List.of(), Optional.empty(),
+        false);
   }
 
   public static OperatorSettings defaults(String instance) {
@@ -48,40 +52,46 @@ public record OperatorSettings(Set<String> namespaces, String instance, Optional
 
   public OperatorSettings withPrometheus(String address) {
     return new OperatorSettings(namespaces, instance, Optional.ofNullable(address), stopTimeout, leaderElection, clockSpeed,
-        allowedProviderHosts, shardSelector);
+        allowedProviderHosts, shardSelector, namespacedJobMetrics);
   }
 
   public OperatorSettings withStopTimeout(java.time.Duration timeout) {
     return new OperatorSettings(namespaces, instance, prometheusAddress, timeout, leaderElection, clockSpeed,
-        allowedProviderHosts, shardSelector);
+        allowedProviderHosts, shardSelector, namespacedJobMetrics);
   }
 
   public OperatorSettings withLeaderElection(LeaderElection election) {
     return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, Optional.of(election), clockSpeed,
-        allowedProviderHosts, shardSelector);
+        allowedProviderHosts, shardSelector, namespacedJobMetrics);
   }
 
   /** An operator that watches only these namespaces (a namespaced install). */
   public OperatorSettings withNamespaces(Set<String> watched) {
     return new OperatorSettings(Set.copyOf(watched), instance, prometheusAddress, stopTimeout, leaderElection, clockSpeed,
-        allowedProviderHosts, shardSelector);
+        allowedProviderHosts, shardSelector, namespacedJobMetrics);
   }
 
   /** Providers may also reach these hosts, addresses or CIDR ranges (an admin's allowlist). */
   public OperatorSettings withAllowedProviderHosts(java.util.List<String> hosts) {
     return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, leaderElection, clockSpeed,
-        java.util.List.copyOf(hosts), shardSelector);
+        java.util.List.copyOf(hosts), shardSelector, namespacedJobMetrics);
   }
 
   /** An operator whose Clock runs {@code speed} times faster than real time (the playground's). */
   public OperatorSettings withClockSpeed(double speed) {
     return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, leaderElection, speed,
-        allowedProviderHosts, shardSelector);
+        allowedProviderHosts, shardSelector, namespacedJobMetrics);
   }
 
   /** An operator that drives only the Rollouts this label selector selects (one shard of a cluster's). */
   public OperatorSettings withShardSelector(String selector) {
     return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, leaderElection, clockSpeed,
-        allowedProviderHosts, Optional.of(selector));
+        allowedProviderHosts, Optional.of(selector), namespacedJobMetrics);
+  }
+
+  /** Job metrics may come from Rollouts and namespaced AnalysisTemplates, not only the admin's ClusterAnalysisTemplates. */
+  public OperatorSettings withNamespacedJobMetrics(boolean allowed) {
+    return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, leaderElection, clockSpeed,
+        allowedProviderHosts, shardSelector, allowed);
   }
 }

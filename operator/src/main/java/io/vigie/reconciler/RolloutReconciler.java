@@ -106,12 +106,13 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
     this.clock = clock;
     AddressPolicy policy = AddressPolicy.of(settings.allowedProviderHosts(),
         Optional.ofNullable(client.getConfiguration().getMasterUrl()).map(java.net.URI::create));
-    MetricProviders providers = new MetricProviders(policy);
+    MetricProviders providers = new MetricProviders(policy, Optional.of(new io.vigie.analysis.provider.JobMetricProvider(client)));
     this.measurements = new MeasurementRunner(providers, MEASUREMENT_THREADS, this::measured);
     this.notifier = new io.vigie.notify.Notifier(client, policy, this::measured, metrics::notificationSent, metrics::notificationFailed);
     io.vigie.gate.GateCalls gateCalls = new io.vigie.gate.GateCalls(policy);
     this.gateRunner = new io.vigie.gate.GateRunner(gateCalls, GATE_THREADS, this::measured);
-    this.observer = new ClusterObserver(new AnalysisObserver(client, providers, measurements, settings.prometheusAddress()),
+    this.observer = new ClusterObserver(new AnalysisObserver(client, providers, measurements, settings.prometheusAddress(),
+        settings.namespacedJobMetrics()),
         Optional.of(new GateObserver(client, gateCalls, gateRunner)), this::rolloutExists);
     this.executor = new ActionExecutor(client, new VigieServices(client));
     this.controls = new ControlIntake(client);

@@ -130,6 +130,14 @@ class ChartTest {
         .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
   }
 
+  /** docs/security.md: job metrics come from the admin's ClusterAnalysisTemplates only, unless the admin says otherwise. */
+  @Test
+  void jobMetricsFromNamespacesAreTheAdminsChoice() {
+    assertThat(HelmChart.render(Map.of()).args()).doesNotContain("--allow-namespaced-job-metrics");
+    assertThat(HelmChart.render(Map.of("jobMetrics", Map.of("fromNamespaces", true))).args())
+        .contains("--allow-namespaced-job-metrics");
+  }
+
   /** docs/security.md: the admin's allowlist reaches the operator, and the NetworkPolicy lets it talk to nothing else. */
   @Test
   void theProviderAllowlistAndTheNetworkPolicyLockTheOperatorsTrafficDown() {

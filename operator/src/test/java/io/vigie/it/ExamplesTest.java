@@ -223,10 +223,30 @@ class ExamplesTest {
   }
 
   @Test
+  void theJobMetricsExampleRunsTheIntegrationSuiteAsAJobAgainstTheCanary() throws IOException {
+    k8s.jobController(Duration.ofMinutes(3));
+    apply(EXAMPLES.resolve("basic-canary").resolve("deployment.yaml"));
+    apply(EXAMPLES.resolve("basic-canary").resolve("service.yaml"));
+    apply(EXAMPLES.resolve("job-metrics"));
+    k8s.awaitPhase("web", RolloutPhase.Healthy);
+
+    k8s.setImage("web", "ghcr.io/example/web:1.1.0");
+    k8s.eventually(() -> assertThat(k8s.client().batch().v1().jobs().inNamespace(NS).list().getItems()).singleElement()
+        .satisfies(job -> assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+            .containsExactly("--suite", "checkout", "--base-url", "http://web-canary." + NS)));
+    k8s.advance("web", Duration.ofMinutes(3));
+    k8s.awaitStatus("web", s -> s.getCurrentStepIndex() != null && s.getCurrentStepIndex() == 3);
+    k8s.advance("web", Duration.ofMinutes(1));
+    k8s.awaitStatus("web", s -> s.getPhase() == RolloutPhase.Healthy && s.getHistory().size() == 1);
+  }
+
+  @Test
   void everyExampleIsAcceptedByItsCrdSchema() throws IOException {
     Map<String, CrdSchemaValidator> schemas = Map.of(
         "kind: Rollout", CrdSchemaValidator.forCrd(MockCluster.CRDS.resolve("rollouts.vigie.io-v1.yml"), "v1alpha1"),
         "kind: AnalysisTemplate", CrdSchemaValidator.forCrd(MockCluster.CRDS.resolve("analysistemplates.vigie.io-v1.yml"), "v1alpha1"),
+        "kind: ClusterAnalysisTemplate", CrdSchemaValidator.forCrd(MockCluster.CRDS.resolve("clusteranalysistemplates.vigie.io-v1.yml"),
+            "v1alpha1"),
         "kind: NotificationChannel", CrdSchemaValidator.forCrd(MockCluster.CRDS.resolve("notificationchannels.vigie.io-v1.yml"),
             "v1alpha1"));
     int checked = 0;
@@ -248,8 +268,14 @@ class ExamplesTest {
     for (Path file : Files.isDirectory(path) ? yamlFiles(path) : List.of(path)) {
       try (InputStream in = Files.newInputStream(file)) {
         for (HasMetadata item : k8s.client().load(in).items()) {
-          item.getMetadata().setNamespace(NS);
-          k8s.client().resource(item).inNamespace(NS).create();
+          if ("ClusterAnalysisTemplate".equals(item.getKind())) {
+            var template = k8s.client().getKubernetesSerialization().convertValue(item,
+                io.vigie.api.v1alpha1.ClusterAnalysisTemplate.class);
+            k8s.client().resources(io.vigie.api.v1alpha1.ClusterAnalysisTemplate.class).resource(template).create();
+          } else {
+            item.getMetadata().setNamespace(NS);
+            k8s.client().resource(item).inNamespace(NS).create();
+          }
         }
       }
     }

@@ -164,6 +164,17 @@ public final class OperatorHarness implements AutoCloseable {
     return controller;
   }
 
+  private io.vigie.simulator.SimulatedJobController jobs;
+
+  /** The Job controller, started on first use: a Job runs {@code runTime} of simulated time, then ends as its image says. */
+  public synchronized io.vigie.simulator.SimulatedJobController jobController(Duration runTime) {
+    if (jobs == null) {
+      jobs = new io.vigie.simulator.SimulatedJobController(cluster.newClient("kube-controller-manager-jobs"))
+          .withRunTime(operatorClock, runTime).start();
+    }
+    return jobs;
+  }
+
   // ---- the user's objects --------------------------------------------------------------------
 
   public Deployment createDeployment(String name, String image, int replicas) {
@@ -382,6 +393,9 @@ public final class OperatorHarness implements AutoCloseable {
       }
     }
     controller.close();
+    if (jobs != null) {
+      jobs.close();
+    }
     cluster.close();
     if (!violations.isEmpty()) {
       throw new AssertionError("invariant 5: the operator wrote more than spec.paused of a user's Deployment: " + violations);

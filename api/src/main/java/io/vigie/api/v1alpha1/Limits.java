@@ -47,6 +47,9 @@ public final class Limits {
   public static final Duration INITIAL_DELAY_MAX = Duration.ofHours(24);
   public static final Duration TIMEOUT_MIN = Duration.ofSeconds(1);
   public static final Duration TIMEOUT_MAX = Duration.ofSeconds(60);
+  public static final Duration JOB_TIMEOUT_MIN = Duration.ofSeconds(10);
+  public static final Duration JOB_TIMEOUT_MAX = Duration.ofHours(24);
+  public static final Duration JOB_TIMEOUT_DEFAULT = Duration.ofMinutes(10);
   public static final Duration GATE_INTERVAL_MIN = Duration.ofSeconds(5);
   public static final Duration GATE_INTERVAL_MAX = Duration.ofHours(1);
   public static final Duration GATE_INTERVAL_DEFAULT = Duration.ofSeconds(30);
@@ -75,6 +78,7 @@ public final class Limits {
   public static final String INTERVAL_RULE = "duration(self) >= duration('1s') && duration(self) <= duration('24h')";
   public static final String INITIAL_DELAY_RULE = "duration(self) <= duration('24h')";
   public static final String TIMEOUT_RULE = "duration(self) >= duration('1s') && duration(self) <= duration('60s')";
+  public static final String JOB_TIMEOUT_RULE = "duration(self) >= duration('10s') && duration(self) <= duration('24h')";
   public static final String GATE_INTERVAL_RULE = "duration(self) >= duration('5s') && duration(self) <= duration('1h')";
 
   private Limits() {}

@@ -12,8 +12,12 @@ import io.fabric8.generator.annotation.ValidationRule;
 /** One measured quantity and the rule that judges it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "has(self.thresholdRange) || has(self.successCondition) || has(self.failureCondition) || has(self.errorRate)"
-    + " || has(self.compare)",
+    + " || has(self.compare) || has(self.provider.job)",
     message = "a metric needs a rule: thresholdRange, successCondition, failureCondition, errorRate or compare")
+@ValidationRule(value = "!has(self.provider.job) || !(has(self.thresholdRange) || has(self.successCondition) "
+    + "|| has(self.failureCondition) || has(self.errorRate) || has(self.compare) || has(self.minRequests))",
+    message = "a job metric's rule is its Job (it passes when the Job succeeds): drop thresholdRange, successCondition, "
+        + "failureCondition, errorRate, compare and minRequests")
 @ValidationRule(value = "!has(self.errorRate) || !(has(self.thresholdRange) || has(self.successCondition) || has(self.failureCondition)"
     + " || has(self.compare))",
     message = "errorRate is a rule of its own: drop thresholdRange, successCondition, failureCondition and compare")

@@ -52,6 +52,27 @@ class AnalysisTemplateSchemaTest {
   }
 
   @Test
+  void acceptsAJobMetricWhoseRuleIsItsJobAndRejectsOneWithAnotherRule() throws IOException {
+    String job = """
+        - name: integration-tests
+          provider:
+            job:
+              timeout: 15m
+              spec:
+                backoffLimit: 1
+                template:
+                  spec:
+                    restartPolicy: Never
+                    containers: [{name: tests, image: "ci/tests:1", args: ["--target", "{{args.service}}"]}]
+        """;
+    assertThat(schema.validate(template(job))).isEmpty();
+    assertThat(schema.validate(template(job + "  thresholdRange: {max: 1}\n"))).singleElement().asString()
+        .contains("a job metric's rule is its Job");
+    assertThat(schema.validate(template(job.replace("timeout: 15m", "timeout: 2s")))).singleElement().asString()
+        .contains("timeout is from 10s to 24h");
+  }
+
+  @Test
   void rejectsAMetricWithoutARule() throws IOException {
     assertThat(schema.validate(template("""
         - name: error-rate

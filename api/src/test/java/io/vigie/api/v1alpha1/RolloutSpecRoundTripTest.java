@@ -17,10 +17,14 @@ class RolloutSpecRoundTripTest {
          "service": {"name": "web", "port": 80},
          "trafficRouting": {"gatewayAPI": {"httpRoutes": ["web", "web-internal"]}},
          "strategy": {"canary": {"steps": [{"setWeight": 10}, {"setHeaderRoute": {"header": "x-canary", "value": "true"}},
-           {"pause": {"duration": "1m"}}, {"analysis": {"templates": [{"name": "t"}]}}]}},
+           {"pause": {"duration": "1m"}}, {"analysis": {"templates": [{"name": "t"}]}}, {"gate": "smoke"}]}},
          "analysis": {"templates": [{"name": "t"}], "args": [{"name": "a", "value": "b"}]},
          "guards": {"surge": {"provider": {"prometheus": {"query": "sum(rate(x[1m]))"}}, "factor": 3.0},
            "stable": {"templates": [{"name": "stable-health"}]}},
+         "gates": [{"name": "smoke", "type": "step", "url": "http://tests.ci/run", "timeout": "30s", "interval": "1m",
+           "onFailure": "Abort", "metadata": {"suite": "checkout"},
+           "headers": [{"name": "Authorization", "valueFrom": {"secretKeyRef": {"name": "t", "key": "token"}}}],
+           "tls": {"ca": {"name": "ca", "key": "ca.crt"}}}],
          "notifications": [{"channel": "chat", "on": ["Started", "RolledBack"]}],
          "progressDeadlineSeconds": 120}""";
     JsonNode expected = JSON.readTree(full);

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -56,9 +57,14 @@ public final class MeasurementRunner implements AutoCloseable {
    * A metric to measure now, for the run that started at {@code runStartedAt}, reading Secrets with
    * this reader, the canary compared with this side.
    */
-  public record Due(String run, String runStartedAt, Metric metric, SecretReader secrets, SidePlaceholder comparison) {
+  public record Due(String run, String runStartedAt, Metric metric, SecretReader secrets, SidePlaceholder comparison,
+      Optional<JobMetricProvider.Owner> owner) {
     public Due(String run, String runStartedAt, Metric metric, SecretReader secrets) {
       this(run, runStartedAt, metric, secrets, SidePlaceholder.STABLE);
+    }
+
+    public Due(String run, String runStartedAt, Metric metric, SecretReader secrets, SidePlaceholder comparison) {
+      this(run, runStartedAt, metric, secrets, comparison, Optional.empty());
     }
 
     Key key() {
@@ -117,7 +123,9 @@ public final class MeasurementRunner implements AutoCloseable {
       running.put(key, new Running(pool.submit(() -> {
         RawMeasurement m;
         try {
-          m = providers.measure(d.run(), d.metric(), now, d.secrets(), d.comparison());
+          m = d.owner().isPresent() && io.vigie.analysis.JobMetrics.isJob(d.metric())
+              ? providers.measureJob(d.run(), d.runStartedAt(), d.metric(), now, d.owner().get())
+              : providers.measure(d.run(), d.metric(), now, d.secrets(), d.comparison());
         } catch (RuntimeException | Error e) {
           m = RawMeasurement.error(d.run(), d.metric().getName(), now, "the measurement failed: " + e);
         }
@@ -152,8 +160,11 @@ public final class MeasurementRunner implements AutoCloseable {
     return waited == null ? Set.of() : waited;
   }
 
-  /** Where a metric's requests go: the provider whose slots it takes. */
+  /** Where a metric's requests go: the provider whose slots it takes (all Jobs share one: the API server's). */
   static String providerOf(Metric metric) {
+    if (io.vigie.analysis.JobMetrics.isJob(metric)) {
+      return "jobs";
+    }
     String url = metric.getProvider() == null ? null : metric.getProvider().getPrometheus() != null
         ? metric.getProvider().getPrometheus().getAddress()
         : metric.getProvider().getWeb() == null ? null : metric.getProvider().getWeb().getUrl();
@@ -166,6 +177,34 @@ public final class MeasurementRunner implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       return url;
     }
+  }
+
+  /**
+   * The runs of this Rollout that still measure, by name and start: a measurement in flight for any
+   * other (the analysis ended with a rollback or a promotion, or started again) is cancelled, so that
+   * a Job it waits on is deleted now rather than left running.
+   */
+  public void keepOnly(String rollout, Map<String, String> liveRuns) {
+    Set<String> toTell = new java.util.LinkedHashSet<>();
+    synchronized (this) {
+      Map<Key, Running> running = inFlight.get(rollout);
+      if (running == null) {
+        return;
+      }
+      for (var it = running.entrySet().iterator(); it.hasNext();) {
+        var entry = it.next();
+        if (!entry.getKey().runStartedAt().equals(liveRuns.get(entry.getKey().run()))) {
+          entry.getValue().future().cancel(true);
+          toTell.addAll(release(entry.getValue().provider()));
+          it.remove();
+        }
+      }
+      if (running.isEmpty()) {
+        inFlight.remove(rollout);
+      }
+    }
+    toTell.remove(rollout);
+    toTell.forEach(onFinished);
   }
 
   /** How many measurements of this Rollout are in flight. */

@@ -9,6 +9,7 @@ import java.time.Instant;
 public final class MetricProviders {
   private final PrometheusMetricProvider prometheus;
   private final WebMetricProvider web;
+  private final java.util.Optional<JobMetricProvider> jobs;
 
   /** Providers that send requests only where the default {@link AddressPolicy} allows. */
   public MetricProviders() {
@@ -16,8 +17,14 @@ public final class MetricProviders {
   }
 
   public MetricProviders(AddressPolicy policy) {
+    this(policy, java.util.Optional.empty());
+  }
+
+  /** With job metrics, whose Jobs are created through this provider. */
+  public MetricProviders(AddressPolicy policy, java.util.Optional<JobMetricProvider> jobs) {
     this.prometheus = new PrometheusMetricProvider(policy);
     this.web = new WebMetricProvider(policy);
+    this.jobs = jobs;
   }
 
   /**
@@ -29,6 +36,10 @@ public final class MetricProviders {
     try {
       if (metric.getProvider().getPrometheus() != null) {
         prometheus.check(metric.getProvider().getPrometheus(), secrets);
+      } else if (metric.getProvider().getJob() != null) {
+        if (jobs.isEmpty()) {
+          return java.util.Optional.of("job metrics run only in the operator, which creates their Jobs");
+        }
       } else {
         web.check(metric.getProvider().getWeb(), secrets);
       }
@@ -36,6 +47,14 @@ public final class MetricProviders {
     } catch (MeasurementException | IllegalArgumentException e) {
       return java.util.Optional.of(secrets.redact(e.getMessage()));
     }
+  }
+
+  /** A job metric's measurement: its Job's end (docs/analysis.md#job-metrics). */
+  public RawMeasurement measureJob(String run, String runStartedAt, Metric metric, Instant at, JobMetricProvider.Owner owner) {
+    if (jobs.isEmpty()) {
+      return RawMeasurement.error(run, metric.getName(), at, "job metrics run only in the operator, which creates their Jobs");
+    }
+    return jobs.get().measure(run, runStartedAt, metric, at, owner);
   }
 
   /** A measurement of the metric compared with the stable pods. */
@@ -47,6 +66,9 @@ public final class MetricProviders {
   public RawMeasurement measure(String run, Metric metric, Instant at, SecretReader secrets, SidePlaceholder comparison) {
     RawMeasurement m;
     try {
+      if (metric.getProvider().getJob() != null) {
+        return RawMeasurement.error(run, metric.getName(), at, "a job metric is measured by its Job, for a Rollout");
+      }
       m = metric.getProvider().getPrometheus() != null
           ? prometheus.measure(run, metric, at, secrets, comparison)
           : web.measure(run, metric, at, secrets, comparison);
