@@ -247,6 +247,18 @@ final class DataPlane implements AutoCloseable {
         return Optional.of(new AppVersion.Response(503, 0.001));
       }
     }
+    return serveFrom(now);
+  }
+
+  /**
+   * Serves one request sent to the canary's Service (a load test's): empty while the canary has no
+   * ready pod. The users' traffic is not touched.
+   */
+  synchronized Optional<AppVersion.Response> serveCanary() {
+    return serveFrom(viaHttpRoute ? canaryEndpoints : endpoints.stream().filter(Endpoint::canary).toList());
+  }
+
+  private Optional<AppVersion.Response> serveFrom(List<Endpoint> now) {
     int total = now.stream().mapToInt(Endpoint::ready).sum();
     if (total == 0) {
       return Optional.empty();

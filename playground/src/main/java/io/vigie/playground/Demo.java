@@ -23,6 +23,9 @@ final class Demo {
       - pause: {duration: 1m}
       """;
 
+  /** The users' requests a second on the quiet scenario's service: 6 a minute. */
+  static final double QUIET_RPS = 0.1;
+
   /** How long a recording goes on after the verdict. */
   static final Duration RECORDED_AFTER_VERDICT = Duration.ofMinutes(3);
 
@@ -118,13 +121,20 @@ final class Demo {
     Optional<Path> kubeconfig = options.kubeconfig();
     boolean gatewayApi = options.gatewayApi();
     MetricsBackend.Choice metrics = options.metrics();
-    Playground.Settings settings = new Playground.Settings(speed, 4, 20, 15, 42).withMetrics(metrics);
-    try (Playground playground = new Playground(scenario == Scenario.WARM_UP ? settings.withWarmUp() : settings)) {
+    double rps = scenario.quiet() ? QUIET_RPS : 20;
+    Playground.Settings settings = new Playground.Settings(speed, 4, rps, 15, 42).withMetrics(metrics);
+    try (Playground playground = new Playground(scenario == Scenario.WARM_UP ? settings.withWarmUp() : settings);
+        LoadTester loadTester = scenario.quiet() ? new LoadTester(playground.dataPlane(), playground.clock()) : null) {
       Judge judge = options.blueGreen() ? Judge.THRESHOLD
           : options.judge().orElse(scenario.defaultJudge(playground.metrics().kind().equals("prometheus")));
       out.println("Vigie playground: scenario " + scenario.word + " (" + scenario.story + ")");
       out.println("  cluster: mock API server at " + playground.client().getConfiguration().getMasterUrl()
-          + ", time sped up " + speed + "x; app: Deployment web (4 pods of v1) behind Service web, 20 requests/s");
+          + ", time sped up " + speed + "x; app: Deployment web (4 pods of v1) behind Service web, "
+          + (scenario.quiet() ? Math.round(QUIET_RPS * 60) + " requests a minute" : "20 requests/s"));
+      if (loadTester != null) {
+        out.println("  load test: gate load calls Flagger's loadtester protocol at " + loadTester.url() + " every 30s while the "
+            + "canary runs its steps: " + Release.LOAD_TEST);
+      }
       out.println("  data plane: " + playground.dataPlane().address() + "  (curl it; /metrics is what an instrumented app exports)");
       out.println("  metrics: " + playground.metrics().describe());
       out.println("  judge: " + judge.word() + (judge.baseline ? " (against a baseline: web-baseline, new pods of v1 at the "
@@ -145,7 +155,8 @@ final class Demo {
       playground.startOperator();
       playground.apply(options.blueGreen() ? Release.blueGreen("30s", gatewayApi, playground.metrics())
           : Release.objects(STEPS, "30s", gatewayApi, playground.metrics(), judge,
-              scenario.surgeGuard() ? Optional.of(playground.surgeProvider()) : Optional.empty()));
+              scenario.surgeGuard() ? Optional.of(playground.surgeProvider()) : Optional.empty(),
+              Optional.ofNullable(loadTester).map(LoadTester::url)));
       Timeline timeline = new Timeline(playground, out, playground.clock().instant());
       Optional<String> adopted = awaitAdoption(playground, timeline);
       if (adopted.isEmpty()) {
@@ -212,6 +223,9 @@ final class Demo {
             recorder.close();
             out.println("  recorded: " + options.record().get() + "  (replay it: vigie simulate -f ROLLOUT --metrics "
                 + options.record().get() + ")");
+          }
+          if (loadTester != null) {
+            out.println("  load tests run: " + loadTester.started().size() + " (" + Release.LOAD_TEST + ")");
           }
           out.println();
           out.println("RESULT phase=" + s.getPhase() + " revision=" + end.get());

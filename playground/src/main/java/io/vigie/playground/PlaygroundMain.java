@@ -17,7 +17,7 @@ public final class PlaygroundMain {
       description = "Releases a new version of an app on an embedded cluster and shows Vigie watching it.")
   static final class DemoCommand implements Callable<Integer> {
     @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "good",
-        description = "good, bad-errors, bad-latency, metrics-outage, warm-up, surge or bad-during-surge. Default: "
+        description = "good, bad-errors, bad-latency, metrics-outage, warm-up, surge, bad-during-surge or quiet. Default: "
             + "${DEFAULT-VALUE}.")
     String scenario;
 
@@ -84,10 +84,10 @@ public final class PlaygroundMain {
         return 3;
       }
       boolean blueGreen = strategy.equals("blue-green");
-      if (blueGreen && (judge != null && !judge.equals("threshold") || chosen.surgeGuard())) {
+      if (blueGreen && (judge != null && !judge.equals("threshold") || chosen.surgeGuard() || chosen.quiet())) {
         System.err.println("vigie demo: blue-green judges green on live traffic after the switch with the threshold judge, "
-            + "and guards hold canary steps only: drop --judge, or use --scenario good, bad-errors, bad-latency, "
-            + "metrics-outage or warm-up");
+            + "and guards and load-test gates work with canary steps only: drop --judge, or use --scenario good, bad-errors, "
+            + "bad-latency, metrics-outage or warm-up");
         return 3;
       }
       MetricsBackend.Choice backend;

@@ -35,6 +35,18 @@ final class Release {
    */
   static String objects(String steps, String interval, boolean gatewayApi, MetricsBackend metrics, Judge judge,
       java.util.Optional<String> surgeGuard) {
+    return objects(steps, interval, gatewayApi, metrics, judge, surgeGuard, java.util.Optional.empty());
+  }
+
+  /** The hey command a quiet service's load test runs against the canary: 6 requests a second for 30 s. */
+  static final String LOAD_TEST = "hey -z 30s -c 2 -q 3 http://web-canary." + Playground.NS + "/";
+
+  /**
+   * The same, with a loadTest gate calling the loadtester at this URL every 30 s while the canary runs
+   * its steps, when present (docs/gates.md).
+   */
+  static String objects(String steps, String interval, boolean gatewayApi, MetricsBackend metrics, Judge judge,
+      java.util.Optional<String> surgeGuard, java.util.Optional<String> loadTester) {
     String template = switch (judge) {
       // With a guard, a metrics gap should hold the steps, not end the analysis at its first empty answer.
       case THRESHOLD -> thresholdTemplate(interval, metrics, surgeGuard.isPresent() ? "\n  inconclusiveLimit: 4" : "");
@@ -51,7 +63,7 @@ final class Release {
         spec:
           targetRef: {kind: Deployment, name: web}
           service: {name: web, port: 80}
-          progressDeadlineSeconds: 300%2$s%4$s
+          progressDeadlineSeconds: 300%2$s%4$s%5$s
           analysis:
             templates: [{name: app-health}]
           strategy:
@@ -61,7 +73,9 @@ final class Release {
         """.formatted(judge.steps(steps).indent(8).stripTrailing(),
             gatewayApi ? "\n  trafficRouting: {gatewayAPI: {httpRoute: web}}" : "",
             judge.baseline ? "\n      baseline: {enabled: true}" : "",
-            surgeGuard.map(p -> "\n  guards:\n    surge: {provider: " + p + ", factor: 2, window: 2m, interval: 15s}").orElse(""));
+            surgeGuard.map(p -> "\n  guards:\n    surge: {provider: " + p + ", factor: 2, window: 2m, interval: 15s}").orElse(""),
+            loadTester.map(url -> "\n  gates:\n    - {name: load, type: loadTest, url: \"" + url + "\", interval: 30s, "
+                + "metadata: {cmd: \"" + LOAD_TEST + "\"}}").orElse(""));
   }
 
   /**

@@ -16,7 +16,10 @@ enum Scenario {
           + "minute: held, then rolled back as soon as the data shows the errors"),
   WARM_UP("warm-up", "ghcr.io/example/web:v2", RolloutPhase.Healthy,
       "a healthy v2 on an app whose new pods, of any version, are 150 ms slower for their first minute: judged against "
-          + "a baseline of equally new v1 pods, nothing to roll back");
+          + "a baseline of equally new v1 pods, nothing to roll back"),
+  QUIET("quiet", "ghcr.io/example/web:v2", RolloutPhase.Healthy,
+      "a healthy v2 on a quiet service, 6 requests a minute: too few for the analysis' minRequests, so a loadTest gate has "
+          + "Flagger's loadtester send the canary its own traffic, and the canary is judged on it");
 
   final String word;
   final String image;
@@ -35,6 +38,11 @@ enum Scenario {
     return this == SURGE || this == BAD_DURING_SURGE;
   }
 
+  /** The scenario's service is quiet: a load test gives the canary the traffic its analysis needs. */
+  boolean quiet() {
+    return this == QUIET;
+  }
+
   /** The judge the scenario shows when none is asked for: warm-up is about the baseline's judges. */
   Judge defaultJudge(boolean prometheus) {
     return this == WARM_UP && prometheus ? Judge.SEQUENTIAL : Judge.THRESHOLD;
@@ -47,6 +55,6 @@ enum Scenario {
       }
     }
     throw new IllegalArgumentException("no scenario '" + word + "': use good, bad-errors, bad-latency, metrics-outage, "
-        + "warm-up, surge or bad-during-surge");
+        + "warm-up, surge, bad-during-surge or quiet");
   }
 }

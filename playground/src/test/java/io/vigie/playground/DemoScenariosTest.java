@@ -56,6 +56,12 @@ class DemoScenariosTest {
       }
       case BAD_DURING_SURGE -> assertThat(text).contains("! the users' traffic triples").contains("! the metrics go dark")
           .contains("event Warning Held").contains("event Warning RolloutAborted").doesNotContain("Promoted");
+      case QUIET -> {
+        // 6 requests a minute could never give the 20 a measurement needs: the load tests' requests judged the canary.
+        assertThat(text).contains("6 requests a minute").contains("load test: gate load calls Flagger's loadtester protocol")
+            .contains("event Normal Promoted").doesNotContain("AnalysisInconclusive").doesNotContain("RolloutAborted");
+        assertThat(text).containsPattern("load tests run: [1-9][0-9]* \\(hey -z 30s -c 2 -q 3 http://web-canary.shop/\\)");
+      }
     }
   }
 
