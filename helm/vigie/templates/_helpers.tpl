@@ -94,12 +94,22 @@ What the operator does in the namespaces it watches: exactly the requests its co
   resourceNames: ["rollouts.vigie.io"]
   verbs: ["get"]
 - apiGroups: ["vigie.io"]
-  resources: ["clusteranalysistemplates"]
+  resources: ["clusteranalysistemplates", "clusternotificationchannels"]
   verbs: ["get"]
 {{- end -}}
 
 {{/* Refuses values that cannot work, with the reason. */}}
 {{- define "vigie.validate" -}}
+{{- with .Values.notifications.defaultChannel -}}
+{{- if .enabled -}}
+{{- if not (or .slack .teams .webhook) -}}
+{{- fail "notifications.defaultChannel.enabled is true but gives none of slack, teams or webhook: give one, e.g. slack: {urlSecretRef: {name: vigie-slack, key: url}}" -}}
+{{- end -}}
+{{- if and $.Values.watchNamespaces (not (has $.Release.Namespace $.Values.watchNamespaces)) -}}
+{{- fail (printf "notifications.defaultChannel keeps its Secrets in the release namespace %s, which watchNamespaces does not list: the operator could not read them. Add %s to watchNamespaces." $.Release.Namespace $.Release.Namespace) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- if and (gt (int .Values.replicas) 1) (not .Values.leaderElection.enabled) -}}
 {{- fail (printf "replicas is %d but leaderElection.enabled is false: several replicas without leader election would all act on the same Rollouts. Set leaderElection.enabled=true, or replicas=1." (int .Values.replicas)) -}}
 {{- end -}}

@@ -57,6 +57,16 @@ final class OperatorCommand implements Callable<Integer> {
           + "whoever may write those then runs pods through the Jobs Vigie creates (docs/security.md).")
   boolean namespacedJobMetrics;
 
+  @Option(names = "--default-notification-channel", paramLabel = "NAME",
+      description = "A ClusterNotificationChannel every Rollout tells about --default-notification-events, unless annotated "
+          + "vigie.io/default-notifications: \"false\" (docs/notifications.md).")
+  String defaultChannel;
+
+  @Option(names = "--default-notification-events", paramLabel = "EVENT", split = ",", defaultValue = "RolledBack,Invalid",
+      description = "The events the default channel hears about: Started, Paused, Promoted, RolledBack, AnalysisInconclusive, "
+          + "Invalid. Default: RolledBack,Invalid.")
+  List<io.vigie.api.v1alpha1.NotificationSubscription.Event> defaultEvents = new java.util.ArrayList<>();
+
   @Option(names = "--leader-election", negatable = true, defaultValue = "false",
       description = "Take part in leader election on a Lease, so that of several replicas one acts (needed with 2 or more). "
           + "The Lease lives in POD_NAMESPACE (or --lease-namespace); the identity is POD_NAME.")
@@ -122,6 +132,10 @@ final class OperatorCommand implements Callable<Integer> {
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     OperatorSettings settings = new OperatorSettings(Set.copyOf(watched), instance(), java.util.Optional.ofNullable(prometheusAddress))
         .withAllowedProviderHosts(allowedProviderHosts).withNamespacedJobMetrics(namespacedJobMetrics);
+    if (defaultChannel != null && !defaultChannel.isBlank()) {
+      settings = settings.withDefaultNotifications(io.vigie.api.v1alpha1.NotificationSubscription.of(defaultChannel.trim(), true,
+          defaultEvents));
+    }
     if (shardSelector != null) {
       settings = settings.withShardSelector(shardSelector.trim());
     }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vigie.analysis.provider.AddressPolicy;
 import io.vigie.analysis.provider.HttpCalls;
+import io.vigie.api.v1alpha1.ClusterNotificationChannel;
 import io.vigie.api.v1alpha1.NotificationChannel;
 import io.vigie.api.v1alpha1.NotificationChannelSpec;
 import io.vigie.api.v1alpha1.PendingNotification;
@@ -150,24 +151,41 @@ public final class Notifier implements AutoCloseable {
     wake.accept(rollout);
   }
 
-  private void send(String namespace, String name, PendingNotification n) {
+  /** A channel to send through: its spec, where its Secrets are, and whether they need the label (a namespace's do). */
+  private record Channel(NotificationChannelSpec spec, String what, String secretsNamespace, boolean labelRequired) {}
+
+  private Channel channel(String namespace, PendingNotification n) {
+    if (Boolean.TRUE.equals(n.getClusterScope())) {
+      ClusterNotificationChannel channel = client.resources(ClusterNotificationChannel.class).withName(n.getChannel()).get();
+      if (channel == null || channel.getSpec() == null) {
+        throw new IllegalStateException("ClusterNotificationChannel " + n.getChannel() + " not found: create it or fix the "
+            + "subscription (spec.notifications[].channel, or the operator's --default-notification-channel)");
+      }
+      return new Channel(channel.getSpec(), "ClusterNotificationChannel " + n.getChannel(), channel.getSpec().getSecretsNamespace(),
+          false);
+    }
     NotificationChannel channel = client.resources(NotificationChannel.class).inNamespace(namespace).withName(n.getChannel()).get();
     if (channel == null || channel.getSpec() == null) {
       throw new IllegalStateException("NotificationChannel " + namespace + "/" + n.getChannel()
           + " not found: create it or fix spec.notifications[].channel");
     }
-    NotificationChannelSpec spec = channel.getSpec();
+    return new Channel(channel.getSpec(), "NotificationChannel " + namespace + "/" + n.getChannel(), namespace, true);
+  }
+
+  private void send(String namespace, String name, PendingNotification n) {
+    Channel channel = channel(namespace, n);
+    NotificationChannelSpec spec = channel.spec();
     Optional<String> link = Optional.ofNullable(spec.getDashboardURL()).map(l -> l.replace("{{namespace}}", namespace)
         .replace("{{rollout}}", name).replace("{{revision}}", n.getRevision() == null ? "" : n.getRevision()));
-    String what = "NotificationChannel " + namespace + "/" + n.getChannel();
+    String what = channel.what();
     HttpRequest.Builder request;
     if (spec.getSlack() != null) {
-      request = post(secret(namespace, spec.getSlack().getUrlSecretRef(), what), NotificationPayloads.slack(namespace, name, n, link));
+      request = post(secret(channel, spec.getSlack().getUrlSecretRef()), NotificationPayloads.slack(namespace, name, n, link));
     } else if (spec.getTeams() != null) {
-      request = post(secret(namespace, spec.getTeams().getUrlSecretRef(), what), NotificationPayloads.teams(namespace, name, n, link));
+      request = post(secret(channel, spec.getTeams().getUrlSecretRef()), NotificationPayloads.teams(namespace, name, n, link));
     } else if (spec.getWebhook() != null) {
       String body = NotificationPayloads.webhook(namespace, name, n, link);
-      String key = secret(namespace, spec.getWebhook().getSigningSecretRef(), what);
+      String key = secret(channel, spec.getWebhook().getSigningSecretRef());
       request = post(spec.getWebhook().getUrl(), body).header("X-Vigie-Signature", "sha256=" + hmac(key, body))
           .header("X-Vigie-Idempotency-Key", n.getKey());
     } else {
@@ -193,7 +211,9 @@ public final class Notifier implements AutoCloseable {
         .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
   }
 
-  private String secret(String namespace, SecretKeyRef ref, String what) {
+  private String secret(Channel channel, SecretKeyRef ref) {
+    String namespace = channel.secretsNamespace();
+    String what = channel.what();
     if (ref == null) {
       throw new IllegalStateException(what + " names no Secret");
     }
@@ -202,7 +222,7 @@ public final class Notifier implements AutoCloseable {
       throw new IllegalStateException(what + ": Secret " + namespace + "/" + ref.getName() + " not found");
     }
     Map<String, String> labels = secret.getMetadata().getLabels() == null ? Map.of() : secret.getMetadata().getLabels();
-    if (!"true".equals(labels.get(SECRET_LABEL))) {
+    if (channel.labelRequired() && !"true".equals(labels.get(SECRET_LABEL))) {
       throw new IllegalStateException(what + ": Secret " + namespace + "/" + ref.getName() + " is not labelled " + SECRET_LABEL
           + "=true: label it so that Vigie may read it");
     }

@@ -50,12 +50,20 @@ public final class Outbox {
    */
   public static List<PendingNotification> next(RolloutSpec spec, RolloutStatus before, RolloutStatus after,
       List<RolloutEvent> events, Set<String> settled, Instant now) {
+    return next(spec, Optional.empty(), before, after, events, settled, now);
+  }
+
+  /** The same, the operator's default subscription (a cluster channel) added to the spec's when present. */
+  public static List<PendingNotification> next(RolloutSpec spec, Optional<NotificationSubscription> defaults, RolloutStatus before,
+      RolloutStatus after, List<RolloutEvent> events, Set<String> settled, Instant now) {
     List<PendingNotification> owed = new ArrayList<>();
     if (before != null && before.getNotifications() != null) {
       before.getNotifications().stream().filter(n -> !settled.contains(n.getKey())).forEach(owed::add);
     }
-    List<NotificationSubscription> subscriptions = spec == null || spec.getNotifications() == null ? List.of()
-        : spec.getNotifications();
+    List<NotificationSubscription> subscriptions = new ArrayList<>(spec == null || spec.getNotifications() == null ? List.of()
+        : spec.getNotifications());
+    defaults.filter(d -> subscriptions.stream().noneMatch(s -> s.clusterScoped() && d.getChannel().equals(s.getChannel())))
+        .ifPresent(subscriptions::add);
     for (RolloutEvent e : events) {
       Optional<Event> event = eventOf(e.cause());
       if (event.isEmpty()) {
@@ -67,7 +75,9 @@ public final class Outbox {
         }
         PendingNotification n = message(after, event.get(), e.message(), now);
         n.setChannel(subscription.getChannel());
-        n.setKey(key(after, event.get(), subscription.getChannel()));
+        n.setClusterScope(subscription.clusterScoped() ? true : null);
+        // A cluster channel and a namespace's channel may share a name: they are two receivers.
+        n.setKey(key(after, event.get(), (subscription.clusterScoped() ? "cluster:" : "") + subscription.getChannel()));
         if (!settled.contains(n.getKey()) && owed.stream().noneMatch(o -> o.getKey().equals(n.getKey()))) {
           owed.add(n);
         }

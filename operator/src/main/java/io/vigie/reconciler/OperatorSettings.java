@@ -20,10 +20,13 @@ import java.util.Set;
  * @param namespacedJobMetrics job metrics may come from Rollouts and namespaced AnalysisTemplates too,
  *     not only from ClusterAnalysisTemplates: whoever may write those then runs pods as Vigie creates
  *     Jobs for them (docs/security.md)
+ * @param defaultNotifications a ClusterNotificationChannel every Rollout tells about these events,
+ *     unless annotated vigie.io/default-notifications: "false" (docs/notifications.md#cluster-channels)
  */
 public record OperatorSettings(Set<String> namespaces, String instance, Optional<String> prometheusAddress,
     java.time.Duration stopTimeout, Optional<LeaderElection> leaderElection, double clockSpeed,
-    java.util.List<String> allowedProviderHosts, Optional<String> shardSelector, boolean namespacedJobMetrics) {
+    java.util.List<String> allowedProviderHosts, Optional<String> shardSelector, boolean namespacedJobMetrics,
+    Optional<io.vigie.api.v1alpha1.NotificationSubscription> defaultNotifications) {
   public static final java.time.Duration DEFAULT_STOP_TIMEOUT = java.time.Duration.ofSeconds(10);
 
   /**
@@ -43,7 +46,7 @@ public record OperatorSettings(Set<String> namespaces, String instance, Optional
 
   public OperatorSettings(Set<String> namespaces, String instance, Optional<String> prometheusAddress) {
     this(namespaces, instance, prometheusAddress, DEFAULT_STOP_TIMEOUT, Optional.empty(), 1, java.util.List.of(), Optional.empty(),
-        false);
+        false, Optional.empty());
   }
 
   public static OperatorSettings defaults(String instance) {
@@ -52,46 +55,52 @@ public record OperatorSettings(Set<String> namespaces, String instance, Optional
 
   public OperatorSettings withPrometheus(String address) {
     return new OperatorSettings(namespaces, instance, Optional.ofNullable(address), stopTimeout, leaderElection, clockSpeed,
-        allowedProviderHosts, shardSelector, namespacedJobMetrics);
+        allowedProviderHosts, shardSelector, namespacedJobMetrics, defaultNotifications);
   }
 
   public OperatorSettings withStopTimeout(java.time.Duration timeout) {
     return new OperatorSettings(namespaces, instance, prometheusAddress, timeout, leaderElection, clockSpeed,
-        allowedProviderHosts, shardSelector, namespacedJobMetrics);
+        allowedProviderHosts, shardSelector, namespacedJobMetrics, defaultNotifications);
   }
 
   public OperatorSettings withLeaderElection(LeaderElection election) {
     return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, Optional.of(election), clockSpeed,
-        allowedProviderHosts, shardSelector, namespacedJobMetrics);
+        allowedProviderHosts, shardSelector, namespacedJobMetrics, defaultNotifications);
   }
 
   /** An operator that watches only these namespaces (a namespaced install). */
   public OperatorSettings withNamespaces(Set<String> watched) {
     return new OperatorSettings(Set.copyOf(watched), instance, prometheusAddress, stopTimeout, leaderElection, clockSpeed,
-        allowedProviderHosts, shardSelector, namespacedJobMetrics);
+        allowedProviderHosts, shardSelector, namespacedJobMetrics, defaultNotifications);
   }
 
   /** Providers may also reach these hosts, addresses or CIDR ranges (an admin's allowlist). */
   public OperatorSettings withAllowedProviderHosts(java.util.List<String> hosts) {
     return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, leaderElection, clockSpeed,
-        java.util.List.copyOf(hosts), shardSelector, namespacedJobMetrics);
+        java.util.List.copyOf(hosts), shardSelector, namespacedJobMetrics, defaultNotifications);
   }
 
   /** An operator whose Clock runs {@code speed} times faster than real time (the playground's). */
   public OperatorSettings withClockSpeed(double speed) {
     return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, leaderElection, speed,
-        allowedProviderHosts, shardSelector, namespacedJobMetrics);
+        allowedProviderHosts, shardSelector, namespacedJobMetrics, defaultNotifications);
   }
 
   /** An operator that drives only the Rollouts this label selector selects (one shard of a cluster's). */
   public OperatorSettings withShardSelector(String selector) {
     return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, leaderElection, clockSpeed,
-        allowedProviderHosts, Optional.of(selector), namespacedJobMetrics);
+        allowedProviderHosts, Optional.of(selector), namespacedJobMetrics, defaultNotifications);
   }
 
   /** Job metrics may come from Rollouts and namespaced AnalysisTemplates, not only the admin's ClusterAnalysisTemplates. */
   public OperatorSettings withNamespacedJobMetrics(boolean allowed) {
     return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, leaderElection, clockSpeed,
-        allowedProviderHosts, shardSelector, allowed);
+        allowedProviderHosts, shardSelector, allowed, defaultNotifications);
+  }
+
+  /** Every Rollout tells this cluster channel about these events, unless it opts out. */
+  public OperatorSettings withDefaultNotifications(io.vigie.api.v1alpha1.NotificationSubscription subscription) {
+    return new OperatorSettings(namespaces, instance, prometheusAddress, stopTimeout, leaderElection, clockSpeed,
+        allowedProviderHosts, shardSelector, namespacedJobMetrics, Optional.of(subscription));
   }
 }

@@ -85,6 +85,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
   private final RolloutMetrics metrics;
   private final MeasurementRunner measurements;
   private final io.vigie.gate.GateRunner gateRunner;
+  private final Optional<io.vigie.api.v1alpha1.NotificationSubscription> defaultNotifications;
   private final io.vigie.notify.Notifier notifier;
   // Set when JOSDK asks for the event sources, after construction.
   /** Reconciles asked for by name: a measurement done, a Deployment given back. */
@@ -118,6 +119,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
     this.controls = new ControlIntake(client);
     this.events = new EventRecorder(client, clock, settings.instance());
     this.clockSpeed = settings.clockSpeed() > 0 ? settings.clockSpeed() : 1;
+    this.defaultNotifications = settings.defaultNotifications();
   }
 
   private volatile boolean closed;
@@ -126,6 +128,15 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
   private void measured(String key) {
     int slash = key.indexOf('/');
     wake(new ResourceID(key.substring(slash + 1), key.substring(0, slash)));
+  }
+
+  /** The annotation by which a Rollout opts out of the operator's default channel. */
+  public static final String DEFAULT_NOTIFICATIONS = "vigie.io/default-notifications";
+
+  private Optional<io.vigie.api.v1alpha1.NotificationSubscription> defaultNotifications(Rollout rollout) {
+    var annotations = rollout.getMetadata().getAnnotations();
+    boolean optedOut = annotations != null && "false".equals(annotations.get(DEFAULT_NOTIFICATIONS));
+    return optedOut ? Optional.empty() : defaultNotifications;
   }
 
   private void wake(ResourceID rollout) {
@@ -253,8 +264,8 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
       ReconcileErrors.clear(status);
       String key = key(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName());
       io.vigie.notify.Notifier.Settled settled = notifier.settled(key);
-      status.setNotifications(io.vigie.notify.Outbox.next(rollout.getSpec(), rollout.getStatus(), status, decision.events(),
-          settled.keys(), clock.instant()));
+      status.setNotifications(io.vigie.notify.Outbox.next(rollout.getSpec(), defaultNotifications(rollout), rollout.getStatus(),
+          status, decision.events(), settled.keys(), clock.instant()));
       Rollout written = writeStatus(rollout, status, context);
       metrics.reconciled(rollout, status);
       for (RolloutEvent event : decision.events()) {

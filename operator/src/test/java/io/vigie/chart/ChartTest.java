@@ -130,6 +130,31 @@ class ChartTest {
         .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
   }
 
+  /** docs/notifications.md: the default channel, a ClusterNotificationChannel whose Secrets are in the release's namespace. */
+  @Test
+  void theDefaultNotificationChannelIsAClusterChannelEveryRolloutTellsUnlessItOptsOut() throws Exception {
+    Map<String, Object> values = Map.of("notifications", Map.of("defaultChannel", Map.of("enabled", true, "events",
+        List.of("RolledBack", "Invalid", "Paused"), "slack", Map.of("urlSecretRef", Map.of("name", "vigie-slack", "key", "url")),
+        "dashboardURL", "https://grafana.example/d/vigie?var-rollout={{rollout}}")));
+    Rendered chart = HelmChart.render(values);
+    HasMetadata channel = chart.ofKind("ClusterNotificationChannel").get(0);
+    assertThat(chart.ofKind("ClusterNotificationChannel")).hasSize(1);
+    String name = chart.deployment().getMetadata().getName() + "-default";
+    assertThat(channel.getMetadata().getName()).isEqualTo(name);
+    String yaml = io.fabric8.kubernetes.client.utils.Serialization.asYaml(channel);
+    assertThat(io.vigie.api.schema.CrdSchemaValidator.forCrd(io.vigie.testkit.MockCluster.CRDS.resolve(
+        "clusternotificationchannels.vigie.io-v1.yml"), "v1alpha1").validate(yaml)).as(yaml).isEmpty();
+    assertThat(yaml).contains("secretsNamespace: \"" + HelmChart.NAMESPACE + "\"").contains("name: \"vigie-slack\"");
+    assertThat(chart.args()).contains("--default-notification-channel=" + name,
+        "--default-notification-events=RolledBack,Invalid,Paused");
+    assertThat(HelmChart.render(Map.of()).ofKind("ClusterNotificationChannel")).isEmpty();
+
+    assertThatThrownBy(() -> HelmChart.render(Map.of("notifications", Map.of("defaultChannel", Map.of("enabled", true)))))
+        .hasMessageContaining("gives none of slack, teams or webhook");
+    assertThatThrownBy(() -> HelmChart.render(Map.of("watchNamespaces", List.of("shop"), "notifications", values.get("notifications"))))
+        .hasMessageContaining("which watchNamespaces does not list");
+  }
+
   /** docs/security.md: job metrics come from the admin's ClusterAnalysisTemplates only, unless the admin says otherwise. */
   @Test
   void jobMetricsFromNamespacesAreTheAdminsChoice() {
@@ -206,7 +231,7 @@ class ChartTest {
     ClusterRole clusterScoped = namespaced.one(ClusterRole.class);
     assertThat(triples(clusterScoped.getRules().stream().map(r -> new Grant(null, "", r)).toList())).containsExactlyInAnyOrder(
         new Triple("get", "apiextensions.k8s.io", "customresourcedefinitions"),
-        new Triple("get", "vigie.io", "clusteranalysistemplates"));
+        new Triple("get", "vigie.io", "clusteranalysistemplates"), new Triple("get", "vigie.io", "clusternotificationchannels"));
     assertThat(clusterScoped.getRules()).filteredOn(r -> r.getResources().contains("customresourcedefinitions"))
         .singleElement().satisfies(r -> assertThat(r.getResourceNames()).containsExactly("rollouts.vigie.io"));
     // Split differently, granted the same: each namespace's Role plus the ClusterRole is the ClusterRole of the default.

@@ -203,6 +203,8 @@ class ExamplesTest {
     RolloutStatus paused = k8s.awaitPhase("web", RolloutPhase.Paused);
     assertThat(paused.getNotifications()).extracting(n -> n.getChannel() + " " + n.getEvent())
         .contains("team-chat Started", "release-log Started", "team-chat Paused", "release-log Paused");
+    assertThat(k8s.client().resources(io.vigie.api.v1alpha1.ClusterNotificationChannel.class).withName("platform-releases").get()
+        .getSpec().getSecretsNamespace()).isEqualTo("vigie-system");
   }
 
   @Test
@@ -245,6 +247,8 @@ class ExamplesTest {
     Map<String, CrdSchemaValidator> schemas = Map.of(
         "kind: Rollout", CrdSchemaValidator.forCrd(MockCluster.CRDS.resolve("rollouts.vigie.io-v1.yml"), "v1alpha1"),
         "kind: AnalysisTemplate", CrdSchemaValidator.forCrd(MockCluster.CRDS.resolve("analysistemplates.vigie.io-v1.yml"), "v1alpha1"),
+        "kind: ClusterNotificationChannel", CrdSchemaValidator.forCrd(MockCluster.CRDS.resolve(
+            "clusternotificationchannels.vigie.io-v1.yml"), "v1alpha1"),
         "kind: ClusterAnalysisTemplate", CrdSchemaValidator.forCrd(MockCluster.CRDS.resolve("clusteranalysistemplates.vigie.io-v1.yml"),
             "v1alpha1"),
         "kind: NotificationChannel", CrdSchemaValidator.forCrd(MockCluster.CRDS.resolve("notificationchannels.vigie.io-v1.yml"),
@@ -272,6 +276,10 @@ class ExamplesTest {
             var template = k8s.client().getKubernetesSerialization().convertValue(item,
                 io.vigie.api.v1alpha1.ClusterAnalysisTemplate.class);
             k8s.client().resources(io.vigie.api.v1alpha1.ClusterAnalysisTemplate.class).resource(template).create();
+          } else if ("ClusterNotificationChannel".equals(item.getKind())) {
+            var channel = k8s.client().getKubernetesSerialization().convertValue(item,
+                io.vigie.api.v1alpha1.ClusterNotificationChannel.class);
+            k8s.client().resources(io.vigie.api.v1alpha1.ClusterNotificationChannel.class).resource(channel).create();
           } else {
             item.getMetadata().setNamespace(NS);
             k8s.client().resource(item).inNamespace(NS).create();

@@ -256,4 +256,43 @@ class NotificationsTest {
     assertThat(hook.requests().stream().map(r -> json(r).path("event").asText()).toList()).containsExactlyInAnyOrder("Started", "Paused");
     restarter.shutdown();
   }
+
+  @Test
+  void theOperatorsDefaultClusterChannelHearsFromEveryRolloutThatDoesNotOptOut() {
+    HttpStub platform = receiver(r -> Response.status(200, "ok"));
+    // The admin's namespace and Secret: no label needed, the channel is the admin's.
+    k8s.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+        .withName("vigie-system").endMetadata().build()).create();
+    k8s.client().secrets().inNamespace("vigie-system").resource(new SecretBuilder().withNewMetadata().withName("platform-hook")
+        .endMetadata().addToData("key", Base64.getEncoder().encodeToString(KEY.getBytes(StandardCharsets.UTF_8))).build()).create();
+    k8s.client().load(new ByteArrayInputStream("""
+        apiVersion: vigie.io/v1alpha1
+        kind: ClusterNotificationChannel
+        metadata: {name: platform}
+        spec:
+          webhook: {url: "%s", signingSecretRef: {name: platform-hook, key: key}}
+          secretsNamespace: vigie-system
+        """.formatted(platform.url("/releases")).getBytes(StandardCharsets.UTF_8))).create();
+    k8s.settings(io.vigie.reconciler.OperatorSettings.defaults("test-operator").withAllowedProviderHosts(OperatorHarness.LOOPBACK)
+        .withDefaultNotifications(NotificationSubscription.of("platform", true, List.of(Event.Started, Event.RolledBack))));
+    k8s.replaceOperator();
+    k8s.createRollout("web", "web", "web", CanaryStep.weight(20), CanaryStep.pauseUntilPromoted());
+    k8s.awaitPhase("web", RolloutPhase.Healthy);
+
+    k8s.setImage("web", "shop/web:v2");
+    k8s.awaitPhase("web", RolloutPhase.Paused);
+    k8s.annotate("web", "vigie.io/abort", "true");
+    String v2 = k8s.awaitPhase("web", RolloutPhase.RolledBack).getAbort().getRevision();
+    k8s.eventually(() -> assertThat(platform.requests().stream().map(r -> json(r).path("event").asText()).toList())
+        .containsExactly("Started", "RolledBack"));
+    platform.requests().forEach(r -> assertThat(r.header("X-Vigie-Signature")).isEqualTo("sha256=" + Notifier.hmac(KEY, r.body())));
+
+    // A Rollout that opts out is not heard from.
+    k8s.annotate("web", io.vigie.reconciler.RolloutReconciler.DEFAULT_NOTIFICATIONS, "false");
+    k8s.setImage("web", "shop/web:v3");
+    k8s.awaitStatus("web", st -> st.getPhase() == RolloutPhase.Paused && st.getCanaryRevision() != null
+        && !st.getCanaryRevision().equals(v2));
+    k8s.afterReconciles("web", () -> { });
+    assertThat(platform.requests()).hasSize(2);
+  }
 }

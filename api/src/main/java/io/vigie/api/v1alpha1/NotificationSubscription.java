@@ -17,7 +17,7 @@ public class NotificationSubscription {
   @Required
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
   @Size(max = Limits.DNS_SUBDOMAIN)
-  @JsonPropertyDescription("A NotificationChannel of the Rollout's namespace.")
+  @JsonPropertyDescription("A NotificationChannel of the Rollout's namespace, or a ClusterNotificationChannel with clusterScope.")
   private String channel;
 
   @Required
@@ -25,8 +25,26 @@ public class NotificationSubscription {
   @JsonPropertyDescription("The events the channel hears about: Started, Paused, Promoted, RolledBack, AnalysisInconclusive, Invalid.")
   private List<Event> on = new ArrayList<>();
 
+  @JsonPropertyDescription("The channel is a ClusterNotificationChannel (the cluster admin's) rather than one of the Rollout's "
+      + "namespace.")
+  private Boolean clusterScope;
+
+  public static NotificationSubscription of(String channel, boolean clusterScope, List<Event> on) {
+    NotificationSubscription s = new NotificationSubscription();
+    s.channel = channel;
+    s.clusterScope = clusterScope ? true : null;
+    s.on = new ArrayList<>(on);
+    return s;
+  }
+
+  public boolean clusterScoped() {
+    return Boolean.TRUE.equals(clusterScope);
+  }
+
   public String getChannel() { return channel; }
   public void setChannel(String channel) { this.channel = channel; }
+  public Boolean getClusterScope() { return clusterScope; }
+  public void setClusterScope(Boolean clusterScope) { this.clusterScope = clusterScope; }
   public List<Event> getOn() { return on; }
   public void setOn(List<Event> on) { this.on = on; }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 public class PendingNotification {
   private String key;
   private String channel;
+  private Boolean clusterScope;
   private NotificationSubscription.Event event;
   private String revision;
   private String stableRevision;
@@ -23,6 +24,8 @@ public class PendingNotification {
 
   public String getKey() { return key; }
   public void setKey(String key) { this.key = key; }
+  public Boolean getClusterScope() { return clusterScope; }
+  public void setClusterScope(Boolean clusterScope) { this.clusterScope = clusterScope; }
   public String getChannel() { return channel; }
   public void setChannel(String channel) { this.channel = channel; }
   public NotificationSubscription.Event getEvent() { return event; }

@@ -43,4 +43,21 @@ class NotificationChannelSchemaTest {
     assertThat(schema.validate(channel("slack: {urlSecretRef: {name: s, key: url}}\ntimeoutSeconds: 0\n"))).singleElement().asString()
         .contains("timeoutSeconds");
   }
+
+  @Test
+  void aClusterChannelNamesTheNamespaceOfItsSecrets() throws IOException {
+    CrdSchemaValidator cluster = CrdSchemaValidator.forCrd(Path.of(System.getProperty("vigie.crds.committed", "../crds"))
+        .resolve("clusternotificationchannels.vigie.io-v1.yml"), "v1alpha1");
+    String channel = """
+        apiVersion: vigie.io/v1alpha1
+        kind: ClusterNotificationChannel
+        metadata: {name: platform}
+        spec:
+          slack: {urlSecretRef: {name: s, key: url}}
+        """;
+    assertThat(cluster.validate(channel + "  secretsNamespace: vigie-system\n")).isEmpty();
+    assertThat(cluster.validate(channel)).singleElement().asString().contains("secretsNamespace");
+    assertThat(cluster.validate(channel + "  secretsNamespace: vigie-system\n  teams: {urlSecretRef: {name: s, key: u}}\n"))
+        .containsExactly(".spec: a channel is exactly one of slack, teams or webhook");
+  }
 }
