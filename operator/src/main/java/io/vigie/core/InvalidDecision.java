@@ -29,6 +29,7 @@ final class InvalidDecision {
         observation.generation());
     Conditions.set(status.getConditions(), Conditions.PROGRESSING, false, "InvalidSpec", shown, observation.now(),
         observation.generation());
+    Conditions.setKstatus(status.getConditions(), false, true, "InvalidSpec", shown, observation.now(), observation.generation());
     List<Action> actions = keepGuarded(status, observation).stream().toList();
     List<RolloutEvent> events = news ? List.of(RolloutEvent.warning(EventReason.Invalid, shown)) : List.of();
     return new Decision(status, actions, events, false, Optional.empty());

@@ -66,6 +66,10 @@ final class StatusBuilder {
       boolean held = phase == RolloutPhase.Progressing && (reason == Reason.TrafficSurge || reason == Reason.StableUnhealthy);
       Conditions.set(c, Conditions.HELD, held, held ? reason.name() : "NotHeld", held ? s.getMessage() : "", now, gen);
     }
+    boolean done = phase == RolloutPhase.Healthy && s.getCanaryRevision() == null;
+    boolean stalled = phase == RolloutPhase.RolledBack || phase == RolloutPhase.Invalid || reason == Reason.PromotionDeadlineExceeded;
+    Conditions.setKstatus(c, done, stalled, done ? Reason.RolloutCompleted.name() : phase == RolloutPhase.Invalid
+        ? "InvalidSpec" : stalled ? reason.name() : progressing.name(), s.getMessage(), now, gen);
     in.obs().target().ifPresent(t -> {
       boolean available = t.availableReplicas() >= t.replicas();
       Conditions.set(c, Conditions.AVAILABLE, available, available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",

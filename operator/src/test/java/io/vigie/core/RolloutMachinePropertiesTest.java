@@ -168,6 +168,7 @@ class RolloutMachinePropertiesTest {
       world.control = Optional.empty();
     }
     checkIdempotent(decision, world);
+    KstatusTest.check(decision.status());
     if (world.writes.size() == writes && status != null && tree(decision.status()).equals(tree(status))) {
       checkFixpoint(spec, decision.status(), world);
     }

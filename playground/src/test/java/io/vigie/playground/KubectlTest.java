@@ -74,6 +74,9 @@ class KubectlTest {
   void getShowsThePrinterColumnsInOrderAndTheBuiltInKindsTheirOwn() {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
         ok("get", "vro", "web", "-n", NS, "-o", "jsonpath={.status.phase}").out()).isEqualTo("Healthy"));
+    // kstatus' Ready condition (docs/integrations.md): what a CI job waits on.
+    assertThat(ok("wait", "--for=condition=Ready", "vro/web", "-n", NS, "--timeout=30s").out())
+        .contains("rollout.vigie.io/web condition met");
     List<String> rollouts = ok("get", "vro", "-n", NS).out().lines().toList();
     assertThat(rollouts.get(0).split("\\s+")).containsExactly("NAME", "PHASE", "STEP", "WEIGHT", "STABLE", "CANARY", "AGE");
     assertThat(rollouts.get(1)).startsWith("web").contains("Healthy");
@@ -125,6 +128,11 @@ class KubectlTest {
   @Test
   @Order(4)
   void describeShowsTheRolloutsEvents() {
+    // The canary of the watch test is in flight: not Ready, Reconciling.
+    Run notReady = kubectl("wait", "--for=condition=Ready", "vro/web", "-n", NS, "--timeout=2s");
+    assertThat(notReady.code()).as(notReady.toString()).isNotZero();
+    assertThat(notReady.err()).contains("timed out");
+    assertThat(ok("wait", "--for=condition=Reconciling", "vro/web", "-n", NS, "--timeout=10s").out()).contains("condition met");
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       String described = ok("describe", "vro", "web", "-n", NS).out();
       assertThat(described).contains("Events:").doesNotContain("Events:  <none>").contains("Adopted").contains("NewRevision");
