@@ -120,8 +120,8 @@ class KstatusTest {
     RolloutStatus status = world.step(spec, null).status();
     world.image = "v2";
     boolean sawPromoting = false;
-    for (int i = 0; i < 20 && !(status.getPhase() == RolloutPhase.Healthy && status.getStableRevision().equals(ModelWorld.revisionOf("v2")));
-        i++) {
+    String v2 = ModelWorld.revisionOf("v2");
+    for (int i = 0; i < 20 && !(status.getPhase() == RolloutPhase.Healthy && status.getStableRevision().equals(v2)); i++) {
       status = world.step(spec, status).status();
       check(status);
       sawPromoting |= status.getPhase() == RolloutPhase.Promoting;
