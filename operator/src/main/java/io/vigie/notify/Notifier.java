@@ -37,13 +37,17 @@ import org.slf4j.LoggerFactory;
  * Delivers the messages status owes (the {@link Outbox}) off the reconcile thread, with retries and
  * backoff: a receiver that is down, slow or failing costs a counter and a Warning Event, never a
  * decision's time. What it settled (delivered, or given up after {@link #ATTEMPTS} attempts) the next
- * reconcile removes from status; until then nothing is sent twice by this operator. A message owed
- * when an operator stops is sent by the next one (at least once; receivers dedupe on the key).
+ * reconcile removes from status, and this operator remembers it (the last {@link #REMEMBERED} keys
+ * of each Rollout): a status written from a stale read that owes it again sends nothing twice. A
+ * message owed when an operator stops is sent by the next one (at least once; receivers dedupe on
+ * the key).
  */
 public final class Notifier implements AutoCloseable {
   /** The label a Secret needs before a channel may read it. */
   public static final String SECRET_LABEL = "vigie.io/notification-secret";
   static final int ATTEMPTS = 8;
+  /** Settled keys remembered per Rollout: far more than one release's messages. */
+  static final int REMEMBERED = 200;
   private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
 
   /** What was settled for one Rollout: keys no longer owed, and failures to tell people about (Warning Events). */
@@ -92,17 +96,31 @@ public final class Notifier implements AutoCloseable {
     }
   }
 
-  /** What was settled for this Rollout since it was last forgotten. */
+  /** What was settled for this Rollout (the last keys remembered), and the failures not told yet. */
   public Settled settled(String rollout) {
-    return new Settled(Set.copyOf(settled.getOrDefault(rollout, Set.of())), List.copyOf(failures.getOrDefault(rollout, List.of())));
+    Set<String> keys = settled.getOrDefault(rollout, Set.of());
+    Set<String> copy;
+    synchronized (keys) {
+      copy = Set.copyOf(keys);
+    }
+    return new Settled(copy, List.copyOf(failures.getOrDefault(rollout, List.of())));
   }
 
-  /** Status no longer owes these (its write landed): forget them. */
+  /**
+   * Status no longer owes these (its write landed): their sends are over. The keys stay remembered,
+   * the oldest beyond {@link #REMEMBERED} forgotten, so that no stale status makes them owed again.
+   */
   public void forget(String rollout, Settled done) {
     Set<String> keys = settled.get(rollout);
     if (keys != null) {
-      keys.removeAll(done.keys());
       done.keys().forEach(k -> inFlight.remove(rollout + "|" + k));
+      synchronized (keys) {
+        var oldest = keys.iterator();
+        for (int extra = keys.size() - REMEMBERED; extra > 0 && oldest.hasNext(); extra--) {
+          oldest.next();
+          oldest.remove();
+        }
+      }
     }
     List<String> told = failures.get(rollout);
     if (told != null) {
@@ -144,7 +162,8 @@ public final class Notifier implements AutoCloseable {
   }
 
   private void settle(String rollout, String key, String failure) {
-    settled.computeIfAbsent(rollout, k -> ConcurrentHashMap.newKeySet()).add(key);
+    Set<String> keys = settled.computeIfAbsent(rollout, k -> java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>()));
+    keys.add(key);
     if (failure != null) {
       failures.computeIfAbsent(rollout, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(failure);
     }

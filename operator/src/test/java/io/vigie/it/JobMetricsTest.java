@@ -173,9 +173,10 @@ class JobMetricsTest {
         + "runs pods through the Jobs Vigie creates: define it in a ClusterAnalysisTemplate (the cluster admin's), or have the "
         + "operator run with --allow-namespaced-job-metrics (Helm: jobMetrics.fromNamespaces)");
 
+    k8s.stopOperator();
     k8s.settings(io.vigie.reconciler.OperatorSettings.defaults("test-operator").withAllowedProviderHosts(OperatorHarness.LOOPBACK)
         .withNamespacedJobMetrics(true));
-    k8s.replaceOperator();
+    k8s.startOperator();
     k8s.awaitPhase("web", RolloutPhase.Healthy);
     k8s.setImage("web", "shop/web:v2");
     theJob();

@@ -273,9 +273,11 @@ class NotificationsTest {
           webhook: {url: "%s", signingSecretRef: {name: platform-hook, key: key}}
           secretsNamespace: vigie-system
         """.formatted(platform.url("/releases")).getBytes(StandardCharsets.UTF_8))).create();
+    // An operator run with a default channel (stopped first: two operators at once would share the Rollout).
+    k8s.stopOperator();
     k8s.settings(io.vigie.reconciler.OperatorSettings.defaults("test-operator").withAllowedProviderHosts(OperatorHarness.LOOPBACK)
         .withDefaultNotifications(NotificationSubscription.of("platform", true, List.of(Event.Started, Event.RolledBack))));
-    k8s.replaceOperator();
+    k8s.startOperator();
     k8s.createRollout("web", "web", "web", CanaryStep.weight(20), CanaryStep.pauseUntilPromoted());
     k8s.awaitPhase("web", RolloutPhase.Healthy);
 

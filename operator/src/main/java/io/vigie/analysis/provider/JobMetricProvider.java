@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * with the revision, the run and the metric; the measurement is its end. A Job of the same metric
  * still running is deleted first: at most one runs per metric. Its name follows from the run and
  * the measurement's number, so an operator restarted mid-Job finds it again instead of starting
- * another. A measurement cancelled (the analysis ended: a rollback, a promotion) deletes its Job;
+ * another (an operator that stops leaves its Jobs running). A measurement cancelled (the analysis
+ * ended: a rollback, a promotion) deletes its Job;
  * one that runs past the metric's timeout is deleted and is an error. A finished Job stays for its
  * logs until its ttlSecondsAfterFinished (one hour unless the spec says).
  */
@@ -39,9 +40,16 @@ public final class JobMetricProvider {
   static final int TTL_AFTER_FINISHED_SECONDS = 3600;
 
   private final KubernetesClient client;
+  /** The operator is stopping: a Job waited on is left running for the next operator to find. */
+  private volatile boolean stopping;
 
   public JobMetricProvider(KubernetesClient client) {
     this.client = client;
+  }
+
+  /** From now on an interrupted wait means the operator stops, not that the analysis ended. */
+  void stop() {
+    stopping = true;
   }
 
   /**
@@ -77,6 +85,10 @@ public final class JobMetricProvider {
             .waitUntilCondition(j -> j == null || finished(j).isPresent(), timeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (KubernetesClientException e) {
         if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException) {
+          if (stopping) {
+            // An operator restart never loses a measurement: the next operator finds this Job by its name.
+            return RawMeasurement.error(run, metric.getName(), at, "the operator stopped while " + shown + " ran");
+          }
           delete(namespace, name);
           return RawMeasurement.error(run, metric.getName(), at, shown + " deleted: the analysis ended before it finished");
         }

@@ -232,6 +232,7 @@ public final class MeasurementRunner implements AutoCloseable {
 
   @Override
   public void close() {
+    providers.stop();
     pool.shutdownNow();
   }
 }

@@ -49,6 +49,11 @@ public final class MetricProviders {
     }
   }
 
+  /** The operator stops: measurements interrupted now are not cancellations (a Job keeps running). */
+  void stop() {
+    jobs.ifPresent(JobMetricProvider::stop);
+  }
+
   /** A job metric's measurement: its Job's end (docs/analysis.md#job-metrics). */
   public RawMeasurement measureJob(String run, String runStartedAt, Metric metric, Instant at, JobMetricProvider.Owner owner) {
     if (jobs.isEmpty()) {
