@@ -41,14 +41,6 @@ final class DataPlane implements AutoCloseable {
     }
   }
 
-  /** One ReplicaSet's ready pods behind the Service. */
-  record Endpoint(String replicaSet, String image, Role role, int ready) {
-    boolean canary() {
-      return role == Role.CANARY;
-    }
-  }
-
-
   private final KubernetesClient client;
   private final String namespace;
   private final String service;
