@@ -29,6 +29,16 @@ public final class Outbox {
 
   private Outbox() {}
 
+  /** The annotation by which a Rollout opts out of the operator's default channel. */
+  public static final String DEFAULT_NOTIFICATIONS = "vigie.io/default-notifications";
+
+  /** The operator's default subscription for this Rollout: none when it opted out. */
+  public static Optional<NotificationSubscription> defaultFor(io.fabric8.kubernetes.api.model.ObjectMeta rollout,
+      Optional<NotificationSubscription> defaults) {
+    boolean optedOut = rollout.getAnnotations() != null && "false".equals(rollout.getAnnotations().get(DEFAULT_NOTIFICATIONS));
+    return optedOut ? Optional.empty() : defaults;
+  }
+
   /** The notification an Event of this reason is, if any. */
   static Optional<Event> eventOf(EventReason reason) {
     return switch (reason) {

@@ -130,15 +130,6 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
     wake(new ResourceID(key.substring(slash + 1), key.substring(0, slash)));
   }
 
-  /** The annotation by which a Rollout opts out of the operator's default channel. */
-  public static final String DEFAULT_NOTIFICATIONS = "vigie.io/default-notifications";
-
-  private Optional<io.vigie.api.v1alpha1.NotificationSubscription> defaultNotifications(Rollout rollout) {
-    var annotations = rollout.getMetadata().getAnnotations();
-    boolean optedOut = annotations != null && "false".equals(annotations.get(DEFAULT_NOTIFICATIONS));
-    return optedOut ? Optional.empty() : defaultNotifications;
-  }
-
   private void wake(ResourceID rollout) {
     SimpleInboundEventSource<Rollout> source = wakeUps;
     if (source != null && !closed) {
@@ -264,7 +255,8 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
       ReconcileErrors.clear(status);
       String key = key(rollout.getMetadata().getNamespace(), rollout.getMetadata().getName());
       io.vigie.notify.Notifier.Settled settled = notifier.settled(key);
-      status.setNotifications(io.vigie.notify.Outbox.next(rollout.getSpec(), defaultNotifications(rollout), rollout.getStatus(),
+      status.setNotifications(io.vigie.notify.Outbox.next(rollout.getSpec(),
+          io.vigie.notify.Outbox.defaultFor(rollout.getMetadata(), defaultNotifications), rollout.getStatus(),
           status, decision.events(), settled.keys(), clock.instant()));
       Rollout written = writeStatus(rollout, status, context);
       metrics.reconciled(rollout, status);

@@ -290,7 +290,7 @@ class NotificationsTest {
     platform.requests().forEach(r -> assertThat(r.header("X-Vigie-Signature")).isEqualTo("sha256=" + Notifier.hmac(KEY, r.body())));
 
     // A Rollout that opts out is not heard from.
-    k8s.annotate("web", io.vigie.reconciler.RolloutReconciler.DEFAULT_NOTIFICATIONS, "false");
+    k8s.annotate("web", Outbox.DEFAULT_NOTIFICATIONS, "false");
     k8s.setImage("web", "shop/web:v3");
     k8s.awaitStatus("web", st -> st.getPhase() == RolloutPhase.Paused && st.getCanaryRevision() != null
         && !st.getCanaryRevision().equals(v2));
