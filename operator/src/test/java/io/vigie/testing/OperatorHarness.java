@@ -343,7 +343,14 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public RolloutStatus awaitStatus(String rollout, Predicate<RolloutStatus> condition) {
-    return await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> status(rollout), condition);
+    try {
+      return await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> status(rollout), condition);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      RolloutStatus last = status(rollout);
+      throw new AssertionError("Rollout " + rollout + " did not reach the awaited status within " + WAIT.toSeconds() + "s; it is "
+          + (last == null ? "without status" : last.getPhase() + " at step " + last.getStep() + ", weight "
+          + last.getCanaryWeight() + ": " + last.getMessage()), e);
+    }
   }
 
   public RolloutStatus awaitPhase(String rollout, RolloutPhase phase) {
