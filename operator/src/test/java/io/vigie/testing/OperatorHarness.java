@@ -166,6 +166,11 @@ public final class OperatorHarness implements AutoCloseable {
 
   private io.vigie.simulator.SimulatedJobController jobs;
 
+  /** The HPA controller, acting in its own name (its writes of the target's replicas are not the operator's). */
+  public io.vigie.simulator.SimulatedHorizontalPodAutoscaler autoscaler() {
+    return new io.vigie.simulator.SimulatedHorizontalPodAutoscaler(cluster.newClient("horizontal-pod-autoscaler"), operatorClock);
+  }
+
   /** The Job controller, started on first use: a Job runs {@code runTime} of simulated time, then ends as its image says. */
   public synchronized io.vigie.simulator.SimulatedJobController jobController(Duration runTime) {
     if (jobs == null) {
