@@ -66,9 +66,11 @@ What the operator does in the namespaces it watches: exactly the requests its co
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
-# Analysis args, provider credentials and notification channels' URLs and keys (labelled Secrets only).
+# Analysis args, provider credentials and notification channels' URLs and keys (labelled Secrets only);
+# with vigie.io/track-configs, the ConfigMaps and Secrets the target's pod template names (a Secret's
+# resourceVersion is all that is kept).
 - apiGroups: [""]
-  resources: ["secrets"]
+  resources: ["secrets", "configmaps"]
   verbs: ["get"]
 # Job metrics: the Job of a measurement, created, followed until it ends, deleted when the analysis ends first.
 - apiGroups: ["batch"]

@@ -164,6 +164,9 @@ final class BlueGreenStrategy {
       if (!greenReady(target, target.replicas(), "before the switch")) {
         return false;
       }
+      if (new ConfigTracking(in, d).holdsPromotion("the switch to green")) {
+        return false;
+      }
       bg.setSwitchedAt(Timestamps.format(d.now()));
       d.s.setStepStartedAt(bg.getSwitchedAt());
       d.normal(EventReason.Switched, "switched " + activeObject() + " to green (revision " + d.s.getCanaryRevision() + ", "
@@ -353,7 +356,9 @@ final class BlueGreenStrategy {
           + "pods as Deployment " + in.targetName() + " has replicas";
     }
     if (bg.getSwitchedAt() == null) {
-      return "ignored: the switch to green waits for its pods, and happens as soon as they are ready";
+      return new ConfigTracking(in, d).acceptByHand().map(accepted -> accepted + ": switching to green (revision "
+          + s.getCanaryRevision() + ")")
+          .orElse("ignored: the switch to green waits for its pods, and happens as soon as they are ready");
     }
     d.skipped(index);
     d.completeStep("live, ended by hand");

@@ -126,6 +126,10 @@ final class CanarySteps {
     if (gateStops(gates.check(Gate.Type.confirmPromotion, null), target, revision)) {
       return;
     }
+    if (new ConfigTracking(in, d).holdsPromotion("the promotion of revision " + revision)) {
+      traffic.keepCanary(target, revision);
+      return;
+    }
     promotion.start(target);
   }
 

@@ -79,6 +79,12 @@ final class Controls {
       return "background analysis restarted after: " + restarted.get();
     }
     int index = s.getCurrentStepIndex();
+    if (index >= in.steps().size()) {
+      Optional<String> accepted = new ConfigTracking(in, d).acceptByHand();
+      if (accepted.isPresent()) {
+        return accepted.get() + ": promoting revision " + s.getCanaryRevision();
+      }
+    }
     if (index == 0 && !control.full() && GateKeeper.passPreRolloutByHand(d)) {
       return "the pre-rollout gates passed by hand: starting step " + d.stepDisplay();
     }

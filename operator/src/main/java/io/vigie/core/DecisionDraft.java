@@ -117,6 +117,7 @@ final class DecisionDraft {
   }
 
   void clearCanary() {
+    s.setTrackedConfigs(null);
     s.setSkippedSteps(null);
     s.setUserPaused(null);
     s.setCanaryRevision(null);

@@ -10,6 +10,7 @@ public enum EventReason {
   AnalysisInconclusive,
   AnalysisStarted,
   AnalysisSuccessful,
+  ConfigChanged,
   ControlApplied,
   ControlIgnored,
   DryRunVerdict,

@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param stableServiceHash the pod-template-hash the Rollout's own stable Service selects, if it
  *     selects one: what a lost status is rebuilt from
  * @param gates what the gates answered, and why one cannot be called
+ * @param configs the ConfigMaps and Secrets the target's pod template references, when the Rollout
+ *     tracks them (vigie.io/track-configs)
  */
 public record Observation(
     Instant now,
@@ -39,13 +41,33 @@ public record Observation(
     Analysis analysis,
     Optional<Route> route,
     Optional<String> stableServiceHash,
-    Gates gates) {
+    Gates gates,
+    Configs configs) {
+
+  /** An observation without tracked configs: a Rollout without vigie.io/track-configs, or a simulation. */
+  public Observation(Instant now, long generation, Optional<Target> target, Optional<Service> service, Optional<Canary> canary,
+      Optional<Canary> baseline, Optional<PendingControl> control, List<String> conflicts, Analysis analysis, Optional<Route> route,
+      Optional<String> stableServiceHash, Gates gates) {
+    this(now, generation, target, service, canary, baseline, control, conflicts, analysis, route, stableServiceHash, gates,
+        Configs.UNTRACKED);
+  }
 
   /** An observation without gates: a Rollout with none, or a simulation. */
   public Observation(Instant now, long generation, Optional<Target> target, Optional<Service> service, Optional<Canary> canary,
       Optional<Canary> baseline, Optional<PendingControl> control, List<String> conflicts, Analysis analysis, Optional<Route> route,
       Optional<String> stableServiceHash) {
     this(now, generation, target, service, canary, baseline, control, conflicts, analysis, route, stableServiceHash, Gates.none());
+  }
+
+  /**
+   * @param tracked the Rollout asks for it (vigie.io/track-configs: "true")
+   * @param fingerprints "ConfigMap web-config" (or "Secret ...") to what it is now: a hash of a
+   *     ConfigMap's data, a Secret's resourceVersion, or "absent"
+   */
+  public record Configs(boolean tracked, Map<String, String> fingerprints) {
+    public static final Configs UNTRACKED = new Configs(false, Map.of());
+    /** The fingerprint of a referenced object that does not exist. */
+    public static final String ABSENT = "absent";
   }
 
   /**

@@ -31,6 +31,8 @@ record Outcome(RolloutPhase phase, Reason reason, String message) {
     AwaitingGate,
     /** A gate answered no: the release holds and asks again every interval. */
     GateHeld,
+    /** A ConfigMap or Secret of the pod template changed since the canary started (vigie.io/track-configs). */
+    ConfigChanged,
     Promoting,
     PromotionDeadlineExceeded,
     RolloutAborted,

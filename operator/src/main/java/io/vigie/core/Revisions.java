@@ -61,6 +61,7 @@ final class Revisions {
     s.setAnalysis(new ArrayList<>());
     s.setGates(null);
     s.setCanaryRevision(target.revision());
+    new ConfigTracking(in, d).recordAtStart();
     s.setCurrentStepIndex(0);
     s.setStepStartedAt(Timestamps.format(d.now()));
     s.setDesiredWeight(0);

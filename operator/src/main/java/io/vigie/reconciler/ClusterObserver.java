@@ -34,6 +34,7 @@ final class ClusterObserver {
   private final AnalysisObserver analysis;
   private final Optional<GateObserver> gates;
   private final BiPredicate<String, String> rolloutExists;
+  private final Optional<ConfigObserver> configs;
 
   /**
    * @param rolloutExists whether a Rollout of this namespace and name exists (from the informer's
@@ -44,9 +45,15 @@ final class ClusterObserver {
   }
 
   ClusterObserver(AnalysisObserver analysis, Optional<GateObserver> gates, BiPredicate<String, String> rolloutExists) {
+    this(analysis, gates, rolloutExists, Optional.empty());
+  }
+
+  ClusterObserver(AnalysisObserver analysis, Optional<GateObserver> gates, BiPredicate<String, String> rolloutExists,
+      Optional<ConfigObserver> configs) {
     this.analysis = analysis;
     this.gates = gates;
     this.rolloutExists = rolloutExists;
+    this.configs = configs;
   }
 
   ClusterSnapshot observe(Rollout rollout, ClusterCaches caches, Instant now) {
@@ -113,12 +120,15 @@ final class ClusterObserver {
     Optional<String> stableServiceHash = stableService.filter(s -> Ownership.ownedBy(s, rollout))
         .flatMap(s -> Optional.ofNullable(s.getSpec().getSelector()).map(sel -> sel.get(Labels.POD_TEMPLATE_HASH)));
     long generation = Optional.ofNullable(rollout.getMetadata().getGeneration()).orElse(0L);
+    Optional<Deployment> observedTarget = target;
     Observation observation = new Observation(now, generation, targetView, serviceView, canary, baseline,
         ControlIntake.pending(rollout),
         List.copyOf(conflicts),
         withAnalysis ? analysis(rollout, targetView.map(Observation.Target::revision), now) : Observation.Analysis.none(),
         serviceName.isPresent() ? route(rollout, caches.routers()) : Optional.empty(), stableServiceHash,
-        withAnalysis ? gates.map(g -> g.observe(rollout, now)).orElse(Observation.Gates.none()) : Observation.Gates.none());
+        withAnalysis ? gates.map(g -> g.observe(rollout, now)).orElse(Observation.Gates.none()) : Observation.Gates.none(),
+        withAnalysis ? configs.map(c -> c.observe(rollout, observedTarget, targetView.map(Observation.Target::revision)))
+            .orElse(Observation.Configs.UNTRACKED) : Observation.Configs.UNTRACKED);
     // Only Vigie's own canary and baseline are written from: a same-named Deployment of someone else's is a
     // conflict, never touched.
     return new ClusterSnapshot(observation, target, service, canaryDeployment.filter(c -> Ownership.ownedBy(c, rollout)),

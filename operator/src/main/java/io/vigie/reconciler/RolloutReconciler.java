@@ -114,7 +114,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
     this.gateRunner = new io.vigie.gate.GateRunner(gateCalls, GATE_THREADS, this::measured);
     this.observer = new ClusterObserver(new AnalysisObserver(client, providers, measurements, settings.prometheusAddress(),
         settings.namespacedJobMetrics()),
-        Optional.of(new GateObserver(client, gateCalls, gateRunner)), this::rolloutExists);
+        Optional.of(new GateObserver(client, gateCalls, gateRunner)), this::rolloutExists, Optional.of(new ConfigObserver(client)));
     this.executor = new ActionExecutor(client, new VigieServices(client));
     this.controls = new ControlIntake(client);
     this.events = new EventRecorder(client, clock, settings.instance());

@@ -66,6 +66,8 @@ final class ModelWorld {
   Observation.Analysis analysis = Observation.Analysis.none();
   /** What the gates answered since the last decision: handed to one decision, then gone. */
   List<io.vigie.gate.GateAnswer> gateAnswers = new java.util.ArrayList<>();
+  /** What the target's ConfigMaps and Secrets are now, when the Rollout tracks them. */
+  Observation.Configs configs = Observation.Configs.UNTRACKED;
 
   /** Every write that changed something, in order. */
   final List<Action> writes = new ArrayList<>();
@@ -119,7 +121,7 @@ final class ModelWorld {
             routeHeader, List.of()))
             : Optional.empty(),
         stableServiceHash.startsWith("hash-") ? Optional.of(stableServiceHash) : Optional.empty(),
-        new Observation.Gates(List.of(), List.copyOf(gateAnswers)));
+        new Observation.Gates(List.of(), List.copyOf(gateAnswers)), configs);
   }
 
   private Map<String, String> revisionsByHash() {

@@ -59,6 +59,11 @@ public class RolloutStatus {
   @JsonPropertyDescription("A blue-green release: active and preview revisions, the switch, the countdowns.")
   private BlueGreenStatus blueGreen;
 
+  @JsonPropertyDescription("With the annotation vigie.io/track-configs: \"true\": the ConfigMaps and Secrets the pod template "
+      + "references (\"ConfigMap web-config\"), each with what it was when the canary started: a hash of a ConfigMap's data, "
+      + "a Secret's resourceVersion (never its content), or \"absent\".")
+  private java.util.Map<String, String> trackedConfigs;
+
   @JsonPropertyDescription("Messages owed to notification channels, until delivered (the key is their idempotency key).")
   private List<PendingNotification> notifications;
 
@@ -113,6 +118,8 @@ public class RolloutStatus {
   public void setAnalysis(List<AnalysisRunStatus> analysis) { this.analysis = analysis; }
   public BlueGreenStatus getBlueGreen() { return blueGreen; }
   public void setBlueGreen(BlueGreenStatus blueGreen) { this.blueGreen = blueGreen; }
+  public java.util.Map<String, String> getTrackedConfigs() { return trackedConfigs; }
+  public void setTrackedConfigs(java.util.Map<String, String> trackedConfigs) { this.trackedConfigs = trackedConfigs; }
   public List<GateStatus> getGates() { return gates; }
   public void setGates(List<GateStatus> gates) { this.gates = gates; }
   public List<PendingNotification> getNotifications() { return notifications; }
