@@ -65,7 +65,7 @@ What the operator does in the namespaces it watches: exactly the requests its co
   verbs: ["get", "list", "watch", "create", "update", "delete"]
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create"]
+  verbs: {{ if $.Values.dashboard.enabled }}["create", "list", "watch"]{{ else }}["create"]{{ end }}
 # Analysis args, provider credentials and notification channels' URLs and keys (labelled Secrets only);
 # with vigie.io/track-configs, the ConfigMaps and Secrets the target's pod template names (a Secret's
 # resourceVersion is all that is kept).
@@ -111,6 +111,9 @@ What the operator does in the namespaces it watches: exactly the requests its co
 {{- fail (printf "notifications.defaultChannel keeps its Secrets in the release namespace %s, which watchNamespaces does not list: the operator could not read them. Add %s to watchNamespaces." $.Release.Namespace $.Release.Namespace) -}}
 {{- end -}}
 {{- end -}}
+{{- end -}}
+{{- if and .Values.dashboard.enabled (gt (len .Values.watchNamespaces) 1) -}}
+{{- fail (printf "dashboard.enabled shows all namespaces or one, and watchNamespaces lists %d: turn it off (people can run `vigie dashboard -n NS` on their machine) or watch one namespace." (len .Values.watchNamespaces)) -}}
 {{- end -}}
 {{- if and (gt (int .Values.replicas) 1) (not .Values.leaderElection.enabled) -}}
 {{- fail (printf "replicas is %d but leaderElection.enabled is false: several replicas without leader election would all act on the same Rollouts. Set leaderElection.enabled=true, or replicas=1." (int .Values.replicas)) -}}

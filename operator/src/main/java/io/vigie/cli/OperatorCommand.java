@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import picocli.CommandLine;
 import io.vigie.health.OperatorHealth;
+import io.vigie.dashboard.DashboardServer;
 import io.vigie.health.OpsServer;
 import io.vigie.metrics.OperatorMetrics;
 import io.vigie.reconciler.OperatorSettings;
@@ -94,9 +95,20 @@ final class OperatorCommand implements Callable<Integer> {
       description = "Port of /metrics (Prometheus), /healthz and /readyz; 0 turns the endpoint off. Default: ${DEFAULT-VALUE}.")
   int metricsPort;
 
+  @Option(names = "--dashboard",
+      description = "Also serve the dashboard, read-only, on the metrics port (docs/dashboard.md): every Rollout the operator "
+          + "watches (all namespaces, or the one of --namespaces).")
+  boolean dashboard;
+
   @Override
   public Integer call() throws InterruptedException {
     logFormat.install();
+    long namespaceCount = namespaces.stream().map(String::trim).filter(n -> !n.isEmpty()).distinct().count();
+    if (dashboard && (metricsPort == 0 || namespaceCount > 1)) {
+      throw new CliError(CliError.USAGE, metricsPort == 0 ? "--dashboard is served on the metrics port: give --metrics-port"
+          : "--dashboard shows all namespaces or one, and --namespaces lists " + namespaceCount + ": drop --dashboard, or run "
+              + "`vigie dashboard -n NS` on your machine");
+    }
     Optional<String> badShard = shardSelector == null ? Optional.empty() : ShardSelector.problem(shardSelector);
     if (badShard.isPresent()) {
       spec.commandLine().getErr().println("vigie operator: " + badShard.get());
@@ -147,11 +159,17 @@ final class OperatorCommand implements Callable<Integer> {
     OperatorMetrics metrics = new OperatorMetrics();
     OperatorHealth health = new OperatorHealth(settings.leaderElection().isPresent());
     // Served before the informers sync, so that the kubelet's probes get an answer meanwhile.
-    OpsServer ops = metricsPort == 0 ? null : OpsServer.start(metricsPort, metrics, health);
+    OpsServer ops = metricsPort == 0 ? null : OpsServer.start(metricsPort, metrics, health,
+        dashboard ? DashboardServer.THREADS : 0);
+    DashboardServer board = dashboard ? ops.mount(server -> DashboardServer.mountReadOnly(server, client,
+        watched.stream().findFirst(), Clock.systemUTC())) : null;
     VigieOperator operator = VigieOperator.start(client, Clock.systemUTC(), settings, metrics, health);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.close();
+      if (board != null) {
+        board.close();
+      }
       if (ops != null) {
         ops.close();
       }

@@ -20,7 +20,7 @@ import picocli.CommandLine.ScopeType;
     description = "Progressive delivery for Kubernetes Deployments: watched canaries that roll themselves back.",
     subcommands = {ListCommand.class, StatusCommand.class, ControlCommand.Promote.class, ControlCommand.Abort.class,
         ControlCommand.Retry.class, ControlCommand.Pause.class, ControlCommand.Resume.class, SetImageCommand.class,
-        WaitCommand.class, SimulateCommand.class, ConvertCommand.class, OperatorCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        WaitCommand.class, SimulateCommand.class, ConvertCommand.class, DashboardCommand.class, OperatorCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class VigieCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -27,6 +27,14 @@ public final class OpsServer implements AutoCloseable {
 
   /** Serves on this port; 0 picks a free one (see {@link #port()}). */
   public static OpsServer start(int port, OperatorMetrics metrics, OperatorHealth health) {
+    return start(port, metrics, health, 0);
+  }
+
+  /**
+   * With {@code extraThreads} for what is mounted beside (the dashboard's live pages hold a thread
+   * each), so that the kubelet's probes always find one free.
+   */
+  public static OpsServer start(int port, OperatorMetrics metrics, OperatorHealth health, int extraThreads) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
       server.createContext("/metrics", exchange -> {
@@ -38,7 +46,7 @@ public final class OpsServer implements AutoCloseable {
       });
       server.createContext("/healthz", exchange -> check(exchange, health::liveness));
       server.createContext("/readyz", exchange -> check(exchange, health::readiness));
-      ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+      ExecutorService executor = Executors.newFixedThreadPool(2 + extraThreads, r -> {
         Thread t = new Thread(r, "vigie-http");
         t.setDaemon(true);
         return t;
@@ -49,6 +57,11 @@ public final class OpsServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serve metrics and health on port " + port + ": " + e.getMessage(), e);
     }
+  }
+
+  /** More pages on this server (the read-only dashboard): what {@code mount} returns. */
+  public <T> T mount(java.util.function.Function<HttpServer, T> mount) {
+    return mount.apply(server);
   }
 
   public int port() {

@@ -163,6 +163,24 @@ class ChartTest {
         .contains("--allow-namespaced-job-metrics");
   }
 
+  /** docs/dashboard.md: the operator's read-only dashboard is off by default, and only then may the operator watch Events. */
+  @Test
+  void theReadOnlyDashboardIsOptInAndWidensRbacOnlyThen() {
+    Rendered off = HelmChart.render(Map.of());
+    assertThat(off.args()).doesNotContain("--dashboard");
+    assertThat(eventVerbs(off)).containsExactly("create");
+    Rendered on = HelmChart.render(Map.of("dashboard", Map.of("enabled", true)));
+    assertThat(on.args()).contains("--dashboard");
+    assertThat(eventVerbs(on)).containsExactly("create", "list", "watch");
+    assertThatThrownBy(() -> HelmChart.render(Map.of("dashboard", Map.of("enabled", true), "watchNamespaces", List.of("a", "b"))))
+        .hasMessageContaining("dashboard.enabled shows all namespaces or one, and watchNamespaces lists 2");
+  }
+
+  private static List<String> eventVerbs(Rendered chart) {
+    return chart.one(io.fabric8.kubernetes.api.model.rbac.ClusterRole.class).getRules().stream()
+        .filter(r -> r.getResources().contains("events")).findFirst().orElseThrow().getVerbs();
+  }
+
   /** docs/security.md: the admin's allowlist reaches the operator, and the NetworkPolicy lets it talk to nothing else. */
   @Test
   void theProviderAllowlistAndTheNetworkPolicyLockTheOperatorsTrafficDown() {

@@ -3,11 +3,14 @@ package io.vigie.playground;
 import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.api.v1alpha1.RolloutStatus;
+import io.vigie.dashboard.DashboardServer;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * One release on the playground, watched by the real operator: the scenario's image replaces v1,
@@ -81,20 +84,25 @@ final class Demo {
    * {@code keep} the playground stays up after the verdict until the thread is interrupted (Ctrl-C).
    */
   record Options(double speed, Optional<Path> kubeconfig, boolean gatewayApi, MetricsBackend.Choice metrics, boolean keep,
-      Optional<Path> logFile, Optional<Judge> judge, Optional<Path> record, boolean blueGreen) {
+      Optional<Path> logFile, Optional<Judge> judge, Optional<Path> record, boolean blueGreen, OptionalInt dashboard) {
     Options(double speed, Optional<Path> kubeconfig, boolean gatewayApi, MetricsBackend.Choice metrics, boolean keep,
         Optional<Path> logFile) {
-      this(speed, kubeconfig, gatewayApi, metrics, keep, logFile, Optional.empty(), Optional.empty(), false);
+      this(speed, kubeconfig, gatewayApi, metrics, keep, logFile, Optional.empty(), Optional.empty(), false, OptionalInt.empty());
     }
 
     Options(double speed, Optional<Path> kubeconfig, boolean gatewayApi, MetricsBackend.Choice metrics, boolean keep,
         Optional<Path> logFile, Optional<Judge> judge) {
-      this(speed, kubeconfig, gatewayApi, metrics, keep, logFile, judge, Optional.empty(), false);
+      this(speed, kubeconfig, gatewayApi, metrics, keep, logFile, judge, Optional.empty(), false, OptionalInt.empty());
     }
 
     /** The metrics the backend showed are written to {@code file} at the verdict, as `vigie simulate` replays them. */
     Options recordingTo(Path file) {
-      return new Options(speed, kubeconfig, gatewayApi, metrics, keep, logFile, judge, Optional.of(file), blueGreen);
+      return new Options(speed, kubeconfig, gatewayApi, metrics, keep, logFile, judge, Optional.of(file), blueGreen, dashboard);
+    }
+
+    /** The dashboard on 127.0.0.1:{@code port} (0: a free port), printed with the cluster. */
+    Options withDashboard(int port) {
+      return new Options(speed, kubeconfig, gatewayApi, metrics, keep, logFile, judge, record, blueGreen, OptionalInt.of(port));
     }
 
     static Options of(double speed) {
@@ -102,12 +110,12 @@ final class Demo {
     }
 
     Options withJudge(Judge judge) {
-      return new Options(speed, kubeconfig, gatewayApi, metrics, keep, logFile, Optional.of(judge), record, blueGreen);
+      return new Options(speed, kubeconfig, gatewayApi, metrics, keep, logFile, Optional.of(judge), record, blueGreen, dashboard);
     }
 
     /** The release is blue-green (Release#blueGreen), judged by the threshold template after the switch. */
     Options withBlueGreen() {
-      return new Options(speed, kubeconfig, gatewayApi, metrics, keep, logFile, judge, record, true);
+      return new Options(speed, kubeconfig, gatewayApi, metrics, keep, logFile, judge, record, true, dashboard);
     }
   }
 
@@ -124,7 +132,10 @@ final class Demo {
     double rps = scenario.quiet() ? QUIET_RPS : 20;
     Playground.Settings settings = new Playground.Settings(speed, 4, rps, 15, 42).withMetrics(metrics);
     try (Playground playground = new Playground(scenario == Scenario.WARM_UP ? settings.withWarmUp() : settings);
-        LoadTester loadTester = scenario.quiet() ? new LoadTester(playground.dataPlane(), playground.clock()) : null) {
+        LoadTester loadTester = scenario.quiet() ? new LoadTester(playground.dataPlane(), playground.clock()) : null;
+        DashboardServer dashboard = options.dashboard().isEmpty() ? null : DashboardServer.start(playground.client(),
+            Optional.of(Playground.NS), new InetSocketAddress("127.0.0.1", options.dashboard().getAsInt()), false,
+            playground.clock())) {
       Judge judge = options.blueGreen() ? Judge.THRESHOLD
           : options.judge().orElse(scenario.defaultJudge(playground.metrics().kind().equals("prometheus")));
       out.println("Vigie playground: scenario " + scenario.word + " (" + scenario.story + ")");
@@ -144,6 +155,9 @@ final class Demo {
             + "green is ready, and back in one write if live traffic fails; blue stays warm 2m)");
       }
       options.logFile().ifPresent(path -> out.println("  logs: " + path + "  (the operator's, the API server's and the client's)"));
+      if (dashboard != null) {
+        out.println("  dashboard: " + dashboard.url() + "  (open it in a browser: the release, live, and its buttons)");
+      }
       kubeconfig.ifPresent(path -> out.println("  kubeconfig: " + playground.writeKubeconfig(path)
           + "  (e.g. ./vigie status web --watch --kubeconfig " + path + ")"));
       if (gatewayApi) {

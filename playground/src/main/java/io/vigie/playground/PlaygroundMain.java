@@ -38,6 +38,14 @@ public final class PlaygroundMain {
         + "here (implies --keep).")
     Path kubeconfig;
 
+    @Option(names = "--dashboard", description = "Serve the dashboard on 127.0.0.1 (its URL is printed): watch the release "
+        + "live in a browser, and press its buttons (implies --keep).")
+    boolean dashboard;
+
+    @Option(names = "--dashboard-port", paramLabel = "PORT", defaultValue = "3100",
+        description = "The dashboard's port (0: a free one). Default: ${DEFAULT-VALUE}.")
+    int dashboardPort;
+
     @Option(names = "--keep", description = "After the verdict, keep the playground up until Ctrl-C, so that you can release "
         + "again (vigie set-image web web=ghcr.io/example/web:v3-errors, or kubectl), retry, or wait.")
     boolean keep;
@@ -122,8 +130,13 @@ public final class PlaygroundMain {
       }
       Path log = logFile != null ? logFile : Path.of(System.getProperty("java.io.tmpdir"), "vigie-demo.log");
       LogFile.routeAllLogsTo(log);
+      if (dashboardPort < 0 || dashboardPort > 65535) {
+        System.err.println("vigie demo: --dashboard-port " + dashboardPort + " is not a port (0 to 65535)");
+        return 3;
+      }
       var options = new Demo.Options(speed, Optional.ofNullable(kubeconfig), router.equals("gateway-api"), backend,
-          keep || kubeconfig != null, Optional.of(log), chosenJudge, Optional.ofNullable(record), blueGreen);
+          keep || kubeconfig != null || dashboard, Optional.of(log), chosenJudge, Optional.ofNullable(record), blueGreen,
+          dashboard ? java.util.OptionalInt.of(dashboardPort) : java.util.OptionalInt.empty());
       // Ctrl-C: interrupt the demo and let it close the playground (the Prometheus process with it).
       Thread demo = Thread.currentThread();
       java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);

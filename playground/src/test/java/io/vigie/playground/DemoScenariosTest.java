@@ -141,6 +141,51 @@ class DemoScenariosTest {
     assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Rollback report: revision");
   }
 
+  /** `vigie demo --dashboard`: the URL printed serves the release live, and the rollback with its report. */
+  @org.junit.jupiter.api.Test
+  void withTheDashboardTheBadReleaseIsSeenCaughtInTheBrowsersPages() throws Exception {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+    Thread demo = new Thread(() -> {
+      try {
+        Demo.run(Scenario.BAD_ERRORS, out, new Demo.Options(20, Optional.empty(), false, MetricsBackend.Choice.WEB, true,
+            Optional.empty()).withDashboard(0));
+      } catch (Exception e) {
+        e.printStackTrace(out);
+      }
+    });
+    demo.start();
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    try {
+      java.util.regex.Pattern printedUrl = java.util.regex.Pattern.compile("  dashboard: (http://127\\.0\\.0\\.1:[0-9]+/) ");
+      String url = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(1))
+          .until(() -> {
+            java.util.regex.Matcher m = printedUrl.matcher(printed.toString(StandardCharsets.UTF_8));
+            return m.find() ? m.group(1) : null;
+          }, java.util.Objects::nonNull);
+      java.net.URI page = java.net.URI.create(url).resolve("rollouts/shop/web");
+      java.util.Set<String> seen = new java.util.TreeSet<>();
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(2)).pollInterval(java.time.Duration.ofMillis(200))
+          .until(() -> {
+            String body = http.send(java.net.http.HttpRequest.newBuilder(page).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            java.util.regex.Matcher phase = java.util.regex.Pattern.compile("class=\"phase [a-z]+\">([A-Za-z]+)<").matcher(body);
+            if (phase.find()) {
+              seen.add(phase.group(1));
+            }
+            return body.contains("Rollback report") && body.contains("RolledBack");
+          });
+      assertThat(seen).as("the page followed the release").contains("Progressing", "RolledBack");
+      String overview = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(overview).contains("data-rollout=\"shop/web\"").contains("1 waiting for a person");
+    } finally {
+      demo.interrupt();
+      demo.join(30_000);
+    }
+    assertThat(printed.toString(StandardCharsets.UTF_8)).contains("RESULT phase=RolledBack");
+  }
+
   /** `vigie demo` as a person runs it, in its own process: the terminal shows the story only, the logs go to the file. */
   @org.junit.jupiter.api.Test
   void theDemosOutputIsItsStoryAndItsLogsGoToTheLogFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
