@@ -73,7 +73,8 @@ public final class DashboardServer implements AutoCloseable {
       dashboard.server = HttpServer.create(address, 0);
     } catch (IOException e) {
       dashboard.watch.close();
-      throw new UncheckedIOException("cannot serve the dashboard on " + address + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot serve the dashboard on " + address.getHostString() + ":" + address.getPort() + ": "
+          + e.getMessage(), e);
     }
     dashboard.executor = Executors.newFixedThreadPool(THREADS, r -> {
       Thread t = new Thread(r, "vigie-dashboard");

@@ -535,4 +535,18 @@ class CliTest {
         .isEqualTo("shop/migrate:v2");
     assertThat(k8s.deployment("web").getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("shop/web:v1");
   }
+
+  /** docs/dashboard.md: a port in use or out of range is one line and exit 3, before anything listens. */
+  @Test
+  void theDashboardSaysWhyItCannotListen() throws IOException {
+    Run outOfRange = vigie("dashboard", "--port", "70000");
+    assertThat(outOfRange.code()).isEqualTo(3);
+    assertThat(outOfRange.err()).isEqualTo("vigie dashboard: --port 70000 is not a port (0 to 65535)\n");
+    try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Run taken = vigie("dashboard", "--port", String.valueOf(busy.getLocalPort()));
+      assertThat(taken.code()).isEqualTo(3);
+      assertThat(taken.err()).isEqualTo("vigie dashboard: cannot serve the dashboard on 127.0.0.1:" + busy.getLocalPort()
+          + ": Address already in use (another --port?)\n");
+    }
+  }
 }
