@@ -149,7 +149,7 @@ class DashboardHttpTest {
           assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/event-stream");
           streams.add(new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8)));
         }
-        k8s.client().resources(Rollout.class).inNamespace(NS).withName("web").edit(r -> {
+        k8s.editRollout("web", r -> {
           r.getMetadata().setLabels(java.util.Map.of("team", "checkout"));
           return r;
         });

@@ -41,11 +41,7 @@ class TrackedConfigsTest {
           .endSpec().endTemplate().endSpec().build()).create();
       k8s.createService("web", "web");
       k8s.createRollout("web", "web", "web", CanaryStep.weight(50), CanaryStep.pauseFor("1m"));
-      k8s.client().resources(io.vigie.api.v1alpha1.Rollout.class).inNamespace(NS).withName("web")
-          .edit(r -> {
-            r.getMetadata().setAnnotations(Map.of("vigie.io/track-configs", "true"));
-            return r;
-          });
+      k8s.annotate("web", "vigie.io/track-configs", "true");
       k8s.awaitPhase("web", RolloutPhase.Healthy);
 
       k8s.setImage("web", "shop/web:v2");
