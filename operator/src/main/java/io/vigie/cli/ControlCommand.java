@@ -64,7 +64,7 @@ abstract class ControlCommand implements Callable<Integer> {
         throw new CliError(CliError.FAILED, refused.get());
       }
       String before = Optional.ofNullable(status.getLastControl()).map(ControlRecord::getId).orElse(null);
-      String patch = "{\"metadata\":{\"annotations\":{\"" + control().annotation() + "\":\"" + value() + "\"}}}";
+      String patch = control().requestPatch(value());
       ApiCalls.call(c, "patch", "rollouts.vigie.io", c.namespace(), () -> c.client().resources(Rollout.class)
           .inNamespace(c.namespace()).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), patch));
       out.println(display + ": requested " + control().annotation() + "=" + value());

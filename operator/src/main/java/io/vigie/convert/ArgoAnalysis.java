@@ -118,7 +118,7 @@ final class ArgoAnalysis {
     String cel = expr.replace("result[0]", "result").replaceAll("\\band\\b", "&&").replaceAll("\\bor\\b", "||")
         .replaceAll("\\bnot\\b", "!").trim();
     if (NOT_CEL.matcher(cel).find()) {
-      notes.todo(field + " \"" + expr + "\" uses functions of Argo's expr language: rewrite it in CEL on the single value "
+      notes.forAPerson(field + " \"" + expr + "\" uses functions of Argo's expr language: rewrite it in CEL on the single value "
           + "`result` (docs/analysis.md); until then the template is refused as Invalid");
     } else if (!cel.equals(expr.trim())) {
       notes.changed(field, "\"" + expr.trim() + "\" -> \"" + cel + "\" (CEL; a query answers one value, `result`)");
@@ -158,7 +158,7 @@ final class ArgoAnalysis {
         jsonPointer(w.get("jsonPath").asText()).ifPresentOrElse(p -> {
           web.put("jsonPointer", p);
           notes.changed(field + ".web.jsonPath", w.get("jsonPath").asText() + " -> jsonPointer " + p);
-        }, () -> notes.todo(field + ".web.jsonPath " + w.get("jsonPath").asText() + " is more than a path: write the "
+        }, () -> notes.forAPerson(field + ".web.jsonPath " + w.get("jsonPath").asText() + " is more than a path: write the "
             + "JSON pointer of the value (e.g. /data/ratio) in provider.web.jsonPointer"));
       }
       ArrayNode headers = NODES.arrayNode();
@@ -176,7 +176,7 @@ final class ArgoAnalysis {
     if (argo.has("job")) {
       ObjectNode job = out.putObject("job");
       job.set("spec", argo.get("job").path("spec").deepCopy());
-      notes.todo("a job metric runs pods: only a ClusterAnalysisTemplate may define one unless the admin allows namespaced "
+      notes.forAPerson("a job metric runs pods: only a ClusterAnalysisTemplate may define one unless the admin allows namespaced "
           + "ones (--allow-namespaced-job-metrics; docs/analysis.md#job-metrics)");
       return Optional.of(out);
     }

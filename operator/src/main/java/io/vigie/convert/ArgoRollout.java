@@ -73,7 +73,7 @@ final class ArgoRollout {
         }
       });
     } else {
-      notes.todo("spec.strategy has neither canary nor blueGreen: Vigie's default is written (a canary at 20%, then promote)");
+      notes.forAPerson("spec.strategy has neither canary nor blueGreen: Vigie's default is written (a canary at 20%, then promote)");
       vigieStrategy.putObject("canary").putArray("steps").addObject().put("setWeight", 20);
     }
     vigieSpec.set("strategy", vigieStrategy);
@@ -119,7 +119,7 @@ final class ArgoRollout {
           ((ObjectNode) copy.get("spec")).put("replicas", replicas);
         }
         inputs.output(d, List.of(new Converted(copy, "Deployment " + deployment + " of Argo's workloadRef", deploymentNotes.lines())));
-      }, () -> notes.todo("scale Deployment " + deployment + " to " + replicas + " replicas before applying: Argo's "
+      }, () -> notes.forAPerson("scale Deployment " + deployment + " to " + replicas + " replicas before applying: Argo's "
           + "workloadRef kept it at 0, Vigie leaves the pods to it"));
       return Optional.of(deployment);
     }
@@ -160,7 +160,7 @@ final class ArgoRollout {
     String canaryName = canary.path("canaryService").asText(null);
     if (stable == null) {
       return serviceRef(appService(spec).orElseGet(() -> {
-        notes.todo("the Argo Rollout names no Service; Vigie routes through the Service in front of the pods: " + name
+        notes.forAPerson("the Argo Rollout names no Service; Vigie routes through the Service in front of the pods: " + name
             + " is assumed, create it or fix spec.service");
         return name;
       }));
@@ -178,7 +178,7 @@ final class ArgoRollout {
           List.of("the Service in front of all the app's pods (Vigie's spec.service); Vigie creates and owns " + base
               + "-stable and " + base + "-canary, with this selector and the revision's pod-template-hash"))));
     } else if (stableService.isEmpty()) {
-      notes.todo("create Service " + base + " (in front of all the app's pods) and delete Service " + stable
+      notes.forAPerson("create Service " + base + " (in front of all the app's pods) and delete Service " + stable
           + (canaryName == null ? "" : " and " + canaryName) + ": Vigie creates and owns " + base + "-stable and " + base
           + "-canary");
     }
@@ -233,7 +233,7 @@ final class ArgoRollout {
     }
     int port = found.map(s -> s.path("spec").path("ports").path(0).path("port").asInt(0)).orElse(0);
     if (port == 0) {
-      notes.todo("spec.service.port: 80 is assumed; set your Service's port");
+      notes.forAPerson("spec.service.port: 80 is assumed; set your Service's port");
       port = 80;
     }
     return ref.put("port", port);
@@ -289,7 +289,7 @@ final class ArgoRollout {
             notes.dropped(at + ".virtualServices[1:]", "Vigie weighs one VirtualService");
           }
           if (r.has("destinationRule")) {
-            notes.todo(at + ".destinationRule: Vigie splits by host, not by subset: give VirtualService " + vs.path("name")
+            notes.forAPerson(at + ".destinationRule: Vigie splits by host, not by subset: give VirtualService " + vs.path("name")
                 .asText() + " two destinations, hosts <service>-stable and <service>-canary (docs/traffic.md)");
           }
         }

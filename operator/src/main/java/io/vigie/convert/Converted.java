@@ -7,12 +7,4 @@ import java.util.List;
  * One object the conversion writes, with where it came from and, one line each, what it could not
  * carry over (and why) or carried with a change.
  */
-public record Converted(ObjectNode object, String from, List<String> notes) {
-  public String kind() {
-    return object.path("kind").asText();
-  }
-
-  public String name() {
-    return object.path("metadata").path("name").asText();
-  }
-}
+public record Converted(ObjectNode object, String from, List<String> notes) {}

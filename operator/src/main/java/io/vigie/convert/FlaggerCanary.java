@@ -199,7 +199,7 @@ final class FlaggerCanary {
         routing.putObject("nginx").put("stableIngress", ingress);
         inputs.renameService(serviceName, serviceName + "-stable");
         if (inputs.find("Ingress", ingress).isEmpty()) {
-          notes.todo("point Ingress " + ingress + " at Service " + serviceName + "-stable (Vigie's): Flagger's pointed at "
+          notes.forAPerson("point Ingress " + ingress + " at Service " + serviceName + "-stable (Vigie's): Flagger's pointed at "
               + serviceName);
         }
       }
@@ -222,7 +222,7 @@ final class FlaggerCanary {
         steps.addObject().putObject("setHeaderRoute").put("header", exact.get().getKey())
             .put("value", exact.get().getValue().get("exact").asText());
       } else {
-        notes.todo("spec.analysis.match: Vigie's header route matches one header by its exact value; these matches ("
+        notes.forAPerson("spec.analysis.match: Vigie's header route matches one header by its exact value; these matches ("
             + analysis.path("match") + ") are not carried: write a setHeaderRoute step");
       }
       long seconds = iterations * DurationText.seconds(interval);
@@ -287,7 +287,7 @@ final class FlaggerCanary {
   }
 
   private void leftovers(JsonNode spec, JsonNode analysis, JsonNode service, String target, String serviceName) {
-    notes.todo("before applying: delete the Flagger Canary (with revertOnDeletion: true Flagger scales Deployment " + target
+    notes.forAPerson("before applying: delete the Flagger Canary (with revertOnDeletion: true Flagger scales Deployment " + target
         + " back up; otherwise scale it yourself) and its generated " + serviceName + "-primary and " + serviceName
         + "-canary Services and " + target + "-primary Deployment: Vigie needs your Deployment at full size and creates "
         + serviceName + "-canary and " + serviceName + "-stable itself");

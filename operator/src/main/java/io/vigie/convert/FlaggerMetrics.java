@@ -52,7 +52,7 @@ final class FlaggerMetrics {
         prometheus.put("address", provider.get("address").asText());
       }
       if (provider.has("secretRef")) {
-        notes.todo(field + ": MetricTemplate " + template + " authenticates with Secret " + provider.path("secretRef")
+        notes.forAPerson(field + ": MetricTemplate " + template + " authenticates with Secret " + provider.path("secretRef")
             .path("name").asText() + ": set provider.prometheus.auth (bearerToken or basic)");
       }
       prometheus.put("query", query(found.get().path("spec").path("query").asText(), window, flagger.path("templateVariables"),
@@ -67,7 +67,7 @@ final class FlaggerMetrics {
         return Optional.empty();
       }
       prometheus.put("query", builtin.get());
-      notes.todo("the built-in metrics' queries go to the operator's Prometheus: run it with --prometheus-address (Helm "
+      notes.forAPerson("the built-in metrics' queries go to the operator's Prometheus: run it with --prometheus-address (Helm "
           + "value prometheus.address) where Flagger's --metrics-server pointed");
       notes.changed(field + " (" + name + ")", "Flagger's built-in metric -> its Prometheus query for " + canary.provider()
           + " on Vigie's canary");
@@ -90,7 +90,7 @@ final class FlaggerMetrics {
       out.putObject("thresholdRange").put(name.contains("duration") ? "max" : "min", flagger.get("threshold").asDouble());
       notes.changed(field + ".threshold", "-> thresholdRange (Flagger's older form)");
     } else {
-      notes.todo(field + " has no thresholdRange: give the metric its limit");
+      notes.forAPerson(field + " has no thresholdRange: give the metric its limit");
     }
     out.putObject("provider").set("prometheus", prometheus);
     return Optional.of(out);
@@ -148,7 +148,7 @@ final class FlaggerMetrics {
       notes.changed(field + " query", "Flagger's {{ namespace }}, {{ target }}, {{ interval }} -> Vigie's args (the canary "
           + "is Vigie's: {{args.canary-deployment}}, {{args.canary-service}})");
     }
-    unknown.forEach(v -> notes.todo(field + " query: {{ " + v + " }} has no value here: pass the arg "
+    unknown.forEach(v -> notes.forAPerson(field + " query: {{ " + v + " }} has no value here: pass the arg "
         + v.replace("variables.", "")));
     return out.toString();
   }
@@ -185,7 +185,7 @@ final class FlaggerMetrics {
     }
     prometheus.put("query", query);
     if (provider.has("secretRef")) {
-      notes.todo("spec.provider.secretRef " + provider.path("secretRef").path("name").asText() + ": set "
+      notes.forAPerson("spec.provider.secretRef " + provider.path("secretRef").path("name").asText() + ": set "
           + "provider.prometheus.auth (bearerToken or basic from a Secret)");
     }
     notes.changed("the limits", "Flagger puts them on the Canary's metric; here they are the args min and max (pass them "

@@ -15,7 +15,8 @@ final class Notes {
     add("changed: " + field + ": " + what);
   }
 
-  void todo(String what) {
+  /** What a person must do before applying the output ("to do: ..." in it). */
+  void forAPerson(String what) {
     add("to do: " + what);
   }
 

@@ -23,6 +23,17 @@ public record PendingControl(Control control, String value, String id) {
       return annotation;
     }
 
+    /**
+     * The JSON merge patch that asks for this control, as a person's `kubectl annotate` would: what
+     * the CLI and the dashboard write.
+     */
+    public String requestPatch(String value) {
+      com.fasterxml.jackson.databind.node.ObjectNode patch = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+          .objectNode();
+      patch.putObject("metadata").putObject("annotations").put(annotation, value);
+      return patch.toString();
+    }
+
     public String word() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }

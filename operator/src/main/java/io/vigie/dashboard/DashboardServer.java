@@ -187,7 +187,7 @@ public final class DashboardServer implements AutoCloseable {
       String annotation = action.get().control.annotation();
       try {
         client.resources(Rollout.class).inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
-            "{\"metadata\":{\"annotations\":{\"" + annotation + "\":\"" + action.get().value + "\"}}}");
+            action.get().control.requestPatch(action.get().value));
         code = 200;
         message = namespace + "/" + name + ": requested " + annotation + "=" + action.get().value;
       } catch (KubernetesClientException e) {

@@ -1,6 +1,5 @@
 package io.vigie.dashboard;
 
-import io.vigie.api.v1alpha1.RevisionRecord;
 import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.api.v1alpha1.RolloutStatus;
 import java.time.Duration;
@@ -109,9 +108,5 @@ final class OverviewPage {
 
   static RolloutStatus status(Rollout r) {
     return r.getStatus() == null ? new RolloutStatus() : r.getStatus();
-  }
-
-  static String verdictWord(RevisionRecord record) {
-    return record.getVerdict() == null ? "" : record.getVerdict().name();
   }
 }

@@ -4,7 +4,6 @@ import static io.vigie.testing.OperatorHarness.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigie.api.v1alpha1.CanaryStep;
-import io.vigie.api.v1alpha1.Rollout;
 import io.vigie.api.v1alpha1.RolloutPhase;
 import io.vigie.testing.OperatorHarness;
 import java.io.BufferedReader;

@@ -102,13 +102,7 @@ class ConvertedRolloutsTest {
   @Test
   void aFlaggerIstioCanaryHoldsOnItsPreRolloutWebhookThenWeighsTheVirtualServiceItNeeded() throws IOException {
     try (OperatorHarness k8s = withPrometheus()) {
-      apply(k8s, "flagger/podinfo-deployment.yaml");
-      apply(k8s, "flagger/istio-canary-hpa-webhooks.yaml");
-      k8s.awaitPhase("podinfo", RolloutPhase.Healthy);
-      k8s.setImage("podinfo", "stefanprodan/podinfo:3.1.1");
-      RolloutStatus held = k8s.awaitStatus("podinfo", s -> s.getPhase() == RolloutPhase.Paused && s.getGates() != null);
-      assertThat(held.getMessage()).as("the loadtester is not reachable here").contains("acceptance-test");
-      k8s.annotate("podinfo", "vigie.io/promote", "true");   // a person passes the held pre-rollout gate
+      passTheHeldPreRolloutWebhook(k8s, "flagger/istio-canary-hpa-webhooks.yaml");
       k8s.awaitStatus("podinfo", s -> Integer.valueOf(10).equals(s.getCanaryWeight()));
       k8s.eventually(() -> assertThat(destinationWeights(k8s, "podinfo"))
           .containsExactly(Map.entry("podinfo-stable", 90), Map.entry("podinfo-canary", 10)));
@@ -118,12 +112,7 @@ class ConvertedRolloutsTest {
   @Test
   void aFlaggerNginxCanaryGetsVigiesCanaryIngressBesideTheRewrittenOne() throws IOException {
     try (OperatorHarness k8s = withPrometheus()) {
-      apply(k8s, "flagger/podinfo-deployment.yaml");
-      apply(k8s, "flagger/nginx-canary-with-ingress.yaml");
-      k8s.awaitPhase("podinfo", RolloutPhase.Healthy);
-      k8s.setImage("podinfo", "stefanprodan/podinfo:3.1.1");
-      k8s.awaitStatus("podinfo", s -> s.getPhase() == RolloutPhase.Paused && s.getGates() != null);
-      k8s.annotate("podinfo", "vigie.io/promote", "true");
+      passTheHeldPreRolloutWebhook(k8s, "flagger/nginx-canary-with-ingress.yaml");
       k8s.awaitStatus("podinfo", s -> Integer.valueOf(5).equals(s.getCanaryWeight()));
       k8s.eventually(() -> {
         Ingress canary = k8s.client().network().v1().ingresses().inNamespace(NS).withName("podinfo-canary").get();
@@ -152,6 +141,20 @@ class ConvertedRolloutsTest {
           && !blue.equals(s.getStableRevision()));
       assertThat(promoted.getHistory()).isNotEmpty();
     }
+  }
+
+  /**
+   * A converted Flagger Canary of the podinfo tutorials, released: its pre-rollout webhook (the
+   * loadtester, not reachable here) holds it, and a person passes it, as vigie promote does.
+   */
+  private static void passTheHeldPreRolloutWebhook(OperatorHarness k8s, String canary) throws IOException {
+    apply(k8s, "flagger/podinfo-deployment.yaml");
+    apply(k8s, canary);
+    k8s.awaitPhase("podinfo", RolloutPhase.Healthy);
+    k8s.setImage("podinfo", "stefanprodan/podinfo:3.1.1");
+    RolloutStatus held = k8s.awaitStatus("podinfo", s -> s.getPhase() == RolloutPhase.Paused && s.getGates() != null);
+    assertThat(held.getMessage()).as("the loadtester is not reachable here").contains("acceptance-test");
+    k8s.annotate("podinfo", "vigie.io/promote", "true");
   }
 
   /** As the built-in metrics' note asks: the operator knows where Prometheus is. */
