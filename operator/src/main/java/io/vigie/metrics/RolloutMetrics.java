@@ -54,7 +54,7 @@ public final class RolloutMetrics {
 
   /** The reasons an update is rolled back (AbortStatus.reason), each a series from the start. */
   static final List<String> ROLLBACK_REASONS = List.of("AnalysisFailed", "AnalysisError", "AnalysisInconclusive",
-      "ProgressDeadlineExceeded", "ManualAbort");
+      "ProgressDeadlineExceeded", "ManualAbort", "GateFailed");
 
   public RolloutMetrics(MeterRegistry registry) {
     this.registry = registry;

@@ -96,6 +96,7 @@ class OperatorMetricsTest {
       // Every reason's series exists from the start, at 0, so that increase() sees the first rollback.
       assertThat(value(m, "vigie_rollbacks_total", Map.of("reason", "AnalysisFailed"))).hasValue(0);
       assertThat(value(m, "vigie_rollbacks_total", Map.of("reason", "ManualAbort"))).hasValue(0);
+      assertThat(value(m, "vigie_rollbacks_total", Map.of("reason", "GateFailed"))).hasValue(0);
     });
 
     errorRate = "0.5";

@@ -11,7 +11,7 @@ public class RollbackReport {
   @JsonPropertyDescription("The revision rolled back, and the stable one that serves instead.")
   private String revision;
   private String stableRevision;
-  @JsonPropertyDescription("What triggered it: AnalysisFailed, AnalysisError, ProgressDeadlineExceeded or ManualAbort.")
+  @JsonPropertyDescription("What triggered it: AnalysisFailed, AnalysisError, ProgressDeadlineExceeded, GateFailed or ManualAbort.")
   private String trigger;
   private String summary;
   @JsonPropertyDescription("When the canary first served traffic, when the rollback was decided, when the canary served no more.")
