@@ -81,6 +81,10 @@ final class BlueGreenStrategy {
   }
 
   private void release(Target target, BlueGreenStatus bg) {
+    if (stage() == PREVIEW && target.replicas() == 0) {
+      holdAtZero(bg);
+      return;
+    }
     if (stage() == PREVIEW) {
       // A new revision, a retry or a restart starts the clocks of the release again.
       bg.setSwitchedAt(null);
@@ -264,6 +268,30 @@ final class BlueGreenStrategy {
     } else {
       traffic.routeAllToStable();
     }
+  }
+
+  /**
+   * A target scaled to 0 (by hand, KEDA) before the switch: green has no size to prove itself at, and
+   * a release with no pod that ran must not switch or promote. Green waits at 0 pods, blue keeps the
+   * (no) traffic, and the time held does not count against the progress deadline.
+   */
+  private void holdAtZero(BlueGreenStatus bg) {
+    d.plan.pause(true);
+    d.plan.pointStable(d.s.getStablePodTemplateHash());
+    d.plan.runCanary(d.s.getCanaryRevision(), 0);
+    traffic.routeAllToStable();
+    d.s.setStepStartedAt(Timestamps.format(d.now()));
+    bg.setPreviewReadyAt(null);
+    bg.setAutoPromotionAt(null);
+    boolean held = d.phase() == RolloutPhase.Paused && d.s.getConditions().stream()
+        .anyMatch(c -> Conditions.PAUSED.equals(c.getType()) && Outcome.Reason.TargetScaledToZero.name().equals(c.getReason()));
+    if (!held) {
+      d.warning(EventReason.Held, "Deployment " + in.targetName() + " is scaled to 0 replicas: green (revision "
+          + d.s.getCanaryRevision() + ") waits with no pod until it is scaled up");
+    }
+    d.conclude(Outcome.paused(Outcome.Reason.TargetScaledToZero, "Deployment " + in.targetName() + " is scaled to 0 replicas: "
+        + "green (revision " + d.s.getCanaryRevision() + ") waits with no pod until the Deployment is scaled up (or abort "
+        + "with vigie.io/abort)"));
   }
 
   /** DONE when green runs {@code want} ready pods; else it waits, or is removed past the progress deadline. */

@@ -19,6 +19,8 @@ import java.util.Optional;
  */
 final class ReconcileErrors {
   static final String CONDITION = "ReconcileFailed";
+  /** How the API server words a failed test operation of a JSON patch (apiserver's patch handler). */
+  private static final java.util.regex.Pattern LOST_RACE = java.util.regex.Pattern.compile("(?i)testing value \\S+ failed");
 
   private ReconcileErrors() {}
 
@@ -44,6 +46,10 @@ final class ReconcileErrors {
       message = "the API server refused the operator access to " + object + " (403 Forbidden: " + detail(e)
           + "): grant the operator's ServiceAccount that verb on that resource (the Helm chart's ClusterRole lists what Vigie"
           + " needs), or point the Rollout at objects it may write";
+    } else if (e.getCode() == 422 && LOST_RACE.matcher(detail(e)).find()) {
+      // A JSON patch's test operation failed: the object moved since it was read (an HPA's scale, a
+      // second annotation). A conflict in all but its code, and the retry reads the object anew.
+      return Optional.empty();
     } else if (e.getCode() == 422 || e.getCode() == 400) {
       reason = "Rejected";
       message = "the API server rejected the operator's write of " + object + " (" + e.getCode() + ": " + detail(e)

@@ -1,6 +1,5 @@
 package io.vigie.reconciler;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -47,7 +46,6 @@ import io.vigie.workload.VigieServices;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -69,7 +67,6 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
   static final String SERVICE_INDEX = "vigie-service";
   static final String ROUTE_INDEX = "vigie-route";
   private static final Logger LOG = LoggerFactory.getLogger(RolloutReconciler.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** Measurements in flight for all Rollouts at most (each bounded by its provider's timeout, at most 60s). */
   private static final int MEASUREMENT_THREADS = 32;
   /** Gate calls in flight for all Rollouts at most: a gate is asked at a step's edge, seldom. */
@@ -81,6 +78,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
   private final ActionExecutor executor;
   private final ControlIntake controls;
   private final EventRecorder events;
+  private final StatusWriter statusWriter;
   private final double clockSpeed;
   private final RolloutMetrics metrics;
   private final MeasurementRunner measurements;
@@ -118,11 +116,16 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
     this.executor = new ActionExecutor(client, new VigieServices(client));
     this.controls = new ControlIntake(client);
     this.events = new EventRecorder(client, clock, settings.instance());
+    this.statusWriter = new StatusWriter(client);
     this.clockSpeed = settings.clockSpeed() > 0 ? settings.clockSpeed() : 1;
     this.defaultNotifications = settings.defaultNotifications();
+    this.sharded = settings.shardSelector().isPresent();
   }
 
   private volatile boolean closed;
+  /** How soon a decision made on a stale status is made again: about a watch event's delay. */
+  private static final java.time.Duration STALE_RETRY = java.time.Duration.ofMillis(100);
+  private final boolean sharded;
 
   /** A measurement, a gate's answer or a notification of this Rollout ("namespace/name") finished: look at it again. */
   private void measured(String key) {
@@ -139,7 +142,12 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
 
   private boolean rolloutExists(String namespace, String name) {
     IndexerResourceCache<Rollout> cache = rollouts;
-    return cache == null || cache.get(new ResourceID(name, namespace)).isPresent();
+    if (cache == null || cache.get(new ResourceID(name, namespace)).isPresent()) {
+      return true;
+    }
+    // A shard's cache holds only its own Rollouts: one of another shard that marked the Deployment
+    // is not gone. Asked only for a mark naming an unknown Rollout, so rarely.
+    return sharded && client.resources(Rollout.class).inNamespace(namespace).withName(name).get() != null;
   }
 
   @Override
@@ -258,7 +266,13 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
       status.setNotifications(io.vigie.notify.Outbox.next(rollout.getSpec(),
           io.vigie.notify.Outbox.defaultFor(rollout.getMetadata(), defaultNotifications), rollout.getStatus(),
           status, decision.events(), settled.keys(), clock.instant()));
-      Rollout written = writeStatus(rollout, status, context);
+      Optional<Rollout> stored = statusWriter.write(rollout, status, (written, previous) -> context.eventSourceRetriever()
+          .getControllerEventSource().handleRecentResourceUpdate(ResourceID.fromResource(written), written, previous));
+      if (stored.isEmpty()) {
+        LOG.info("rollout={}: its status moved on since this decision read it (the cache was behind): deciding again", key);
+        return UpdateControl.<Rollout>noUpdate().rescheduleAfter(STALE_RETRY);
+      }
+      Rollout written = stored.get();
       metrics.reconciled(rollout, status);
       for (RolloutEvent event : decision.events()) {
         events.record(written, event);
@@ -277,48 +291,6 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
       return control;
     } finally {
       MDC.remove("rollout");
-    }
-  }
-
-  /**
-   * Writes the decision's status with an optimistic lock on the resourceVersion the decision read,
-   * and hands the result to JOSDK's cache (read-after-write). The status is the operator's alone,
-   * but the Rollout's metadata and spec are not: a label written meanwhile (a GitOps tool, kubectl)
-   * must not lose a decision whose cluster writes are already done (an abort's scale-down). On a
-   * conflict the same status goes on the fresh object; it names the generation it was decided on,
-   * and the spec change's own event brings the next decision.
-   *
-   * @return the Rollout as it now is
-   */
-  private Rollout writeStatus(Rollout rollout, RolloutStatus status, Context<Rollout> context) {
-    if (Objects.equals(JSON.valueToTree(status), JSON.valueToTree(rollout.getStatus()))) {
-      return rollout;
-    }
-    LOG.info("status rollout={}/{} phase={} step={} weight={} message=\"{}\"", rollout.getMetadata().getNamespace(),
-        rollout.getMetadata().getName(), status.getPhase(), status.getStep(), status.getCanaryWeight(), status.getMessage());
-    Rollout base = rollout;
-    for (int attempt = 1; ; attempt++) {
-      Rollout update = new Rollout();
-      update.setMetadata(base.getMetadata());
-      update.setSpec(base.getSpec());
-      update.setStatus(status);
-      try {
-        Rollout written = client.resources(Rollout.class).inNamespace(rollout.getMetadata().getNamespace()).resource(update)
-            .updateStatus();
-        context.eventSourceRetriever().getControllerEventSource()
-            .handleRecentResourceUpdate(ResourceID.fromResource(written), written, base);
-        return written;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt == 5) {
-          throw e;
-        }
-        Rollout fresh = client.resources(Rollout.class).inNamespace(rollout.getMetadata().getNamespace())
-            .withName(rollout.getMetadata().getName()).get();
-        if (fresh == null) {
-          return rollout;
-        }
-        base = fresh;
-      }
     }
   }
 
@@ -350,6 +322,10 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
 
   @Override
   public DeleteControl cleanup(Rollout rollout, Context<Rollout> context) {
+    if (closed) {
+      // A stopping operator gives nothing back: the finalizer stays for the next leader's cleanup.
+      return DeleteControl.noFinalizerRemoval();
+    }
     String namespace = rollout.getMetadata().getNamespace();
     metrics.removed(namespace, rollout.getMetadata().getName());
     measurements.forget(key(namespace, rollout.getMetadata().getName()));

@@ -52,6 +52,10 @@ public final class VigieOperator implements AutoCloseable {
       o.withKubernetesClient(client)
           .withMetrics(metrics.reconciles())
           .withCloseClientOnStop(false)
+          // Read-after-write also when the informer is at neither side of a write (a status written on
+          // a fresh copy after a conflict): the cache keeps the newer of the two resourceVersions.
+          // They are opaque to clients in principle, but integers on every etcd-backed API server.
+          .withParseResourceVersions(true)
           .withUseSSAToPatchPrimaryResource(false)
           .withResourceCloner(new RolloutCloner(client.getKubernetesSerialization()))
           // JOSDK's default exits the process when an informer stops after its first sync. Every

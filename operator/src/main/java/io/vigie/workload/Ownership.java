@@ -12,12 +12,15 @@ public final class Ownership {
 
   /**
    * Makes the Rollout the object's controller (fabric8's owner-reference helper, which refuses an
-   * owner in another namespace), so that Kubernetes collects the object with the Rollout.
+   * owner in another namespace), so that Kubernetes collects the object with the Rollout. Not
+   * blockOwnerDeletion: Vigie's finalizer already orders a Rollout's deletion, and with the
+   * OwnerReferencesPermissionEnforcement admission plugin (OpenShift's default) setting it would
+   * need update on rollouts/finalizers for every create.
    */
   public static <T extends HasMetadata> T own(T object, Rollout rollout) {
     OwnerReference reference = object.addOwnerReference(rollout);
     reference.setController(true);
-    reference.setBlockOwnerDeletion(true);
+    reference.setBlockOwnerDeletion(null);
     return object;
   }
 
@@ -26,12 +29,22 @@ public final class Ownership {
     return rollout.getMetadata().getUid() != null && object.hasOwnerReferenceFor(rollout);
   }
 
+  /**
+   * A Rollout's name as a label value: at most 63 characters, ending with a letter or digit (a
+   * Rollout name may hold 253, and a cut may end on '-' or '.').
+   */
+  static String labelValue(String name) {
+    if (name.length() <= 63) {
+      return name;
+    }
+    return name.substring(0, 63).replaceAll("[-.]+$", "");
+  }
+
   public static Map<String, String> labels(Rollout rollout, String role) {
     Map<String, String> labels = new HashMap<>();
     labels.put(Labels.MANAGED_BY, "vigie");
     String name = rollout.getMetadata().getName();
-    // A label value holds at most 63 characters; a Rollout name may hold more.
-    labels.put(Labels.ROLLOUT, name.length() > 63 ? name.substring(0, 63) : name);
+    labels.put(Labels.ROLLOUT, labelValue(name));
     labels.put(Labels.ROLE, role);
     return labels;
   }

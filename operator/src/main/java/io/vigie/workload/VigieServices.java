@@ -207,6 +207,8 @@ public final class VigieServices {
             .withPort(p.getPort())
             .withTargetPort(p.getTargetPort())
             .withProtocol(p.getProtocol())
+            // How a gateway speaks to the pods (h2c, gRPC, WebSocket): lost, a route to -stable would speak HTTP/1.1.
+            .withAppProtocol(p.getAppProtocol())
             .build())
         .toList();
   }

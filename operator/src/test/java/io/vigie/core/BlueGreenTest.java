@@ -85,6 +85,40 @@ class BlueGreenTest {
   }
 
   @Test
+  void aTargetScaledToZeroHoldsGreenWithNoPodAndNeverSwitchesUntilItIsScaledUp() {
+    RolloutSpec spec = Specs.blueGreen(Specs.blueGreen(60, 30));
+    RolloutStatus status = step(spec, null);
+    world.replicas = 0;
+    world.image = "v2";
+    Decision held = world.step(spec, status);
+    assertThat(held.status().getPhase()).isEqualTo(RolloutPhase.Paused);
+    assertThat(held.status().getMessage()).contains("Deployment web is scaled to 0 replicas", "green (revision rev-v2) waits");
+    assertThat(held.status().getConditions()).anySatisfy(c -> {
+      assertThat(c.getType()).isEqualTo(Conditions.PAUSED);
+      assertThat(c.getReason()).isEqualTo("TargetScaledToZero");
+    });
+    assertThat(held.events()).extracting(RolloutEvent::cause).containsOnlyOnce(EventReason.Held);
+    assertThat(world.canaryReplicas).as("green has no size to run at").isZero();
+    status = held.status();
+
+    advance(600);
+    Decision later = world.step(spec, status);
+    assertThat(later.status().getPhase()).as("autoPromotionSeconds and the progress deadline do not run while held")
+        .isEqualTo(RolloutPhase.Paused);
+    assertThat(later.events()).as("the hold is told once").extracting(RolloutEvent::cause).doesNotContain(EventReason.Held);
+    assertThat(world.writes).doesNotContain(new Action.PointActiveService(ActivePin.GREEN));
+    assertThat(later.status().getHistory()).noneSatisfy(r -> assertThat(r.getVerdict().name()).isEqualTo("Promoted"));
+    status = later.status();
+
+    world.replicas = 4;
+    status = step(spec, status);
+    assertThat(world.canaryReplicas).as("scaled up: green comes up at the target's size").isEqualTo(4);
+    assertThat(status.getPhase()).isEqualTo(RolloutPhase.Progressing);
+    status = step(spec, status);
+    assertThat(status.getMessage()).contains("ready on Service shop/web-preview", "switching at 2026-01-01T00:11:00Z");
+  }
+
+  @Test
   void aFailingPostPromotionAnalysisSwitchesBackWithOneWriteThenRemovesGreen() {
     var blueGreen = Specs.blueGreen(0, 600);
     RolloutSpec spec = Specs.blueGreen(blueGreen);

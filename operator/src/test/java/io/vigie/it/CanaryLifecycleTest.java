@@ -60,6 +60,27 @@ class CanaryLifecycleTest {
   }
 
   @Test
+  void vigiesServicesSpeakToThePodsAsTheUsersServiceDoes() {
+    // An h2c (gRPC) app: a gateway routed to -stable or -canary must know to speak HTTP/2 to the pods.
+    k8s.client().services().inNamespace(OperatorHarness.NS).withName("web").edit(s -> {
+      s.getSpec().getPorts().get(0).setAppProtocol("kubernetes.io/h2c");
+      return s;
+    });
+    k8s.createRollout("web", "web", "web", CanaryStep.weight(20), CanaryStep.pauseUntilPromoted());
+    k8s.awaitPhase("web", RolloutPhase.Healthy);
+    k8s.eventually(() -> {
+      for (String name : java.util.List.of("web-stable", "web-canary")) {
+        assertThat(k8s.service(name).getSpec().getPorts()).as(name).singleElement().satisfies(p -> {
+          assertThat(p.getName()).isEqualTo("http");
+          assertThat(p.getPort()).isEqualTo(80);
+          assertThat(p.getTargetPort().getIntVal()).isEqualTo(8080);
+          assertThat(p.getAppProtocol()).isEqualTo("kubernetes.io/h2c");
+        });
+      }
+    });
+  }
+
+  @Test
   void runsTheStepsPausesAcceptsAPromoteAndEndsHealthyOnTheNewRevision() {
     k8s.createRollout("web", "web", "web",
         CanaryStep.weight(20), CanaryStep.pauseFor("2m"), CanaryStep.weight(50), CanaryStep.pauseUntilPromoted());

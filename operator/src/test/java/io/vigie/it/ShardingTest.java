@@ -73,6 +73,39 @@ class ShardingTest {
   }
 
   /**
+   * Two Rollouts of two shards naming one Deployment: the second is refused as a duplicate by its own
+   * install, which cannot see the first in its cache, rather than taking the Deployment over (and the
+   * two installs taking it from each other for ever).
+   */
+  @Test
+  void aDeploymentMarkedByARolloutOfTheOtherShardIsNotTakenOver() {
+    try (OperatorHarness k8s = OperatorHarness.start(OperatorSettings.defaults("operator-a").withShardSelector(SHARD + "=a"))) {
+      KubernetesClient clientB = k8s.clientAs("operator-b");
+      VigieOperator b = VigieOperator.start(clientB, k8s.clock(), OperatorSettings.defaults("operator-b")
+          .withShardSelector(SHARD + "!=a").withStopTimeout(java.time.Duration.ofMillis(500)));
+      try {
+        k8s.createDeployment("web", "shop/web:v1", 2);
+        k8s.createService("web", "web");
+        k8s.createRollout("web-a", Map.of(SHARD, "a"), "web", "web", null, CanaryStep.weight(50), CanaryStep.pauseUntilPromoted());
+        k8s.awaitPhase("web-a", RolloutPhase.Healthy);
+
+        k8s.createRollout("web-b", Map.of(), "web", "web", null, CanaryStep.weight(50), CanaryStep.pauseUntilPromoted());
+        assertThat(k8s.awaitPhase("web-b", RolloutPhase.Invalid).getMessage())
+            .contains("Deployment web is already managed by Rollout web-a");
+        assertThat(k8s.deployment("web").getMetadata().getAnnotations()).containsEntry("vigie.io/rollout", "web-a");
+        assertThat(k8s.dispatcher().writes().stream().filter(w -> w.status() < 300 && "operator-b".equals(w.actor())
+            && w.path().contains("/deployments")).toList()).as("the other shard's install wrote no Deployment").isEmpty();
+
+        k8s.setImage("web", "shop/web:v2");
+        assertThat(k8s.awaitPhase("web-a", RolloutPhase.Paused).getStep()).isEqualTo("2/2");
+      } finally {
+        b.close();
+        clientB.close();
+      }
+    }
+  }
+
+  /**
    * The app a write was about: the Rollout, its Deployment, its canary or its Services, named in the
    * path, or for a creation in the body.
    */

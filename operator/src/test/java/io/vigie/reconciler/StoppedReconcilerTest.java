@@ -23,6 +23,11 @@ class StoppedReconcilerTest {
       var control = reconciler.reconcile(rollout, null);
 
       assertThat(control.isNoUpdate()).isTrue();
+      // A deletion seen while stopping (a lost lease) is left, finalizer and all, to the next leader.
+      rollout.setSpec(new io.vigie.api.v1alpha1.RolloutSpec());
+      rollout.getSpec().setTargetRef(new io.vigie.api.v1alpha1.WorkloadRef(io.vigie.api.v1alpha1.TargetKind.Deployment, "web"));
+      rollout.getSpec().setService(new io.vigie.api.v1alpha1.ServiceRef("web", 80));
+      assertThat(reconciler.cleanup(rollout, null).isRemoveFinalizer()).isFalse();
       assertThat(cluster.dispatcher().operatorPaths()).as("requests of the stopped operator").isEmpty();
       reconciler.close();
     }

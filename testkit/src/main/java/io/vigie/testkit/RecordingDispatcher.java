@@ -95,16 +95,18 @@ public final class RecordingDispatcher extends KubernetesCrudDispatcher {
 
   /**
    * The mock server throws on a JSON patch whose {@code test} operation fails and never answers, so
-   * the client hangs until its timeout; a real API server refuses such a patch with 422, which is
-   * what the operator is written for.
+   * the client hangs until its timeout; a real API server refuses such a patch with 422, in its own
+   * words for a failed test ("Testing value /path failed"), which is what the operator is written for.
    */
   private MockResponse applied(RecordedRequest request) {
     try {
       return super.dispatch(request);
     } catch (io.fabric8.zjsonpatch.JsonPatchException e) {
+      String message = e.getOperation() == io.fabric8.zjsonpatch.Operation.TEST && e.getPath() != null
+          ? "Testing value " + e.getPath() + " failed" : e.getMessage();
       return new MockResponse().setResponseCode(422).setBody(
           "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":422,\"reason\":\"Invalid\",\"message\":"
-              + io.fabric8.kubernetes.client.utils.Serialization.asJson(e.getMessage()) + "}");
+              + io.fabric8.kubernetes.client.utils.Serialization.asJson(message) + "}");
     }
   }
 
