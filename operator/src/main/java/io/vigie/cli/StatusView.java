@@ -99,11 +99,14 @@ final class StatusView {
   /**
    * The clocks that matter now, counted from the status's timestamps at the time of reading (never
    * from a message written earlier): time in the step, time left in a timed pause, time left before
-   * the progress deadline while pods are awaited, time in the promotion.
+   * the progress deadline while pods are awaited, time in the promotion, time left to the pods of a
+   * canary no longer routed.
    */
   private static List<String> clocks(Rollout rollout, RolloutStatus s, List<CanaryStep> steps, Optional<Deployment> canary,
       Instant now) {
     List<String> clocks = new ArrayList<>();
+    // A routed canary no longer sent any request, kept until every proxy has the route.
+    instant(s.getCanaryScaleDownAt()).ifPresent(at -> clocks.add("old canary pods removed in " + between(now, at)));
     Duration deadline = Duration.ofSeconds(rollout.getSpec() == null || rollout.getSpec().getProgressDeadlineSeconds() == null
         ? io.vigie.api.v1alpha1.RolloutSpec.DEFAULT_PROGRESS_DEADLINE_SECONDS : rollout.getSpec().getProgressDeadlineSeconds());
     Optional<Instant> stepStarted = instant(s.getStepStartedAt());

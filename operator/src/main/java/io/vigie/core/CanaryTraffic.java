@@ -1,6 +1,9 @@
 package io.vigie.core;
 
 import io.vigie.core.Observation.Target;
+import io.vigie.domain.Timestamps;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -69,9 +72,58 @@ final class CanaryTraffic {
     }
   }
 
-  /** The canary's pods go, whatever revision they run (nothing to write when it has none). */
+  /**
+   * The canary's pods go, whatever revision they run, once nothing may still send them a request:
+   * with a router, scaleDownDelaySeconds after the route left them, since proxies apply a route
+   * change later than an endpoint's removal (a gateway's config push, a mesh's debounce, an ingress
+   * reload) and would send the canary's last share to a Service with no endpoint. Call it together
+   * with the route's move to stable. Nothing to write when the canary has no pod.
+   */
   void removeCanaryPods() {
-    in.obs().canary().filter(c -> c.replicas() > 0).ifPresent(c -> d.plan.scaleCanary(0));
+    retireCanary(false);
+  }
+
+  /**
+   * As {@link #removeCanaryPods}, for the decision that takes the canary's traffic away (an abort, a
+   * promotion): its scale to 0 is written even when the canary shows no pod (one being created).
+   */
+  void takeCanaryAway() {
+    retireCanary(true);
+  }
+
+  private void retireCanary(boolean always) {
+    boolean running = in.obs().canary().filter(c -> c.replicas() > 0).isPresent();
+    if (!running) {
+      d.s.setCanaryScaleDownAt(null);
+      if (always) {
+        d.plan.scaleCanary(0);
+      }
+      return;
+    }
+    int delay = !in.routed() || in.spec().getStrategy().getCanary() == null ? 0
+        : in.spec().getStrategy().getCanary().scaleDownDelay();
+    Instant at = scaleDownAt().orElse(d.now().plusSeconds(delay));
+    if (d.now().isBefore(at)) {
+      d.s.setCanaryScaleDownAt(Timestamps.format(at));
+      d.plan.leaveCanary();
+      d.requeueIn(Duration.between(d.now(), at));
+      return;
+    }
+    d.s.setCanaryScaleDownAt(null);
+    d.plan.scaleCanary(0);
+  }
+
+  /** The recorded end of the canary's pods; one that cannot be read (a hand edit of status) is now. */
+  private Optional<Instant> scaleDownAt() {
+    String at = d.s.getCanaryScaleDownAt();
+    if (at == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Timestamps.parse(at));
+    } catch (java.time.format.DateTimeParseException e) {
+      return Optional.of(d.now());
+    }
   }
 
   /** With replica ratios the baseline's pods serve behind the user's Service next to the target's. */

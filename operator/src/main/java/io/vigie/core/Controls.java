@@ -121,6 +121,7 @@ final class Controls {
     }
     var s = d.s;
     s.setAbort(null);
+    s.setCanaryScaleDownAt(null);
     s.setAnalysis(new ArrayList<>());
     s.setGates(null);
     s.setSkippedSteps(null);

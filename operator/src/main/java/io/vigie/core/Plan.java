@@ -109,7 +109,10 @@ final class Plan {
     boolean baselineService = canaryService && in.withBaseline();
     boolean newStable = stable != null && stable.podTemplateHash() != null
         && !stable.podTemplateHash().equals(in.startStableHash());
-    boolean down = takesCanaryAway() || (routeWeight != null && routeWeight < in.startWeight());
+    // Traffic leaves the canary: its pods go (now, or scaleDownDelaySeconds later), its weight drops, or
+    // its header route goes. The route then comes before anything else.
+    boolean down = takesCanaryAway() || (routeWeight != null && routeWeight < in.startWeight())
+        || (routeWeight != null && routeHeader.isEmpty() && in.startHeader().isPresent());
     if (newStable) {
       actions.add(stable);
     }

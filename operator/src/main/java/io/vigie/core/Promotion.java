@@ -70,7 +70,7 @@ final class Promotion {
     String hash = target.podTemplateHash().get();
     d.plan.pointStable(hash);
     traffic.routeAllToStable();
-    d.plan.scaleCanary(0);
+    traffic.takeCanaryAway();
     d.plan.pause(true);
     d.record(revision, Verdict.Promoted, d.stepsVerdict());
     d.normal(EventReason.Promoted, "revision " + revision + " (" + target.images() + ") is stable and serves all traffic");

@@ -53,6 +53,8 @@ final class Revisions {
     // A person's pause holds across a new revision: they paused the Rollout, not one revision.
     Boolean userPaused = s.getPhase() == RolloutPhase.RolledBack ? null : s.getUserPaused();
     d.clearCanary();
+    // The new revision takes the canary Deployment over: a scale-down due for the last one is void.
+    s.setCanaryScaleDownAt(null);
     s.setUserPaused(userPaused);
     if (userPaused != null) {
       s.setPauseStartedAt(Timestamps.format(d.now()));

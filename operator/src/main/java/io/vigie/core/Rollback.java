@@ -27,8 +27,9 @@ final class Rollback {
   }
 
   /**
-   * Rolls the canary back for this trigger: the route to stable and the canary's pods gone are the
-   * first writes. Unless the stable version fails its guard and no person asked (GuardGate).
+   * Rolls the canary back for this trigger: the route to stable is the first write, and the canary's
+   * pods go with it (with a router, once the proxies had time to apply the route). Unless the stable
+   * version fails its guard and no person asked (GuardGate).
    */
   void abort(String reason, String message) {
     if (guards.holdsRollback(reason, message)) {
@@ -36,7 +37,7 @@ final class Rollback {
     }
     var s = d.s;
     traffic.routeAllToStable();
-    d.plan.scaleCanary(0);
+    traffic.takeCanaryAway();
     d.plan.pointStable(s.getStablePodTemplateHash());
     s.setAbort(new AbortStatus(reason, message, s.getCanaryRevision(), Timestamps.format(d.now())));
     s.setRollbackReport(RollbackReports.of(s, reason, message, in.obs(), d.now()));

@@ -110,6 +110,17 @@ class StatusViewTest {
   }
 
   @Test
+  void aRoutedCanaryRolledBackCountsDownToItsPodsRemoval() {
+    RolloutStatus s = canaryAt(RolloutPhase.RolledBack, 1, 3);
+    s.setMessage("rolled back: aborted by vigie.io/abort at step 2/3; stable revision aaaaaaaaaa serves all traffic");
+    s.setCanaryScaleDownAt(T.plusSeconds(30).toString());
+    Rollout r = rollout(s, CanaryStep.weight(20), CanaryStep.pauseFor("1m"), CanaryStep.weight(50));
+
+    assertThat(render(r, Optional.of(deployment("web-canary", 1, 1)), T.plusSeconds(12)))
+        .contains("(old canary pods removed in 18s; 12s in step)");
+  }
+
+  @Test
   void whilePodsAreAwaitedTheProgressDeadlineCountsDown() {
     RolloutStatus s = canaryAt(RolloutPhase.Progressing, 0, 2);
     Rollout r = rollout(s, CanaryStep.weight(20), CanaryStep.weight(50));

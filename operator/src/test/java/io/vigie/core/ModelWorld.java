@@ -71,6 +71,8 @@ final class ModelWorld {
 
   /** Every write that changed something, in order. */
   final List<Action> writes = new ArrayList<>();
+  /** Where in {@link #writes} a canary had ended: its traffic gone, its pods still running scaleDownDelaySeconds. */
+  final List<Integer> canaryEnds = new ArrayList<>();
 
   ModelWorld() {
     replicaSets.put(image, replicas);

@@ -54,11 +54,45 @@ class RolloutMachineRoutingTest {
     assertThat(List.of(world.routeStable, world.routeWeight, world.routeBaseline)).as("stable, canary, baseline")
         .containsExactly(70, 15, 15);
 
-    // An abort: the route to stable first (baseline included), then the canary's pods, then the baseline's.
+    // An abort: the route to stable first (baseline included); the canary's pods, then the baseline's, go
+    // scaleDownDelaySeconds (default 30) later, once every proxy has applied the route.
     world.control = java.util.Optional.of(new PendingControl(PendingControl.Control.ABORT, "true", "id-1"));
-    List<Action> actions = RolloutMachine.decide("shop", spec, status, world.observe()).actions();
-    assertThat(actions).as("actions").startsWith(new Action.SetRoute(100, 0, 0, java.util.Optional.empty()),
-        new Action.ScaleCanary(0), new Action.ScaleBaseline(0));
+    Decision abort = RolloutMachine.decide("shop", spec, status, world.observe());
+    assertThat(abort.actions()).as("actions").startsWith(new Action.SetRoute(100, 0, 0, java.util.Optional.empty()))
+        .noneMatch(a -> a instanceof Action.ScaleCanary || a instanceof Action.ScaleBaseline);
+    assertThat(abort.status().getCanaryScaleDownAt()).isEqualTo("2026-01-01T00:00:30Z");
+    assertThat(abort.requeueAfter()).hasValueSatisfying(d -> assertThat(d).isLessThanOrEqualTo(java.time.Duration.ofSeconds(30)));
+    abort.actions().forEach(world::apply);
+    world.control = java.util.Optional.empty();
+    status = abort.status();
+
+    world.now = world.now.plusSeconds(29);
+    assertThat(RolloutMachine.decide("shop", spec, status, world.observe()).actions())
+        .noneMatch(a -> a instanceof Action.ScaleCanary || a instanceof Action.ScaleBaseline);
+    world.now = world.now.plusSeconds(1);
+    Decision gone = RolloutMachine.decide("shop", spec, status, world.observe());
+    assertThat(gone.actions()).containsSubsequence(new Action.ScaleCanary(0), new Action.ScaleBaseline(0));
+    assertThat(gone.status().getCanaryScaleDownAt()).isNull();
+  }
+
+  @Test
+  void aPromotedRoutedCanaryKeepsItsPodsUntilTheRouteHasReachedEveryProxy() {
+    RolloutSpec spec = routed(CanaryStep.weight(50));
+    spec.getStrategy().getCanary().setScaleDownDelaySeconds(10);
+    RolloutStatus status = step(spec, null);
+    world.image = "v2";
+    for (int i = 0; i < 8 && (status.getPhase() != RolloutPhase.Healthy || !"rev-v2".equals(status.getStableRevision())); i++) {
+      status = step(spec, status);
+    }
+    assertThat(status.getPhase()).isEqualTo(RolloutPhase.Healthy);
+    assertThat(List.of(world.routeStable, world.routeWeight)).containsExactly(100, 0);
+    assertThat(world.canaryReplicas).as("the canary outlives its last request").isPositive();
+    assertThat(status.getCanaryScaleDownAt()).isNotNull();
+
+    world.now = world.now.plusSeconds(10);
+    status = step(spec, status);
+    assertThat(world.canaryReplicas).isZero();
+    assertThat(status.getCanaryScaleDownAt()).isNull();
   }
 
   @Test

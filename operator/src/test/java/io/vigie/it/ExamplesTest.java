@@ -140,9 +140,14 @@ class ExamplesTest {
     });
     k8s.annotate("web", "vigie.io/promote", "full");
     k8s.awaitPhase("web", RolloutPhase.Healthy);
+    k8s.eventually(() -> assertThat(backendWeights()).containsExactly("web-stable=100", "web-canary=0", "web-baseline=0"));
+    // No longer routed, the canary's and the baseline's pods stay scaleDownDelaySeconds (default 30) more.
+    k8s.awaitStatus("web", s -> s.getCanaryScaleDownAt() != null);
+    assertThat(k8s.deployment("web-baseline").getSpec().getReplicas()).isPositive();
+    k8s.advance("web", Duration.ofSeconds(30));
     k8s.eventually(() -> {
-      assertThat(backendWeights()).containsExactly("web-stable=100", "web-canary=0", "web-baseline=0");
       assertThat(k8s.deployment("web-baseline").getSpec().getReplicas()).as("no baseline pod once promoted").isZero();
+      assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isZero();
     });
   }
 

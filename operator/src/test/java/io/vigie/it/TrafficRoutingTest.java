@@ -20,6 +20,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -116,8 +117,24 @@ class TrafficRoutingTest {
       assertThat(written.stream().map(Split::canaryWeight).distinct().toList()).containsExactly(20, 50, 0);
       assertThat(written).contains(new Split(20, HEADER), new Split(50, HEADER));
       assertThat(written.get(written.size() - 1)).isEqualTo(new Split(0, Optional.empty()));
+      retiresTheCanaryAfterTheDelay();
     }
     k8s.eventually(() -> assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isZero());
+  }
+
+  /**
+   * With a router the canary's pods outlive the route's move to stable by scaleDownDelaySeconds
+   * (default 30), so that no proxy still applying the old route sends a request to no endpoint.
+   */
+  private void retiresTheCanaryAfterTheDelay() {
+    RolloutStatus retiring = k8s.awaitStatus("web", s -> s.getCanaryScaleDownAt() != null);
+    assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).as("the canary's pods, no longer routed").isPositive();
+    k8s.advance("web", Duration.ofSeconds(29));
+    k8s.awaitStatus("web", s -> s.getCanaryScaleDownAt() != null);
+    assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isPositive();
+    k8s.advance("web", Duration.ofSeconds(1));
+    k8s.eventually(() -> assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isZero());
+    assertThat(k8s.awaitStatus("web", s -> s.getCanaryScaleDownAt() == null).getPhase()).isEqualTo(retiring.getPhase());
   }
 
   @ParameterizedTest
@@ -129,9 +146,9 @@ class TrafficRoutingTest {
     RolloutStatus rolledBack = k8s.awaitPhase("web", RolloutPhase.RolledBack);
     assertThat(rolledBack.getAbort().getMessage()).contains("error-rate").contains("0.25");
     assertThat(rolledBack.getCanaryWeight()).isZero();
-    k8s.eventually(() -> assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isZero());
     if (routes.routed()) {
       assertThat(routes.split(k8s.client())).isEqualTo(new Split(0, Optional.empty()));
+      retiresTheCanaryAfterTheDelay();
       // The canary served 20% and the header route before the verdict; then the route went back
       // to stable before the canary's pods went away.
       List<Write> writes = k8s.dispatcher().writes().stream().filter(Write::byOperator).toList();
@@ -141,6 +158,7 @@ class TrafficRoutingTest {
       assertThat(routeBack).as("route back to stable").isNotNegative().isLessThan(scaleDown);
       assertThat(routeWrites(routes)).contains(new Split(20, HEADER));
     }
+    k8s.eventually(() -> assertThat(k8s.deployment("web-canary").getSpec().getReplicas()).isZero());
   }
 
   @Test

@@ -44,6 +44,9 @@ public class RolloutStatus {
   private List<Integer> skippedSteps;
   private String canaryStartedAt;
   private String promotionStartedAt;
+  @JsonPropertyDescription("When the canary's pods, no longer routed any request, are scaled to 0 "
+      + "(spec.strategy.canary.scaleDownDelaySeconds after the route left them).")
+  private String canaryScaleDownAt;
 
   @JsonPropertyDescription("Weight the current step asks for.")
   private Integer desiredWeight;
@@ -106,6 +109,8 @@ public class RolloutStatus {
   public void setUserPaused(Boolean userPaused) { this.userPaused = userPaused; }
   public List<Integer> getSkippedSteps() { return skippedSteps; }
   public void setSkippedSteps(List<Integer> skippedSteps) { this.skippedSteps = skippedSteps; }
+  public String getCanaryScaleDownAt() { return canaryScaleDownAt; }
+  public void setCanaryScaleDownAt(String canaryScaleDownAt) { this.canaryScaleDownAt = canaryScaleDownAt; }
   public String getCanaryStartedAt() { return canaryStartedAt; }
   public void setCanaryStartedAt(String canaryStartedAt) { this.canaryStartedAt = canaryStartedAt; }
   public String getPromotionStartedAt() { return promotionStartedAt; }
