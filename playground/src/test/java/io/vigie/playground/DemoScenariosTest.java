@@ -17,6 +17,16 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the web provider path, through the data plane's own statistics.
  */
 class DemoScenariosTest {
+  /**
+   * Awaits what a demo running in another thread prints. Not Awaitility's default of failing on any
+   * thread's uncaught exception: the demo thread reports its own (printed, then asserted on), and a
+   * JOSDK timer of an operator stopped by an earlier run may still fire into its closed pool
+   * (RejectedExecutionException), which is no failure of the run awaited.
+   */
+  private static org.awaitility.core.ConditionFactory awaitOutput() {
+    return org.awaitility.Awaitility.await().dontCatchUncaughtExceptions();
+  }
+
 
   @ParameterizedTest
   @EnumSource(Scenario.class)
@@ -119,7 +129,7 @@ class DemoScenariosTest {
     });
     demo.start();
     try {
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(2))
+      awaitOutput().atMost(java.time.Duration.ofMinutes(2))
           .until(() -> printed.toString(StandardCharsets.UTF_8).contains("The playground stays up"));
       assertThat(printed.toString(StandardCharsets.UTF_8)).contains("RESULT phase=Healthy");
       // A second release, as a person would start it with the CLI, through the written kubeconfig.
@@ -130,7 +140,7 @@ class DemoScenariosTest {
           return d;
         });
       }
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(2))
+      awaitOutput().atMost(java.time.Duration.ofMinutes(2))
           .until(() -> printed.toString(StandardCharsets.UTF_8).contains("VERDICT phase=RolledBack"));
       assertThat(demo.isAlive()).as("still up after the second verdict").isTrue();
     } finally {
@@ -158,14 +168,14 @@ class DemoScenariosTest {
     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
     try {
       java.util.regex.Pattern printedUrl = java.util.regex.Pattern.compile("  dashboard: (http://127\\.0\\.0\\.1:[0-9]+/) ");
-      String url = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(1))
+      String url = awaitOutput().atMost(java.time.Duration.ofMinutes(1))
           .until(() -> {
             java.util.regex.Matcher m = printedUrl.matcher(printed.toString(StandardCharsets.UTF_8));
             return m.find() ? m.group(1) : null;
           }, java.util.Objects::nonNull);
       java.net.URI page = java.net.URI.create(url).resolve("rollouts/shop/web");
       java.util.Set<String> seen = new java.util.TreeSet<>();
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(2)).pollInterval(java.time.Duration.ofMillis(200))
+      awaitOutput().atMost(java.time.Duration.ofMinutes(2)).pollInterval(java.time.Duration.ofMillis(200))
           .until(() -> {
             String body = http.send(java.net.http.HttpRequest.newBuilder(page).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
