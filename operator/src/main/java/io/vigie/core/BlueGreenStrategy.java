@@ -283,9 +283,7 @@ final class BlueGreenStrategy {
     d.s.setStepStartedAt(Timestamps.format(d.now()));
     bg.setPreviewReadyAt(null);
     bg.setAutoPromotionAt(null);
-    boolean held = d.phase() == RolloutPhase.Paused && d.s.getConditions().stream()
-        .anyMatch(c -> Conditions.PAUSED.equals(c.getType()) && Outcome.Reason.TargetScaledToZero.name().equals(c.getReason()));
-    if (!held) {
+    if (!d.pausedFor(Outcome.Reason.TargetScaledToZero)) {
       d.warning(EventReason.Held, "Deployment " + in.targetName() + " is scaled to 0 replicas: green (revision "
           + d.s.getCanaryRevision() + ") waits with no pod until it is scaled up");
     }

@@ -174,18 +174,13 @@ final class CanarySteps {
     d.plan.runCanary(revision, 0);
     d.s.setCanaryWeight(0);
     d.s.setStepStartedAt(Timestamps.format(d.now()));
-    if (d.phase() != RolloutPhase.Paused || !Outcome.Reason.TargetScaledToZero.name().equals(heldBecause())) {
+    if (!d.pausedFor(Outcome.Reason.TargetScaledToZero)) {
       d.warning(EventReason.Held, "Deployment " + in.targetName() + " is scaled to 0 replicas: the canary holds at "
           + "step " + d.stepDisplay() + " with no pod until it is scaled up");
     }
     d.conclude(Outcome.paused(Outcome.Reason.TargetScaledToZero, "Deployment " + in.targetName() + " is scaled to 0 replicas: "
         + "the canary holds at step " + d.stepDisplay() + " with no pod until the Deployment is scaled up (or abort with "
         + "vigie.io/abort)"));
-  }
-
-  private String heldBecause() {
-    return d.s.getConditions().stream().filter(c -> Conditions.PAUSED.equals(c.getType())).map(c -> c.getReason())
-        .findFirst().orElse("");
   }
 
   private StepResult setWeight(Target target, String revision, int weight) {

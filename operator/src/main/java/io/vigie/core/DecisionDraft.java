@@ -53,6 +53,12 @@ final class DecisionDraft {
     return s.getPhase();
   }
 
+  /** The Rollout read Paused for this reason already: a hold told once, not at every decision. */
+  boolean pausedFor(Outcome.Reason reason) {
+    return s.getPhase() == RolloutPhase.Paused && s.getConditions() != null && s.getConditions().stream()
+        .anyMatch(c -> Conditions.PAUSED.equals(c.getType()) && reason.name().equals(c.getReason()));
+  }
+
   void normal(EventReason reason, String message) {
     events.add(RolloutEvent.normal(reason, message));
   }

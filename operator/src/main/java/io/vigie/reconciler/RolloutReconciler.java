@@ -67,6 +67,8 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
   static final String SERVICE_INDEX = "vigie-service";
   static final String ROUTE_INDEX = "vigie-route";
   private static final Logger LOG = LoggerFactory.getLogger(RolloutReconciler.class);
+  /** How soon a decision made on a stale status is made again: about a watch event's delay. */
+  private static final java.time.Duration STALE_RETRY = java.time.Duration.ofMillis(100);
   /** Measurements in flight for all Rollouts at most (each bounded by its provider's timeout, at most 60s). */
   private static final int MEASUREMENT_THREADS = 32;
   /** Gate calls in flight for all Rollouts at most: a gate is asked at a step's edge, seldom. */
@@ -123,8 +125,7 @@ public class RolloutReconciler implements Reconciler<Rollout>, Cleaner<Rollout>,
   }
 
   private volatile boolean closed;
-  /** How soon a decision made on a stale status is made again: about a watch event's delay. */
-  private static final java.time.Duration STALE_RETRY = java.time.Duration.ofMillis(100);
+  /** A shard's install (--shard-selector): its Rollout cache holds only the Rollouts it drives. */
   private final boolean sharded;
 
   /** A measurement, a gate's answer or a notification of this Rollout ("namespace/name") finished: look at it again. */
